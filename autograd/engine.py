@@ -1,0 +1,172 @@
+"""Reverse-mode differentiation over the recorded graph.
+
+``run_backward`` walks the graph once, iteratively (no recursion, so a chain
+of a million ops works): first it counts, for every value reachable from the
+roots, how many recorded ops consumed it; then it releases a value when all
+of its consumers have sent their gradient (Kahn's algorithm), calls its op's
+backward once, and passes the results on to the op's inputs. Leaves and
+values that retain their gradient accumulate it into ``.grad``.
+"""
+from . import grad_mode
+from .errors import GradientError
+
+
+def toposort(roots):
+    """Return the values reachable from ``roots``, each after all its consumers.
+
+    The order is the one backward visits values in; deterministic, because
+    inputs are visited in argument order.
+    """
+    consumers = count_consumers(roots)
+    order = []
+    ready = [r for r in dict.fromkeys(roots) if consumers.get(r, 0) == 0]
+    while ready:
+        value = ready.pop()
+        order.append(value)
+        node = value.grad_fn
+        if node is None:
+            continue
+        for parent, needed in zip(node.parents, node.needs_input_grad):
+            if needed:
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+    return order
+
+
+def count_consumers(roots):
+    """Map each value reachable from ``roots`` to the number of ops that used it."""
+    consumers = {}
+    stack = [r for r in roots if r.grad_fn is not None]
+    seen = set(stack)
+    while stack:
+        node = stack.pop().grad_fn
+        for parent, needed in zip(node.parents, node.needs_input_grad):
+            if not needed:
+                continue
+            if parent in consumers:
+                consumers[parent] += 1
+            else:
+                consumers[parent] = 1
+            if parent.grad_fn is not None and parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return consumers
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None):
+    """Send ``root_grads`` back from ``roots`` through the graph.
+
+    With ``inputs=None`` every leaf (and every value that retains its grad)
+    accumulates its gradient into ``.grad``. With ``inputs`` given, nothing is
+    accumulated and the gradients of ``inputs`` are returned in order (``None``
+    for an input the roots do not depend on): this is ``autograd.grad``.
+    """
+    consumers = count_consumers(roots)
+    grads = {}
+    for root, grad in zip(roots, root_grads):
+        grads[root] = grads[root] + grad if root in grads else grad
+    wanted = None if inputs is None else {value: None for value in inputs}
+    ready = [r for r in dict.fromkeys(roots) if consumers.get(r, 0) == 0]
+    anomaly = grad_mode._anomaly_enabled
+    handed = set()  # ids of arrays stored as some .grad (see Tensor._accumulate_grad)
+
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            value = ready.pop()
+            grad = grads.pop(value, None)
+            if grad is not None and value._hooks:
+                grad = value._run_hooks(grad)
+            if wanted is not None and value in wanted:
+                wanted[value] = grad
+            node = value.grad_fn
+            if node is None:
+                if wanted is None and grad is not None:
+                    value._accumulate_grad(grad, handed)
+                continue
+            if wanted is None and grad is not None and value._retains_grad:
+                value._accumulate_grad(grad, handed)
+            if grad is None:
+                parent_grads = (None,) * len(node.parents)
+            else:
+                node.check_versions()
+                parent_grads = node.backward(node, grad)
+                if type(parent_grads) is not tuple:
+                    parent_grads = (parent_grads,)
+                if len(parent_grads) != len(node.parents):
+                    raise GradientError(
+                        f"{node.name()}: backward returned {len(parent_grads)} gradients for "
+                        f"{len(node.parents)} inputs; return one per input of forward "
+                        "(None for inputs without a gradient)")
+                if anomaly:
+                    grad_mode.check_anomaly(node, parent_grads, "backward")
+                if not retain_graph:
+                    node.release_saved()
+            for parent, parent_grad, needed in zip(node.parents, parent_grads,
+                                                   node.needs_input_grad):
+                if not needed:
+                    continue
+                if parent_grad is not None:
+                    parent_grad = parent._fit_grad(parent_grad, node)
+                    if parent in grads:
+                        grads[parent] = grads[parent] + parent_grad
+                    else:
+                        grads[parent] = parent_grad
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+    if wanted is not None:
+        return tuple(wanted[value] for value in inputs)
+    return None
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=False):
+    """Return the gradients of ``outputs`` with respect to ``inputs`` (a tuple).
+
+    Like ``torch.autograd.grad``: nothing is accumulated into ``.grad``. With
+    ``create_graph=True`` the returned gradients are themselves differentiable.
+
+    Example
+    -------
+    >>> x = tensor(3.0, requires_grad=True)
+    >>> (dx,) = grad(x ** 3, x, create_graph=True)   # 3 x^2 = 27
+    >>> grad(dx, x)                                   # 6 x = 18
+    (Tensor(18., dtype=float32),)
+    """
+    outputs = _as_tuple(outputs)
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    grad_outputs = _as_tuple(grad_outputs)
+    if len(grad_outputs) != len(outputs):
+        raise GradientError(f"grad: got {len(grad_outputs)} grad_outputs for "
+                            f"{len(outputs)} outputs; pass one per output")
+    for index, value in enumerate(inputs):
+        if not value.requires_grad:
+            raise GradientError(f"grad: input {index} does not require grad; create it with "
+                                "requires_grad=True or call .requires_grad_()")
+    roots, root_grads = [], []
+    for index, (output, grad_output) in enumerate(zip(outputs, grad_outputs)):
+        if not output.requires_grad:
+            raise GradientError(f"grad: output {index} does not require grad (it was not "
+                                "computed from any input that requires grad)")
+        roots.append(output)
+        root_grads.append(output._root_grad(grad_output, create_graph, op="grad"))
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(roots, root_grads, retain_graph, create_graph, inputs=inputs)
+    wrapped = []
+    for index, (value, result) in enumerate(zip(inputs, results)):
+        if result is None and not allow_unused:
+            raise GradientError(
+                f"grad: input {index} (shape {getattr(value, 'shape', ())}) was not used to "
+                "compute the outputs; pass allow_unused=True to get None for it")
+        wrapped.append(None if result is None else value._wrap_grad(result))
+    return tuple(wrapped)
+
+
+def _as_tuple(values):
+    if isinstance(values, (tuple, list)):
+        return tuple(values)
+    return (values,)

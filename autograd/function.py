@@ -1,0 +1,197 @@
+"""``Function``: one differentiable operation, and the graph node it records.
+
+An op is a subclass with two static methods, as in PyTorch::
+
+    class Mul(Function):
+        @staticmethod
+        def forward(ctx, x, y):          # numpy arrays (or Python floats) in
+            ctx.save_for_backward(x, y)
+            return x * y                 # an array out
+        @staticmethod
+        def backward(ctx, grad):         # one gradient per input
+            x, y = ctx.saved_tensors
+            return grad * y, grad * x
+
+``Mul.apply(a, b)`` unwraps the values, runs ``forward`` and wraps the result.
+When grad mode is on and some input requires grad, the instance of ``Mul``
+created for the call becomes the output's ``grad_fn``: the graph node. It keeps
+its inputs (``parents``) but never its output, so a graph holds no reference
+cycle and is freed by reference counting alone.
+
+Backward runs in one of two modes, and a rule written with operators and the
+helpers in ``autograd.ops.dual`` serves both:
+
+* first order (the fast path): ``grad`` and ``saved_tensors`` are plain arrays
+  and nothing is recorded;
+* ``create_graph=True``: ``grad`` is a value (Tensor or Scalar) and
+  ``saved_tensors`` returns the very inputs and output that were saved, so the
+  backward pass is itself recorded and can be differentiated again.
+"""
+import weakref
+
+from . import grad_mode
+from .errors import GraphFreedError, InplaceModificationError
+
+_FREED = object()  # marks saved values released after backward
+
+
+class Function:
+    """Base class of every op; subclass it to write a custom op.
+
+    Subclasses define static ``forward(ctx, *args)`` and
+    ``backward(ctx, grad)`` and are called through ``apply``. Inside them,
+    ``ctx`` is the graph node: ``ctx.save_for_backward(...)``,
+    ``ctx.saved_tensors``, ``ctx.needs_input_grad`` and any attribute you set
+    (``ctx.axis = axis``).
+    """
+
+    __slots__ = ("parents", "needs_input_grad", "versions", "_saved",
+                 "_saved_sources", "_output_ref", "_output_version", "__dict__")
+
+    value_type = None  # set by tensor.py / scalar.py: the type apply wraps results in
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        """Compute the op on raw values (arrays or floats); return the result."""
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Return one gradient per input of ``forward`` (None where not needed)."""
+        raise NotImplementedError(
+            f"{type(ctx).__name__} defines no backward(ctx, grad): it is not differentiable")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the op on values (Tensors, Scalars, arrays or numbers) and record it.
+
+        Positional arguments that are values take part in differentiation;
+        keyword arguments are passed to ``forward`` as constants.
+        """
+        value_type = cls._value_type_of(args)
+        raw = []
+        needs = []
+        for arg in args:
+            if isinstance(arg, value_type):
+                raw.append(arg.data)
+                needs.append(arg.requires_grad)
+            else:
+                raw.append(arg)
+                needs.append(False)
+        ctx = cls.__new__(cls)
+        ctx.parents = args
+        ctx._saved = ()
+        ctx._output_ref = None
+        record = grad_mode._enabled and True in needs
+        if record:
+            ctx.needs_input_grad = tuple(needs)
+        else:
+            ctx.needs_input_grad = (False,) * len(args)
+        out = cls.forward(ctx, *raw, **kwargs)
+        if grad_mode._anomaly_enabled:
+            grad_mode.check_anomaly(ctx, out, "forward")
+        if not record:
+            return value_type._from_op(out, None)
+        ctx.versions = [arg._version if isinstance(arg, value_type) else 0 for arg in args]
+        result = value_type._from_op(out, ctx)
+        if ctx._saved and any(item is out for item in ctx._saved):
+            ctx._output_ref = weakref.ref(result)
+            ctx._output_version = result._version
+        if grad_mode._anomaly_enabled:
+            grad_mode.record_creation_site(ctx)
+        return result
+
+    @staticmethod
+    def _value_type_of(args):
+        for arg in args:
+            value_type = getattr(arg, "_value_type", None)
+            if value_type is not None:
+                return value_type
+        return Function.value_type
+
+    # ------------------------------------------------------------ ctx API
+    def save_for_backward(self, *values):
+        """Keep ``values`` (inputs, the output, or constants) for ``backward``.
+
+        Inputs and the output come back as values connected to the graph when
+        backward records itself (``create_graph=True``); anything else is a
+        constant there.
+        """
+        self._saved = values
+        sources = []
+        taken = set()
+        for item in values:
+            source = None
+            for index, arg in enumerate(self.parents):
+                # NOTE: match by identity; two inputs may share one array, so
+                # prefer an input not matched yet (save_for_backward(x, y) order).
+                if index not in taken and getattr(arg, "data", None) is item:
+                    source = index
+                    break
+            if source is not None:
+                taken.add(source)
+            sources.append(source)
+        self._saved_sources = sources
+
+    @property
+    def saved_tensors(self):
+        """The values given to ``save_for_backward``, in the same order."""
+        saved = self._saved
+        if saved is _FREED:
+            raise GraphFreedError(
+                f"{type(self).__name__}: backward through the graph a second time, but its "
+                "saved values were freed by the first backward; pass retain_graph=True to the "
+                "first backward() if you need to call it again")
+        if not grad_mode._enabled:
+            return saved
+        return tuple(self._recorded(i, item) for i, item in enumerate(saved))
+
+    def _recorded(self, position, item):
+        source = self._saved_sources[position]
+        if source is not None:
+            return self.parents[source]
+        ref = self._output_ref
+        if ref is not None:
+            output = ref()
+            if output is not None and output.data is item:
+                return output
+        return item
+
+    @property
+    def saved_values(self):
+        """Alias of ``saved_tensors`` that reads naturally for Scalar ops."""
+        return self.saved_tensors
+
+    def mark_non_differentiable(self, *values):
+        """Accepted for PyTorch compatibility; outputs here are single values."""
+
+    # ------------------------------------------------------------ engine API
+    def check_versions(self):
+        """Raise if an input or saved output was modified in place since recording."""
+        for arg, version in zip(self.parents, self.versions):
+            if getattr(arg, "_version", version) != version:
+                raise InplaceModificationError(
+                    f"{self.name()}: an input of shape {getattr(arg, 'shape', ())} was modified "
+                    f"in place (version {version} -> {arg._version}) after {self.name()} used it, "
+                    "so its gradient would be wrong; use an out-of-place op (x = x + y instead "
+                    "of x += y) or clone the tensor before modifying it")
+        ref = self._output_ref
+        if ref is not None:
+            output = ref()
+            if output is not None and output._version != self._output_version:
+                raise InplaceModificationError(
+                    f"{self.name()}: its output was modified in place after it was computed, but "
+                    f"{self.name()}'s backward needs it; use an out-of-place op instead")
+
+    def release_saved(self):
+        """Drop saved values after backward (unless ``retain_graph``)."""
+        if self._saved:
+            self._saved = _FREED
+        self._output_ref = None
+
+    def name(self):
+        """The op's name as shown in errors and pictures (``matmul``, ``sum(axis=1)``)."""
+        return getattr(type(self), "op_name", type(self).__name__.lower())
+
+    def __repr__(self):
+        return f"<{type(self).__name__} node>"

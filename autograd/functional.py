@@ -1,0 +1,1 @@
+"""Function transforms: jacobian, hessian, vjp, jvp (being built; see issue 4)."""

@@ -1,0 +1,162 @@
+"""Whether operations are recorded into the graph: ``no_grad`` and friends.
+
+The flag is a module-level global read on every op (a thread-local would cost
+a lookup per op; like micrograd and tinygrad we serve single-threaded
+training loops).
+"""
+import functools
+
+_enabled = True
+
+
+def is_grad_enabled():
+    """Return True when new operations are being recorded for backward."""
+    return _enabled
+
+
+class _GradModeContext:
+    """Base of the grad-mode switches: a context manager and a decorator."""
+
+    mode = True
+
+    def __enter__(self):
+        global _enabled
+        self.prev = _enabled
+        _enabled = self.mode
+        return self
+
+    def __exit__(self, *exc_info):
+        global _enabled
+        _enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class set_grad_enabled(_GradModeContext):
+    """Turn recording on or off; usable as a call, context manager or decorator.
+
+    ``set_grad_enabled(False)`` takes effect at once, like PyTorch's; as a
+    context manager it restores the previous mode on exit.
+    """
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+        super().__enter__()
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, fn):
+        # NOTE: constructing this decorator flipped the global flag; undo that.
+        self.__exit__(None, None, None)
+        return super().__call__(fn)
+
+
+class no_grad(_GradModeContext):
+    """Context manager and decorator that stops operations being recorded.
+
+    Use it for inference and for parameter updates::
+
+        with no_grad():
+            w -= lr * w.grad
+    """
+
+    mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager and decorator that turns recording back on inside ``no_grad``."""
+
+    mode = True
+
+
+# ---------------------------------------------------------------- anomaly mode
+_anomaly_enabled = False
+
+
+class detect_anomaly:
+    """Context manager: raise at the first NaN or inf produced by an op.
+
+    The error names the op, its input shapes, whether the value appeared in
+    forward or in backward, and the line of user code that created the op.
+    Creation sites are recorded only while this mode is on, so the normal
+    path pays nothing. Usable as a decorator too.
+    """
+
+    def __enter__(self):
+        global _anomaly_enabled
+        self.prev = _anomaly_enabled
+        _anomaly_enabled = True
+        return self
+
+    def __exit__(self, *exc_info):
+        global _anomaly_enabled
+        _anomaly_enabled = self.prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+def is_anomaly_enabled():
+    """Return True inside ``detect_anomaly()``."""
+    return _anomaly_enabled
+
+
+def record_creation_site(node):
+    """Remember the first stack frame outside the library that created ``node``."""
+    import traceback
+
+    for frame in reversed(traceback.extract_stack()[:-1]):
+        if not _is_library_file(frame.filename):
+            node.created_at = f'File "{frame.filename}", line {frame.lineno}, in {frame.name}'
+            if frame.line:
+                node.created_at += f"\n    {frame.line}"
+            return
+    node.created_at = "an unknown location"
+
+
+def _is_library_file(filename):
+    import os
+
+    library_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.abspath(filename)
+    return any(path.startswith(os.path.join(library_root, package) + os.sep)
+               for package in ("autograd", "nn", "viz"))
+
+
+def check_anomaly(node, values, phase):
+    """Raise ``AnomalyError`` if ``values`` (one or a tuple) hold NaN or inf."""
+    import numpy as np
+
+    from .errors import AnomalyError
+
+    items = values if isinstance(values, tuple) else (values,)
+    for item in items:
+        if item is None:
+            continue
+        data = getattr(item, "data", item)
+        array = np.asarray(data)
+        if array.dtype.kind in "fc" and not np.isfinite(array).all():
+            shapes = ", ".join(str(getattr(p, "shape", ())) for p in node.parents
+                               if hasattr(p, "data"))
+            kind = "NaN" if np.isnan(array).any() else "inf"
+            where = getattr(node, "created_at", None)
+            site = f"\nThe op was created at:\n  {where}" if where else ""
+            raise AnomalyError(
+                f"{node.name()}: {kind} produced in {phase} (input shapes: {shapes or 'none'})."
+                f"{site}")

@@ -1,0 +1,1 @@
+"""Gradient rules grouped by family; each op is a forward and a backward side by side."""

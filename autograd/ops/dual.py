@@ -1,0 +1,130 @@
+"""Helpers for gradient rules, working on raw arrays and on recorded values alike.
+
+A rule receives plain numpy arrays on the fast first-order path and Tensors
+when ``create_graph=True`` records the backward pass. Operators (``+ * / @``)
+and the methods numpy and Tensor share (``sum reshape transpose swapaxes``)
+already work on both; the functions here cover the rest, so one rule serves
+both modes and stays differentiable to any order.
+"""
+import numpy as np
+
+from ..errors import shape_error
+
+
+def is_raw(x):
+    """True for plain arrays and numbers (the fast path), False for Tensors."""
+    return not hasattr(x, "grad_fn")
+
+
+def data_of(x):
+    """The raw array behind ``x`` (for masks and other constants in rules)."""
+    return x if is_raw(x) else x.data
+
+
+def exp(x):
+    """``e**x`` of an array or a Tensor."""
+    return np.exp(x) if is_raw(x) else x.exp()
+
+
+def log(x):
+    """Natural log of an array or a Tensor."""
+    return np.log(x) if is_raw(x) else x.log()
+
+
+def sin(x):
+    """Sine of an array or a Tensor."""
+    return np.sin(x) if is_raw(x) else x.sin()
+
+
+def cos(x):
+    """Cosine of an array or a Tensor."""
+    return np.cos(x) if is_raw(x) else x.cos()
+
+
+def tanh(x):
+    """Hyperbolic tangent of an array or a Tensor."""
+    return np.tanh(x) if is_raw(x) else x.tanh()
+
+
+def sigmoid(x):
+    """Logistic sigmoid of an array or a Tensor."""
+    if is_raw(x):
+        from .elementwise import stable_sigmoid
+        return stable_sigmoid(x)
+    return x.sigmoid()
+
+
+def broadcast_to(x, shape):
+    """Broadcast an array or a Tensor to ``shape`` (a read-only view for arrays)."""
+    return np.broadcast_to(x, shape) if is_raw(x) else x.broadcast_to(shape)
+
+
+def expand_reduced(grad, shape, axis, keepdims):
+    """Undo a reduction's shape: put back reduced axes, then broadcast to ``shape``."""
+    if not keepdims and axis is not None:
+        grad = grad.reshape(keepdims_shape(shape, axis))
+    elif not keepdims:
+        grad = grad.reshape((1,) * len(shape))
+    return broadcast_to(grad, shape)
+
+
+def keepdims_shape(shape, axis):
+    """The shape a reduction over ``axis`` has with ``keepdims=True``."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = normalize_axes(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def normalize_axes(axis, ndim, op="reduce"):
+    """Turn ``axis`` (None, int or tuple, negatives allowed) into a tuple of ints."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    result = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise np.exceptions.AxisError(
+                f"{op}: axis {a} is out of bounds for a tensor of {ndim} dimensions")
+        result.append(int(a) % max(ndim, 1))
+    if len(set(result)) != len(result):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(result)
+
+
+def sum_to_shape(grad, shape, op="broadcast"):
+    """Sum a broadcast gradient back down to an input's ``shape``.
+
+    This is the one place broadcasting is undone: leading axes that
+    broadcasting added are summed away, and axes that were stretched from
+    size 1 are summed with ``keepdims``. Works on arrays and Tensors.
+    """
+    grad_shape = grad.shape
+    if grad_shape == shape:
+        return grad
+    extra = len(grad_shape) - len(shape)
+    if extra < 0:
+        raise shape_error(op, grad_shape, shape, reason="do not match: the gradient has fewer "
+                          "dimensions than the input", hint="the op's backward is wrong")
+    stretched = tuple(i + extra for i, n in enumerate(shape)
+                      if n == 1 and grad_shape[i + extra] != 1)
+    for i, n in enumerate(shape):
+        if n != 1 and grad_shape[i + extra] != n:
+            raise shape_error(op, grad_shape, shape, reason="cannot be summed to each other",
+                              hint="the gradient's shape must broadcast from the input's")
+    axes = tuple(range(extra)) + stretched
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if extra:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def scatter_add(grad, index, shape):
+    """A zero array of ``shape`` with ``grad`` added at ``index`` (repeats accumulate)."""
+    if is_raw(grad):
+        out = np.zeros(shape, dtype=np.result_type(grad))
+        np.add.at(out, index, grad)
+        return out
+    from .shape import ScatterAdd
+    return ScatterAdd.apply(grad, index=index, shape=shape)

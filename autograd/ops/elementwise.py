@@ -1,0 +1,597 @@
+"""Elementwise ops: arithmetic, transcendental functions and activations.
+
+Each op is a ``Function`` with its forward and its gradient rule side by side.
+Binary ops broadcast like numpy; the engine sums each gradient back to its
+input's shape (``dual.sum_to_shape``), so rules here never think about it.
+"""
+import math
+
+import numpy as np
+
+from ..function import Function
+from . import dual
+
+
+def stable_sigmoid(x):
+    """``1 / (1 + e^-x)`` without overflow warnings for large ``|x|``."""
+    # NOTE: e^-|x| never overflows; pick the form that divides by a number >= 1.
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def _masked(grad, mask):
+    """``grad`` where ``mask`` holds, else 0; ``mask`` is a constant boolean array."""
+    return grad * mask
+
+
+# ------------------------------------------------------------------ arithmetic
+class Add(Function):
+    """out = x + y.  d/dx = 1, d/dy = 1."""
+
+    op_name = "add"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x + y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    """out = x - y.  d/dx = 1, d/dy = -1."""
+
+    op_name = "sub"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x - y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """out = x * y.  d/dx = y, d/dy = x."""
+
+    op_name = "mul"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        return (grad * y if need_x else None), (grad * x if need_y else None)
+
+
+class Div(Function):
+    """out = x / y.  d/dx = 1/y, d/dy = -x/y^2."""
+
+    op_name = "div"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        grad_x = grad / y if need_x else None
+        grad_y = -grad * x / (y * y) if need_y else None
+        return grad_x, grad_y
+
+
+class Neg(Function):
+    """out = -x.  d/dx = -1."""
+
+    op_name = "neg"
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Function):
+    """out = x ** y.  d/dx = y x^(y-1), d/dy = out log(x)."""
+
+    op_name = "pow"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        out = x ** y
+        ctx.save_for_backward(x, y, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, out = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        grad_x = grad * y * x ** (y - 1) if need_x else None
+        grad_y = None
+        if need_y:
+            # NOTE: log(x) is undefined for x <= 0; there the gradient is taken as 0
+            # (x ** y is then only defined for integer y, where it does not vary).
+            positive = dual.data_of(x) > 0
+            grad_y = _masked(grad * out * dual.log(_where_positive(x, positive)), positive)
+        return grad_x, grad_y
+
+
+def _where_positive(x, positive):
+    """``x`` with non-positive entries replaced by 1, so ``log`` stays finite."""
+    return x * positive + ~positive
+
+
+# ------------------------------------------------------------------ transcendental
+class Exp(Function):
+    """out = e^x.  d/dx = out."""
+
+    op_name = "exp"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """out = ln x.  d/dx = 1/x."""
+
+    op_name = "log"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Log1p(Function):
+    """out = ln(1 + x), accurate for tiny x.  d/dx = 1/(1 + x)."""
+
+    op_name = "log1p"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x)
+
+
+class Sqrt(Function):
+    """out = sqrt(x).  d/dx = 1 / (2 out)."""
+
+    op_name = "sqrt"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad / (2 * out)
+
+
+class Sin(Function):
+    """out = sin x.  d/dx = cos x."""
+
+    op_name = "sin"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * dual.cos(x)
+
+
+class Cos(Function):
+    """out = cos x.  d/dx = -sin x."""
+
+    op_name = "cos"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * dual.sin(x)
+
+
+class Tanh(Function):
+    """out = tanh x.  d/dx = 1 - out^2."""
+
+    op_name = "tanh"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """out = 1 / (1 + e^-x).  d/dx = out (1 - out)."""
+
+    op_name = "sigmoid"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = stable_sigmoid(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Softplus(Function):
+    """out = ln(1 + e^x), computed stably.  d/dx = sigmoid(x)."""
+
+    op_name = "softplus"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.logaddexp(0, x).astype(np.result_type(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * dual.sigmoid(x)
+
+
+# ------------------------------------------------------------------ piecewise
+class Abs(Function):
+    """out = |x|.  d/dx = sign(x) (0 at 0, as numpy's sign)."""
+
+    op_name = "abs"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(dual.data_of(x))
+
+
+class ReLU(Function):
+    """out = max(x, 0).  d/dx = 1 where x > 0, else 0."""
+
+    op_name = "relu"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = np.maximum(x, 0)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return _masked(grad, dual.data_of(out) > 0)
+
+
+class LeakyReLU(Function):
+    """out = x if x > 0 else slope x.  d/dx = 1 or slope."""
+
+    op_name = "leaky_relu"
+
+    @staticmethod
+    def forward(ctx, x, negative_slope=0.01):
+        ctx.save_for_backward(x)
+        ctx.negative_slope = negative_slope
+        return np.where(x > 0, x, x * negative_slope)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        data = dual.data_of(x)
+        factor = np.where(data > 0, 1, ctx.negative_slope).astype(data.dtype, copy=False)
+        return grad * factor
+
+
+class Clip(Function):
+    """out = min(max(x, lo), hi).  d/dx = 1 inside [lo, hi], else 0."""
+
+    op_name = "clip"
+
+    @staticmethod
+    def forward(ctx, x, lo=None, hi=None):
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        data = dual.data_of(x)
+        inside = np.ones(data.shape, dtype=bool)
+        if lo is not None:
+            inside &= data >= lo
+        if hi is not None:
+            inside &= data <= hi
+        return _masked(grad, inside)
+
+
+class Maximum(Function):
+    """out = max(x, y).  The gradient goes to the larger; ties split it evenly."""
+
+    op_name = "maximum"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return np.maximum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return _split_between(grad, dual.data_of(x), dual.data_of(y), np.greater,
+                              ctx.needs_input_grad)
+
+
+class Minimum(Function):
+    """out = min(x, y).  The gradient goes to the smaller; ties split it evenly."""
+
+    op_name = "minimum"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return np.minimum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        return _split_between(grad, dual.data_of(x), dual.data_of(y), np.less,
+                              ctx.needs_input_grad)
+
+
+def _split_between(grad, x, y, wins, needs):
+    """Gradients of max/min: winner takes it all, a tie gives each half."""
+    share_x = wins(x, y) + 0.5 * (x == y)
+    grad_x = grad * share_x.astype(np.result_type(x, y), copy=False) if needs[0] else None
+    grad_y = grad * (1 - share_x).astype(np.result_type(x, y), copy=False) if needs[1] else None
+    return grad_x, grad_y
+
+
+class Where(Function):
+    """out = x where condition else y.  The gradient follows the chosen branch."""
+
+    op_name = "where"
+
+    @staticmethod
+    def forward(ctx, condition, x, y):
+        ctx.condition = np.asarray(condition, dtype=bool)
+        return np.where(ctx.condition, x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, need_x, need_y = ctx.needs_input_grad
+        grad_x = _masked(grad, ctx.condition) if need_x else None
+        grad_y = _masked(grad, ~ctx.condition) if need_y else None
+        return None, grad_x, grad_y
+
+
+def erf(x):
+    """The error function, elementwise (numpy has none; relative error < 1.2e-7).
+
+    Numerical Recipes' Chebyshev fit of erfc, accurate to float32 precision.
+    """
+    z = np.abs(x)
+    t = 1 / (1 + 0.5 * z)
+    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    erfc = t * np.exp(poly)
+    return np.where(x >= 0, 1 - erfc, erfc - 1)
+
+
+# NOTE: Python floats, not numpy float64 scalars: those would upcast float32 data.
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+class GELU(Function):
+    """out = x Phi(x), Phi the normal CDF.  d/dx = Phi(x) + x phi(x).
+
+    ``approximate="tanh"`` uses PyTorch's tanh form instead of the exact CDF.
+    """
+
+    op_name = "gelu"
+
+    @staticmethod
+    def forward(ctx, x, approximate="none"):
+        ctx.save_for_backward(x)
+        ctx.approximate = approximate
+        dtype = np.result_type(x)
+        if approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
+            return (0.5 * x * (1 + np.tanh(inner))).astype(dtype, copy=False)
+        return (0.5 * x * (1 + erf(x / _SQRT_2))).astype(dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
+            th = dual.tanh(inner)
+            d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+            return grad * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner)
+        cdf = 0.5 * (1 + _erf_of(x / _SQRT_2))
+        pdf = dual.exp(-0.5 * x * x) * _INV_SQRT_2PI
+        return grad * (cdf + x * pdf)
+
+
+def _erf_of(x):
+    """erf on an array, or on a Tensor as a recorded op (for higher order)."""
+    return erf(x) if dual.is_raw(x) else Erf.apply(x)
+
+
+class Erf(Function):
+    """out = erf(x).  d/dx = 2/sqrt(pi) e^(-x^2)."""
+
+    op_name = "erf"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return erf(x).astype(np.result_type(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * _TWO_OVER_SQRT_PI * dual.exp(-x * x)
+
+
+class Cast(Function):
+    """out = x as another float dtype.  The gradient is cast back."""
+
+    op_name = "astype"
+
+    @staticmethod
+    def forward(ctx, x, dtype=None):
+        ctx.source_dtype = np.result_type(x)
+        return np.asarray(x).astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.astype(ctx.source_dtype)
+
+
+# ------------------------------------------------------------------ public functions
+def exp(x):
+    """Elementwise ``e**x``."""
+    return Exp.apply(x)
+
+
+def log(x):
+    """Elementwise natural logarithm."""
+    return Log.apply(x)
+
+
+def log1p(x):
+    """Elementwise ``log(1 + x)``, accurate for tiny ``x``."""
+    return Log1p.apply(x)
+
+
+def sqrt(x):
+    """Elementwise square root."""
+    return Sqrt.apply(x)
+
+
+def sin(x):
+    """Elementwise sine."""
+    return Sin.apply(x)
+
+
+def cos(x):
+    """Elementwise cosine."""
+    return Cos.apply(x)
+
+
+def tanh(x):
+    """Elementwise hyperbolic tangent."""
+    return Tanh.apply(x)
+
+
+def sigmoid(x):
+    """Elementwise logistic function ``1 / (1 + e**-x)``, stable for large ``|x|``."""
+    return Sigmoid.apply(x)
+
+
+def relu(x):
+    """Elementwise ``max(x, 0)``; the gradient at 0 is 0 (as PyTorch)."""
+    return ReLU.apply(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """Elementwise ``x`` if ``x > 0`` else ``negative_slope * x``."""
+    return LeakyReLU.apply(x, negative_slope=negative_slope)
+
+
+def gelu(x, approximate="none"):
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate="tanh"`` as PyTorch."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return GELU.apply(x, approximate=approximate)
+
+
+def softplus(x):
+    """Elementwise ``log(1 + e**x)``, stable for large ``|x|``."""
+    return Softplus.apply(x)
+
+
+def abs(x):  # noqa: A001 - numpy's name
+    """Elementwise absolute value; the gradient at 0 is 0."""
+    return Abs.apply(x)
+
+
+def clip(x, min=None, max=None):  # noqa: A002 - numpy's and PyTorch's argument names
+    """Limit values to ``[min, max]``; the gradient is 0 where a bound is active."""
+    if min is None and max is None:
+        raise ValueError("clip: give at least one of min and max")
+    return Clip.apply(x, lo=min, hi=max)
+
+
+def maximum(x, y):
+    """Elementwise larger of ``x`` and ``y``; a tie splits the gradient evenly."""
+    return Maximum.apply(x, y)
+
+
+def minimum(x, y):
+    """Elementwise smaller of ``x`` and ``y``; a tie splits the gradient evenly."""
+    return Minimum.apply(x, y)
+
+
+def where(condition, x, y):
+    """Pick ``x`` where ``condition`` holds, else ``y``; gradients follow the pick."""
+    return Where.apply(condition, x, y)

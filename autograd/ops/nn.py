@@ -1,0 +1,62 @@
+"""Neural-network ops with fused, numerically stable rules: softmax and log_softmax.
+
+(Convolution and pooling live here too as they arrive.)
+"""
+import numpy as np
+
+from ..function import Function
+from . import dual
+
+
+def _shifted(x, axis):
+    """``x`` minus its max along ``axis``: exp of it cannot overflow."""
+    peak = np.max(x, axis=axis, keepdims=True)
+    return x - np.where(np.isfinite(peak), peak, 0)
+
+
+class Softmax(Function):
+    """out = e^x / sum(e^x) along axis.  d/dx = out * (grad - sum(grad * out))."""
+
+    op_name = "softmax"
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        e = np.exp(_shifted(x, axis))
+        out = e / np.sum(e, axis=axis, keepdims=True)
+        ctx.axis = axis
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True))
+
+
+class LogSoftmax(Function):
+    """out = x - logsumexp(x) along axis.  d/dx = grad - e^out * sum(grad)."""
+
+    op_name = "log_softmax"
+
+    @staticmethod
+    def forward(ctx, x, axis=-1):
+        shifted = _shifted(x, axis)
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        ctx.axis = axis
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return grad - dual.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` along ``axis``, stable for any finite input."""
+    return Softmax.apply(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x)`` along ``axis``: log-probabilities without underflow."""
+    return LogSoftmax.apply(x, axis=axis)

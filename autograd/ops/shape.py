@@ -1,0 +1,287 @@
+"""Shape ops: reshape, transpose, broadcast, indexing, joining and padding.
+
+None of them changes a value, only where values sit, so every rule moves the
+gradient back to where its value came from.
+"""
+import numpy as np
+
+from ..errors import ShapeError, shape_error
+from ..function import Function
+from . import dual
+
+
+class Reshape(Function):
+    """out = x with a new shape.  The gradient is reshaped back."""
+
+    op_name = "reshape"
+
+    @staticmethod
+    def forward(ctx, x, shape=None):
+        ctx.shape = np.shape(x)
+        try:
+            return np.reshape(x, shape)
+        except ValueError:
+            raise shape_error("reshape", ctx.shape, shape,
+                              reason=f"do not match: cannot reshape {np.size(x)} elements",
+                              hint="the new shape must hold the same number of elements") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+class Transpose(Function):
+    """out = x with axes permuted.  The gradient is permuted back."""
+
+    op_name = "transpose"
+
+    @staticmethod
+    def forward(ctx, x, axes=None):
+        ndim = np.ndim(x)
+        axes = tuple(reversed(range(ndim))) if axes is None else tuple(a % max(ndim, 1) for a in axes)
+        if sorted(axes) != list(range(ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of "
+                             f"a tensor of shape {np.shape(x)}")
+        ctx.inverse = tuple(np.argsort(axes))
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(ctx.inverse)
+
+
+class BroadcastTo(Function):
+    """out = x broadcast to a larger shape.  The gradient is summed back."""
+
+    op_name = "broadcast_to"
+
+    @staticmethod
+    def forward(ctx, x, shape=None):
+        ctx.shape = np.shape(x)
+        try:
+            return np.broadcast_to(x, shape)
+        except ValueError:
+            raise shape_error("broadcast_to", ctx.shape, shape, reason="are not compatible",
+                              hint="each axis must match or be 1 in the input") from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return dual.sum_to_shape(grad, ctx.shape, "broadcast_to")
+
+
+def _is_basic_index(index):
+    """True when ``x[index]`` picks each element at most once (no integer arrays)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
+               or (isinstance(i, np.ndarray) and i.dtype == bool) for i in items)
+
+
+class GetItem(Function):
+    """out = x[index].  The gradient is added back at index (repeats accumulate)."""
+
+    op_name = "getitem"
+
+    @staticmethod
+    def forward(ctx, x, index=None):
+        ctx.shape, ctx.index = np.shape(x), index
+        out = x[index]
+        # NOTE: basic indexing returns a view of x; copy so that a later in-place
+        # change of x cannot silently change this result (PyTorch tracks that
+        # with shared version counters, which we do not have).
+        return out.copy() if isinstance(out, np.ndarray) and out.base is not None else out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return dual.scatter_add(grad, ctx.index, ctx.shape)
+
+
+class ScatterAdd(Function):
+    """out = zeros(shape) with x added at index.  d/dx = grad[index]."""
+
+    op_name = "scatter_add"
+
+    @staticmethod
+    def forward(ctx, x, index=None, shape=None):
+        ctx.index = index
+        out = np.zeros(shape, dtype=np.result_type(x))
+        if _is_basic_index(index):
+            out[index] = x
+        else:
+            np.add.at(out, index, x)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.index]
+
+
+class Concatenate(Function):
+    """out = xs joined along axis.  Each input gets its slice of the gradient."""
+
+    op_name = "concatenate"
+
+    @staticmethod
+    def forward(ctx, *xs, axis=0):
+        shapes = [np.shape(x) for x in xs]
+        try:
+            out = np.concatenate(xs, axis=axis)
+        except ValueError:
+            raise shape_error("concatenate", *shapes, reason=f"cannot be joined along axis {axis}",
+                              hint="all axes but the joined one must match") from None
+        ctx.axis = axis % out.ndim
+        ctx.bounds = np.cumsum([0] + [s[ctx.axis] for s in shapes])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        axis, bounds = ctx.axis, ctx.bounds
+        before = (slice(None),) * axis
+        return tuple(grad[before + (slice(int(lo), int(hi)),)] if need else None
+                     for lo, hi, need in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad))
+
+
+class Pad(Function):
+    """out = x padded with a constant.  The gradient is the un-padded middle."""
+
+    op_name = "pad"
+
+    @staticmethod
+    def forward(ctx, x, pad_width=None, value=0.0):
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
+        if (widths < 0).any():
+            raise ValueError(f"pad: pad_width {pad_width} has negative entries; use slicing to crop")
+        ctx.middle = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, np.shape(x)))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.middle]
+
+
+# ------------------------------------------------------------------ public functions
+def _shape_arg(shape):
+    """Accept numpy's ``f((2, 3))`` and PyTorch's ``f(2, 3)`` forms."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+def reshape(x, *shape):
+    """Same values in a new shape; one axis may be -1 (inferred)."""
+    return Reshape.apply(x, shape=_shape_arg(shape))
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge axes ``start_dim..end_dim`` into one (all axes by default)."""
+    if x.ndim == 0:
+        return reshape(x, 1)
+    start, end = start_dim % x.ndim, end_dim % x.ndim
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for "
+                         f"shape {x.shape}")
+    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
+
+
+def transpose(x, *axes):
+    """Permute axes as numpy (no axes: reverse them all).
+
+    Two axes on a tensor with other than 2 dimensions swap those two, as
+    PyTorch's ``transpose(dim0, dim1)``.
+    """
+    axes = _shape_arg(axes)
+    if not axes:
+        return Transpose.apply(x, axes=None)
+    if len(axes) == 2 and x.ndim != 2:
+        return swapaxes(x, *axes)
+    return Transpose.apply(x, axes=axes)
+
+
+def permute(x, *dims):
+    """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]``."""
+    return Transpose.apply(x, axes=_shape_arg(dims))
+
+
+def swapaxes(x, axis1, axis2):
+    """Exchange two axes."""
+    axes = list(range(x.ndim))
+    axis1, axis2 = (dual.normalize_axes(a, x.ndim, "swapaxes")[0] for a in (axis1, axis2))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return Transpose.apply(x, axes=tuple(axes))
+
+
+def squeeze(x, axis=None):
+    """Remove axes of length 1 (all of them, or those in ``axis``)."""
+    if axis is None:
+        return reshape(x, tuple(n for n in x.shape if n != 1))
+    axes = dual.normalize_axes(axis, x.ndim, "squeeze")
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has length {x.shape[a]}, "
+                             "not 1")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def unsqueeze(x, axis):
+    """Insert an axis of length 1 at position ``axis``."""
+    ndim = x.ndim + 1
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(f"unsqueeze: axis {axis} is out of range for a result "
+                                      f"of {ndim} dimensions")
+    shape = list(x.shape)
+    shape.insert(axis % ndim, 1)
+    return reshape(x, tuple(shape))
+
+
+def broadcast_to(x, *shape):
+    """Repeat ``x`` along axes of length 1 (and new leading axes) to ``shape``."""
+    return BroadcastTo.apply(x, shape=_shape_arg(shape))
+
+
+def expand(x, *shape):
+    """PyTorch's ``expand``: ``broadcast_to`` where -1 keeps an axis's length."""
+    shape = _shape_arg(shape)
+    offset = len(shape) - x.ndim
+    shape = tuple(x.shape[i - offset] if n == -1 and i >= offset else n
+                  for i, n in enumerate(shape))
+    return BroadcastTo.apply(x, shape=shape)
+
+
+def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis."""
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    return Concatenate.apply(*tensors, axis=axis)
+
+
+def stack(tensors, axis=0):
+    """Join tensors of one shape along a new axis."""
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = {np.shape(t) for t in tensors}
+    if len(shapes) > 1:
+        raise shape_error("stack", *sorted(shapes), reason="differ",
+                          hint="stack needs tensors of one shape")
+    return concatenate([unsqueeze(t, axis) for t in tensors], axis=axis)
+
+
+def split(x, indices_or_sections, axis=0):
+    """Split into pieces along ``axis``, as ``numpy.split`` (a list of tensors)."""
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        sections = int(indices_or_sections)
+        if sections <= 0 or length % sections:
+            raise ValueError(f"split: axis {axis} of length {length} does not split into "
+                             f"{sections} equal sections; pass split points instead")
+        cuts = [length // sections * i for i in range(1, sections)]
+    else:
+        cuts = list(indices_or_sections)
+    bounds = [0] + cuts + [length]
+    before = (slice(None),) * (axis % x.ndim)
+    return [x[before + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def pad(x, pad_width, value=0.0):
+    """Pad with a constant, as ``numpy.pad(x, pad_width, constant_values=value)``."""
+    return Pad.apply(x, pad_width=pad_width, value=value)

@@ -1,0 +1,345 @@
+"""``Tensor``: a numpy array that remembers how it was computed.
+
+A Tensor holds its value in ``.data`` and, when it was computed by a recorded
+op, the graph node in ``.grad_fn``. It holds no math of its own: every method
+below delegates to an op in ``autograd.ops`` (see ``_methods.py``).
+"""
+import numpy as np
+
+from . import grad_mode
+from .engine import run_backward
+from .errors import DtypeError, GradientError, ShapeError, shape_error
+from .function import Function
+from .tensor_methods import TensorMethods
+
+
+_FLOAT_DEFAULT = np.float32
+
+
+def _to_array(data, dtype, op, infer_ints):
+    """Convert user data to a numpy array with the documented dtype rules."""
+    if isinstance(data, Tensor):
+        array = data.data
+    elif hasattr(data, "_value_type"):  # a Scalar: its float
+        array = np.asarray(data.data, dtype=_FLOAT_DEFAULT)
+    elif isinstance(data, np.ndarray):
+        array = data
+    elif isinstance(data, np.generic):
+        array = np.asarray(data)
+    else:
+        try:
+            array = np.asarray(data)
+        except (ValueError, TypeError) as exc:
+            raise DtypeError(f"{op}: cannot make a tensor from {type(data).__name__}: {exc}") from None
+        if dtype is None and array.dtype.kind == "f":
+            array = array.astype(_FLOAT_DEFAULT)
+        elif dtype is None and array.dtype.kind in "iu" and not infer_ints:
+            array = array.astype(_FLOAT_DEFAULT)
+    if array.dtype.kind not in "fiub":
+        raise DtypeError(
+            f"{op}: cannot make a tensor of dtype {array.dtype} from {type(data).__name__}; "
+            "tensors hold numbers (float, int or bool): convert the data first, e.g. "
+            "np.asarray(data, dtype=np.float32)")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    return array
+
+
+def _check_can_require_grad(array, op):
+    if array.dtype.kind != "f":
+        raise DtypeError(
+            f"{op}: only floating-point tensors can require grad, got dtype {array.dtype}; "
+            "convert first, e.g. tensor(data, dtype=np.float32, requires_grad=True)")
+
+
+class Tensor(TensorMethods):
+    """A numpy array plus a node of the computation graph.
+
+    Parameters
+    ----------
+    data : array_like
+        Python floats and lists become float32 (as ``torch.Tensor``); numpy
+        arrays keep their dtype. Integer and bool tensors exist but cannot
+        require grad.
+    requires_grad : bool
+        Record operations on this tensor so ``backward`` can reach it.
+
+    Example
+    -------
+    >>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    Tensor([2., 4., 6.], dtype=float32)
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_version", "_hooks",
+                 "_retains_grad", "label", "__weakref__")
+    __array_ufunc__ = None  # make numpy defer `array * tensor` to Tensor.__rmul__
+    __hash__ = object.__hash__  # identity: Tensors are graph nodes, == is elementwise
+
+    def __init__(self, data, requires_grad=False, dtype=None, label=""):
+        array = _to_array(data, dtype, "Tensor", infer_ints=False)
+        if requires_grad:
+            _check_can_require_grad(array, "Tensor")
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.grad_fn = None
+        self._version = 0
+        self._hooks = None
+        self._retains_grad = False
+        self.label = label
+
+    @classmethod
+    def _from_op(cls, array, node):
+        """Wrap an op's result (fast: no conversion beyond numpy scalars)."""
+        tensor = object.__new__(Tensor)
+        tensor.data = array if type(array) is np.ndarray else np.asarray(array)
+        tensor.grad = None
+        tensor.requires_grad = node is not None
+        tensor.grad_fn = node
+        tensor._version = 0
+        tensor._hooks = None
+        tensor._retains_grad = False
+        tensor.label = ""
+        return tensor
+
+    # ------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        """The shape of ``data``, a tuple."""
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        """Number of axes."""
+        return self.data.ndim
+
+    @property
+    def size(self):
+        """Number of elements."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The numpy dtype of ``data``."""
+        return self.data.dtype
+
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user rather than by a recorded op."""
+        return self.grad_fn is None
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = f", dtype={self.data.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn=<{type(self.grad_fn).__name__}>"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    # ------------------------------------------------------------ conversion
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item: the tensor has {self.data.size} elements (shape "
+                             f"{self.data.shape}); only one-element tensors convert to a "
+                             "Python number: index or reduce it first")
+        return self.data.item()
+
+    def numpy(self):
+        """The underlying numpy array (shared, not copied)."""
+        return self.data
+
+    def tolist(self):
+        """The value as (nested) Python lists."""
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor with {self.data.size} elements is "
+                             "ambiguous; use .any() or .all()")
+        return bool(self.data)
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only one-element integer tensors can be used as an index")
+        return int(self.data.item())
+
+    # ------------------------------------------------------------ graph
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return Tensor._from_op(self.data, None)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place (leaves only); returns self."""
+        if not self.is_leaf and not requires_grad:
+            raise GradientError("requires_grad_: cannot turn off requires_grad on a tensor "
+                                "computed by an op; use .detach() instead")
+        if requires_grad:
+            _check_can_require_grad(self.data, "requires_grad_")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""
+        if not self.requires_grad:
+            raise GradientError("retain_grad: the tensor does not require grad")
+        if self.grad_fn is not None:
+            self._retains_grad = True
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a replacement gradient. Returns a handle whose
+        ``remove()`` unregisters it.
+        """
+        if not self.requires_grad:
+            raise GradientError("register_hook: the tensor does not require grad, so no "
+                                "gradient will ever reach a hook")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=False, create_graph=False, inputs=None):
+        """Accumulate the gradient of this tensor into the ``.grad`` of its leaves.
+
+        Parameters
+        ----------
+        gradient : array_like, optional
+            d(something)/d(self); required unless this tensor has one element.
+        retain_graph : bool
+            Keep saved values so backward can run through the graph again.
+        create_graph : bool
+            Record the backward pass, so the gradients can be differentiated.
+        """
+        if not self.requires_grad:
+            raise GradientError(
+                "backward: this tensor does not require grad and has no grad_fn: nothing to "
+                "differentiate; create the inputs with requires_grad=True")
+        root_grad = self._root_grad(gradient, create_graph, op="backward")
+        run_backward((self,), (root_grad,), retain_graph or create_graph, create_graph)
+        if inputs is not None:
+            raise NotImplementedError("backward(inputs=...) is not supported; use autograd.grad")
+
+    # ------------------------------------------------------------ engine protocol
+    def _root_grad(self, gradient, create_graph, op):
+        """The gradient that starts backward at this tensor."""
+        if gradient is None:
+            if self.data.size != 1:
+                raise GradientError(
+                    f"{op}: the gradient can only be implied for a one-element tensor, but this "
+                    f"one has shape {self.data.shape}; pass gradient= of that shape (e.g. "
+                    "ones_like(t)) or reduce it first (t.sum())")
+            grad = np.ones_like(self.data)
+        else:
+            grad = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            if grad.shape != self.data.shape:
+                raise shape_error(op, self.data.shape, grad.shape, reason="do not match",
+                                  hint="gradient= must have the tensor's shape")
+            grad = grad.astype(self.data.dtype)  # a copy: the engine may accumulate in place
+            if create_graph and isinstance(gradient, Tensor):
+                return gradient
+        return Tensor._from_op(grad, None) if create_graph else grad
+
+    def _fit_grad(self, grad, node):
+        """Sum a broadcast gradient back to this tensor's shape and dtype."""
+        shape = self.data.shape
+        if grad.shape != shape:
+            from .ops.dual import sum_to_shape
+            grad = sum_to_shape(grad, shape, node.name())
+        if grad.dtype != self.data.dtype:
+            grad = grad.astype(self.data.dtype)
+        return grad
+
+    def _run_hooks(self, grad):
+        raw = not isinstance(grad, Tensor)
+        for hook in list(self._hooks):
+            result = hook(Tensor._from_op(grad, None) if raw else grad)
+            if result is not None:
+                if isinstance(result, Tensor):
+                    result = result.data if raw else result
+                elif not raw:
+                    result = Tensor._from_op(np.asarray(result), None)
+                if result.shape != self.data.shape:
+                    raise ShapeError(f"hook: returned a gradient of shape {result.shape} for a "
+                                     f"tensor of shape {self.data.shape}; return the same shape")
+                grad = result
+        return grad
+
+    def _accumulate_grad(self, grad, handed):
+        """Add ``grad`` into ``.grad`` (in place when that is safe).
+
+        ``handed`` holds the ids of arrays already stored as some ``.grad`` in
+        this backward pass: a rule may return one array for several inputs
+        (add's backward returns ``grad`` twice), and each ``.grad`` must own
+        its memory before anyone adds into it in place.
+        """
+        if isinstance(grad, Tensor):  # create_graph: keep the gradient's own graph
+            self.grad = grad if self.grad is None else self.grad + grad
+            return
+        existing = self.grad
+        if existing is not None and not existing.requires_grad and existing.data.flags.writeable \
+                and existing.data.shape == self.data.shape:
+            existing.data += grad
+            return
+        if (type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable
+                or id(grad) in handed):
+            grad = np.array(grad, dtype=self.data.dtype)
+        handed.add(id(grad))
+        self.grad = Tensor._from_op(grad if existing is None else existing.data + grad, None)
+
+    def _wrap_grad(self, grad):
+        return grad if isinstance(grad, Tensor) else Tensor._from_op(np.asarray(grad), None)
+
+    _value_type = None  # set below to Tensor itself: apply() finds the value type here
+
+
+Tensor._value_type = Tensor
+Function.value_type = Tensor
+
+
+class _HookHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    __slots__ = ("hooks", "hook")
+
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self):
+        """Unregister the hook (safe to call twice)."""
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Make a Tensor; like ``torch.tensor``, lists of Python ints stay integers.
+
+    Python floats and float lists become float32; numpy arrays keep their
+    dtype unless ``dtype`` is given.
+    """
+    array = _to_array(data, dtype, "tensor", infer_ints=True)
+    if isinstance(data, (Tensor, np.ndarray)) and dtype is None:
+        array = array.copy()
+    if requires_grad:
+        _check_can_require_grad(array, "tensor")
+    result = Tensor._from_op(array, None)
+    result.requires_grad = bool(requires_grad)
+    return result

@@ -1,0 +1,367 @@
+"""The methods and operators of ``Tensor``: one-line delegations to ``autograd.ops``.
+
+Kept apart from ``tensor.py`` so that file shows what a Tensor *is* (data,
+graph node, backward) and this one what it can *do*.
+"""
+import numpy as np
+
+from . import grad_mode
+from .errors import GradientError, ShapeError
+from .ops import elementwise as E
+from .ops import linalg, nn, reduce
+from .ops import shape as S
+
+
+def _index_arg(index):
+    """Turn Tensors inside an index into arrays (numpy does the rest)."""
+    if isinstance(index, tuple):
+        return tuple(i.data if hasattr(i, "grad_fn") else i for i in index)
+    return index.data if hasattr(index, "grad_fn") else index
+
+
+def _raw(x):
+    return x.data if hasattr(x, "grad_fn") else x
+
+
+class TensorMethods:
+    """Operators, math, reductions and shape methods shared by every Tensor."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return E.Add.apply(self, other)
+
+    def __radd__(self, other):
+        return E.Add.apply(other, self)
+
+    def __sub__(self, other):
+        return E.Sub.apply(self, other)
+
+    def __rsub__(self, other):
+        return E.Sub.apply(other, self)
+
+    def __mul__(self, other):
+        return E.Mul.apply(self, other)
+
+    def __rmul__(self, other):
+        return E.Mul.apply(other, self)
+
+    def __truediv__(self, other):
+        return E.Div.apply(self, other)
+
+    def __rtruediv__(self, other):
+        return E.Div.apply(other, self)
+
+    def __pow__(self, other):
+        return E.Pow.apply(self, other)
+
+    def __rpow__(self, other):
+        return E.Pow.apply(other, self)
+
+    def __matmul__(self, other):
+        return linalg.MatMul.apply(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.MatMul.apply(other, self)
+
+    def __neg__(self):
+        return E.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return E.Abs.apply(self)
+
+    # ------------------------------------------------------------ comparisons (no grad)
+    def __eq__(self, other):
+        return self._from_op(self.data == _raw(other), None)
+
+    def __ne__(self, other):
+        return self._from_op(self.data != _raw(other), None)
+
+    def __lt__(self, other):
+        return self._from_op(self.data < _raw(other), None)
+
+    def __le__(self, other):
+        return self._from_op(self.data <= _raw(other), None)
+
+    def __gt__(self, other):
+        return self._from_op(self.data > _raw(other), None)
+
+    def __ge__(self, other):
+        return self._from_op(self.data >= _raw(other), None)
+
+    def __invert__(self):
+        return self._from_op(~self.data, None)
+
+    def any(self, axis=None, keepdims=False):
+        """True where any element along ``axis`` is nonzero (no grad)."""
+        return self._from_op(np.any(self.data, axis=axis, keepdims=keepdims), None)
+
+    def all(self, axis=None, keepdims=False):
+        """True where every element along ``axis`` is nonzero (no grad)."""
+        return self._from_op(np.all(self.data, axis=axis, keepdims=keepdims), None)
+
+    # ------------------------------------------------------------ indexing
+    def __getitem__(self, index):
+        return S.GetItem.apply(self, index=_index_arg(index))
+
+    def __setitem__(self, index, value):
+        if grad_mode._enabled and (self.requires_grad or getattr(value, "requires_grad", False)):
+            raise GradientError(
+                "setitem: cannot assign into a tensor while gradients are being recorded for "
+                "it; build the result out of place (where(), concatenate()) or assign inside "
+                "no_grad()")
+        self._write(_index_arg(index), _raw(value))
+
+    # ------------------------------------------------------------ in place
+    def __iadd__(self, other):
+        return self._inplace(E.Add, other, np.add)
+
+    def __isub__(self, other):
+        return self._inplace(E.Sub, other, np.subtract)
+
+    def __imul__(self, other):
+        return self._inplace(E.Mul, other, np.multiply)
+
+    def __itruediv__(self, other):
+        return self._inplace(E.Div, other, np.true_divide)
+
+    def zero_(self):
+        """Set every element to 0 in place; returns self."""
+        if grad_mode._enabled and self.requires_grad and self.grad_fn is None:
+            raise GradientError("zero_: cannot modify a leaf tensor that requires grad while "
+                                "gradients are recorded; call it inside no_grad()")
+        self._write(Ellipsis, 0)
+        return self
+
+    def _write(self, index, value):
+        """Assign ``value`` at ``index`` in place, checking first, bumping the version."""
+        data = self.data
+        if not data.flags.writeable:
+            data = data.copy()
+        try:
+            data[index] = value
+        except (ValueError, TypeError) as exc:
+            raise ShapeError(f"setitem: cannot assign a value of shape {np.shape(value)} into "
+                             f"a tensor of shape {self.data.shape} at {index!r}: {exc}") from None
+        self.data = data
+        self._version += 1
+
+    def _inplace(self, op, other, ufunc):
+        """``self op= other`` keeping this object; recorded like PyTorch's in-place ops."""
+        name = op.op_name
+        if not (grad_mode._enabled and (self.requires_grad or getattr(other, "requires_grad",
+                                                                      False))):
+            result = ufunc(self.data, _raw(other))
+            if result.shape != self.data.shape:
+                raise ShapeError(f"{name}: in-place result of shape {result.shape} does not fit "
+                                 f"the tensor's shape {self.data.shape}")
+            if not np.can_cast(result.dtype, self.data.dtype, "same_kind"):
+                raise TypeError(f"{name}: in-place result of dtype {result.dtype} cannot be "
+                                f"stored in a tensor of dtype {self.data.dtype}")
+            self._write(Ellipsis, result)
+            return self
+        if self.requires_grad and self.grad_fn is None:
+            raise GradientError(
+                f"{name}: a leaf tensor that requires grad cannot be modified in place while "
+                "gradients are recorded; update it inside no_grad() (as optimizers do) or use "
+                f"an out-of-place op (x = x {'+-*/'[['add', 'sub', 'mul', 'div'].index(name)]} y)")
+        # The old value becomes a separate node so the new op can refer to it.
+        old = self._from_op(self.data, self.grad_fn)
+        old.requires_grad, old._version = self.requires_grad, self._version
+        result = op.apply(old, other)
+        if result.shape != self.data.shape:
+            raise ShapeError(f"{name}: in-place result of shape {result.shape} does not fit the "
+                             f"tensor's shape {self.data.shape}")
+        if result.dtype != self.data.dtype:
+            result = E.Cast.apply(result, dtype=self.data.dtype)
+        self.data, self.grad_fn, self.requires_grad = result.data, result.grad_fn, True
+        self._version += 1
+        return self
+
+    # ------------------------------------------------------------ elementwise math
+    def exp(self):
+        """Elementwise ``e**x``."""
+        return E.Exp.apply(self)
+
+    def log(self):
+        """Elementwise natural logarithm."""
+        return E.Log.apply(self)
+
+    def log1p(self):
+        """Elementwise ``log(1 + x)``."""
+        return E.Log1p.apply(self)
+
+    def sqrt(self):
+        """Elementwise square root."""
+        return E.Sqrt.apply(self)
+
+    def sin(self):
+        """Elementwise sine."""
+        return E.Sin.apply(self)
+
+    def cos(self):
+        """Elementwise cosine."""
+        return E.Cos.apply(self)
+
+    def tanh(self):
+        """Elementwise hyperbolic tangent."""
+        return E.Tanh.apply(self)
+
+    def sigmoid(self):
+        """Elementwise logistic function."""
+        return E.Sigmoid.apply(self)
+
+    def relu(self):
+        """Elementwise ``max(x, 0)``."""
+        return E.ReLU.apply(self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        """Elementwise ``x if x > 0 else negative_slope * x``."""
+        return E.leaky_relu(self, negative_slope)
+
+    def gelu(self, approximate="none"):
+        """Gaussian error linear unit."""
+        return E.gelu(self, approximate)
+
+    def softplus(self):
+        """Elementwise ``log(1 + e**x)``."""
+        return E.Softplus.apply(self)
+
+    def abs(self):
+        """Elementwise absolute value."""
+        return E.Abs.apply(self)
+
+    def clip(self, min=None, max=None):  # noqa: A002 - numpy's names
+        """Limit values to ``[min, max]``."""
+        return E.clip(self, min, max)
+
+    def maximum(self, other):
+        """Elementwise maximum with ``other``."""
+        return E.Maximum.apply(self, other)
+
+    def minimum(self, other):
+        """Elementwise minimum with ``other``."""
+        return E.Minimum.apply(self, other)
+
+    def astype(self, dtype):
+        """A copy converted to ``dtype``; float casts pass gradients through."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            return self._from_op(self.data.astype(dtype), None)
+        return E.Cast.apply(self, dtype=dtype)
+
+    def clone(self):
+        """A copy that stays in the graph (gradients flow back to this tensor)."""
+        return E.Cast.apply(self, dtype=self.data.dtype)
+
+    def float(self):
+        """A float32 copy (``astype(np.float32)``)."""
+        return self.astype(np.float32)
+
+    def double(self):
+        """A float64 copy (``astype(np.float64)``)."""
+        return self.astype(np.float64)
+
+    # ------------------------------------------------------------ reductions
+    def sum(self, axis=None, keepdims=False):
+        """Sum over ``axis`` (None: all)."""
+        return reduce.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        """Mean over ``axis`` (None: all)."""
+        return reduce.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        """Largest value over ``axis``; ties share the gradient evenly."""
+        return reduce.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """Smallest value over ``axis``; ties share the gradient evenly."""
+        return reduce.min(self, axis, keepdims)
+
+    def var(self, axis=None, ddof=0, keepdims=False):
+        """Variance over ``axis`` (numpy's ``ddof``, default 0)."""
+        return reduce.var(self, axis, ddof, keepdims)
+
+    def std(self, axis=None, ddof=0, keepdims=False):
+        """Standard deviation over ``axis`` (numpy's ``ddof``, default 0)."""
+        return reduce.std(self, axis, ddof, keepdims)
+
+    def logsumexp(self, axis=None, keepdims=False):
+        """``log(sum(exp(x)))`` over ``axis``, stable."""
+        return reduce.logsumexp(self, axis, keepdims)
+
+    def softmax(self, axis=-1):
+        """Softmax along ``axis``."""
+        return nn.Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis=-1):
+        """Log-softmax along ``axis``."""
+        return nn.LogSoftmax.apply(self, axis=axis)
+
+    # ------------------------------------------------------------ shape
+    def reshape(self, *shape):
+        """Same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
+        return S.reshape(self, *shape)
+
+    def view(self, *shape):
+        """Alias of ``reshape`` (PyTorch's name)."""
+        return S.reshape(self, *shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        """Merge axes ``start_dim..end_dim`` into one."""
+        return S.flatten(self, start_dim, end_dim)
+
+    def transpose(self, *axes):
+        """Permute axes as numpy (none: reverse); two axes on non-2-D swap them."""
+        return S.transpose(self, *axes)
+
+    @property
+    def T(self):  # noqa: N802 - numpy's name
+        """All axes reversed."""
+        return S.Transpose.apply(self, axes=None)
+
+    def permute(self, *dims):
+        """Reorder axes (PyTorch's ``permute``)."""
+        return S.permute(self, *dims)
+
+    def swapaxes(self, axis1, axis2):
+        """Exchange two axes."""
+        return S.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis=None):
+        """Remove axes of length 1."""
+        return S.squeeze(self, axis)
+
+    def unsqueeze(self, axis):
+        """Insert an axis of length 1."""
+        return S.unsqueeze(self, axis)
+
+    def expand(self, *shape):
+        """Broadcast to a larger shape; -1 keeps an axis."""
+        return S.expand(self, *shape)
+
+    def broadcast_to(self, *shape):
+        """Broadcast to a larger shape."""
+        return S.broadcast_to(self, *shape)
+
+    def split(self, indices_or_sections, axis=0):
+        """Split into a list of tensors along ``axis``."""
+        return S.split(self, indices_or_sections, axis)
+
+    def pad(self, pad_width, value=0.0):
+        """Pad with a constant, as ``numpy.pad``."""
+        return S.pad(self, pad_width, value)
+
+    def matmul(self, other):
+        """Matrix product ``self @ other``."""
+        return linalg.MatMul.apply(self, other)
+
+    def dot(self, other):
+        """Dot product of 1-D tensors."""
+        return linalg.dot(self, other)
+

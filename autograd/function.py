@@ -75,6 +75,11 @@ class Function:
             if isinstance(arg, value_type):
                 raw.append(arg.data)
                 needs.append(arg.requires_grad)
+            elif hasattr(arg, "_value_type"):
+                raise TypeError(
+                    f"{cls.op_name if hasattr(cls, 'op_name') else cls.__name__}: cannot mix "
+                    f"{value_type.__name__} and {type(arg).__name__} in one op; convert one "
+                    f"first, e.g. {value_type.__name__}(value)")
             else:
                 raw.append(arg)
                 needs.append(False)

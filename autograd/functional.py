@@ -1,1 +1,199 @@
-"""Function transforms: jacobian, hessian, vjp, jvp (being built; see issue 4)."""
+"""Function transforms built on ``grad``: jacobian, hessian, vjp, jvp.
+
+They follow ``torch.autograd.functional``: ``func`` takes one Tensor or a
+tuple of Tensors and returns one Tensor (or a tuple, for ``jacobian``);
+results come back in the same structure. Higher derivatives come from
+differentiating the recorded backward pass (``create_graph=True``).
+"""
+import numpy as np
+
+from .engine import grad
+from .errors import GradientError
+from .tensor import Tensor
+
+
+def _as_inputs(inputs, create_graph):
+    """Normalise inputs to a tuple of Tensors that require grad.
+
+    Inputs already in a graph keep their connection when ``create_graph`` is
+    set (so the result can be differentiated with respect to them);
+    otherwise they are detached, and the caller's tensors are left untouched.
+    """
+    is_tuple = isinstance(inputs, (tuple, list))
+    items = tuple(inputs) if is_tuple else (inputs,)
+    prepared = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"functional: input {index} is a {type(item).__name__}, not a Tensor")
+        if item.dtype.kind != "f":
+            raise TypeError(f"functional: input {index} has dtype {item.dtype}; differentiation "
+                            "needs floating-point tensors")
+        if create_graph and item.requires_grad:
+            prepared.append(item.clone())
+        else:
+            prepared.append(item.detach().requires_grad_())
+    return is_tuple, tuple(prepared)
+
+
+def _as_outputs(outputs, op):
+    is_tuple = isinstance(outputs, (tuple, list))
+    items = tuple(outputs) if is_tuple else (outputs,)
+    for index, item in enumerate(items):
+        if not isinstance(item, Tensor):
+            raise TypeError(f"{op}: the function returned a {type(item).__name__} as output "
+                            f"{index}; it must return Tensors")
+    return is_tuple, items
+
+
+def _zeros_for(value):
+    return Tensor(np.zeros(value.shape, dtype=value.dtype))
+
+
+def _grads(outputs, inputs, grad_outputs, create_graph):
+    """Gradients of outputs w.r.t. inputs; zeros where an input is unused."""
+    live = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    if not live:
+        return tuple(_zeros_for(x) for x in inputs)
+    results = grad([o for o, _ in live], inputs, [g for _, g in live], retain_graph=True,
+                   create_graph=create_graph, allow_unused=True)
+    return tuple(_zeros_for(x) if r is None else r for x, r in zip(inputs, results))
+
+
+def _detach_all(values, create_graph):
+    return values if create_graph else tuple(v.detach() for v in values)
+
+
+def vjp(func, inputs, v=None, create_graph=False):
+    """Vector-Jacobian product ``v^T J`` of ``func`` at ``inputs``.
+
+    Returns ``(func(inputs), vjp)``; ``v`` has the output's shape (it may be
+    omitted for a one-element output).
+
+    Example
+    -------
+    >>> x = tensor([1.0, 2.0])
+    >>> vjp(lambda x: x ** 2, x, tensor([1.0, 1.0]))[1]      # 2 x
+    Tensor([2., 4.], dtype=float32)
+    """
+    is_tuple, xs = _as_inputs(inputs, create_graph)
+    output = func(*xs)
+    _, (out,) = _as_outputs(output, "vjp")
+    if v is None:
+        if out.size != 1:
+            raise GradientError(f"vjp: the output has shape {out.shape}; pass v of that shape")
+        v = Tensor(np.ones(out.shape, dtype=out.dtype))
+    elif tuple(np.shape(v)) != out.shape:
+        raise GradientError(f"vjp: v has shape {tuple(np.shape(v))} but the output has shape "
+                            f"{out.shape}; they must match")
+    result = _detach_all(_grads((out,), xs, (v,), create_graph), create_graph)
+    out = out if create_graph else out.detach()
+    return out, (result if is_tuple else result[0])
+
+
+def jvp(func, inputs, v=None, create_graph=False):
+    """Jacobian-vector product ``J v`` of ``func`` at ``inputs``.
+
+    Returns ``(func(inputs), jvp)``. Computed with the double-backward trick:
+    ``u -> u^T J`` is linear in ``u``, so differentiating it against ``v``
+    gives ``J v`` without forming ``J``.
+    """
+    is_tuple, xs = _as_inputs(inputs, create_graph)
+    vs = tuple(v) if isinstance(v, (tuple, list)) else (v,)
+    if v is None:
+        if len(xs) != 1 or xs[0].size != 1:
+            raise GradientError("jvp: pass v (one tensor per input, with its shape) unless the "
+                                "single input has one element")
+        vs = (Tensor(np.ones(xs[0].shape, dtype=xs[0].dtype)),)
+    if len(vs) != len(xs):
+        raise GradientError(f"jvp: got {len(vs)} vectors for {len(xs)} inputs; pass one each")
+    for index, (x, vector) in enumerate(zip(xs, vs)):
+        if tuple(np.shape(vector)) != x.shape:
+            raise GradientError(f"jvp: v[{index}] has shape {tuple(np.shape(vector))} but input "
+                                f"{index} has shape {x.shape}; they must match")
+    output = func(*xs)
+    _, (out,) = _as_outputs(output, "jvp")
+    if not out.requires_grad:
+        result = Tensor(np.zeros(out.shape, dtype=out.dtype))
+        return out.detach(), result
+    dummy = Tensor(np.zeros(out.shape, dtype=out.dtype), requires_grad=True)
+    vjps = grad(out, xs, dummy, retain_graph=True, create_graph=True, allow_unused=True)
+    pairs = [(g, vector) for g, vector in zip(vjps, vs) if g is not None and g.requires_grad]
+    if not pairs:
+        return out.detach(), Tensor(np.zeros(out.shape, dtype=out.dtype))
+    (result,) = grad([g for g, _ in pairs], dummy,
+                     [vector if isinstance(vector, Tensor) else Tensor(vector)
+                      for _, vector in pairs],
+                     retain_graph=True, create_graph=create_graph, allow_unused=True)
+    if result is None:
+        result = Tensor(np.zeros(out.shape, dtype=out.dtype))
+    if not create_graph:
+        out, result = out.detach(), result.detach()
+    return out, result
+
+
+def jacobian(func, inputs, create_graph=False):
+    """The Jacobian of ``func`` at ``inputs``: shape ``output.shape + input.shape``.
+
+    With several inputs (a tuple) the result is a tuple, one block per input;
+    with several outputs, a tuple (per output) of such results.
+
+    Example
+    -------
+    >>> jacobian(lambda x: x.sin(), tensor([0.0, 1.0])).data   # diag(cos x)
+    array([[1.       , 0.       ],
+           [0.       , 0.5403023]], dtype=float32)
+    """
+    inputs_tuple, xs = _as_inputs(inputs, create_graph)
+    outputs_tuple, outs = _as_outputs(func(*xs), "jacobian")
+    per_output = []
+    for out in outs:
+        rows = [[] for _ in xs]
+        for flat_index in range(out.size):
+            selector = np.zeros(out.size, dtype=out.dtype)
+            selector[flat_index] = 1
+            grads = _grads((out,), xs, (Tensor(selector.reshape(out.shape)),), create_graph)
+            for block, g in zip(rows, grads):
+                block.append(g.reshape(-1))
+        blocks = []
+        for x, block in zip(xs, rows):
+            stacked = _stack_rows(block, x, out)
+            blocks.append(stacked if create_graph else stacked.detach())
+        per_output.append(tuple(blocks) if inputs_tuple else blocks[0])
+    return tuple(per_output) if outputs_tuple else per_output[0]
+
+
+def _stack_rows(rows, x, out):
+    from .ops.shape import stack
+
+    if not rows:
+        return Tensor(np.zeros(out.shape + x.shape, dtype=x.dtype))
+    return stack(rows).reshape(out.shape + x.shape)
+
+
+def hessian(func, inputs, create_graph=False):
+    """The Hessian of a function with one-element output: ``input.shape * 2``.
+
+    With a tuple of inputs the result is a tuple of tuples: ``H[i][j]`` is
+    the block of second derivatives over inputs ``i`` and ``j``.
+
+    Example
+    -------
+    >>> hessian(lambda x: (x ** 3).sum(), tensor([1.0, 2.0])).data   # diag(6 x)
+    array([[ 6.,  0.],
+           [ 0., 12.]], dtype=float32)
+    """
+    inputs_tuple, xs = _as_inputs(inputs, create_graph)
+
+    def gradient(*values):
+        out = func(*values)
+        _, (scalar,) = _as_outputs(out, "hessian")
+        if scalar.size != 1:
+            raise GradientError(f"hessian: the function must return one element, got shape "
+                                f"{scalar.shape}; reduce it (e.g. .sum())")
+        ones = Tensor(np.ones(scalar.shape, dtype=scalar.dtype))
+        return _grads((scalar,), values, (ones,), create_graph=True)
+
+    blocks = jacobian(gradient, xs, create_graph=create_graph)
+    if inputs_tuple:
+        return tuple(tuple(row) for row in blocks)
+    return blocks[0][0]

@@ -71,49 +71,49 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     anomaly = grad_mode._anomaly_enabled
     handed = set()  # ids of arrays stored as some .grad (see Tensor._accumulate_grad)
 
+    accumulate = wanted is None
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             value = ready.pop()
             grad = grads.pop(value, None)
             if grad is not None and value._hooks:
                 grad = value._run_hooks(grad)
-            if wanted is not None and value in wanted:
+            if not accumulate and value in wanted:
                 wanted[value] = grad
             node = value.grad_fn
             if node is None:
-                if wanted is None and grad is not None:
+                if accumulate and grad is not None:
                     value._accumulate_grad(grad, handed)
                 continue
-            if wanted is None and grad is not None and value._retains_grad:
+            if accumulate and grad is not None and value._retains_grad:
                 value._accumulate_grad(grad, handed)
+            parents = node.parents
             if grad is None:
-                parent_grads = (None,) * len(node.parents)
+                parent_grads = (None,) * len(parents)
             else:
                 node.check_versions()
                 parent_grads = node.backward(node, grad)
                 if type(parent_grads) is not tuple:
                     parent_grads = (parent_grads,)
-                if len(parent_grads) != len(node.parents):
+                if len(parent_grads) != len(parents):
                     raise GradientError(
                         f"{node.name()}: backward returned {len(parent_grads)} gradients for "
-                        f"{len(node.parents)} inputs; return one per input of forward "
+                        f"{len(parents)} inputs; return one per input of forward "
                         "(None for inputs without a gradient)")
                 if anomaly:
                     grad_mode.check_anomaly(node, parent_grads, "backward")
                 if not retain_graph:
                     node.release_saved()
-            for parent, parent_grad, needed in zip(node.parents, parent_grads,
-                                                   node.needs_input_grad):
+            for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
                 if not needed:
                     continue
                 if parent_grad is not None:
                     parent_grad = parent._fit_grad(parent_grad, node)
-                    if parent in grads:
-                        grads[parent] = grads[parent] + parent_grad
-                    else:
-                        grads[parent] = parent_grad
-                consumers[parent] -= 1
-                if consumers[parent] == 0:
+                    existing = grads.get(parent)
+                    grads[parent] = parent_grad if existing is None else existing + parent_grad
+                remaining = consumers[parent] - 1
+                consumers[parent] = remaining
+                if not remaining:
                     ready.append(parent)
     if wanted is not None:
         return tuple(wanted[value] for value in inputs)

@@ -45,8 +45,8 @@ class Function:
     (``ctx.axis = axis``).
     """
 
-    __slots__ = ("parents", "needs_input_grad", "versions", "_saved",
-                 "_saved_sources", "_output_ref", "_output_version", "__dict__")
+    __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
+                 "_output_version", "__dict__")
 
     value_type = None  # set by tensor.py / scalar.py: the type apply wraps results in
 
@@ -68,16 +68,21 @@ class Function:
         Positional arguments that are values take part in differentiation;
         keyword arguments are passed to ``forward`` as constants.
         """
-        value_type = cls._value_type_of(args)
+        value_type = getattr(args[0], "_value_type", None) if args else None
+        if value_type is None:
+            value_type = cls._value_type_of(args)
         raw = []
         needs = []
+        record = False
         for arg in args:
             if isinstance(arg, value_type):
                 raw.append(arg.data)
-                needs.append(arg.requires_grad)
+                needed = arg.requires_grad
+                needs.append(needed)
+                record = record or needed
             elif hasattr(arg, "_value_type"):
                 raise TypeError(
-                    f"{cls.op_name if hasattr(cls, 'op_name') else cls.__name__}: cannot mix "
+                    f"{getattr(cls, 'op_name', cls.__name__)}: cannot mix "
                     f"{value_type.__name__} and {type(arg).__name__} in one op; convert one "
                     f"first, e.g. {value_type.__name__}(value)")
             else:
@@ -87,21 +92,20 @@ class Function:
         ctx.parents = args
         ctx._saved = ()
         ctx._output_ref = None
-        record = grad_mode._enabled and True in needs
-        if record:
-            ctx.needs_input_grad = tuple(needs)
-        else:
-            ctx.needs_input_grad = (False,) * len(args)
+        record = record and grad_mode._enabled
+        ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
         out = cls.forward(ctx, *raw, **kwargs)
         if grad_mode._anomaly_enabled:
             grad_mode.check_anomaly(ctx, out, "forward")
         if not record:
             return value_type._from_op(out, None)
-        ctx.versions = [arg._version if isinstance(arg, value_type) else 0 for arg in args]
+        ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
         result = value_type._from_op(out, ctx)
-        if ctx._saved and any(item is out for item in ctx._saved):
-            ctx._output_ref = weakref.ref(result)
-            ctx._output_version = result._version
+        for item in ctx._saved:
+            if item is out:
+                ctx._output_ref = weakref.ref(result)
+                ctx._output_version = result._version
+                break
         if grad_mode._anomaly_enabled:
             grad_mode.record_creation_site(ctx)
         return result
@@ -123,20 +127,6 @@ class Function:
         constant there.
         """
         self._saved = values
-        sources = []
-        taken = set()
-        for item in values:
-            source = None
-            for index, arg in enumerate(self.parents):
-                # NOTE: match by identity; two inputs may share one array, so
-                # prefer an input not matched yet (save_for_backward(x, y) order).
-                if index not in taken and getattr(arg, "data", None) is item:
-                    source = index
-                    break
-            if source is not None:
-                taken.add(source)
-            sources.append(source)
-        self._saved_sources = sources
 
     @property
     def saved_tensors(self):
@@ -152,9 +142,18 @@ class Function:
         return tuple(self._recorded(i, item) for i, item in enumerate(saved))
 
     def _recorded(self, position, item):
-        source = self._saved_sources[position]
-        if source is not None:
-            return self.parents[source]
+        """The graph value a saved array came from (an input, the output) or the array."""
+        taken = set()
+        for earlier in self._saved[:position]:
+            for index, arg in enumerate(self.parents):
+                if index not in taken and getattr(arg, "data", None) is earlier:
+                    taken.add(index)
+                    break
+        for index, arg in enumerate(self.parents):
+            # NOTE: match by identity; two inputs may share one array, so prefer
+            # an input not matched by an earlier saved value (save_for_backward(x, y)).
+            if index not in taken and getattr(arg, "data", None) is item:
+                return arg
         ref = self._output_ref
         if ref is not None:
             output = ref()
@@ -174,7 +173,7 @@ class Function:
     def check_versions(self):
         """Raise if an input or saved output was modified in place since recording."""
         for arg, version in zip(self.parents, self.versions):
-            if getattr(arg, "_version", version) != version:
+            if version is not None and arg._version != version:
                 raise InplaceModificationError(
                     f"{self.name()}: an input of shape {getattr(arg, 'shape', ())} was modified "
                     f"in place (version {version} -> {arg._version}) after {self.name()} used it, "

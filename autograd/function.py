@@ -94,9 +94,12 @@ class Function:
         ctx._output_ref = None
         record = record and grad_mode._enabled
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
-        out = cls.forward(ctx, *raw, **kwargs)
         if grad_mode._anomaly_enabled:
+            grad_mode.record_creation_site(ctx)
+            out = cls.forward(ctx, *raw, **kwargs)
             grad_mode.check_anomaly(ctx, out, "forward")
+        else:
+            out = cls.forward(ctx, *raw, **kwargs)
         if not record:
             return value_type._from_op(out, None)
         ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
@@ -106,8 +109,6 @@ class Function:
                 ctx._output_ref = weakref.ref(result)
                 ctx._output_version = result._version
                 break
-        if grad_mode._anomaly_enabled:
-            grad_mode.record_creation_site(ctx)
         return result
 
     @staticmethod

@@ -1,0 +1,174 @@
+"""Hypothesis strategies for property tests of ops: shapes, arrays, tensors, axes.
+
+Built on ``hypothesis.extra.numpy``. Shapes include 0-d arrays and size-1
+axes by default, because that is where broadcasting and reduction rules break.
+
+Example
+-------
+>>> from hypothesis import given
+>>> from autograd.testing import gradcheck, strategies as gst
+>>> @given(gst.tensors(exclude_zero=True))
+... def test_div_self(x):
+...     gradcheck(lambda t: t / t, x)
+"""
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from ..tensor import Tensor
+
+__all__ = ["shapes", "broadcastable_shapes", "arrays", "tensors", "valid_axes"]
+
+_DEFAULT_MAGNITUDE = 0.1  # exclude_zero=True keeps |x| >= this: 1/x and log stay tame
+
+
+def shapes(min_dims=0, max_dims=4, min_side=1, max_side=5):
+    """Array shapes: tuples of ``min_dims..max_dims`` sides in ``min_side..max_side``.
+
+    Returns
+    -------
+    SearchStrategy[tuple[int, ...]]
+        Includes ``()`` (0-d) when ``min_dims == 0``.
+    """
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+                            max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=1, max_side=5):
+    """Tuples of ``num_shapes`` shapes that broadcast together, numpy's rules.
+
+    Returns
+    -------
+    SearchStrategy[tuple[tuple[int, ...], ...]]
+        For example ``((3, 1), (4, 3, 5))``; ``np.broadcast_shapes(*shapes)``
+        always succeeds on the result.
+    """
+    return hnp.mutually_broadcastable_shapes(
+        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
+        max_side=max_side).map(lambda drawn: tuple(drawn.input_shapes))
+
+
+def _float_elements(dtype, min_value, max_value, exclude_zero):
+    """Finite floats in ``[min_value, max_value]``, optionally away from zero."""
+    floats = st.floats(min_value=min_value, max_value=max_value, allow_nan=False,
+                       allow_infinity=False, allow_subnormal=False,
+                       width=8 * np.dtype(dtype).itemsize)
+    if not exclude_zero:
+        return floats
+    magnitude = _DEFAULT_MAGNITUDE if exclude_zero is True else float(exclude_zero)
+    if not (magnitude > 0 and (max_value >= magnitude or min_value <= -magnitude)):
+        raise ValueError(f"exclude_zero={exclude_zero!r}: no value in [{min_value}, "
+                         f"{max_value}] has magnitude >= {magnitude}")
+    return floats.filter(lambda x: abs(x) >= magnitude)
+
+
+def _elements_for(dtype, elements, exclude_zero=False):
+    dtype = np.dtype(dtype)
+    if elements is None:
+        elements = (-10, 10)
+    if not isinstance(elements, tuple):
+        return elements  # already a strategy
+    low, high = elements
+    if dtype.kind == "f":
+        return _float_elements(dtype, low, high, exclude_zero)
+    if dtype.kind in "iu":
+        return st.integers(int(np.ceil(low)), int(np.floor(high)))
+    if dtype.kind == "b":
+        return st.booleans()
+    raise ValueError(f"arrays: unsupported dtype {dtype}; use a float, integer or bool dtype")
+
+
+def _as_shape_strategy(shape):
+    if shape is None:
+        return shapes()
+    if isinstance(shape, int):
+        return st.just((shape,))
+    if isinstance(shape, tuple):
+        return st.just(shape)
+    return shape  # already a strategy
+
+
+def arrays(shape, dtype=np.float64, elements=(-10, 10), unique=False):
+    """Numpy arrays of a shape (tuple, int or strategy) with finite elements.
+
+    Parameters
+    ----------
+    shape : tuple, int or SearchStrategy
+        The shape, or a strategy drawing one (e.g. ``shapes()``).
+    dtype : dtype
+        float, integer or bool.
+    elements : (low, high) or SearchStrategy
+        Bounds of the elements (inclusive), or a strategy for them.
+    unique : bool
+        All elements distinct (ties make ``max``/``sort`` gradients ambiguous).
+
+    Returns
+    -------
+    SearchStrategy[np.ndarray]
+    """
+    return hnp.arrays(dtype=dtype, shape=_as_shape_strategy(shape),
+                      elements=_elements_for(dtype, elements), unique=unique)
+
+
+@st.composite
+def tensors(draw, shape=None, dtype=np.float64, min_value=-10, max_value=10,
+            requires_grad=True, exclude_zero=False, unique=False, elements=None):
+    """``autograd.Tensor`` leaves with finite elements, float64 by default.
+
+    Parameters
+    ----------
+    shape : tuple, int, SearchStrategy or None
+        The shape; ``None`` draws one from ``shapes()``.
+    dtype : dtype
+        float64 by default, as ``gradcheck`` needs.
+    min_value, max_value : float
+        Bounds of the elements (inclusive).
+    requires_grad : bool
+        Whether the tensors require grad (float dtypes only).
+    exclude_zero : bool or float
+        Keep elements away from zero (``|x| >= 0.1``, or ``|x| >=`` the number
+        given): for ``1/x``, ``log|x|``, and the kinks of ``abs`` and ``relu``.
+    unique : bool
+        All elements distinct.
+    elements : SearchStrategy, optional
+        A strategy for the elements, replacing the bounds above.
+
+    Returns
+    -------
+    SearchStrategy[Tensor]
+    """
+    if requires_grad and np.dtype(dtype).kind != "f":
+        raise ValueError(f"tensors: dtype {np.dtype(dtype)} cannot require grad; pass "
+                         "requires_grad=False or a float dtype")
+    if elements is None:
+        elements = _elements_for(dtype, (min_value, max_value), exclude_zero)
+    array = draw(hnp.arrays(dtype=dtype, shape=_as_shape_strategy(shape), elements=elements,
+                            unique=unique))
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def valid_axes(ndim, allow_none=True, min_size=0, max_size=None):
+    """The ``axis=`` arguments a reduction over ``ndim`` axes accepts.
+
+    Draws ``None`` (all axes), a single int in ``[-ndim, ndim)``, or a tuple of
+    distinct axes (negative ones included, never two naming the same axis).
+
+    Parameters
+    ----------
+    ndim : int
+        Number of axes of the array reduced.
+    allow_none : bool
+        Include ``None``.
+    min_size, max_size : int
+        Bounds on the length of tuples (``()`` reduces nothing, as in numpy).
+
+    Returns
+    -------
+    SearchStrategy[None | int | tuple[int, ...]]
+    """
+    options = [hnp.valid_tuple_axes(ndim, min_size=min_size, max_size=max_size)]
+    if ndim > 0:
+        options.insert(0, st.integers(-ndim, ndim - 1))
+    if allow_none:
+        options.insert(0, st.none())
+    return st.one_of(*options)

@@ -1,0 +1,31 @@
+"""Shared test setup: hypothesis profiles and a guard on autograd's grad mode.
+
+Profiles: ``ci`` (default, 25 examples) and ``thorough`` (500 examples);
+choose one with ``HYPOTHESIS_PROFILE=thorough``.
+"""
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import autograd
+
+settings.register_profile("ci", max_examples=25, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=500, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def grad_mode_unchanged():
+    """Fail a test that leaves grad mode on or off other than it found it."""
+    before = autograd.is_grad_enabled()
+    yield
+    after = autograd.is_grad_enabled()
+    if after != before:
+        # NOTE: restore first, so one leaky test does not fail every test after it.
+        autograd.set_grad_enabled(before)
+        pytest.fail(f"the test left grad mode {'enabled' if after else 'disabled'} "
+                    f"(it was {'enabled' if before else 'disabled'} before); use "
+                    "`with autograd.no_grad():` rather than set_grad_enabled(False)")

@@ -1,0 +1,57 @@
+"""Adagrad: per-coordinate steps shrunk by the sum of all past squared gradients."""
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """Adagrad (PyTorch's ``torch.optim.Adagrad``, same update and defaults).
+
+    Each step ``t`` (from 1), with ``g`` the gradient (negated when ``maximize``)::
+
+        g = g + weight_decay * p                  # if weight_decay
+        s = s + g**2                              # s starts at initial_accumulator_value
+        p = p - lr / (1 + (t - 1) * lr_decay) * g / (sqrt(s) + eps)
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Tensors to optimize, or param-group dicts.
+    lr : float
+        Learning rate (default 1e-2).
+    lr_decay : float
+        Learning-rate decay per step.
+    weight_decay : float
+        L2 penalty.
+    initial_accumulator_value : float
+        Starting value of the sum of squared gradients.
+    eps : float
+        Added to the denominator for numerical stability.
+    maximize : bool
+        Ascend the objective instead of descending it.
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, *, maximize=False):
+        defaults = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "eps": eps,
+                    "maximize": maximize}
+        super().__init__(params, defaults)
+        for group in self.param_groups:  # as PyTorch: the accumulators exist from the start
+            for p in group["params"]:
+                self._state_for(p, group)
+
+    def _init_state(self, p, group):
+        return {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+
+    def _step_group(self, group):
+        lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
+        for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            clr = lr / (1 + (state["step"] - 1) * lr_decay)
+            state_sum = state["sum"]
+            state_sum += np.multiply(grad, grad, out=work)
+            std = np.sqrt(state_sum, out=work)
+            std += eps
+            update = np.divide(grad, std, out=work)
+            update *= clr
+            np.subtract(param, update, out=param)

@@ -1,0 +1,305 @@
+"""``Optimizer``: the base of every optimizer, with PyTorch's param groups and state_dict.
+
+An optimizer holds ``param_groups``, a list of dicts: each has ``"params"`` (a list
+of Tensors) and the hyper-parameters for them (``"lr"``, ...); keys a group does not
+set come from ``defaults``. Per-parameter buffers live in ``state[param]``. Updates
+work on the raw arrays (``p.data``, ``p.grad.data``) in place, so they record no
+graph and allocate nothing per step once the buffers exist.
+"""
+import numbers
+
+import numpy as np
+
+from autograd import Tensor, enable_grad
+
+# Hyper-parameters that must be >= 0, checked wherever they appear in a group.
+_NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "dampening", "lr_decay", "alpha",
+                 "initial_accumulator_value")
+
+
+class Optimizer:
+    """Base class: holds param groups and state; subclasses define ``_step_group``.
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        The tensors to optimize (a list, or a generator such as
+        ``model.parameters()``), or dicts each with ``"params"`` and its own
+        hyper-parameters (param groups).
+    defaults : dict
+        Hyper-parameters used where a group does not set them.
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = dict(defaults)
+        self.state = {}
+        self.param_groups = []
+        self._scratch_buffers = {}
+        for group in self._as_groups(params):
+            self.add_param_group(group)
+
+    def _as_groups(self, params):
+        name = type(self).__name__
+        if isinstance(params, Tensor):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got a "
+                            "single Tensor; pass a list: [t]")
+        if isinstance(params, (set, frozenset, dict)):
+            raise TypeError(f"{name}: params must be an ordered iterable (a list, a generator "
+                            f"such as model.parameters(), or a list of dicts), got a "
+                            f"{type(params).__name__}, whose order is not the parameters' order")
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got "
+                            f"{type(params).__name__}") from None
+        if not params:
+            raise ValueError(f"{name}: got an empty parameter list; pass the tensors to optimize, "
+                             "e.g. model.parameters() (a generator can only be used once)")
+        if all(isinstance(p, dict) for p in params):
+            return params
+        if any(isinstance(p, dict) for p in params):
+            raise TypeError(f"{name}: params mixes Tensors and dicts; pass either Tensors or "
+                            "param-group dicts, each with a 'params' entry")
+        return [{"params": params}]
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters (a dict with ``"params"`` and optional hyper-parameters).
+
+        Keys the group leaves out take the optimizer's ``defaults``. Useful to
+        start training layers that were frozen. Nothing changes if it raises.
+        """
+        name = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{name}.add_param_group: a param group is a dict with a 'params' "
+                            f"entry, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{name}.add_param_group: the group has no 'params' entry; "
+                             "use {'params': tensors, 'lr': ...}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: a group's params must be ordered (a list), got a set")
+        else:
+            params = list(params)
+        for i, p in enumerate(params):
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{name}: can only optimize Tensors, but params[{i}] is a "
+                                f"{type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{name}: can't optimize a non-leaf Tensor (params[{i}] was "
+                                 "computed by an op); optimize the leaf it came from, or "
+                                 "use .detach().requires_grad_()")
+        group = {"params": params}
+        group.update((k, v) for k, v in param_group.items() if k != "params")
+        for key, value in self.defaults.items():
+            group.setdefault(key, value)
+        self._check_hyperparameters(group)
+        seen = set()
+        for other in self.param_groups:
+            seen.update(id(p) for p in other["params"])
+        ids = [id(p) for p in params]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"{name}: a parameter group contains the same tensor twice")
+        if seen.intersection(ids):
+            raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def _check_hyperparameters(self, group):
+        """Raise ValueError naming the argument and value of any out-of-range setting."""
+        name = type(self).__name__
+        for key in _NON_NEGATIVE:
+            if key in group:
+                value = group[key]
+                if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                    raise TypeError(f"{name}: {key} must be a number, got {value!r}")
+                if not value >= 0:  # also rejects NaN
+                    raise ValueError(f"{name}: invalid {key}={value!r}: it must be >= 0")
+        if "betas" in group:
+            betas = group["betas"]
+            if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+                raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
+            for i, beta in enumerate(betas):
+                if not isinstance(beta, numbers.Real) or not 0.0 <= beta < 1.0:
+                    raise ValueError(f"{name}: invalid betas={tuple(betas)!r}: betas[{i}]={beta!r} "
+                                     "must be in [0, 1)")
+        if group.get("nesterov") and (group.get("momentum", 0) <= 0
+                                      or group.get("dampening", 0) != 0):
+            raise ValueError(f"{name}: nesterov=True requires momentum > 0 and dampening = 0, got "
+                             f"momentum={group.get('momentum', 0)!r}, "
+                             f"dampening={group.get('dampening', 0)!r}")
+
+    # ------------------------------------------------------------ the loop's calls
+    def zero_grad(self, set_to_none=True):
+        """Clear every parameter's ``.grad``: set it to None (default), or fill it with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                elif p.grad.grad_fn is not None or not p.grad.data.flags.writeable:
+                    p.grad = Tensor(np.zeros_like(p.grad.data))
+                else:
+                    p.grad.data.fill(0)
+
+    def step(self, closure=None):
+        """Update every parameter that has a ``.grad`` (others are skipped).
+
+        ``closure``, if given, re-evaluates the model and returns the loss
+        (it runs with gradients enabled); ``step`` returns that loss.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            self._step_group(group)
+        return loss
+
+    def _step_group(self, group):
+        raise NotImplementedError(f"{type(self).__name__} must define _step_group(group)")
+
+    # ------------------------------------------------------------ helpers for subclasses
+    def _scratch(self, like, slot):
+        """A reusable work array shaped like ``like`` (not saved; contents undefined)."""
+        key = (like.shape, like.dtype, slot)
+        buffer = self._scratch_buffers.get(key)
+        if buffer is None:
+            buffer = self._scratch_buffers[key] = np.empty_like(like)
+        return buffer
+
+    def _effective_grad(self, param, grad, weight_decay, maximize):
+        """The gradient an update uses: ``-grad`` when maximizing, plus ``weight_decay * param``.
+
+        Returns ``grad`` itself when neither applies (it is never modified).
+        """
+        if not weight_decay and not maximize:
+            return grad
+        out = self._scratch(param, 0)
+        if weight_decay:
+            np.multiply(param, weight_decay, out=out)
+            (np.subtract if maximize else np.add)(out, grad, out=out)
+        else:
+            np.negative(grad, out=out)
+        return out
+
+    def _params_with_grad(self, group, weight_decay, with_state=True):
+        """Yield ``(param, grad, state, work)`` for each parameter of ``group`` that has a grad.
+
+        ``param`` is the array to update in place, ``grad`` the effective
+        gradient (see ``_effective_grad``), ``state`` its state dict (None
+        without ``with_state``; its ``"step"`` already counts this step) and
+        ``work`` a scratch array shaped like it.
+        """
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            param = p.data
+            state = self._state_for(p, group) if with_state else None
+            if state is not None and "step" in state:
+                state["step"] += 1
+            grad = self._effective_grad(param, p.grad.data, weight_decay, group["maximize"])
+            yield param, grad, state, self._scratch(param, 1)
+
+    def _state_for(self, p, group):
+        state = self.state.get(p)
+        if state is None:
+            state = self.state[p] = self._init_state(p, group)
+        return state
+
+    def _init_state(self, p, group):
+        return {}
+
+    # ------------------------------------------------------------ saving
+    def state_dict(self):
+        """A snapshot of the state: ``{"state": {index: {...}}, "param_groups": [...]}``.
+
+        As in PyTorch, parameters are named by their index in the order of
+        ``param_groups``; arrays are copies, so later steps leave it unchanged.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                packed["params"].append(index[id(p)])
+            groups.append(packed)
+        state = {index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                for k, v in s.items()}
+                 for p, s in self.state.items() if id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Load a snapshot from ``state_dict()`` (this optimizer's or one of the same layout).
+
+        Buffers are copied and cast to each parameter's dtype; hyper-parameters
+        come from the snapshot. Everything is checked first: on error nothing changes.
+        """
+        name = type(self).__name__
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "
+                             "'param_groups' (from optimizer.state_dict())")
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the loaded state has {len(saved_groups)} "
+                             f"parameter groups, this optimizer has {len(self.param_groups)}")
+        params_of = {}
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"{name}.load_state_dict: parameter group {i} has "
+                                 f"{len(saved['params'])} parameters in the loaded state, "
+                                 f"{len(group['params'])} here")
+            params_of.update(zip(saved["params"], group["params"]))
+        new_state, problems = {}, []
+        for key, saved in state_dict["state"].items():
+            p = params_of.get(int(key) if isinstance(key, str) and key.isdigit() else key)
+            if p is None:
+                problems.append(f"state for parameter {key!r}, which no group lists")
+                continue
+            new_state[p] = {}
+            for k, value in saved.items():
+                if k == "step":
+                    new_state[p][k] = int(float(value))
+                elif value is None or isinstance(value, (bool, numbers.Number)):
+                    new_state[p][k] = value
+                else:
+                    array = np.array(value, dtype=p.data.dtype)
+                    if array.shape != p.data.shape:
+                        problems.append(f"state[{key!r}][{k!r}] has shape {array.shape}, the "
+                                        f"parameter has shape {p.data.shape}")
+                    new_state[p][k] = array
+        if problems:
+            raise ValueError(f"{name}.load_state_dict: the state does not fit this optimizer's "
+                             "parameters:\n  " + "\n  ".join(problems))
+        new_groups = []
+        for saved, group in zip(saved_groups, self.param_groups):
+            new_group = {"params": group["params"]}
+            new_group.update((k, v) for k, v in saved.items() if k != "params")
+            self._check_hyperparameters(new_group)
+            new_groups.append(new_group)
+        self.state = new_state
+        self.param_groups = new_groups
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {key}: {group[key]}" for key in sorted(group) if key != "params")
+        return "\n".join(lines) + "\n)"
+
+
+def lerp_(start, end, weight, work):
+    """``start += weight * (end - start)`` in place, rounded as ``torch.lerp_`` rounds it.
+
+    ``work`` is a scratch array of the same shape (overwritten).
+    """
+    np.subtract(end, start, out=work)
+    if weight < 0.5:
+        work *= weight
+        start += work
+    else:
+        work *= 1.0 - weight
+        np.subtract(end, work, out=start)

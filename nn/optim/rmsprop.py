@@ -1,0 +1,78 @@
+"""RMSprop: scale each step by a running root-mean-square of the gradient."""
+import numpy as np
+
+from .optimizer import Optimizer, lerp_
+
+
+class RMSprop(Optimizer):
+    """RMSprop (PyTorch's ``torch.optim.RMSprop``, same update and defaults).
+
+    Each step, with ``g`` the gradient (negated when ``maximize``)::
+
+        g = g + weight_decay * p                  # if weight_decay
+        v = alpha * v + (1 - alpha) * g**2
+        avg = sqrt(v - a**2) + eps, with a = alpha * a + (1 - alpha) * g   if centered
+        avg = sqrt(v) + eps                                                otherwise
+        b = momentum * b + g / avg;  p = p - lr * b                        if momentum > 0
+        p = p - lr * g / avg                                               otherwise
+
+    Parameters
+    ----------
+    params : iterable of Tensor or of dict
+        Tensors to optimize, or param-group dicts.
+    lr : float
+        Learning rate (default 1e-2).
+    alpha : float
+        Smoothing constant of the running average of ``g**2``.
+    eps : float
+        Added to the denominator for numerical stability.
+    weight_decay : float
+        L2 penalty.
+    momentum : float
+        Momentum factor.
+    centered : bool
+        Normalize by an estimate of the gradient's variance instead of its second moment.
+    maximize : bool
+        Ascend the objective instead of descending it.
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False, *, maximize=False):
+        defaults = {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,
+                    "momentum": momentum, "centered": centered, "maximize": maximize}
+        super().__init__(params, defaults)
+
+    def _init_state(self, p, group):
+        state = {"step": 0, "square_avg": np.zeros_like(p.data)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = np.zeros_like(p.data)
+        if group["centered"]:
+            state["grad_avg"] = np.zeros_like(p.data)
+        return state
+
+    def _step_group(self, group):
+        lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            square_avg = state["square_avg"]
+            square_avg *= alpha
+            np.multiply(grad, grad, out=work)
+            work *= 1.0 - alpha
+            square_avg += work
+            if group["centered"]:
+                grad_avg = state["grad_avg"]
+                lerp_(grad_avg, grad, 1.0 - alpha, work)
+                np.multiply(grad_avg, grad_avg, out=work)
+                np.subtract(square_avg, work, out=work)
+                avg = np.sqrt(work, out=work)
+            else:
+                avg = np.sqrt(square_avg, out=work)
+            avg += eps
+            if momentum > 0:
+                buf = state["momentum_buffer"]
+                buf *= momentum
+                buf += np.divide(grad, avg, out=work)
+                update = np.multiply(buf, lr, out=work)
+            else:
+                update = np.divide(grad, avg, out=work)
+                update *= lr
+            np.subtract(param, update, out=param)

@@ -110,9 +110,20 @@ def arrays(shape, dtype=np.float64, elements=(-10, 10), unique=False):
                       elements=_elements_for(dtype, elements), unique=unique)
 
 
+def _grid_elements(min_value, max_value, min_gap, exclude_zero):
+    """Floats on a grid of spacing ``min_gap``: distinct ones are ``min_gap`` apart."""
+    steps = st.integers(int(np.ceil(min_value / min_gap)), int(np.floor(max_value / min_gap)))
+    values = steps.map(lambda k: k * min_gap)
+    if exclude_zero:
+        magnitude = _DEFAULT_MAGNITUDE if exclude_zero is True else float(exclude_zero)
+        values = values.filter(lambda x: abs(x) >= magnitude)
+    return values
+
+
 @st.composite
 def tensors(draw, shape=None, dtype=np.float64, min_value=-10, max_value=10,
-            requires_grad=True, exclude_zero=False, unique=False, elements=None):
+            requires_grad=True, exclude_zero=False, unique=False, min_gap=None,
+            elements=None):
     """``autograd.Tensor`` leaves with finite elements, float64 by default.
 
     Parameters
@@ -130,6 +141,10 @@ def tensors(draw, shape=None, dtype=np.float64, min_value=-10, max_value=10,
         given): for ``1/x``, ``log|x|``, and the kinks of ``abs`` and ``relu``.
     unique : bool
         All elements distinct.
+    min_gap : float, optional
+        All elements distinct and at least this far apart (drawn on a grid of
+        this spacing): for ``max``, ``min`` and sorting, whose gradients jump
+        where two elements (nearly) tie, e.g. ``min_gap=1e-3`` with gradcheck.
     elements : SearchStrategy, optional
         A strategy for the elements, replacing the bounds above.
 
@@ -140,7 +155,13 @@ def tensors(draw, shape=None, dtype=np.float64, min_value=-10, max_value=10,
     if requires_grad and np.dtype(dtype).kind != "f":
         raise ValueError(f"tensors: dtype {np.dtype(dtype)} cannot require grad; pass "
                          "requires_grad=False or a float dtype")
-    if elements is None:
+    if min_gap is not None:
+        if np.dtype(dtype).kind != "f" or not min_gap > 0:
+            raise ValueError(f"tensors: min_gap={min_gap!r} needs a float dtype and a "
+                             "positive gap")
+        elements = _grid_elements(min_value, max_value, min_gap, exclude_zero)
+        unique = True
+    elif elements is None:
         elements = _elements_for(dtype, (min_value, max_value), exclude_zero)
     array = draw(hnp.arrays(dtype=dtype, shape=_as_shape_strategy(shape), elements=elements,
                             unique=unique))

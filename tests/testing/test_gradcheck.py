@@ -370,6 +370,12 @@ def test_tensors_unique(x):
     assert len(np.unique(x.data)) == x.size
 
 
+@given(gst.tensors(shape=gst.shapes(min_dims=1), min_value=-1, max_value=1, min_gap=0.01))
+def test_tensors_min_gap_separates_elements(x):
+    assert x.dtype == np.float64 and np.all(np.abs(x.data) <= 1)
+    assert np.all(np.diff(np.sort(x.data.ravel())) >= 0.01 * (1 - 1e-9))
+
+
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 def test_tensors_refuse_grad_on_integers():
     with pytest.raises(ValueError, match="cannot require grad"):

@@ -104,10 +104,15 @@ class Function:
             return value_type._from_op(out, None)
         ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
         result = value_type._from_op(out, ctx)
-        for item in ctx._saved:
+        saved = ctx._saved
+        for item in saved:
             if item is out:
                 ctx._output_ref = weakref.ref(result)
                 ctx._output_version = result._version
+                if result.data is not out:
+                    # NOTE: numpy returns scalars for 0-d results; _from_op wrapped it in a
+                    # new array, so save that array to keep the output identifiable.
+                    ctx._saved = tuple(result.data if s is out else s for s in saved)
                 break
         return result
 

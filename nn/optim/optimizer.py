@@ -43,10 +43,13 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got a "
                             "single Tensor; pass a list: [t]")
-        if isinstance(params, (set, frozenset, dict)):
-            raise TypeError(f"{name}: params must be an ordered iterable (a list, a generator "
-                            f"such as model.parameters(), or a list of dicts), got a "
-                            f"{type(params).__name__}, whose order is not the parameters' order")
+        if isinstance(params, dict):
+            raise TypeError(f"{name}: params must be an iterable of Tensors or a list of "
+                            "param-group dicts, got one dict; wrap it in a list: [group], or "
+                            "pass model.parameters()")
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: params must be ordered (a list, or a generator such as "
+                            "model.parameters()), got a set, whose order is arbitrary")
         try:
             params = list(params)
         except TypeError:

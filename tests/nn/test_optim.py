@@ -379,6 +379,7 @@ def test_params_accepted_as_generator_list_or_group_dicts():
     (iter([]), ValueError, "empty parameter list"),
     (Tensor(np.ones(2), requires_grad=True), TypeError, "single Tensor"),
     ({Tensor(np.ones(2), requires_grad=True)}, TypeError, "ordered"),
+    ({"params": [Tensor(np.ones(2), requires_grad=True)]}, TypeError, "wrap it in a list"),
     ([np.ones(2)], TypeError, "only optimize Tensors"),
     (5, TypeError, "iterable"),
     ([{"lr": 0.1}], ValueError, "'params'"),

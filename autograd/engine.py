@@ -92,7 +92,14 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 parent_grads = (None,) * len(parents)
             else:
                 node.check_versions()
-                parent_grads = node.backward(node, grad)
+                if anomaly:
+                    owner, grad_mode._rule_owner = grad_mode._rule_owner, node
+                    try:
+                        parent_grads = node.backward(node, grad)
+                    finally:
+                        grad_mode._rule_owner = owner
+                else:
+                    parent_grads = node.backward(node, grad)
                 if type(parent_grads) is not tuple:
                     parent_grads = (parent_grads,)
                 if len(parent_grads) != len(parents):

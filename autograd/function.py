@@ -95,9 +95,17 @@ class Function:
         record = record and grad_mode._enabled
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
         if grad_mode._anomaly_enabled:
-            grad_mode.record_creation_site(ctx)
-            out = cls.forward(ctx, *raw, **kwargs)
-            grad_mode.check_anomaly(ctx, out, "forward")
+            owner = grad_mode._rule_owner
+            if owner is None:
+                grad_mode.record_creation_site(ctx)
+                out = cls.forward(ctx, *raw, **kwargs)
+                grad_mode.check_anomaly(ctx, out, "forward")
+            else:
+                # NOTE: an op recorded by a backward rule (create_graph) belongs to that
+                # rule: report a NaN here as the owner's backward, at the owner's line.
+                ctx.created_at = getattr(owner, "created_at", "an unknown location")
+                out = cls.forward(ctx, *raw, **kwargs)
+                grad_mode.check_anomaly(owner, out, "backward")
         else:
             out = cls.forward(ctx, *raw, **kwargs)
         if not record:

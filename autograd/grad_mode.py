@@ -81,6 +81,7 @@ class enable_grad(_GradModeContext):
 
 # ---------------------------------------------------------------- anomaly mode
 _anomaly_enabled = False
+_rule_owner = None  # in anomaly mode, the node whose backward rule is running (create_graph)
 
 
 class detect_anomaly:

@@ -1,0 +1,9 @@
+"""viz: pictures of computation graphs and of training.
+
+``draw_graph`` / ``render_svg`` draw a Tensor or Scalar graph with its values
+and gradients; ``backprop_page`` writes a page that steps through backward;
+``plot_losses`` and ``plot_grad_flow`` plot training.
+"""
+from .graph import GradientScale, draw_graph, retain_grads
+from .modules import trace_modules
+from .render import GraphvizNotFoundError, render_svg, to_svg

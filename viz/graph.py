@@ -1,0 +1,325 @@
+"""Computation graphs as Graphviz pictures, with values and gradient-flow shading.
+
+``draw_graph`` builds a ``graphviz.Digraph``: value nodes (boxes: name, shape,
+dtype, value, gradient) and op nodes (ellipses: ``matmul``, ``sum(axis=1)``),
+edges in the direction data flowed. Value nodes are shaded by the size of their
+stored gradient on a log scale, with a legend. Nodes made inside a module are
+grouped in labelled clusters, and past ``max_nodes`` whole modules collapse to
+one box each.
+
+``draw_graph`` computes nothing: it shows the ``.grad`` the values hold. Leaves
+keep theirs after ``backward``; intermediate Tensors keep a gradient only after
+``retain_grad()``, so call ``retain_grads(loss)`` before ``loss.backward()`` to
+see every gradient in the picture.
+"""
+import math
+
+import graphviz
+
+from . import labels
+from .labels import html_text
+from .modules import ModuleTrace, module_types, parent_path
+from .walk import GraphWalk, grad_array, is_scalar_value, op_label
+
+MAX_NODES = 250
+# NOTE: absolute thresholds for flagging (RMS of a gradient); the colours in between
+# follow a log scale over the magnitudes present in the picture.
+VANISHING = 1e-7
+EXPLODING = 1e3
+PALETTE = ("#fff7ec", "#fee8c8", "#fdd49e", "#fdbb84", "#fc8d59", "#ef6548", "#d7301f")
+VANISHING_COLOR = "#c6dbef"
+EXPLODING_COLOR = "#67000d"
+NO_GRAD_COLOR = "#ffffff"
+DARK_FILLS = (PALETTE[-1], EXPLODING_COLOR)  # drawn with white text
+
+
+def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR",
+               max_nodes=MAX_NODES, module=None, modules=None, shade=True):
+    """Draw the graph that computed ``root`` (a Tensor, a Scalar, or a list of them).
+
+    Parameters
+    ----------
+    root : Tensor or Scalar or list
+        The output(s); every value and op they were computed from is drawn.
+    params : dict, optional
+        ``name -> value``, e.g. ``dict(model.named_parameters())``; values are
+        matched by identity and shown with their names. Names with dots
+        (``encoder.0.weight``) place the parameter in the module's cluster.
+    show_values, show_grads : bool
+        Show the data / the stored ``.grad`` (value, or min / mean / max).
+    rankdir : str
+        Graphviz direction: ``"LR"`` (left to right) or ``"TB"``.
+    max_nodes : int
+        Past this many nodes, modules collapse to one box (largest first), then
+        the nodes farthest from the root are folded into one box.
+    module : Module, optional
+        Supplies parameter names and module class names for cluster labels.
+    modules : ModuleTrace, optional
+        From ``with viz.trace_modules(model) as trace:``; puts op nodes in clusters.
+    shade : bool
+        Colour value nodes by gradient magnitude and add a legend.
+
+    Returns
+    -------
+    graphviz.Digraph
+        Shows inline in Jupyter; ``.source`` is the DOT text; ``render_svg`` writes SVG.
+    """
+    if isinstance(modules, ModuleTrace) and module is None:
+        module = modules.model
+    if params is None and module is not None:
+        params = dict(module.named_parameters())
+    walk = GraphWalk(root)
+    names = {id(v): name for name, v in (params or {}).items()}
+    types = module_types(module) if module is not None else {}
+    if isinstance(modules, ModuleTrace):
+        types = {**modules.types, **types}
+    owner = _owners(walk, names, modules)
+    scale = GradientScale(walk.values) if shade and show_grads else None
+
+    graph = graphviz.Digraph("graph", graph_attr={
+        "rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"},
+        node_attr={"fontname": "Helvetica", "fontsize": "10"},
+        edge_attr={"arrowsize": "0.6", "color": "#555555"})
+    nodes = _node_table(walk, names, show_values, show_grads, scale)
+    collapsed, folded = _collapse(walk, nodes, owner, types, max_nodes, scale)
+    _emit(graph, walk, nodes, owner, types, collapsed, folded)
+    if scale is not None and scale.has_grads:
+        graph.node("legend", label=scale.legend(), shape="plaintext", id="legend")
+    return graph
+
+
+def retain_grads(root):
+    """Call ``retain_grad()`` on every intermediate Tensor of the graph (before backward).
+
+    Then ``draw_graph`` shows the gradient of every value, not only of leaves.
+    Returns the number of values changed.
+    """
+    count = 0
+    for value in GraphWalk(root).values:
+        if value.grad_fn is not None and hasattr(value, "retain_grad"):
+            value.retain_grad()
+            count += 1
+    return count
+
+
+class GradientScale:
+    """Maps a gradient magnitude (RMS) to a fill colour on a log scale."""
+
+    def __init__(self, values):
+        mags = [m for m in (_magnitude(v) for v in values) if m is not None]
+        if mags and all(is_scalar_value(v) for v in values) and not any(mags):
+            mags = []  # Scalars before backward: every grad is 0.0, nothing to shade
+        self.has_grads = bool(mags)
+        usable = [math.log10(m) for m in mags if VANISHING <= m <= EXPLODING]
+        self.lo = min(usable) if usable else 0.0
+        self.hi = max(usable) if usable else 0.0
+
+    def color(self, magnitude):
+        """Fill colour for a gradient of this RMS (None: no gradient stored)."""
+        if magnitude is None or not self.has_grads:
+            return NO_GRAD_COLOR
+        if magnitude < VANISHING:
+            return VANISHING_COLOR
+        if magnitude > EXPLODING:
+            return EXPLODING_COLOR
+        return PALETTE[self._bin(math.log10(magnitude))]
+
+    def _bin(self, log):
+        if self.hi - self.lo < 1e-12:
+            return len(PALETTE) // 2
+        frac = (log - self.lo) / (self.hi - self.lo)
+        return min(len(PALETTE) - 1, int(frac * len(PALETTE)))
+
+    def legend(self):
+        """An HTML-like label: the colour swatches and the magnitudes they stand for."""
+        rows = ['<TR><TD COLSPAN="2"><B>|grad| (RMS), log scale</B></TD></TR>']
+        step = (self.hi - self.lo) / len(PALETTE)
+        for index, color in enumerate(PALETTE):
+            lo, hi = 10 ** (self.lo + index * step), 10 ** (self.lo + (index + 1) * step)
+            text = f"{lo:.2g}" if step == 0 else f"{lo:.2g} to {hi:.2g}"
+            rows.append(f'<TR><TD BGCOLOR="{color}" WIDTH="18"> </TD><TD ALIGN="LEFT">'
+                        f'{html_text(text)}</TD></TR>')
+            if step == 0:
+                break
+        for color, text in ((VANISHING_COLOR, f"vanishing: below {labels.fmt(VANISHING)}"),
+                            (EXPLODING_COLOR, f"exploding: above {labels.fmt(EXPLODING)}"),
+                            (NO_GRAD_COLOR, "no gradient stored")):
+            rows.append(f'<TR><TD BGCOLOR="{color}" WIDTH="18"> </TD><TD ALIGN="LEFT">'
+                        f'{html_text(text)}</TD></TR>')
+        return ('<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" COLOR="#999999">'
+                + "".join(rows) + "</TABLE>>")
+
+
+def _magnitude(value):
+    grad = grad_array(value)
+    return None if grad is None else labels.rms(grad)
+
+
+def _owners(walk, names, modules):
+    """Module path of each node id (values, their ops, constants), where known."""
+    owner = {}
+    for value in walk.values:
+        vid = walk.id_of(value)
+        path = modules.path_of(value) if isinstance(modules, ModuleTrace) else None
+        if path is None and id(value) in names:
+            path = parent_path(names[id(value)]) or None
+        if path:
+            owner[vid] = path
+    return owner
+
+
+def _node_table(walk, names, show_values, show_grads, scale):
+    """``node_id -> dict(label=..., attrs)`` for every value, op and constant."""
+    nodes = {}
+    for value in walk.values:
+        vid = walk.id_of(value)
+        fill = scale.color(_magnitude(value)) if scale is not None else NO_GRAD_COLOR
+        font = "#ffffff" if fill in DARK_FILLS else "#000000"
+        nodes[vid] = dict(label=value_label(value, names.get(id(value)), show_values,
+                                            show_grads),
+                          shape="box", style="filled,rounded", fillcolor=fill, fontcolor=font)
+        if value.grad_fn is not None:
+            nodes["f" + vid[1:]] = dict(label=f"<{html_text(op_label(value.grad_fn))}>",
+                                        shape="ellipse", style="filled", fillcolor="#e8e8e8")
+    for cid, constant in walk.constants.items():
+        nodes[cid] = dict(label=f"<{html_text(constant.text())}>", shape="plaintext",
+                          fontcolor="#555555")
+    return nodes
+
+
+def value_label(value, name=None, show_values=True, show_grads=True):
+    """The HTML-like label of a value node: name, shape and dtype, data, grad."""
+    lines = []
+    name = name if name is not None else getattr(value, "label", "") or ""
+    if name:
+        lines.append(f"<B>{html_text(name)}</B>")
+    if not is_scalar_value(value):
+        lines.append(html_text(f"{tuple(value.shape)} {value.dtype}"))
+    if show_values:
+        lines.append(html_text(f"data {labels.summarize(value.data)}"))
+    if show_grads:
+        grad = grad_array(value)
+        if grad is not None:
+            lines.append(html_text(f"grad {labels.summarize(grad)}"))
+    return "<" + "<BR/>".join(lines) + ">"
+
+
+def _collapse(walk, nodes, owner, types, max_nodes, scale):
+    """Decide which module clusters become one box, and which nodes fold away."""
+    collapsed = {}
+    members = _cluster_members(nodes, owner)
+    count = len(nodes)
+    while count > max_nodes:
+        open_paths = [p for p in members if not any(_inside(p, c) for c in collapsed)]
+        leaves = [p for p in open_paths if not any(q != p and _inside(q, p) for q in open_paths)]
+        if not leaves:
+            break
+        path = max(leaves, key=lambda p: (len(members[p]), p))
+        hidden = members[path]
+        collapsed[path] = hidden
+        count -= len(hidden) - 1
+        for other in list(collapsed):
+            if other != path and _inside(other, path):
+                count += len(collapsed.pop(other)) - 1  # absorbed by the outer box
+    folded = set()
+    if count > max_nodes:
+        order = [n for n in _bfs_order(walk) if not any(n in h for h in collapsed.values())]
+        folded = set(order[max(1, max_nodes - len(collapsed) - 1):])
+    for path, hidden in collapsed.items():
+        mags = [_magnitude(walk.value(n)) for n in hidden if n.startswith("v")]
+        mags = [m for m in mags if m is not None]
+        total = math.sqrt(sum(m * m for m in mags) / len(mags)) if mags else None
+        fill = scale.color(total) if scale is not None else NO_GRAD_COLOR
+        ops = sum(1 for n in hidden if n.startswith("f"))
+        text = f"{path} ({types.get(path, 'module')})\n{ops} ops, {len(hidden)} nodes collapsed"
+        body = html_text(text)
+        if total is not None:
+            body += "<BR/>" + html_text(f"|grad| RMS {labels.fmt(total)}")
+        nodes[_box_id(path)] = dict(label=f"<{body}>", shape="box3d", style="filled",
+                                    fillcolor=fill)
+    return collapsed, folded
+
+
+def _cluster_members(nodes, owner):
+    """``path -> set of node ids`` inside it (nested paths count for their parents)."""
+    members = {}
+    for node_id in nodes:
+        path = owner.get("v" + node_id[1:].split("_")[0])
+        while path:
+            members.setdefault(path, set()).add(node_id)
+            path = parent_path(path)
+    return members
+
+
+def _inside(inner, outer):
+    return inner == outer or inner.startswith(outer + ".")
+
+
+def _box_id(path):
+    return "m_" + "".join(c if c.isalnum() else f"_{ord(c):x}_" for c in path)
+
+
+def _bfs_order(walk):
+    """Node ids from the root outwards: value, its op, the op's inputs."""
+    order = []
+    for value in walk.values:
+        vid = walk.id_of(value)
+        order.append(vid)
+        if value.grad_fn is not None:
+            order.append("f" + vid[1:])
+            order.extend(c for c, _ in walk.inputs[vid] if c.startswith("c"))
+    return order
+
+
+def _emit(graph, walk, nodes, owner, types, collapsed, folded):
+    """Write nodes (in clusters) and edges into ``graph``."""
+    def shown(node_id):
+        for path, hidden in collapsed.items():
+            if node_id in hidden:
+                return _box_id(path)
+        return "more" if node_id in folded else node_id
+
+    clusters = {}
+    for node_id, attrs in nodes.items():
+        if shown(node_id) != node_id:
+            continue
+        if node_id.startswith("m_"):
+            path = parent_path(next(p for p in collapsed if _box_id(p) == node_id))
+        else:
+            path = owner.get("v" + node_id[1:].split("_")[0])
+        clusters.setdefault(path or "", []).append((node_id, attrs))
+    if folded:
+        clusters.setdefault("", []).append(("more", dict(
+            label=f"<{html_text(f'{len(folded)} more nodes (max_nodes)')}>",
+            shape="note", style="filled", fillcolor="#f0f0f0")))
+    _emit_cluster(graph, "", clusters, types)
+    edges = set()
+    for vid, inputs in walk.inputs.items():
+        op = shown("f" + vid[1:])
+        for source, _ in inputs:
+            edges.add((shown(source), op))
+        edges.add((op, shown(vid)))
+    for tail, head in sorted(edges):
+        if tail != head:
+            graph.edge(tail, head)
+
+
+def _emit_cluster(graph, path, clusters, types):
+    for node_id, attrs in clusters.get(path, []):
+        graph.node(node_id, id=node_id, **attrs)
+    children = sorted({_child_of(p, path) for p in clusters if p and p != path
+                       and (path == "" or p.startswith(path + "."))})
+    for child in children:
+        with graph.subgraph(name=f"cluster_{_box_id(child)}") as sub:
+            kind = types.get(child)
+            label = f"<B>{html_text(child)}</B>" + (f" ({html_text(kind)})" if kind else "")
+            sub.attr(label=f"<{label}>", style="rounded,dashed", color="#888888",
+                     fontname="Helvetica", fontsize="10", id=f"cluster_{_box_id(child)}")
+            _emit_cluster(sub, child, clusters, types)
+
+
+def _child_of(path, parent):
+    """The direct child of ``parent`` on the way to ``path`` (``a.b.c`` under ``a`` is ``a.b``)."""
+    rest = path if parent == "" else path[len(parent) + 1:]
+    head = rest.split(".")[0]
+    return head if parent == "" else f"{parent}.{head}"

@@ -1,0 +1,71 @@
+"""Safe text for pictures: user strings become text in the SVG, never markup.
+
+Graph labels are Graphviz HTML-like labels, so every piece of user text goes
+through ``html_text``: ``&<>"'`` are escaped, line breaks become ``<BR/>``, and
+characters XML cannot hold (control characters, lone surrogates) are shown as
+visible escapes such as ``\\x00``. Graphviz then writes the text into the SVG
+with XML escaping of its own, so a name like ``<b>&"x"`` reads back as exactly
+that text from the SVG's ``<text>`` elements.
+"""
+import html
+import re
+
+import numpy as np
+
+MAX_LINE = 60  # characters of one label line; longer lines end in an ellipsis
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# NOTE: XML 1.0 cannot hold C0 controls (but tab and newline), lone surrogates or
+# U+FFFE/U+FFFF; Graphviz also drops tabs. Show them as Python-style escapes.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text):
+    """``text`` with characters XML cannot hold replaced by visible escapes."""
+    text = str(text).replace("\t", " ")
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
+                       .decode("ascii"), text)
+
+
+def text_lines(text, max_line=MAX_LINE):
+    """The non-empty display lines of ``text`` (after ``visible``), each shortened."""
+    lines = []
+    for line in _NEWLINE.split(visible(text)):
+        if line:
+            lines.append(line if len(line) <= max_line else line[:max_line - 1] + "\u2026")
+    return lines
+
+
+def html_text(text, max_line=MAX_LINE):
+    """``text`` as the body of a Graphviz HTML-like label (escaped, ``<BR/>`` breaks)."""
+    return "<BR/>".join(html.escape(line, quote=True) for line in text_lines(text, max_line))
+
+
+def fmt(number):
+    """A number in 4 significant digits (``0.5``, ``-1.25e-07``)."""
+    number = float(number)
+    if number == 0:
+        return "0"
+    return f"{number:.4g}"
+
+
+def summarize(array, tiny=4):
+    """The values of a small array, or ``min / mean / max`` of a larger one."""
+    array = np.asarray(array)
+    if array.size == 0:
+        return "(empty)"
+    if array.size <= tiny:
+        if array.ndim == 0:
+            return fmt(array)
+        flat = ", ".join(fmt(x) for x in array.ravel())
+        return f"[{flat}]"
+    array = array.astype(np.float64, copy=False)
+    return f"min {fmt(array.min())}  mean {fmt(array.mean())}  max {fmt(array.max())}"
+
+
+def rms(array):
+    """Root-mean-square size of an array (the gradient magnitude used for shading)."""
+    array = np.asarray(array, dtype=np.float64)
+    if array.size == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(np.square(array))))

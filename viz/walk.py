@@ -1,0 +1,151 @@
+"""Walk a recorded graph through its public fields only.
+
+A value (Tensor or Scalar) has ``data``, ``grad``, ``grad_fn`` and ``label``;
+a graph node (``grad_fn``) has ``parents`` (aligned with forward's positional
+arguments: values or plain constants), ``name()`` and ctx attributes such as
+``axis``. ``walk`` numbers what it finds from the root outwards, so the same
+graph always gets the same ids: value ``v3`` is made by op ``f3``.
+"""
+import numpy as np
+
+from .labels import fmt
+
+# ctx attributes that are bookkeeping of a rule, not arguments worth showing
+_HIDDEN_ATTRS = {"shape", "count", "inverse", "middle", "winners", "out_kept", "index",
+                 "condition", "source_dtype", "bounds_mask"}
+_DEFAULTS = {"keepdims": False, "axis": None, "approximate": "none", "ddof": 0}
+
+
+def is_value(obj):
+    """True for graph values (Tensor, Scalar): they have ``data`` and ``grad_fn``."""
+    return hasattr(obj, "grad_fn") and hasattr(obj, "data")
+
+
+class Constant:
+    """A positional argument of an op that is not a graph value (a number, an array)."""
+
+    __slots__ = ("value", "node_id")
+
+    def __init__(self, value, node_id):
+        self.value, self.node_id = value, node_id
+
+    def text(self):
+        """Short display text: the number, or the shape of an array."""
+        value = self.value
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            return fmt(value)
+        array = np.asarray(value)
+        if array.ndim == 0:
+            return str(value)
+        return f"const {tuple(array.shape)} {array.dtype}"
+
+
+class GraphWalk:
+    """Every value and op reachable from ``roots``, with stable ids.
+
+    Attributes: ``values`` (root first, breadth-first), ``ids`` (``id(value)``
+    to ``"v<k>"``), ``inputs`` (``"v<k>"`` to the list of ``(parent_id,
+    position)`` of its op, where parent ids are values' or constants' ids),
+    ``constants`` (id to ``Constant``).
+    """
+
+    def __init__(self, roots):
+        roots = list(roots) if isinstance(roots, (list, tuple)) else [roots]
+        for root in roots:
+            if not is_value(root):
+                raise TypeError(f"viz: expected a Tensor or Scalar to draw, got "
+                                f"{type(root).__name__}")
+        self.values = []
+        self.ids = {}
+        self.inputs = {}
+        self.constants = {}
+        for root in roots:
+            self._add(root)
+        position = 0
+        while position < len(self.values):  # NOTE: iterative, deep graphs are fine
+            value = self.values[position]
+            position += 1
+            node = value.grad_fn
+            if node is None:
+                continue
+            vid = self.ids[id(value)]
+            edges = []
+            for index, parent in enumerate(node.parents):
+                if is_value(parent):
+                    edges.append((self._add(parent), index))
+                else:
+                    cid = f"c{vid[1:]}_{index}"
+                    self.constants[cid] = Constant(parent, cid)
+                    edges.append((cid, index))
+            self.inputs[vid] = edges
+
+    def _add(self, value):
+        key = id(value)
+        if key not in self.ids:
+            self.ids[key] = f"v{len(self.values)}"
+            self.values.append(value)
+        return self.ids[key]
+
+    def value(self, vid):
+        """The value with id ``vid``."""
+        return self.values[int(vid[1:])]
+
+    def id_of(self, value):
+        """The id of ``value`` (KeyError if it is not in the graph)."""
+        return self.ids[id(value)]
+
+
+def op_label(node):
+    """The op's name with the arguments it kept on ctx: ``sum(axis=1)``."""
+    name = node.name()
+    if "(" in name:
+        return name
+    attrs = getattr(node, "__dict__", {})
+    shown = []
+    for key in sorted(attrs):
+        item = attrs[key]
+        if key.startswith("_") or key in _HIDDEN_ATTRS or not _is_simple(item):
+            continue
+        if key in _DEFAULTS and item == _DEFAULTS[key]:
+            continue
+        shown.append(f"{key}={_plain(item)}")
+    return f"{name}({', '.join(shown)})" if shown else name
+
+
+def _is_simple(item):
+    if isinstance(item, tuple):
+        return len(item) <= 6 and all(_is_simple(x) for x in item)
+    return item is None or isinstance(item, (bool, int, float, str, np.integer, np.floating))
+
+
+def _plain(item):
+    if isinstance(item, tuple):
+        inner = ", ".join(_plain(x) for x in item)
+        return f"({inner},)" if len(item) == 1 else f"({inner})"
+    if isinstance(item, (np.integer, np.floating)):
+        item = item.item()
+    if isinstance(item, float):
+        return fmt(item)
+    return repr(item)
+
+
+def rule_of(node):
+    """The op's local derivative rule: the first paragraph of its docstring."""
+    doc = type(node).__doc__ or ""
+    paragraph = doc.strip().split("\n\n")[0]
+    return " ".join(line.strip() for line in paragraph.splitlines())
+
+
+def grad_array(value):
+    """``value.grad`` as a float array, or None when no gradient is stored."""
+    grad = getattr(value, "grad", None)
+    if grad is None:
+        return None
+    if is_value(grad):
+        grad = grad.data
+    return np.asarray(grad, dtype=np.float64)
+
+
+def is_scalar_value(value):
+    """True for Scalar-like values (a Python float in ``data``)."""
+    return isinstance(value.data, (int, float))

@@ -7,3 +7,4 @@ and gradients; ``backprop_page`` writes a page that steps through backward;
 from .graph import GradientScale, draw_graph, retain_grads
 from .modules import trace_modules
 from .render import GraphvizNotFoundError, render_svg, to_svg
+from .trace import backprop_page, backward_steps

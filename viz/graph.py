@@ -34,7 +34,7 @@ DARK_FILLS = (PALETTE[-1], EXPLODING_COLOR)  # drawn with white text
 
 
 def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR",
-               max_nodes=MAX_NODES, module=None, modules=None, shade=True):
+               max_nodes=MAX_NODES, module=None, modules=None, shade=True, show_ids=False):
     """Draw the graph that computed ``root`` (a Tensor, a Scalar, or a list of them).
 
     Parameters
@@ -58,6 +58,8 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         From ``with viz.trace_modules(model) as trace:``; puts op nodes in clusters.
     shade : bool
         Colour value nodes by gradient magnitude and add a legend.
+    show_ids : bool
+        Show each value's id (``v3``; its op is ``f3``), as ``backprop_page`` does.
 
     Returns
     -------
@@ -80,7 +82,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         "rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"arrowsize": "0.6", "color": "#555555"})
-    nodes = _node_table(walk, names, show_values, show_grads, scale)
+    nodes = _node_table(walk, names, show_values, show_grads, scale, show_ids)
     collapsed, folded = _collapse(walk, nodes, owner, types, max_nodes, scale)
     _emit(graph, walk, nodes, owner, types, collapsed, folded)
     if scale is not None and scale.has_grads:
@@ -168,15 +170,17 @@ def _owners(walk, names, modules):
     return owner
 
 
-def _node_table(walk, names, show_values, show_grads, scale):
+def _node_table(walk, names, show_values, show_grads, scale, show_ids):
     """``node_id -> dict(label=..., attrs)`` for every value, op and constant."""
     nodes = {}
     for value in walk.values:
         vid = walk.id_of(value)
         fill = scale.color(_magnitude(value)) if scale is not None else NO_GRAD_COLOR
         font = "#ffffff" if fill in DARK_FILLS else "#000000"
-        nodes[vid] = dict(label=value_label(value, names.get(id(value)), show_values,
-                                            show_grads),
+        label = value_label(value, names.get(id(value)), show_values, show_grads)
+        if show_ids:
+            label = f'<<FONT POINT-SIZE="8" COLOR="#777777">{vid}</FONT><BR/>{label[1:]}'
+        nodes[vid] = dict(label=label,
                           shape="box", style="filled,rounded", fillcolor=fill, fontcolor=font)
         if value.grad_fn is not None:
             nodes["f" + vid[1:]] = dict(label=f"<{html_text(op_label(value.grad_fn))}>",

@@ -1,0 +1,271 @@
+"""A page that steps through the backward pass, one value at a time.
+
+``backprop_page(root, path)`` writes ONE self-contained HTML file (no network
+access, no CDN): the graph as inline SVG, the steps as JSON inside
+``<script type="application/json">``, and a little inline JavaScript. Next /
+Previous (or the arrow keys) walk the values in the order backward visits
+them (reverse topological order, ``autograd.engine.toposort``); each step
+highlights the value and the op that made it, and shows the gradients arriving
+from its consumers, their sum, the op's local derivative rule (the formula
+line of its docstring) and what it sends on to its inputs.
+
+The gradients are computed for the page by replaying backward through the
+public ``Function`` API (``node.backward(node, grad)`` on each recorded node,
+exactly as the engine calls it), without touching any ``.grad``. Tensor hooks
+are not run. Build the page before ``backward()`` frees the graph, or call
+``backward(retain_graph=True)``.
+"""
+import html
+import json
+import os
+
+import numpy as np
+
+import autograd
+from autograd.engine import toposort
+from autograd.errors import GraphFreedError
+from autograd.ops.dual import sum_to_shape
+
+from . import labels
+from .graph import draw_graph
+from .render import to_svg
+from .walk import GraphWalk, is_scalar_value, op_label, rule_of
+
+MAX_SHOWN = 16  # gradients with more elements are summarised as min / mean / max
+
+
+def backward_steps(root, params=None):
+    """The steps of the page: one dict per value, in the order backward visits them.
+
+    Each step has ``node`` (the value's id in the drawn graph), ``op`` (the id
+    of the op that made it, or None), ``name``, ``rule``, ``arriving`` (a list
+    of ``{"from", "from_label", "grad"}``), ``accumulated``, ``sends`` and,
+    for checking, ``value`` (the accumulated gradient as nested lists).
+    """
+    if not getattr(root, "requires_grad", True):
+        raise autograd.GradientError("backprop_page: the root does not require grad, so there "
+                                     "is no backward pass to show; create its inputs with "
+                                     "requires_grad=True")
+    walk = GraphWalk(root)
+    names = {id(v): name for name, v in (params or {}).items()}
+    seed = 1.0 if is_scalar_value(root) else np.ones_like(np.asarray(root.data))
+    pending = {id(root): seed}
+    arriving = {id(root): [{"from": None, "from_label": "seed (d root / d root)",
+                            "grad": grad_text(seed)}]}
+    steps = []
+    with autograd.no_grad():
+        for value in toposort([root]):
+            vid = walk.id_of(value)
+            total = pending.pop(id(value), None)
+            node = value.grad_fn
+            step = dict(node=vid, op=None if node is None else "f" + vid[1:],
+                        name=display_name(value, names, walk), shape=shape_text(value),
+                        data=labels.summarize(value.data), arriving=arriving.pop(id(value), []),
+                        accumulated="no gradient" if total is None else grad_text(total),
+                        value=None if total is None else np.asarray(total, float).tolist(),
+                        op_label=None, rule=None, sends=[])
+            if node is not None:
+                step["op_label"], step["rule"] = op_label(node), rule_of(node)
+                if total is not None:
+                    step["sends"] = _send(node, total, vid, walk, names, pending, arriving)
+            steps.append(step)
+    return steps
+
+
+def _send(node, total, vid, walk, names, pending, arriving):
+    """Run one node's backward rule, as the engine does, and route the results."""
+    try:
+        results = node.backward(node, total)
+    except GraphFreedError:
+        raise GraphFreedError(
+            "backprop_page: the graph's saved values were already freed by backward(); build "
+            "the page before calling backward(), or call backward(retain_graph=True)") from None
+    if type(results) is not tuple:
+        results = (results,)
+    sends = []
+    for parent, grad, needed in zip(node.parents, results, node.needs_input_grad):
+        if not needed or grad is None:
+            continue
+        grad = _fit(grad, parent, node)
+        key = id(parent)
+        pending[key] = grad if key not in pending else pending[key] + grad
+        arriving.setdefault(key, []).append(
+            {"from": "f" + vid[1:], "from_label": op_label(node), "grad": grad_text(grad)})
+        sends.append({"to": walk.id_of(parent), "to_name": display_name(parent, names, walk),
+                      "grad": grad_text(grad)})
+    return sends
+
+
+def _fit(grad, parent, node):
+    """The gradient summed to the input's shape and cast to its dtype, as the engine does."""
+    if is_scalar_value(parent):
+        return float(grad)
+    grad = np.asarray(grad)
+    if grad.shape != parent.shape:
+        grad = sum_to_shape(grad, parent.shape, node.name())
+    return grad.astype(parent.dtype, copy=False)
+
+
+def display_name(value, names, walk):
+    """``name`` (param name or label) or the value's id, with what made it."""
+    vid = walk.id_of(value)
+    name = names.get(id(value)) or getattr(value, "label", "") or ""
+    node = value.grad_fn
+    if node is None:
+        made = "leaf"
+    else:
+        args = ", ".join(c for c, _ in walk.inputs[vid])
+        made = f"{op_label(node)}({args})"
+    return f"{name} ({vid} = {made})" if name else f"{vid} = {made}"
+
+
+def shape_text(value):
+    """``(2, 3) float32`` for a Tensor, ``""`` for a Scalar."""
+    return "" if is_scalar_value(value) else f"{tuple(value.shape)} {value.dtype}"
+
+
+def grad_text(grad):
+    """A gradient in 6 significant digits, all elements when small, else a summary."""
+    array = np.asarray(grad, dtype=np.float64)
+    if array.size > MAX_SHOWN:
+        return labels.summarize(array)
+    return _nested(array)
+
+
+def _nested(array):
+    if array.ndim == 0:
+        return f"{float(array):.6g}"
+    return "[" + ", ".join(_nested(item) for item in array) + "]"
+
+
+def backprop_page(root, path, params=None, title="Backpropagation, step by step"):
+    """Write the step-by-step backward page for ``root`` to ``path``; returns ``path``.
+
+    ``root`` is a Scalar or a one-element Tensor whose graph has not been freed
+    (build the page before ``backward()``). ``params`` names values as in
+    ``draw_graph``.
+
+    Example
+    -------
+    >>> a, b = Scalar(2.0, label="a"), Scalar(-3.0, label="b")
+    >>> viz.backprop_page((a * b + a).tanh(), "backprop.html")
+    'backprop.html'
+    """
+    steps = backward_steps(root, params)
+    graph = draw_graph(root, params=params, show_grads=False, shade=False, max_nodes=10 ** 9,
+                       show_ids=True)
+    svg = to_svg(graph)
+    svg = svg[svg.index("<svg"):]
+    payload = json.dumps({"title": title, "steps": steps}, ensure_ascii=False)
+    # NOTE: inside <script>, "</script" would end the element; \u003c is the same
+    # character to JSON.parse and cannot close anything.
+    payload = payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace(
+        "\u2029", "\\u2029")
+    page = (_TEMPLATE.replace("%TITLE%", html.escape(title))
+            .replace("%SVG%", svg).replace("%DATA%", payload))
+    directory = os.path.dirname(os.fspath(path))
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(page)
+    return path
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>%TITLE%</title>
+<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0; display: flex; height: 100vh; }
+#graph { flex: 3; overflow: auto; padding: 8px; border-right: 1px solid #ccc; }
+#graph svg { max-width: 100%; height: auto; }
+#panel { flex: 2; overflow: auto; padding: 12px 16px; min-width: 320px; }
+#panel h1 { font-size: 18px; margin: 0 0 8px; }
+button { font-size: 14px; padding: 4px 14px; margin-right: 6px; }
+.label { color: #555; font-size: 12px; text-transform: uppercase; margin-top: 12px; }
+.mono { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; }
+ul { margin: 4px 0; padding-left: 18px; }
+#accumulated { font-weight: bold; }
+g.node.done polygon, g.node.done path { fill: #e5f5e0; }
+g.node.current polygon, g.node.current path, g.node.current ellipse
+  { stroke: #d62728; stroke-width: 4px; }
+g.node.current-op ellipse { stroke: #d62728; stroke-width: 3px; fill: #fde0dd; }
+g.node.receiving polygon, g.node.receiving path { stroke: #1f77b4; stroke-width: 3px; }
+</style>
+</head>
+<body>
+<div id="graph">%SVG%</div>
+<div id="panel">
+  <h1 id="title"></h1>
+  <div><button id="prev" type="button">&larr; Previous</button><button id="next"
+    type="button">Next &rarr;</button> <span id="counter"></span></div>
+  <div class="label">Value</div><div id="node-name" class="mono"></div>
+  <div id="node-shape" class="mono"></div><div id="node-data" class="mono"></div>
+  <div class="label">Gradient arriving</div><ul id="arriving" class="mono"></ul>
+  <div class="label">Accumulated gradient</div><div id="accumulated" class="mono"></div>
+  <div class="label">Local derivative rule</div><div id="rule" class="mono"></div>
+  <div class="label">Sends to its inputs</div><ul id="sends" class="mono"></ul>
+  <p style="color:#777;font-size:12px">Arrow keys also step. Red: this value and the op
+  that made it; blue: inputs receiving a gradient; green: values already done.</p>
+</div>
+<script type="application/json" id="steps">%DATA%</script>
+<script>
+"use strict";
+const data = JSON.parse(document.getElementById("steps").textContent);
+const steps = data.steps;
+let index = 0;
+function byId(id) { return document.getElementById(id); }
+function setText(id, text) { byId(id).textContent = text; }
+function fillList(id, items) {
+  const list = byId(id);
+  list.replaceChildren();
+  for (const text of items) {
+    const item = document.createElement("li");
+    item.textContent = text;
+    list.appendChild(item);
+  }
+}
+function mark(id, cls) { const el = id && byId(id); if (el) { el.classList.add(cls); } }
+function show(i) {
+  index = Math.max(0, Math.min(steps.length - 1, i));
+  const step = steps[index];
+  for (const cls of ["current", "current-op", "receiving", "done"]) {
+    for (const el of Array.from(document.querySelectorAll("g." + cls))) {
+      el.classList.remove(cls);
+    }
+  }
+  for (let k = 0; k < index; k++) { mark(steps[k].node, "done"); }
+  mark(step.node, "current");
+  mark(step.op, "current-op");
+  for (const send of step.sends) { mark(send.to, "receiving"); }
+  setText("counter", "Step " + (index + 1) + " of " + steps.length);
+  setText("node-name", step.name);
+  setText("node-shape", step.shape);
+  setText("node-data", "data " + step.data);
+  fillList("arriving", step.arriving.map(a => "from " + a.from_label + ": " + a.grad));
+  setText("accumulated", step.accumulated);
+  setText("rule", step.rule === null ? "leaf: the gradient is stored in .grad"
+                                     : step.op_label + ": " + step.rule);
+  fillList("sends", step.sends.map(s => s.to_name + ": " + s.grad));
+  byId("prev").disabled = index === 0;
+  byId("next").disabled = index === steps.length - 1;
+  const el = byId(step.node);
+  if (el && el.scrollIntoView) { el.scrollIntoView({block: "nearest", inline: "nearest"}); }
+}
+setText("title", data.title);
+byId("next").addEventListener("click", () => show(index + 1));
+byId("prev").addEventListener("click", () => show(index - 1));
+document.addEventListener("keydown", event => {
+  if (event.key === "ArrowRight" || event.key === "ArrowDown") { show(index + 1); }
+  else if (event.key === "ArrowLeft" || event.key === "ArrowUp") { show(index - 1); }
+  else { return; }
+  event.preventDefault();
+});
+show(0);
+</script>
+</body>
+</html>
+"""

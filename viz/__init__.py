@@ -8,3 +8,4 @@ from .graph import GradientScale, draw_graph, retain_grads
 from .modules import trace_modules
 from .render import GraphvizNotFoundError, render_svg, to_svg
 from .trace import backprop_page, backward_steps
+from .plots import flag_layers, grad_norms, plot_grad_flow, plot_losses

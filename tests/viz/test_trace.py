@@ -1,0 +1,158 @@
+"""backprop_page: steps agree with the engine; the page is safe, offline, and works in a browser."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+import autograd
+import viz
+from autograd.engine import toposort
+from viz.walk import GraphWalk
+
+try:
+    from autograd.scalar import Scalar
+except ImportError:  # pragma: no cover - Scalar is part of the engine
+    Scalar = None
+
+NASTY = '</script><script>window.pwned = 1</script><b>&amp;</b> "q" \u00e9'
+
+
+def _scalar_expr():
+    """micrograd's README expression, every value labelled."""
+    if Scalar is None:
+        pytest.skip("autograd.scalar.Scalar is not available")
+    a = Scalar(-4.0, label="a")
+    b = Scalar(2.0, label=NASTY)
+    c = a + b
+    c.label = "c"
+    d = a * b + b ** 3
+    d.label = "d"
+    e = (d - c).relu() + (c * 2.0).tanh()
+    e.label = "e"
+    f = e / 2.0
+    f.label = "f"
+    return f, (a, b)
+
+
+def _tensor_expr():
+    autograd.manual_seed(1)
+    w = autograd.randn(3, 2, requires_grad=True)
+    w.label = "w"
+    b = autograd.tensor([0.5, -0.25], requires_grad=True)
+    b.label = NASTY
+    x = autograd.randn(2, 3)
+    x.label = "x"
+    h = (x @ w + b).tanh()
+    h.label = "h"
+    out = (h * h).sum(axis=1).mean()
+    out.label = "out"
+    return out, (w, b)
+
+
+def _engine_grads(root):
+    """Every value's gradient as the engine computes it (intermediates retained)."""
+    viz.retain_grads(root)
+    root.backward(retain_graph=True)
+    return {id(v): (None if v.grad is None else np.asarray(getattr(v.grad, "data", v.grad),
+                                                          dtype=np.float64))
+            for v in GraphWalk(root).values}
+
+
+@pytest.mark.parametrize("make", [_scalar_expr, _tensor_expr])
+def test_steps_follow_engine_order_and_values(make):
+    root, _ = make()
+    steps = viz.backward_steps(root)
+    walk = GraphWalk(root)
+    order = toposort([root])
+    assert [s["node"] for s in steps] == [walk.id_of(v) for v in order]
+    grads = _engine_grads(root)
+    for step in steps:
+        value = walk.value(step["node"])
+        np.testing.assert_allclose(step["value"], grads[id(value)], rtol=1e-5, atol=1e-7)
+        if value.grad_fn is not None:
+            assert step["rule"] and "d/d" in step["rule"]
+        arriving = [a["from"] for a in step["arriving"]]
+        assert len(arriving) == (1 if value is root else
+                                 sum(p is value for s in steps if s["op"]
+                                     for p in walk.value(s["node"]).grad_fn.parents))
+
+
+def test_rule_is_the_op_docstring_formula():
+    root, _ = _tensor_expr()
+    steps = {s["op_label"]: s["rule"] for s in viz.backward_steps(root) if s["op_label"]}
+    assert steps["tanh"] == "out = tanh x.  d/dx = 1 - out^2."
+    assert steps["sum(axis=1)"].startswith("out = sum of x over axis.")
+
+
+def test_page_is_self_contained_and_escapes_names(tmp_path):
+    root, _ = _tensor_expr()
+    path = viz.backprop_page(root, tmp_path / "page.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.count("<script") == 2 and "src=" not in page and "<link" not in page
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
+    assert "window.pwned" in page  # the name is there ...
+    assert "<script>window.pwned" not in page  # ... but never as markup
+    blob = page.split('<script type="application/json" id="steps">')[1].split("</script>")[0]
+    data = json.loads(blob)
+    assert any(NASTY in s["name"] for s in data["steps"])
+
+
+def test_page_needs_an_unfreed_graph(tmp_path):
+    root, _ = _tensor_expr()
+    root.backward()
+    with pytest.raises(autograd.GraphFreedError, match="before calling backward"):
+        viz.backprop_page(root, tmp_path / "page.html")
+
+
+def _numbers(text):
+    return np.array([float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)])
+
+
+@pytest.mark.parametrize("make", [_scalar_expr, _tensor_expr])
+def test_page_in_a_real_browser(browser, tmp_path, make):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    root, _ = make()
+    path = viz.backprop_page(root, tmp_path / "page.html")
+    walk = GraphWalk(root)
+    order = toposort([root])
+    grads = _engine_grads(root)
+    browser.get_log("browser")  # drop anything left from an earlier page
+    browser.get(path.as_uri())
+    body = browser.find_element(By.TAG_NAME, "body")
+    for index, value in enumerate(order):
+        counter = browser.find_element(By.ID, "counter").text
+        assert counter == f"Step {index + 1} of {len(order)}"
+        current = browser.find_elements(By.CSS_SELECTOR, "g.node.current")
+        assert [el.get_attribute("id") for el in current] == [walk.id_of(value)]
+        if value.label:  # the highlighted box is the value's own (its label is in it)
+            first_line = value.label.splitlines()[0][:20]
+            assert first_line in current[0].get_attribute("textContent")
+        shown = browser.find_element(By.ID, "accumulated").text
+        np.testing.assert_allclose(_numbers(shown), grads[id(value)].ravel(), rtol=1e-5,
+                                   atol=1e-6)
+        if value.grad_fn is not None:
+            op = browser.find_elements(By.CSS_SELECTOR, "g.node.current-op")
+            assert [el.get_attribute("id") for el in op] == ["f" + walk.id_of(value)[1:]]
+            assert "d/d" in browser.find_element(By.ID, "rule").text
+        if index % 2:
+            body.send_keys(Keys.ARROW_RIGHT)
+        else:
+            browser.find_element(By.ID, "next").click()
+    assert browser.find_element(By.ID, "next").get_property("disabled")
+    body.send_keys(Keys.ARROW_LEFT)
+    assert browser.find_element(By.ID, "counter").text == f"Step {len(order) - 1} of {len(order)}"
+    names = browser.find_element(By.ID, "sends").text + browser.find_element(By.ID, "node-name").text
+    browser.find_element(By.ID, "prev").click()
+    assert browser.execute_script("return window.pwned === undefined")
+    assert names  # panel text rendered through textContent
+    page_text = browser.find_element(By.ID, "panel").text
+    for _ in range(len(order)):
+        body.send_keys(Keys.ARROW_RIGHT)
+        page_text += browser.find_element(By.ID, "panel").text
+    assert NASTY.split("<b>")[0] in page_text  # the markup-looking name shows as text
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+    assert errors == []

@@ -131,9 +131,11 @@ class TensorMethods:
 
     def zero_(self):
         """Set every element to 0 in place; returns self."""
-        if grad_mode._enabled and self.requires_grad and self.grad_fn is None:
-            raise GradientError("zero_: cannot modify a leaf tensor that requires grad while "
-                                "gradients are recorded; call it inside no_grad()")
+        if grad_mode._enabled and self.requires_grad:
+            # NOTE: not recorded, so on a non-leaf it would leave a stale gradient rule.
+            raise GradientError("zero_: cannot modify a tensor that requires grad while "
+                                "gradients are recorded; call it inside no_grad(), or use "
+                                "zeros_like(t) out of place")
         self._write(Ellipsis, 0)
         return self
 

@@ -13,7 +13,7 @@ from .modules import parent_path
 
 VANISHING = 1e-7   # absolute: a layer's gradient norm below this is flagged
 EXPLODING = 1e3    # absolute: above this
-RELATIVE = 1e-4    # a layer below RELATIVE x the largest layer norm is flagged too
+RELATIVE = 1e-4    # below RELATIVE x the largest non-exploding layer's norm is flagged too
 
 
 def _figure(width=7.0, height=4.0, ncols=1):
@@ -110,7 +110,9 @@ def grad_norms(model):
 
 def flag_layers(norms, low=VANISHING, high=EXPLODING, relative=RELATIVE):
     """``{layer: "ok" | "vanishing" | "exploding" | "no grad"}`` for ``grad_norms`` output."""
-    present = [v for v in norms.values() if v is not None]
+    # NOTE: compare with the largest *healthy* layer, so one exploding layer does not
+    # make every other layer look vanishing.
+    present = [v for v in norms.values() if v is not None and v <= high]
     largest = max(present) if present else 0.0
     flags = {}
     for layer, norm in norms.items():
@@ -134,7 +136,8 @@ def plot_grad_flow(model, path, low=VANISHING, high=EXPLODING, relative=RELATIVE
 
     Call after ``loss.backward()``. A layer is flagged *vanishing* when its
     norm is below ``low`` or below ``relative`` times the largest layer's,
-    *exploding* above ``high``; layers without a stored gradient show as
+    *exploding* above ``high`` (the largest layer that is not exploding is the
+    reference for ``relative``); layers without a stored gradient show as
     *no grad*. Written to ``path`` (SVG or PNG by extension), which is returned.
     """
     norms = grad_norms(model)

@@ -141,9 +141,10 @@ class TensorMethods:
 
     def _write(self, index, value):
         """Assign ``value`` at ``index`` in place, checking first, bumping the version."""
-        data = self.data
-        if not data.flags.writeable:
-            data = data.copy()
+        # NOTE: write into a copy, never the buffer itself: views (reshape, getitem, .T,
+        # detach) share it but keep their own version counters, so a write there would change
+        # values a graph saved without any version moving (a silently wrong gradient).
+        data = self.data.copy()
         try:
             data[index] = value
         except (ValueError, TypeError) as exc:

@@ -220,3 +220,24 @@ def test_graph_of_several_roots_and_constants():
     assert "3" in texts and "2.5" in texts and "sub" in texts and "mul" in texts
     with pytest.raises(TypeError, match="Tensor or Scalar"):
         viz.draw_graph(np.ones(3))
+
+
+def test_scalar_graphs_draw_like_tensor_graphs():
+    scalar = pytest.importorskip("autograd.scalar")
+    a, b = scalar.Scalar(2.0, label="a"), scalar.Scalar(-3.0, label="b")
+    c = a * b + a.tanh()
+    c.label = "c"
+    before = _svg(c)
+    with pytest.raises(KeyError):
+        svg_node(before, "legend")  # every grad is still 0.0: nothing to shade yet
+    c.backward()
+    root = _svg(c)
+    walk = vgraph.GraphWalk(c)
+    for value in (a, b, c):
+        texts = node_texts(root, walk.id_of(value))
+        assert texts[0] == value.label
+        assert f"data {labels.fmt(value.data)}" in texts
+        assert f"grad {labels.fmt(value.grad)}" in texts
+        assert not any("float" in t for t in texts)  # no shape or dtype line for Scalars
+    assert {"mul", "add", "tanh"} <= set(svg_texts(root))
+    svg_node(root, "legend")

@@ -1,0 +1,263 @@
+"""Gradient rules of ``Scalar``: lean Functions over Python floats.
+
+Each op is a ``Function`` like the Tensor ops, recorded and differentiated by
+the same engine, but ``forward`` works on Python floats with ``math`` and
+saves plain floats, so nothing here touches numpy.
+
+Conventions that keep the hot path short (see ``ScalarFunction``):
+
+* ``ctx._saved`` holds the floats a rule needs, captured at forward time, so
+  reassigning an input's ``.data`` later does not change its gradient;
+* rules read ``ctx._saved`` on the first-order path (``grad`` is a float) and
+  ``ctx.saved_tensors`` under ``create_graph=True`` (``grad`` is a Scalar),
+  where inputs come back as the graph's Scalars, so the same operator
+  expression records the backward pass and differentiates again;
+* ops whose fast rule uses their output (exp, tanh, sigmoid) recompute it
+  from the recorded input under ``create_graph`` (the node never refers to
+  its output: no reference cycles).
+"""
+import math
+
+from .. import grad_mode
+from ..function import Function
+
+
+class ScalarFunction(Function):
+    """Base of the Scalar ops: saved values are floats, so there is nothing to free.
+
+    Scalars have no in-place ops and rules use the floats saved at forward
+    time, so the version check has nothing to check; and freeing a few saved
+    floats saves nothing, so a Scalar graph may be backpropagated again (as
+    micrograd's), ``retain_graph`` or not.
+    """
+
+    __slots__ = ()
+
+    def check_versions(self):
+        """Nothing to check: Scalar rules use the floats saved at forward time."""
+
+    def release_saved(self):
+        """Keep the saved floats: the graph stays reusable, as micrograd's."""
+
+
+# ---------------------------------------------------------------- arithmetic
+class ScalarAdd(ScalarFunction):
+    """out = x + y.  d/dx = 1, d/dy = 1."""
+
+    __slots__ = ()
+    op_name = "add"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x + y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class ScalarSub(ScalarFunction):
+    """out = x - y.  d/dx = 1, d/dy = -1."""
+
+    __slots__ = ()
+    op_name = "sub"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        return x - y
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class ScalarMul(ScalarFunction):
+    """out = x * y.  d/dx = y, d/dy = x."""
+
+    __slots__ = ()
+    op_name = "mul"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx._saved = (x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        return grad * y, grad * x
+
+
+class ScalarDiv(ScalarFunction):
+    """out = x / y.  d/dx = 1 / y, d/dy = -x / y**2."""
+
+    __slots__ = ()
+    op_name = "div"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx._saved = (x, y)
+        if y == 0:
+            raise ZeroDivisionError(f"div: Scalar division of {x!r} by zero")
+        return x / y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        grad_x = grad / y
+        return grad_x, (-grad_x * x / y if ctx.needs_input_grad[1] else None)
+
+
+class ScalarPow(ScalarFunction):
+    """out = x ** y.  d/dx = y * x**(y - 1), d/dy = out * log(x) (0 where x == 0)."""
+
+    __slots__ = ()
+    op_name = "pow"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx._saved = (x, y)
+        try:
+            out = x ** y
+        except ZeroDivisionError:
+            raise ZeroDivisionError(f"pow: {x!r} ** {y!r}: zero to a negative power") from None
+        if type(out) is complex:
+            raise ValueError(f"pow: {x!r} ** {y!r} is not a real number (a negative base to "
+                             "a fractional power); take abs() of the base first")
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        need_x, need_y = ctx.needs_input_grad
+        grad_x = None
+        if need_x:
+            if y - 1 < 0 and float(x) == 0:  # NOTE: float ** negative raises; the slope is infinite
+                grad_x = grad * (y * math.inf)
+            else:
+                grad_x = grad * y * x ** (y - 1)
+        grad_y = None
+        if need_y:
+            base = float(x)
+            if base > 0:
+                grad_y = grad * x ** y * (x.log() if hasattr(x, "grad_fn") else math.log(x))
+            else:  # x**y has no real log-derivative at x <= 0; PyTorch's choice at x == 0
+                grad_y = grad * (0.0 if base == 0 else math.nan)
+        return grad_x, grad_y
+
+
+class ScalarNeg(ScalarFunction):
+    """out = -x.  d/dx = -1."""
+
+    __slots__ = ()
+    op_name = "neg"
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+# ---------------------------------------------------------------- math
+class ScalarExp(ScalarFunction):
+    """out = e**x.  d/dx = out."""
+
+    __slots__ = ()
+    op_name = "exp"
+
+    @staticmethod
+    def forward(ctx, x):
+        try:
+            out = math.exp(x)
+        except OverflowError:
+            out = math.inf
+        ctx._saved = (x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        if grad_mode._enabled:
+            return grad * ctx.saved_tensors[0].exp()
+        return grad * ctx._saved[1]
+
+
+class ScalarLog(ScalarFunction):
+    """out = log(x).  d/dx = 1 / x."""
+
+    __slots__ = ()
+    op_name = "log"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx._saved = (x,)
+        if x <= 0:
+            raise ValueError(f"log: Scalar({x!r}) is outside log's domain (x > 0); clip it "
+                             "first or add a small epsilon")
+        return math.log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        return grad / x
+
+
+class ScalarTanh(ScalarFunction):
+    """out = tanh(x).  d/dx = 1 - out**2."""
+
+    __slots__ = ()
+    op_name = "tanh"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = math.tanh(x)
+        ctx._saved = (x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = ctx.saved_tensors[0].tanh() if grad_mode._enabled else ctx._saved[1]
+        return grad * (1.0 - out * out)
+
+
+class ScalarSigmoid(ScalarFunction):
+    """out = 1 / (1 + e**-x).  d/dx = out * (1 - out)."""
+
+    __slots__ = ()
+    op_name = "sigmoid"
+
+    @staticmethod
+    def forward(ctx, x):
+        # NOTE: two branches so exp never overflows (exp of a non-positive number).
+        if x >= 0:
+            out = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            out = e / (1.0 + e)
+        ctx._saved = (x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out = ctx.saved_tensors[0].sigmoid() if grad_mode._enabled else ctx._saved[1]
+        return grad * (out * (1.0 - out))
+
+
+class ScalarReLU(ScalarFunction):
+    """out = max(x, 0).  d/dx = 1 where x > 0, else 0."""
+
+    __slots__ = ()
+    op_name = "relu"
+
+    @staticmethod
+    def forward(ctx, x):
+        out = x if x > 0 else 0.0
+        ctx._saved = (out,)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        # NOTE: the mask is a constant (from the saved float) in both modes.
+        return grad * (1.0 if ctx._saved[0] > 0 else 0.0)

@@ -1,0 +1,449 @@
+"""``Scalar``: a Python float plus a graph node, differentiated by the same engine.
+
+micrograd's ``Value`` programs run with only the class name changed::
+
+    from autograd import Scalar as Value
+    a, b = Value(2.0), Value(-3.0)
+    c = (a * b + a.relu()).tanh()
+    c.backward()            # a.grad, b.grad, c.grad are floats
+
+Semantics (micrograd's, where they differ from Tensor's):
+
+* every Scalar requires grad and keeps its ``.grad`` (a float, 0.0 at first),
+  leaves and intermediate values alike; gradients accumulate over backward
+  calls until you reset them (``p.grad = 0``);
+* ``.data`` and ``.grad`` are plain assignable floats;
+* a Scalar graph may be backpropagated more than once: its saved values are
+  floats captured at forward time, so there is nothing to free (and
+  reassigning ``.data`` afterwards does not change the gradients);
+* comparisons compare values and return bools, like floats; hashing is by
+  identity (Scalars are graph nodes).
+
+Interop with Tensor: ``Tensor(s)`` is a new 0-d leaf holding ``s.data``
+(float32 like any Python float; ``Tensor(s, dtype=np.float64)`` keeps every
+bit), and ``Scalar(t)`` a new leaf holding a one-element tensor's value;
+neither is connected to the other's graph. Mixing a Scalar and a Tensor in one
+op raises ``TypeError`` (convert one first): a Scalar expression stays on the
+float fast path instead of silently turning into array ops.
+
+Speed: the operators record nodes of the ``Function`` subclasses in
+``autograd.ops.scalar_ops`` directly (the fields ``Function.apply`` would
+set, without its per-argument loops); ``no_grad`` and ``detect_anomaly`` go
+through ``Function.apply``. Backward is the shared engine's ``run_backward``.
+"""
+import numbers
+
+from . import grad_mode as _gm
+from .engine import run_backward
+from .errors import GradientError
+from .ops import scalar_ops as S
+
+_new = object.__new__
+_BOTH = (True, True)
+_FIRST = (True, False)
+_SECOND = (False, True)
+_ONE = (True,)
+_NO_VERSIONS = (None, None)
+_NO_VERSION = (None,)
+_NO_SAVED = ()
+
+
+def _const(other):
+    """``other`` as a Python number if it is a real number, else None."""
+    kind = type(other)
+    if kind is float or kind is int:
+        return other
+    if isinstance(other, numbers.Real) and not hasattr(other, "_value_type"):
+        return float(other)  # numpy scalars, bools, Fractions: keep data a Python float
+    return None
+
+
+def _leaf(value):
+    out = _new(Scalar)
+    out.data = value
+    out.grad = 0.0
+    out.grad_fn = None
+    out._hooks = None
+    return out
+
+
+def _unary(cls, x):
+    """Record ``cls`` on one Scalar (the fast path of ``cls.apply(x)``)."""
+    if not _gm._enabled or _gm._anomaly_enabled:
+        return cls.apply(x)
+    node = _new(cls)
+    node.parents = (x,)
+    node.needs_input_grad = _ONE
+    node.versions = _NO_VERSION
+    node._saved = _NO_SAVED
+    node._output_ref = None
+    out = _new(Scalar)
+    out.data = cls.forward(node, x.data)
+    out.grad = 0.0
+    out.grad_fn = node
+    out._hooks = None
+    return out
+
+
+def _binary(cls, value, other, reflected):
+    """Record ``cls`` on ``(value, other)`` or, reflected, ``(other, value)``."""
+    if type(other) is Scalar:
+        needs, other_data = _BOTH, other.data
+    else:
+        other_data = _const(other)
+        if other_data is None:
+            if hasattr(other, "_value_type"):  # a Tensor: apply raises its clear TypeError
+                return cls.apply(other, value) if reflected else cls.apply(value, other)
+            return NotImplemented
+        other = other_data
+        needs = _SECOND if reflected else _FIRST
+    if reflected:
+        parents, x, y = (other, value), other_data, value.data
+    else:
+        parents, x, y = (value, other), value.data, other_data
+    if not _gm._enabled or _gm._anomaly_enabled:
+        return cls.apply(*parents)
+    node = _new(cls)
+    node.parents = parents
+    node.needs_input_grad = needs
+    node.versions = _NO_VERSIONS
+    node._saved = _NO_SAVED
+    node._output_ref = None
+    out = _new(Scalar)
+    out.data = cls.forward(node, x, y)
+    out.grad = 0.0
+    out.grad_fn = node
+    out._hooks = None
+    return out
+
+
+class Scalar:
+    """A Python float that records the operations applied to it.
+
+    Parameters
+    ----------
+    data : float, int, or a one-element Tensor
+        The value; stored as a Python float.
+    label : str
+        A name shown in graph pictures.
+    _children, _op
+        Accepted and ignored, so micrograd's ``Value(x, (a, b), '+')`` runs:
+        the graph is recorded by the ops themselves.
+
+    Example
+    -------
+    >>> x = Scalar(2.0)
+    >>> y = x ** 3
+    >>> y.backward()
+    >>> x.grad
+    12.0
+    """
+
+    __slots__ = ("data", "grad", "grad_fn", "_hooks", "_label", "__weakref__")
+    __hash__ = object.__hash__  # identity: Scalars are graph nodes, == compares values
+    __array_ufunc__ = None  # make numpy defer `np.float64(2) * s` to Scalar.__rmul__
+
+    requires_grad = True  # micrograd: every value takes part in differentiation
+    _retains_grad = True  # ... and keeps its .grad, intermediate values included
+    _version = 0  # Scalars have no in-place ops
+
+    def __init__(self, data, _children=(), _op="", label=""):
+        if type(data) is not float:
+            if not hasattr(data, "__float__") or isinstance(data, (str, bytes)):
+                raise TypeError(f"Scalar: cannot make a Scalar from {type(data).__name__}; "
+                                "pass a real number (or a one-element Tensor)")
+            if isinstance(data, complex):
+                raise TypeError("Scalar: complex numbers are not supported")
+            data = float(data)
+        self.data = data
+        self.grad = 0.0
+        self.grad_fn = None
+        self._hooks = None
+        if label:
+            self._label = label
+
+    @classmethod
+    def _from_op(cls, raw, node):
+        out = _leaf(raw if type(raw) is float else float(raw))
+        out.grad_fn = node
+        return out
+
+    # ------------------------------------------------------------ attributes
+    @property
+    def label(self):
+        """A name shown in graph pictures ("" unless set)."""
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, text):
+        self._label = text
+
+    @property
+    def is_leaf(self):
+        """True for Scalars made by the user rather than by a recorded op."""
+        return self.grad_fn is None
+
+    @property
+    def _prev(self):
+        """micrograd's set of children: the Scalars this one was computed from."""
+        node = self.grad_fn
+        return set() if node is None else {p for p in node.parents if isinstance(p, Scalar)}
+
+    @property
+    def _op(self):
+        """micrograd's op label: the name of the op that made this Scalar ("" for leaves)."""
+        node = self.grad_fn
+        return "" if node is None else node.name()
+
+    def __repr__(self):
+        label = self.label
+        return (f"Scalar(data={self.data}, grad={self.grad}"
+                + (f", label={label!r})" if label else ")"))
+
+    def item(self):
+        """The value as a Python float."""
+        return self.data
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    # ------------------------------------------------------------ arithmetic
+    # NOTE: __add__ and __mul__ (most of a network's ops) are written out in
+    # full for speed; the rest go through _binary / _unary, which record the
+    # same nodes with one more call each.
+    def __add__(self, other):
+        if type(other) is Scalar:
+            parents, needs, other_data = (self, other), _BOTH, other.data
+        else:
+            other_data = _const(other)
+            if other_data is None:
+                return _binary(S.ScalarAdd, self, other, False)
+            parents, needs = (self, other_data), _FIRST
+        if _gm._enabled and not _gm._anomaly_enabled:
+            out = _new(Scalar)
+            out.data = self.data + other_data
+            out.grad = 0.0
+            out._hooks = None
+            node = _new(S.ScalarAdd)
+            node.parents = parents
+            node.needs_input_grad = needs
+            node.versions = _NO_VERSIONS
+            node._saved = _NO_SAVED
+            node._output_ref = None
+            out.grad_fn = node
+            return out
+        return S.ScalarAdd.apply(*parents)
+
+    def __mul__(self, other):
+        x = self.data
+        if type(other) is Scalar:
+            parents, needs, y = (self, other), _BOTH, other.data
+        else:
+            y = _const(other)
+            if y is None:
+                return _binary(S.ScalarMul, self, other, False)
+            parents, needs = (self, y), _FIRST
+        if _gm._enabled and not _gm._anomaly_enabled:
+            out = _new(Scalar)
+            out.data = x * y
+            out.grad = 0.0
+            out._hooks = None
+            node = _new(S.ScalarMul)
+            node.parents = parents
+            node.needs_input_grad = needs
+            node.versions = _NO_VERSIONS
+            node._saved = (x, y)
+            node._output_ref = None
+            out.grad_fn = node
+            return out
+        return S.ScalarMul.apply(*parents)
+
+    # NOTE: float + and * commute exactly, so the reflected forms are the same ops
+    # (as micrograd's); the recorded node lists this Scalar first.
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __sub__(self, other):
+        return _binary(S.ScalarSub, self, other, False)
+
+    def __rsub__(self, other):
+        return _binary(S.ScalarSub, self, other, True)
+
+    def __truediv__(self, other):
+        return _binary(S.ScalarDiv, self, other, False)
+
+    def __rtruediv__(self, other):
+        return _binary(S.ScalarDiv, self, other, True)
+
+    def __pow__(self, other):
+        return _binary(S.ScalarPow, self, other, False)
+
+    def __rpow__(self, other):
+        return _binary(S.ScalarPow, self, other, True)
+
+    def __neg__(self):
+        return _unary(S.ScalarNeg, self)
+
+    def __pos__(self):
+        return self
+
+    # ------------------------------------------------------------ math
+    def exp(self):
+        """``e ** self``."""
+        return _unary(S.ScalarExp, self)
+
+    def log(self):
+        """Natural logarithm (``ValueError`` for values <= 0)."""
+        return _unary(S.ScalarLog, self)
+
+    def tanh(self):
+        """Hyperbolic tangent."""
+        return _unary(S.ScalarTanh, self)
+
+    def sigmoid(self):
+        """Logistic sigmoid ``1 / (1 + e**-self)``."""
+        return _unary(S.ScalarSigmoid, self)
+
+    def relu(self):
+        """``max(self, 0)``; its gradient at 0 is 0 (micrograd's and PyTorch's)."""
+        return _unary(S.ScalarReLU, self)
+
+    # ------------------------------------------------------------ comparisons (values)
+    def __lt__(self, other):
+        return self.data < _value_of(other)
+
+    def __le__(self, other):
+        return self.data <= _value_of(other)
+
+    def __gt__(self, other):
+        return self.data > _value_of(other)
+
+    def __ge__(self, other):
+        return self.data >= _value_of(other)
+
+    def __eq__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else self.data == other
+
+    def __ne__(self, other):
+        other = _comparable(other)
+        return NotImplemented if other is None else self.data != other
+
+    # ------------------------------------------------------------ graph
+    def detach(self):
+        """A new leaf Scalar with the same value, cut from the graph."""
+        return _leaf(self.data)
+
+    def retain_grad(self):
+        """Nothing to do: every Scalar keeps its ``.grad``."""
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this Scalar's gradient is computed.
+
+        ``grad`` is a float (a Scalar under ``create_graph=True``); the hook
+        may return a replacement. Returns a handle whose ``remove()``
+        unregisters it.
+        """
+        from .tensor import _HookHandle
+
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _HookHandle(self._hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=False, create_graph=False):
+        """Accumulate d(self)/d(v) into ``v.grad`` for every Scalar ``v`` this one depends on.
+
+        Parameters
+        ----------
+        gradient : float, optional
+            d(something)/d(self); 1.0 by default.
+        retain_graph : bool
+            Accepted for Tensor compatibility; Scalar graphs are never freed.
+        create_graph : bool
+            Record the backward pass, so the gradients (then Scalars) can be
+            differentiated again. Prefer ``autograd.grad(..., create_graph=True)``:
+            gradients stored in ``.grad`` refer back to the graph (a cycle,
+            freed by the garbage collector, as in PyTorch).
+        """
+        root_grad = self._root_grad(gradient, create_graph, op="backward")
+        run_backward((self,), (root_grad,), retain_graph or create_graph, create_graph)
+
+    # ------------------------------------------------------------ engine protocol
+    def _root_grad(self, gradient, create_graph, op):
+        if gradient is None:
+            grad = 1.0
+        elif isinstance(gradient, Scalar):
+            if create_graph:
+                return gradient
+            grad = gradient.data
+        else:
+            grad = _as_float_grad(gradient, op)
+        return _leaf(grad) if create_graph else grad
+
+    def _fit_grad(self, grad, node):
+        """A gradient as a float (a Scalar under create_graph), whatever the rule returned."""
+        kind = type(grad)
+        if kind is float or kind is Scalar:
+            return grad
+        return _as_float_grad(grad, node.name() if node is not None else "backward")
+
+    def _accumulate_grad(self, grad, handed):
+        existing = self.grad
+        if type(grad) is float:
+            self.grad = existing + grad
+        elif type(existing) is not Scalar and existing == 0:
+            self.grad = grad  # create_graph: keep the gradient's own graph
+        else:
+            self.grad = existing + grad
+
+    def _run_hooks(self, grad):
+        recorded = type(grad) is Scalar
+        for hook in list(self._hooks):
+            result = hook(grad)
+            if result is not None:
+                if recorded:
+                    grad = result if type(result) is Scalar else _leaf(float(result))
+                else:
+                    grad = float(result)
+        return grad
+
+    def _wrap_grad(self, grad):
+        return grad if type(grad) is Scalar else _leaf(float(grad))
+
+    _value_type = None  # set below to Scalar itself: Function.apply finds the value type here
+
+
+Scalar._value_type = Scalar
+
+
+def _as_float_grad(grad, op):
+    """A rule's or user's gradient for a Scalar (a number, a one-element array) as a float."""
+    if isinstance(grad, numbers.Real) and not hasattr(grad, "_value_type"):
+        return float(grad)
+    size = getattr(grad, "size", None)
+    if size == 1 and not hasattr(grad, "_value_type") and hasattr(grad, "__float__"):
+        return float(grad)
+    raise GradientError(f"{op}: the gradient of a Scalar must be one number (a float, or a "
+                        f"Scalar under create_graph), got {type(grad).__name__}"
+                        + (f" of size {size}" if size not in (None, 1) else ""))
+
+
+def _value_of(other):
+    """The number to compare with (a Scalar's data, or the number itself)."""
+    return other.data if type(other) is Scalar else other
+
+
+def _comparable(other):
+    if isinstance(other, Scalar):
+        return other.data
+    return _const(other)

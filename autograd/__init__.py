@@ -20,6 +20,7 @@ from .ops.reduce import logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (broadcast_to, concatenate, expand, flatten, pad, permute, reshape,
                         split, squeeze, stack, swapaxes, transpose, unsqueeze)
 from .random import manual_seed
+from .scalar import Scalar
 from .tensor import Tensor, tensor
 
 view = reshape

@@ -1,0 +1,39 @@
+"""Pooling layers: ``MaxPool2d`` and ``AvgPool2d`` over (N, C, H, W) inputs."""
+from autograd.ops.conv import avg_pool2d, max_pool2d
+
+from ..module import Module
+
+
+class MaxPool2d(Module):
+    """Max over each window; ``stride`` defaults to ``kernel_size``, as PyTorch.
+
+    Padding counts as -inf. Ties: the gradient goes to the first maximum of
+    the window in row-major order.
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1):
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.dilation = padding, dilation
+
+    def forward(self, x):
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, dilation={self.dilation}")
+
+
+class AvgPool2d(Module):
+    """Mean over each window; zero padding is counted unless ``count_include_pad=False``."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, count_include_pad=True):
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.count_include_pad = padding, count_include_pad
+
+    def forward(self, x):
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -5,12 +5,7 @@ import tempfile
 
 import pytest
 
-
-def _unavailable(reason):
-    """Skip locally; under CI (env var CI set) a missing browser is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set, so the browser test may not skip: {reason}")
-    pytest.skip(reason)
+from viz_helpers import unavailable as _unavailable
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import autograd
 import viz
 from viz import graph as vgraph
 from viz import labels
-from svg_helpers import node_fill, node_texts, svg_node, svg_root, svg_texts
+from viz_helpers import node_fill, node_texts, svg_node, svg_root, svg_texts
 
 
 def _mlp_step(sizes=(5, 4, 3), batch=6, seed=0):

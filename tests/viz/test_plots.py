@@ -6,7 +6,7 @@ import pytest
 
 import autograd
 import viz
-from svg_helpers import svg_root, svg_texts
+from viz_helpers import svg_root, svg_texts
 
 
 def _params(scales):

@@ -156,3 +156,13 @@ def test_page_in_a_real_browser(browser, tmp_path, make):
     assert NASTY.split("<b>")[0] in page_text  # the markup-looking name shows as text
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
+
+
+def test_missing_browser_skips_locally_but_fails_under_ci(monkeypatch):
+    from viz_helpers import unavailable
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no browser"):
+        unavailable("no browser")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        unavailable("no browser")

@@ -1,5 +1,8 @@
-"""SVG parsing helpers for the viz tests."""
+"""Helpers for the viz tests: SVG parsing, and skipping (or failing under CI) without a browser."""
+import os
 import xml.etree.ElementTree as ET
+
+import pytest
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -33,3 +36,10 @@ def node_fill(root, node_id):
         if el.tag in (SVG + "polygon", SVG + "path", SVG + "ellipse"):
             return el.get("fill")
     raise KeyError(node_id)
+
+
+def unavailable(reason):
+    """Skip locally; under CI (env var CI set) a missing browser is a failure."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so the browser test may not skip: {reason}")
+    pytest.skip(reason)

@@ -1,0 +1,352 @@
+"""Loss functions (re-exported by ``nn.functional``), with PyTorch's arguments and reductions.
+
+Regression losses are compositions of autograd ops. The classification losses
+are fused ops with stable forwards and cheap backwards: ``cross_entropy`` is one
+node (log-softmax, pick, reduce; backward ``softmax - target``), finite for
+logits of +-1e4; ``binary_cross_entropy_with_logits`` never exponentiates a
+large positive number; ``binary_cross_entropy`` clamps its logs at -100 as
+PyTorch does.
+"""
+import numpy as np
+
+from autograd import Function, ShapeError, Tensor, where
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def check_reduction(reduction, op):
+    """Raise ``ValueError`` naming ``reduction`` unless it is one of ``REDUCTIONS``."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{op}: reduction={reduction!r} is not a valid value; use 'mean', "
+                         "'sum' or 'none'")
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _raw(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+# Rules below receive arrays (first-order backward) or Tensors (create_graph=True);
+# these helpers work on both, so one rule serves both modes.
+def _is_raw(x):
+    return not isinstance(x, Tensor)
+
+
+def _log(x):
+    return np.log(x) if _is_raw(x) else x.log()
+
+
+def _sigmoid(x):
+    if not _is_raw(x):
+        return x.sigmoid()
+    z = np.exp(-np.abs(x))  # NOTE: e^-|x| never overflows
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def _softplus(x):
+    return np.logaddexp(0, x) if _is_raw(x) else x.softplus()
+
+
+def _same_shape(input, target, op):  # noqa: A002
+    if tuple(np.shape(input)) != tuple(np.shape(target)):
+        raise ShapeError(f"{op}: input of shape {tuple(np.shape(input))} and target of shape "
+                         f"{tuple(np.shape(target))} differ; broadcasting them would silently "
+                         "compare every pair: reshape the target to the input's shape")
+
+
+# ------------------------------------------------------------------ regression
+def mse_loss(input, target, *, reduction="mean"):  # noqa: A002 - PyTorch's argument names
+    """Mean squared error ``(input - target)^2``, reduced."""
+    check_reduction(reduction, "mse_loss")
+    _same_shape(input, target, "mse_loss")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input, target, *, reduction="mean"):  # noqa: A002
+    """Mean absolute error ``|input - target|``, reduced."""
+    check_reduction(reduction, "l1_loss")
+    _same_shape(input, target, "l1_loss")
+    return _reduce(abs(input - target), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``; ``d = input - target``."""
+    check_reduction(reduction, "huber_loss")
+    _same_shape(input, target, "huber_loss")
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    diff = input - target
+    size = abs(diff)
+    loss = where(_raw(size) < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+    return _reduce(loss, reduction)
+
+
+# ------------------------------------------------------------------ classification
+def _classes_last(x, ndim):
+    """(N, C, d1, ...) -> (N * d1 * ..., C) for arrays and Tensors alike."""
+    if ndim <= 2:
+        return x.reshape((-1, x.shape[-1]))
+    moved = x.transpose(0, *range(2, ndim), 1)
+    return moved.reshape((-1, moved.shape[-1]))
+
+
+def _classes_back(rows, shape):
+    """Inverse of ``_classes_last``: rows back to the input's layout."""
+    if len(shape) <= 2:
+        return rows.reshape(shape)
+    moved = rows.reshape((shape[0],) + tuple(shape[2:]) + (shape[1],))
+    n = len(shape)
+    return moved.transpose(0, n - 1, *range(1, n - 1))
+
+
+def _class_targets(target, shape, ignore_index, op):
+    """Flat integer targets, their validity mask, and a safe index (0 where ignored)."""
+    expected = (shape[0],) + tuple(shape[2:]) if len(shape) > 1 else ()
+    if target.shape != expected:
+        raise ShapeError(f"{op}: input of shape {shape} needs class-index targets of shape "
+                         f"{expected}, got {target.shape}")
+    flat = target.reshape(-1)
+    valid = flat != ignore_index
+    classes = shape[1] if len(shape) > 1 else shape[0]
+    bad = valid & ((flat < 0) | (flat >= classes))
+    if bad.any():
+        raise IndexError(f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} "
+                         f"classes (targets are class indices 0..{classes - 1}, or "
+                         f"ignore_index={ignore_index})")
+    return valid, np.where(valid, flat, 0)
+
+
+class CrossEntropy(Function):
+    """loss_i = -sum_c q_ic log softmax(z_i)_c.  d/dz_i = s_i softmax(z_i) - q_i, s_i = sum_c q_ic.
+
+    For class-index targets without smoothing, ``q_i`` is ``a_i`` (the class
+    weight, 0 if ignored) at the target class: kept sparse, never built.
+    """
+
+    op_name = "cross_entropy"
+
+    @staticmethod
+    def forward(ctx, logits, target=None, weight=None, ignore_index=-100, reduction="mean",
+                label_smoothing=0.0):
+        shape = logits.shape
+        z = _classes_last(logits, logits.ndim)
+        rows, classes = z.shape
+        index = np.arange(rows)
+        shifted = z - z.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        log_total = np.log(total)[:, 0]
+        e /= total
+        ctx.probs, ctx.shape, ctx.reduction = e, shape, reduction
+        ctx.save_for_backward(logits)
+        w = None if weight is None else weight.astype(z.dtype, copy=False)
+        if target.dtype.kind in "iu":
+            valid, t = _class_targets(target, shape, ignore_index, "cross_entropy")
+            a = valid.astype(z.dtype) if w is None else w[t] * valid
+            denominator = a.sum()
+            if label_smoothing:
+                q = np.zeros_like(z)
+                q[index, t] = (1.0 - label_smoothing) * a
+                q += (label_smoothing / classes) * (1.0 if w is None else w) * valid[:, None]
+        else:
+            if target.shape != shape:
+                raise ShapeError(f"cross_entropy: class-probability targets must have the "
+                                 f"input's shape {shape}, got {target.shape}")
+            q = _classes_last(target.astype(z.dtype, copy=False), target.ndim)
+            if label_smoothing:
+                q = q * (1.0 - label_smoothing) + label_smoothing / classes
+            q = q if w is None else q * w
+            denominator = rows
+        if target.dtype.kind in "iu" and not label_smoothing:
+            ctx.q, ctx.t, ctx.s = None, t, a
+            loss = a * (log_total - shifted[index, t])
+        else:
+            ctx.q, ctx.t, ctx.s = q, None, q.sum(axis=1)
+            loss = ctx.s * log_total - (q * shifted).sum(axis=1)
+        if reduction == "none":
+            return loss.reshape(shape[:1] + shape[2:] if len(shape) > 1 else ())
+        total_loss = loss.sum()
+        if reduction == "mean":
+            with np.errstate(divide="ignore"):  # all targets ignored: nan, as PyTorch
+                ctx.scale = float(np.divide(1.0, denominator))
+            total_loss = total_loss * ctx.scale
+        else:
+            ctx.scale = 1.0
+        return np.asarray(total_loss, dtype=z.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        coef = grad.reshape((-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
+        if _is_raw(grad) and ctx.q is None:
+            rows = coef * ctx.s[:, None]
+            grad_z = ctx.probs * rows
+            grad_z[np.arange(len(ctx.t)), ctx.t] -= rows[:, 0]
+            return _classes_back(grad_z, ctx.shape)
+        q = ctx.q
+        if q is None:  # create_graph with sparse targets: build the dense q once
+            q = np.zeros_like(ctx.probs)
+            q[np.arange(len(ctx.t)), ctx.t] = ctx.s
+        if _is_raw(grad):
+            probs = ctx.probs
+        else:
+            (logits,) = ctx.saved_tensors
+            probs = _classes_last(logits, len(ctx.shape)).softmax(axis=-1)
+        grad_z = (probs * ctx.s[:, None] - q) * coef
+        return _classes_back(grad_z, ctx.shape)
+
+
+def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",  # noqa: A002
+                  label_smoothing=0.0):
+    """Cross-entropy between logits and targets, with a fused, stable log-softmax.
+
+    Parameters
+    ----------
+    input : Tensor
+        Logits, (N, C), (C,) or (N, C, d1, ...).
+    target : Tensor or array
+        Class indices (N,) (integers, ``ignore_index`` skipped), or class
+        probabilities of the input's shape (floats).
+    weight : array, optional
+        Per-class weights (C,); ``mean`` divides by the summed target weights.
+    reduction : {"mean", "sum", "none"}
+    label_smoothing : float
+        Mix the target with the uniform distribution (0 to 1).
+
+    Example
+    -------
+    >>> F.cross_entropy(Tensor([[2.0, 0.0]]), np.array([0]))   # -log softmax = log(1 + e^-2)
+    """
+    check_reduction(reduction, "cross_entropy")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got "
+                         f"{label_smoothing}")
+    if np.ndim(input) == 0:
+        raise ShapeError("cross_entropy: input must have a class axis, got a 0-d tensor")
+    return CrossEntropy.apply(input, target=_raw(target),
+                               weight=None if weight is None else _raw(weight),
+                               ignore_index=ignore_index, reduction=reduction,
+                               label_smoothing=float(label_smoothing))
+
+
+def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):  # noqa: A002
+    """Negative log-likelihood of class indices: ``-input[i, target[i]]`` (input: log-probabilities)."""
+    check_reduction(reduction, "nll_loss")
+    target = _raw(target)
+    shape = tuple(np.shape(input))
+    if len(shape) == 0:
+        raise ShapeError("nll_loss: input must have a class axis, got a 0-d tensor")
+    valid, t = _class_targets(target, shape, ignore_index, "nll_loss")
+    a = valid.astype(np.result_type(_raw(input)))
+    if weight is not None:
+        a = a * _raw(weight).astype(a.dtype)[t]
+    picked = _classes_last(input, len(shape))[np.arange(len(t)), t]
+    loss = -(picked * a)
+    if reduction == "none":
+        return loss.reshape(target.shape)
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / float(a.sum())
+
+
+class BinaryCrossEntropy(Function):
+    """loss = -(t log p + (1-t) log(1-p)), logs clamped at -100.
+
+    d/dp = (p - t) / max(p (1-p), 1e-12), d/dt = log(1-p) - log p.
+    """
+
+    op_name = "binary_cross_entropy"
+
+    @staticmethod
+    def forward(ctx, p, t):
+        if p.size and (p.min() < 0 or p.max() > 1):
+            raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
+                             "and 1 (probabilities); for logits use binary_cross_entropy_with_logits")
+        ctx.save_for_backward(p, t)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_q = np.maximum(np.log1p(-p), -100.0)
+        return -(t * log_p + (1 - t) * log_q)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, t = ctx.saved_tensors
+        need_p, need_t = ctx.needs_input_grad
+        grad_p = grad_t = None
+        if need_p:
+            grad_p = grad * (p - t) / (p * (1 - p)).clip(min=1e-12)
+        if need_t:
+            with np.errstate(divide="ignore"):
+                log_p = _log(p).clip(min=-100.0)
+                log_q = _log(1 - p).clip(min=-100.0)
+            grad_t = grad * (log_q - log_p)
+        return grad_p, grad_t
+
+
+def _as_float_target(target, input):  # noqa: A002
+    """A target that is not a Tensor is a constant: give it the input's float dtype."""
+    return target if isinstance(target, Tensor) else np.asarray(target, dtype=_raw(input).dtype)
+
+
+def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):  # noqa: A002
+    """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target``."""
+    check_reduction(reduction, "binary_cross_entropy")
+    _same_shape(input, target, "binary_cross_entropy")
+    loss = BinaryCrossEntropy.apply(input, _as_float_target(target, input))
+    if weight is not None:
+        loss = loss * _raw(weight)
+    return _reduce(loss, reduction)
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """loss = (1-t) softplus(x) + w_pos t softplus(-x).
+
+    d/dx = (1-t) sigmoid(x) - w_pos t sigmoid(-x), d/dt = w_pos softplus(-x) - softplus(x).
+    """
+
+    op_name = "binary_cross_entropy_with_logits"
+
+    @staticmethod
+    def forward(ctx, x, t, pos_weight=None):
+        ctx.save_for_backward(x, t)
+        ctx.pos_weight = pos_weight
+        softplus = np.logaddexp(0, x).astype(x.dtype, copy=False)  # -log(1 - sigmoid(x))
+        if pos_weight is None:
+            return softplus - t * x
+        return (1 - t) * softplus + pos_weight * t * (softplus - x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        need_x, need_t = ctx.needs_input_grad
+        w = ctx.pos_weight
+        grad_x = grad_t = None
+        if need_x:
+            sig = _sigmoid(x)
+            grad_x = grad * (sig - t if w is None else (1 - t) * sig - w * t * (1 - sig))
+        if need_t:
+            grad_t = grad * (-x if w is None else w * _softplus(-x) - _softplus(x))
+        return grad_x, grad_t
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean",  # noqa: A002
+                                     pos_weight=None):
+    """Sigmoid plus binary cross-entropy in one stable op (any finite logits).
+
+    ``pos_weight`` (broadcast over the last axis) scales the positive term.
+    """
+    check_reduction(reduction, "binary_cross_entropy_with_logits")
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    dtype = np.result_type(_raw(input))
+    pos = None if pos_weight is None else _raw(pos_weight).astype(dtype)
+    loss = BinaryCrossEntropyWithLogits.apply(input, _as_float_target(target, input), pos_weight=pos)
+    if weight is not None:
+        loss = loss * _raw(weight).astype(dtype)
+    return _reduce(loss, reduction)

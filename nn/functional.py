@@ -1,0 +1,129 @@
+"""The function forms of layers and losses (``import nn.functional as F``), PyTorch's names.
+
+Activations delegate to autograd's ops; ``linear`` is one fused op
+(``x @ W.T + b`` in one graph node); ``dropout`` draws from
+``autograd.random.generator()`` so ``autograd.manual_seed`` makes it repeatable.
+The losses live in ``nn/_functional_losses.py`` and are re-exported here.
+"""
+import warnings
+
+import numpy as np
+
+import autograd
+from autograd import Function, ShapeError, Tensor
+
+from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
+                                 cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss)
+
+
+class Linear(Function):
+    """out = x @ W^T + b.  d/dx = grad @ W, d/dW = grad^T @ x, d/db = sum(grad) over rows."""
+
+    op_name = "linear"
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None):
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T  # a transposed view: BLAS reads it in place, no copy
+        if bias is not None:
+            out += bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        grad_x = grad @ weight if need_x else None
+        rows = grad if grad.ndim == 2 else grad.reshape((-1, weight.shape[0]))
+        grad_w = grad_b = None
+        if need_w:
+            grad_w = rows.T @ (x if x.ndim == 2 else x.reshape((-1, weight.shape[1])))
+        if need_b:
+            grad_b = rows.sum(axis=0)
+        return grad_x, grad_w, grad_b
+
+
+def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
+    """``input @ weight.T + bias`` in one op: ``input`` (*, in), ``weight`` (out, in), ``bias`` (out,).
+
+    Example
+    -------
+    >>> F.linear(ones((2, 3)), ones((4, 3)), zeros(4)).shape
+    (2, 4)
+    """
+    in_features = weight.shape[-1]
+    if np.ndim(input) == 0 or np.shape(input)[-1] != in_features:
+        raise ShapeError(f"linear: input of shape {tuple(np.shape(input))} does not fit weight "
+                         f"of shape {tuple(weight.shape)}: the last axis must have "
+                         f"in_features={in_features} elements")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise ShapeError(f"linear: bias of shape {tuple(bias.shape)} does not fit weight of "
+                         f"shape {tuple(weight.shape)}; expected ({weight.shape[0]},)")
+    return Linear.apply(input, weight, bias)
+
+
+# ------------------------------------------------------------------ activations
+def relu(input, inplace=False):  # noqa: A002, ARG001 - PyTorch's signature; never in place
+    """``max(input, 0)`` elementwise."""
+    return autograd.relu(input)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002, ARG001
+    """``input`` where positive, else ``negative_slope * input``."""
+    return autograd.leaky_relu(input, negative_slope)
+
+
+def sigmoid(input):  # noqa: A002
+    """``1 / (1 + exp(-input))``, stable for large ``|input|``."""
+    return autograd.sigmoid(input)
+
+
+def tanh(input):  # noqa: A002
+    """Hyperbolic tangent."""
+    return autograd.tanh(input)
+
+
+def gelu(input, approximate="none"):  # noqa: A002
+    """``input * Phi(input)`` (Phi: the normal CDF); ``approximate="tanh"`` as PyTorch."""
+    return autograd.gelu(input, approximate)
+
+
+def _softmax_dim(name, ndim, dim):
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                      "call to include dim=X as an argument.", stacklevel=3)
+        return 0 if ndim in (0, 1, 3) else 1
+    return dim
+
+
+def softmax(input, dim=None):  # noqa: A002
+    """``exp(x) / sum(exp(x))`` along ``dim``; pass ``dim`` (None picks PyTorch's legacy axis)."""
+    return autograd.softmax(input, axis=_softmax_dim("softmax", np.ndim(input), dim))
+
+
+def log_softmax(input, dim=None):  # noqa: A002
+    """``x - logsumexp(x)`` along ``dim``, stable for any finite input."""
+    return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", np.ndim(input), dim))
+
+
+# ------------------------------------------------------------------ dropout
+def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa: A002, ARG001
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    Inverted dropout: the expected value is unchanged, so evaluation
+    (``training=False``) is the identity. Draws come from ``generator`` or
+    ``autograd.random.generator()``.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    data = input.data if isinstance(input, Tensor) else np.asarray(input)
+    dtype = data.dtype if data.dtype.kind == "f" else np.dtype(np.float32)
+    if p == 1.0:
+        return input * Tensor(np.zeros(data.shape, dtype=dtype))
+    rng = generator if generator is not None else autograd.random.generator()
+    keep = rng.random(data.shape, dtype=np.float64 if dtype == np.float64 else np.float32) >= p
+    mask = keep.astype(dtype)
+    mask *= 1.0 / (1.0 - p)
+    return input * Tensor(mask)

@@ -1,0 +1,76 @@
+"""``Linear`` (``y = x W^T + b``) and ``Identity``."""
+import math
+
+import numpy as np
+
+from .. import functional as F
+from .. import init
+from ..module import Module, Parameter
+
+
+class Linear(Module):
+    """Affine map ``y = x @ weight.T + bias`` over the last axis.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Sizes of the input's last axis and of the output's.
+    bias : bool
+        Learn an additive bias (default True).
+    dtype : dtype
+        Of the parameters (float32 by default).
+
+    Attributes
+    ----------
+    weight : Parameter (out_features, in_features)
+        Initialised, as PyTorch, from U(-1/sqrt(in_features), 1/sqrt(in_features))
+        (``kaiming_uniform_`` with ``a=sqrt(5)``).
+    bias : Parameter (out_features,) or None
+        Initialised from the same interval.
+
+    Example
+    -------
+    >>> layer = nn.Linear(64, 10)
+    >>> layer(autograd.zeros(32, 64)).shape
+    (32, 10)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
+        super().__init__()
+        for name, n in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Linear: {name} must be a non-negative int, got {n!r}")
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        dtype = np.float32 if dtype is None else dtype
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh weights and bias with PyTorch's default initialisation."""
+        if self.in_features == 0:
+            return
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):  # noqa: A002 - PyTorch's name
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. to drop a head)."""
+
+    def __init__(self, *args, **kwargs):  # noqa: ARG002 - accepts and ignores any arguments
+        super().__init__()
+
+    def forward(self, input):  # noqa: A002
+        return input

@@ -1,0 +1,390 @@
+"""``Module`` and ``Parameter``: layers that own their tensors, as in PyTorch.
+
+A Module registers what is assigned to it: a ``Parameter`` becomes a
+parameter, a Module a child, and ``register_buffer`` adds state that is saved
+but not trained (BatchNorm's running statistics). Names are dotted paths
+(``"0.weight"``), the same as PyTorch's, so a PyTorch ``state_dict`` converted
+to numpy arrays loads unchanged. Checkpoints are ``.npz`` files, read with
+``allow_pickle=False``: loading never runs code.
+"""
+from collections import OrderedDict, namedtuple
+
+import numpy as np
+
+from autograd import Tensor
+
+from .checkpoint import StateDictError, load_arrays, save_arrays
+
+
+IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable: a leaf with ``requires_grad=True``.
+
+    >>> w = Parameter(np.zeros((3, 2), dtype=np.float32))
+    >>> w.requires_grad, w.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data=None, requires_grad=True):
+        if data is None:
+            data = np.empty((0,), dtype=np.float32)
+        super().__init__(data, requires_grad=requires_grad)
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+
+def _check_name(module, name, kind):
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a str, got {type(name).__name__}")
+    if not name or "." in name:
+        raise KeyError(f"{kind} name can't be empty or contain '.', got {name!r}")
+    if "_parameters" not in module.__dict__:
+        raise AttributeError(f"cannot add {kind} {name!r} before Module.__init__() runs: call "
+                             "super().__init__() first in your module's __init__")
+
+
+class Module:
+    """Base class of every layer and model; subclass it and define ``forward``.
+
+    Example
+    -------
+    >>> class MLP(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.fc1 = nn.Linear(64, 32)
+    ...         self.fc2 = nn.Linear(32, 10)
+    ...     def forward(self, x):
+    ...         return self.fc2(self.fc1(x).relu())
+    >>> [name for name, _ in MLP().named_parameters()]
+    ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+    """
+
+    def __init__(self):
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+
+    def forward(self, *args, **kwargs):
+        """The computation; subclasses define it and call the module, not forward."""
+        raise NotImplementedError(f"{type(self).__name__} defines no forward(); define "
+                                  "forward(self, ...) in your Module subclass")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # ------------------------------------------------------------ registration
+    def __setattr__(self, name, value):
+        d = self.__dict__
+        params = d.get("_parameters")
+        if isinstance(value, Parameter):
+            _check_name(self, name, "parameter")
+            self._forget(name)
+            params[name] = value
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
+                                "(nn.Parameter or None expected); wrap it: nn.Parameter(value)")
+            params[name] = None
+        elif isinstance(value, Module):
+            _check_name(self, name, "module")
+            self._forget(name)
+            d["_modules"][name] = value
+        elif params is not None and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(f"cannot assign {type(value).__name__} as child module {name!r} "
+                                "(Module or None expected)")
+            d["_modules"][name] = None
+        elif params is not None and name in d["_buffers"]:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign {type(value).__name__} as buffer {name!r} "
+                                "(Tensor or None expected)")
+            d["_buffers"][name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name):
+        d = self.__dict__
+        d.pop(name, None)
+        for table in (d["_parameters"], d["_buffers"], d["_modules"]):
+            table.pop(name, None)
+        d["_non_persistent_buffers"].discard(name)
+
+    def __getattr__(self, name):
+        d = self.__dict__
+        for table in ("_parameters", "_buffers", "_modules"):
+            if table in d and name in d[table]:
+                return d[table][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name):
+        d = self.__dict__
+        for table in ("_parameters", "_buffers", "_modules"):
+            if name in d.get(table, ()):
+                del d[table][name]
+                d["_non_persistent_buffers"].discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name, param):
+        """Add a parameter (a ``Parameter`` or None) under ``name``."""
+        _check_name(self, name, "parameter")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
+                            "(nn.Parameter or None expected)")
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute {name!r} already exists")
+        self._forget(name)
+        self._parameters[name] = param
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Add state that is not trained but is saved (unless ``persistent=False``).
+
+        ``tensor`` is a Tensor, a numpy array (wrapped) or None.
+        """
+        _check_name(self, name, "buffer")
+        if isinstance(tensor, np.ndarray):
+            tensor = Tensor(tensor)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign {type(tensor).__name__} as buffer {name!r} "
+                            "(Tensor, numpy array or None expected)")
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute {name!r} already exists")
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent_buffers.add(name)
+
+    def add_module(self, name, module):
+        """Add a child module (or None) under ``name``."""
+        _check_name(self, name, "module")
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute {name!r} already exists")
+        self._forget(name)
+        self._modules[name] = module
+
+    register_module = add_module
+
+    # ------------------------------------------------------------ traversal
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """``(dotted_name, module)`` for this module (name ``""``) and every descendant."""
+        stack = [(prefix, self)]
+        seen = set() if memo is None else memo
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{key}" if name else key, child)
+                        for key, child in module._modules.items() if child is not None]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        """This module and every descendant, depth first."""
+        for _, module in self.named_modules():
+            yield module
+
+    def named_children(self):
+        """``(name, module)`` for the direct children."""
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
+    def children(self):
+        """The direct children."""
+        for _, module in self.named_children():
+            yield module
+
+    def _named_members(self, table, prefix, recurse):
+        seen = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for module_name, module in modules:
+            for name, value in module.__dict__[table].items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{module_name}.{name}" if module_name else name), value
+
+    def named_parameters(self, prefix="", recurse=True):
+        """``(dotted_name, Parameter)`` pairs (``"fc1.weight"``); shared ones once."""
+        return self._named_members("_parameters", prefix, recurse)
+
+    def parameters(self, recurse=True):
+        """Every parameter, in registration order (pass it to an optimizer)."""
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(self, prefix="", recurse=True):
+        """``(dotted_name, Tensor)`` pairs of the buffers."""
+        return self._named_members("_buffers", prefix, recurse)
+
+    def buffers(self, recurse=True):
+        """Every buffer."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
+    # ------------------------------------------------------------ modes and grads
+    def train(self, mode=True):
+        """Set training mode here and in every descendant (Dropout, BatchNorm care)."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"train: mode is expected to be a bool, got {type(mode).__name__}")
+        for module in self.modules():
+            object.__setattr__(module, "training", mode)
+        return self
+
+    def eval(self):
+        """Set evaluation mode (``train(False)``)."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad=True):
+        """Turn gradient tracking of every parameter on or off (freezing)."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none=True):
+        """Drop (or zero) the gradients of every parameter."""
+        for param in self.parameters():
+            if param.grad is None:
+                continue
+            if set_to_none:
+                param.grad = None
+            else:
+                param.grad = Tensor(np.zeros_like(param.data))
+
+    def to(self, dtype):
+        """Cast every floating-point parameter and buffer to ``dtype`` in place."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got {dtype}")
+        for tensor in list(self.parameters()) + list(self.buffers()):
+            if tensor.data.dtype.kind == "f":
+                tensor.data = tensor.data.astype(dtype)
+                if tensor.grad is not None:
+                    tensor.grad = Tensor(tensor.grad.data.astype(dtype))
+        return self
+
+    def double(self):
+        """Cast floating-point parameters and buffers to float64 (for gradcheck)."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Cast floating-point parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    # ------------------------------------------------------------ state
+    def state_dict(self, prefix="", keep_vars=False):
+        """Parameters and persistent buffers by dotted name, in registration order.
+
+        Values are Tensors sharing memory with the module (``keep_vars=False``
+        detaches them); copy them to keep a snapshot:
+        ``{k: v.numpy().copy() for k, v in model.state_dict().items()}``.
+        """
+        result = OrderedDict()
+        for module_name, module in self.named_modules(prefix=prefix.rstrip(".")):
+            items = list(module._parameters.items()) + [
+                (k, v) for k, v in module._buffers.items()
+                if k not in module._non_persistent_buffers]
+            for name, value in items:
+                if value is not None:
+                    key = f"{module_name}.{name}" if module_name else name
+                    result[key] = value if keep_vars else value.detach()
+        return result
+
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy arrays (or Tensors) into the parameters and buffers, by dotted name.
+
+        Everything is checked first: keys missing from ``state_dict`` or not in
+        the module (ignored when ``strict=False``), wrong shapes and non-numeric
+        values are all listed in one ``StateDictError``, and then nothing has
+        changed. Values are cast to each parameter's dtype.
+
+        Returns
+        -------
+        IncompatibleKeys
+            ``(missing_keys, unexpected_keys)``, as in PyTorch.
+        """
+        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+            raise TypeError(f"load_state_dict: expected a dict of arrays, got "
+                            f"{type(state_dict).__name__}")
+        own = self.state_dict(keep_vars=True)
+        missing = [key for key in own if key not in state_dict]
+        unexpected = [key for key in state_dict.keys() if key not in own]
+        problems, arrays = [], {}
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            array = value.data if isinstance(value, Tensor) else value
+            try:
+                array = np.asarray(array)
+            except Exception as exc:  # noqa: BLE001 - any conversion failure is reported
+                problems.append(f"{key}: cannot convert {type(value).__name__} to an array ({exc})")
+                continue
+            if array.dtype.kind not in "fiub":
+                problems.append(f"{key}: has dtype {array.dtype}, expected numbers")
+            elif array.shape != target.data.shape:
+                problems.append(f"{key}: shape {array.shape} in the checkpoint, "
+                                f"{target.data.shape} in the module")
+            else:
+                arrays[key] = array
+        if strict:
+            listed = [("missing", missing), ("unexpected", unexpected)]
+            problems[:0] = [f"{kind} key(s): " + ", ".join(repr(k) for k in keys)
+                            for kind, keys in listed if keys]
+        if problems:
+            raise StateDictError(f"Error(s) in loading state_dict for {type(self).__name__} "
+                                 "(nothing was changed):\n  " + "\n  ".join(problems))
+        for key, array in arrays.items():
+            target = own[key]
+            target.data = np.array(array, dtype=target.data.dtype)
+        return IncompatibleKeys(missing, unexpected)
+
+    def save(self, path):
+        """Write ``state_dict()`` to ``path`` as ``.npz``, atomically.
+
+        The file is written to a temporary name in the same folder and then
+        renamed over ``path``, so a crash never leaves a half-written checkpoint.
+        The name is used as given (no ``.npz`` is appended).
+        """
+        save_arrays({key: value.data for key, value in self.state_dict().items()}, path)
+
+    def load(self, path, strict=True):
+        """Load a checkpoint written by ``save`` (or ``np.savez``); returns the key report.
+
+        The file is read with ``allow_pickle=False`` and checked in full before
+        anything is assigned: on any error the module is unchanged.
+        """
+        return self.load_state_dict(load_arrays(path), strict=strict)
+
+    # ------------------------------------------------------------ repr
+    def extra_repr(self):
+        """The text inside the parentheses of this module's repr; layers override it."""
+        return ""
+
+    def __repr__(self):
+        lines = []
+        extra = self.extra_repr()
+        if extra:
+            lines = extra.split("\n")
+        for name, module in self._modules.items():
+            body = repr(module).replace("\n", "\n  ")
+            lines.append(f"({name}): {body}")
+        head = type(self).__name__ + "("
+        if not lines:
+            return head + ")"
+        if len(lines) == 1 and not self._modules:
+            return head + lines[0] + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"

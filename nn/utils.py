@@ -1,0 +1,66 @@
+"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place, PyTorch's rules).
+
+L1 regularisation has no optimizer flag; add it to the loss in one line::
+
+    loss = criterion(model(x), y) + 1e-4 * sum(p.abs().sum() for p in model.parameters())
+
+(L2 is ``weight_decay=`` of the optimizers.)
+"""
+import math
+
+import numpy as np
+
+from autograd import GradientError, Tensor, no_grad
+
+
+def _grads(parameters):
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale all gradients together so their joint norm is at most ``max_norm``.
+
+    Parameters
+    ----------
+    parameters : Tensor or iterable of Tensors
+        Typically ``model.parameters()``; those without ``.grad`` are skipped.
+    max_norm : float
+    norm_type : float
+        The p of the p-norm; ``float("inf")`` for the largest absolute value.
+    error_if_nonfinite : bool
+        Raise if the total norm is NaN or inf (else the gradients become NaN).
+
+    Returns
+    -------
+    Tensor
+        The total norm of the gradients before clipping (a 0-d float tensor).
+    """
+    grads = _grads(parameters)
+    norm_type = float(norm_type)
+    if not grads:
+        return Tensor(np.zeros((), dtype=np.float32))
+    if math.isinf(norm_type):
+        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+    else:
+        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
+                    for g in grads) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise GradientError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
+                            "gradients is non-finite, so it cannot be clipped; set "
+                            "error_if_nonfinite=False to scale them anyway")
+    coef = min(float(max_norm) / (total + 1e-6), 1.0)
+    if coef < 1.0 or not math.isfinite(total):
+        with no_grad():
+            for g in grads:
+                g *= coef
+    return Tensor(np.asarray(total, dtype=grads[0].data.dtype))
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clip every gradient element to ``[-clip_value, clip_value]`` in place."""
+    clip_value = float(clip_value)
+    with no_grad():
+        for g in _grads(parameters):
+            g[...] = np.clip(g.data, -clip_value, clip_value)

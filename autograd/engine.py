@@ -70,6 +70,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     ready = [r for r in dict.fromkeys(roots) if consumers.get(r, 0) == 0]
     anomaly = grad_mode._anomaly_enabled
     handed = set()  # ids of arrays stored as some .grad (see Tensor._accumulate_grad)
+    # NOTE: .grad is written only once the whole pass succeeded, so an error part-way
+    # (in-place modified input, freed graph, bad hook) leaves every .grad as it was.
+    finished = []
 
     accumulate = wanted is None
     with grad_mode.set_grad_enabled(create_graph):
@@ -83,10 +86,10 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             node = value.grad_fn
             if node is None:
                 if accumulate and grad is not None:
-                    value._accumulate_grad(grad, handed)
+                    finished.append((value, grad))
                 continue
             if accumulate and grad is not None and value._retains_grad:
-                value._accumulate_grad(grad, handed)
+                finished.append((value, grad))
             parents = node.parents
             if grad is None:
                 parent_grads = (None,) * len(parents)
@@ -122,6 +125,8 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 consumers[parent] = remaining
                 if not remaining:
                     ready.append(parent)
+        for value, grad in finished:
+            value._accumulate_grad(grad, handed)
     if wanted is not None:
         return tuple(wanted[value] for value in inputs)
     return None

@@ -1,5 +1,8 @@
 """Numerical stability: finite values and gradients for inputs up to +-1e4, float32 and float64.
 
+Ops: softmax, log_softmax, logsumexp, sigmoid, softplus, tanh, log1p, and the fused
+losses binary_cross_entropy_with_logits and cross_entropy of ``nn.functional``.
+
 One spec table drives every check. Each row gives the op under test and a float64
 reference computed stably here (``np.logaddexp``, never ``log(sum(exp))``), for
 the value and for the gradient of ``sum(w * op(x))`` with a random weight ``w``.
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd as ag
+import nn.functional as F
 
 LIMIT = 1e4
 # Values where naive formulas break: exp over/underflow thresholds of float32 and float64,
@@ -72,6 +76,49 @@ def _ref_log1p(x, w):
     return np.log1p(x), w / (1.0 + x)
 
 
+def _targets(x):
+    """Fixed soft targets in [0, 1] for binary cross-entropy, one per element."""
+    return np.linspace(0.0, 1.0, x.size).reshape(x.shape).astype(x.dtype)
+
+
+def _classes(x):
+    """Fixed class-index targets, one per row of the last axis."""
+    rows = x.reshape(-1, x.shape[-1]).shape[0]
+    return np.arange(rows) % x.shape[-1]
+
+
+def _bce_with_logits(t):
+    return F.binary_cross_entropy_with_logits(t, _targets(t.data), reduction="none")
+
+
+def _bce_with_logits_pos_weight(t):
+    return F.binary_cross_entropy_with_logits(t, _targets(t.data), reduction="none",
+                                              pos_weight=np.full(t.shape[-1:], 3.0))
+
+
+def _cross_entropy(t):
+    rows = t.reshape(-1, t.shape[-1])
+    return F.cross_entropy(rows, _classes(t.data), reduction="none").reshape(t.shape[:-1])
+
+
+def _ref_bce_with_logits(x, w, pos_weight=1.0):
+    y = _targets(x)
+    # (1 - y) softplus(x) + p y softplus(-x); d/dx = (1 - y) sigmoid(x) - p y sigmoid(-x)
+    value = (1 - y) * np.logaddexp(0.0, x) + pos_weight * y * np.logaddexp(0.0, -x)
+    return value, w * ((1 - y) * _sigmoid(x) - pos_weight * y * _sigmoid(-x))
+
+
+def _ref_cross_entropy(x, w):
+    w = w[..., 0]
+    rows = x.reshape(-1, x.shape[-1])
+    picked = rows[np.arange(len(rows)), _classes(x)]
+    value = (_lse(rows, keepdims=False) - picked).reshape(x.shape[:-1])
+    onehot = np.zeros_like(rows)
+    onehot[np.arange(len(rows)), _classes(x)] = 1.0
+    grad = (_softmax(rows) - onehot).reshape(x.shape) * w[..., None]
+    return value, grad
+
+
 # name, op, reference (value, grad of sum(w * value)), lowest allowed input, reduces last axis
 SPECS = [
     ("softmax", lambda t: ag.softmax(t, axis=-1), _ref_softmax, -LIMIT, False),
@@ -81,6 +128,10 @@ SPECS = [
     ("softplus", ag.softplus, _ref_softplus, -LIMIT, False),
     ("tanh", ag.tanh, _ref_tanh, -LIMIT, False),
     ("log1p", ag.log1p, _ref_log1p, -1.0, False),
+    ("bce_with_logits", _bce_with_logits, _ref_bce_with_logits, -LIMIT, False),
+    ("bce_with_logits_pos_weight", _bce_with_logits_pos_weight,
+     lambda x, w: _ref_bce_with_logits(x, w, pos_weight=3.0), -LIMIT, False),
+    ("cross_entropy", _cross_entropy, _ref_cross_entropy, -LIMIT, True),
 ]
 DTYPES = (np.float32, np.float64)
 

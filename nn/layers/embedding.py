@@ -1,0 +1,110 @@
+"""``Embedding``: a lookup table of vectors, indexed by integer ids.
+
+The lookup is ``weight[ids]`` (an autograd gather); its gradient adds each
+output row's gradient back into row ``ids[i]`` with the engine's scatter-add,
+so repeated ids accumulate and no one-hot matrix is ever built.
+"""
+import numpy as np
+
+import autograd
+from autograd import Function, Tensor
+
+from ..module import Module, Parameter
+
+
+class _MaskGrad(Function):
+    """out = x.  d/dx = grad * keep: stops the gradient where ``keep`` is 0."""
+
+    op_name = "mask_grad"
+
+    @staticmethod
+    def forward(ctx, x, keep=None):
+        ctx.keep = keep
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.keep
+
+
+def _indices(ids, num_embeddings):
+    """Integer ids as an array, checked against the table size before any lookup."""
+    ids = ids.data if isinstance(ids, Tensor) else np.asarray(ids)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"embedding: ids must be integers, got dtype {ids.dtype}; convert with "
+                        ".astype(np.int64)")
+    if ids.size and (ids.min() < 0 or ids.max() >= num_embeddings):
+        bad = ids.min() if ids.min() < 0 else ids.max()
+        raise IndexError(f"embedding: id {bad} is out of range for a table of "
+                         f"{num_embeddings} rows (valid ids are 0..{num_embeddings - 1})")
+    return ids
+
+
+def embedding(input, weight, padding_idx=None):  # noqa: A002 - PyTorch's argument name
+    """Rows of ``weight`` at the integer ids ``input``: shape ``input.shape + (dim,)``.
+
+    Rows at ``padding_idx`` are returned but receive no gradient, as in PyTorch.
+    """
+    ids = _indices(input, weight.shape[0])
+    rows = weight[ids]
+    if padding_idx is None:
+        return rows
+    keep = (ids != padding_idx)[..., None].astype(weight.dtype)
+    return _MaskGrad.apply(rows, keep=keep)
+
+
+class Embedding(Module):
+    """A table of ``num_embeddings`` vectors of size ``embedding_dim``, initialised N(0, 1).
+
+    Parameters
+    ----------
+    num_embeddings, embedding_dim : int
+    padding_idx : int, optional
+        This row starts at zero and is never updated by gradients (negative
+        values count from the end).
+
+    Example
+    -------
+    >>> emb = Embedding(10, 3)
+    >>> emb(np.array([[1, 2, 1]])).shape
+    (1, 3, 3)
+    """
+
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None):
+        super().__init__()
+        if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
+                                 f"[-{num_embeddings}, {num_embeddings})")
+            padding_idx = padding_idx % num_embeddings
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = padding_idx
+        if _weight is None:
+            data = autograd.random.generator().standard_normal((num_embeddings, embedding_dim))
+            data = data.astype(np.float32)
+            if padding_idx is not None:
+                data[padding_idx] = 0.0
+        else:
+            data = np.asarray(getattr(_weight, "data", _weight))
+            if data.shape != (num_embeddings, embedding_dim):
+                raise autograd.ShapeError(f"Embedding: weight of shape {data.shape} is not "
+                                          f"({num_embeddings}, {embedding_dim})")
+        self.weight = Parameter(data)
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+        """An Embedding holding ``embeddings`` (2-D); frozen (no grad) by default."""
+        data = np.array(getattr(embeddings, "data", embeddings))
+        if data.ndim != 2:
+            raise autograd.ShapeError(f"Embedding.from_pretrained: embeddings of shape "
+                                      f"{data.shape} are not 2-D")
+        module = cls(data.shape[0], data.shape[1], padding_idx, _weight=data)
+        module.weight.requires_grad_(not freeze)
+        return module
+
+    def forward(self, ids):
+        return embedding(ids, self.weight, self.padding_idx)
+
+    def extra_repr(self):
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"

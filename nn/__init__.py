@@ -12,3 +12,5 @@ from .layers import (GELU, Dropout, Flatten, Identity, LeakyReLU, Linear, LogSof
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss,  # noqa: F401
                    MSELoss, NLLLoss)
 from .module import Module, Parameter  # noqa: F401
+from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Embedding,  # noqa: F401
+                     LayerNorm, MaxPool2d)

@@ -127,3 +127,9 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     mask = keep.astype(dtype)
     mask *= 1.0 / (1.0 - p)
     return input * Tensor(mask)
+
+# Convolution, pooling, normalisation and embedding live beside their layers.
+from autograd.ops.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402, F401
+
+from .layers.embedding import embedding  # noqa: E402, F401
+from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401

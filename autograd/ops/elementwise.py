@@ -123,7 +123,7 @@ class Pow(Function):
         if need_y:
             # NOTE: log(x) is undefined for x <= 0; there the gradient is taken as 0
             # (x ** y is then only defined for integer y, where it does not vary).
-            positive = dual.data_of(x) > 0
+            positive = np.asarray(dual.data_of(x) > 0)  # an array: ~ on a Python bool is -2
             grad_y = _masked(grad * out * dual.log(_where_positive(x, positive)), positive)
         return grad_x, grad_y
 

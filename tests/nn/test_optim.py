@@ -470,3 +470,21 @@ def test_defaults_match_torch(cls):
     shared = set(ours.defaults) & set(ref.defaults)
     assert {"lr", "weight_decay", "maximize"} <= shared
     assert {k: ours.defaults[k] for k in shared} == {k: ref.defaults[k] for k in shared}
+
+
+def test_optimizer_trains_an_nn_model_from_its_parameters_generator():
+    nn = pytest.importorskip("nn")
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
+    opt = Adam(model.parameters(), lr=0.05)
+    x = Tensor(np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32))
+    y = Tensor(np.array([[0], [1], [1], [0]], dtype=np.float32))
+    losses = []
+    for _ in range(200):
+        opt.zero_grad()
+        loss = ((model(x) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < 1e-3 < losses[0]
+    assert all(s["exp_avg"].dtype == np.float32 for s in opt.state.values())

@@ -55,12 +55,16 @@ def plot_losses(history, path, title="Training"):
     history : dict or list
         ``{"train": [...], "val": [...]}`` (any names), a list of per-epoch
         dicts (``[{"epoch": 1, "train_loss": 0.9, "val_acc": 0.7}, ...]``) or a
-        list of numbers. Series whose name contains ``acc`` go on a second panel.
+        list of numbers. When some names contain ``loss``, only those and the
+        ``acc`` ones are drawn (``epoch_seconds`` is not a curve); ``acc`` ones on a second panel.
     path : str
         Output file; returned.
     """
     from matplotlib.ticker import MaxNLocator
     series = _series(history)
+    if any("loss" in k.lower() for k in series):
+        # NOTE: a training history also holds timings and such; plot only the curves.
+        series = {k: v for k, v in series.items() if "loss" in k.lower() or "acc" in k.lower()}
     if not series or not any(series.values()):
         raise ValueError("plot_losses: the history holds no numbers to plot; pass e.g. "
                          "{'train': [0.9, 0.5], 'val': [1.0, 0.7]}")

@@ -66,3 +66,11 @@ def test_plot_grad_flow_flags_in_the_figure(tmp_path):
     assert texts.count("vanishing") >= 2 and texts.count("exploding") >= 2  # label + legend
     png = viz.plot_grad_flow(_params([0.1, 0.2]), tmp_path / "flow.png")
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_losses_skips_non_curve_entries(tmp_path):
+    history = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "val_acc": [0.5, 0.8],
+               "epoch_seconds": [0.2, 0.2], "best_epoch": 2}
+    texts = svg_texts(svg_root(viz.plot_losses(history, tmp_path / "h.svg").read_text()))
+    assert {"train_loss", "val_loss", "val_acc"} <= set(texts)
+    assert "epoch_seconds" not in texts

@@ -10,10 +10,13 @@ import numpy as np
 
 from .labels import fmt
 
-# ctx attributes that are bookkeeping of a rule, not arguments worth showing
-_HIDDEN_ATTRS = {"shape", "count", "inverse", "middle", "winners", "out_kept", "index",
-                 "condition", "source_dtype", "bounds_mask"}
-_DEFAULTS = {"keepdims": False, "axis": None, "approximate": "none", "ddof": 0}
+# NOTE: ctx also holds a rule's bookkeeping (shapes, masks, scales), so only attributes
+# named like the usual numpy / PyTorch keyword arguments are shown, minus their defaults.
+SHOWN_ATTRS = ("axis", "keepdims", "ddof", "negative_slope", "approximate", "bounds",
+               "reduction", "ignore_index", "label_smoothing", "delta", "beta", "eps", "p",
+               "kernel_size", "stride", "padding", "dilation", "groups", "dim")
+_DEFAULTS = {"keepdims": False, "axis": None, "approximate": "none", "ddof": 0,
+             "reduction": "mean", "dim": None}
 
 
 def is_value(obj):
@@ -102,9 +105,11 @@ def op_label(node):
         return name
     attrs = getattr(node, "__dict__", {})
     shown = []
-    for key in sorted(attrs):
+    for key in SHOWN_ATTRS:
+        if key not in attrs:
+            continue
         item = attrs[key]
-        if key.startswith("_") or key in _HIDDEN_ATTRS or not _is_simple(item):
+        if item is None or not _is_simple(item):
             continue
         if key in _DEFAULTS and item == _DEFAULTS[key]:
             continue

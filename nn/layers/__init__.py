@@ -7,3 +7,4 @@ from .conv import Conv1d, Conv2d  # noqa: F401
 from .embedding import Embedding  # noqa: F401
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
 from .pooling import AvgPool2d, MaxPool2d  # noqa: F401
+from .recurrent import LSTM, RNN, LSTMCell, RNNCell  # noqa: F401

@@ -14,3 +14,4 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Lo
 from .module import Module, Parameter  # noqa: F401
 from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Embedding,  # noqa: F401
                      LayerNorm, MaxPool2d)
+from .layers import LSTM, RNN, LSTMCell, RNNCell  # noqa: F401

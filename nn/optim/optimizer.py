@@ -199,6 +199,7 @@ class Optimizer:
             if p.grad is None:
                 continue
             param = p.data
+            p._version += 1  # an in-place update: a graph that saved p must notice
             state = self._state_for(p, group) if with_state else None
             if state is not None and "step" in state:
                 state["step"] += 1

@@ -162,9 +162,11 @@ def _owners(walk, names, modules):
     owner = {}
     for value in walk.values:
         vid = walk.id_of(value)
-        path = modules.path_of(value) if isinstance(modules, ModuleTrace) else None
-        if path is None and id(value) in names:
+        path = None
+        if id(value) in names:  # a parameter belongs to the module that owns it
             path = parent_path(names[id(value)]) or None
+        elif isinstance(modules, ModuleTrace):
+            path = modules.path_of(value)
         if path:
             owner[vid] = path
     return owner

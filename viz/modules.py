@@ -58,15 +58,18 @@ class ModuleTrace:
         seen = set()
         while stack:
             value = stack.pop()
-            if id(value) in seen or id(value) in stop or value.grad_fn is None:
+            if id(value) in seen or id(value) in stop:
                 continue
             seen.add(id(value))
             owner = self.path_of(value)
             if owner is None:
+                # NOTE: leaves too (a dropout mask made inside forward); parameters are
+                # placed by their names instead, see graph._owners.
                 self._owner[id(value)] = (value, path)
             elif not _inside(owner, path):
                 continue  # made by an earlier, unrelated module: not ours
-            stack.extend(p for p in value.grad_fn.parents if is_value(p))
+            if value.grad_fn is not None:
+                stack.extend(p for p in value.grad_fn.parents if is_value(p))
 
 
 def _inside(inner, outer):

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from .modules import parent_path
+from .modules import module_types, parent_path
 
 VANISHING = 1e-7   # absolute: a layer's gradient norm below this is flagged
 EXPLODING = 1e3    # absolute: above this
@@ -162,7 +162,9 @@ def plot_grad_flow(model, path, low=VANISHING, high=EXPLODING, relative=RELATIVE
         if flags[layer] != "ok":
             ax.annotate(flags[layer], (x, heights[x]), textcoords="offset points",
                         xytext=(0, 3), ha="center", fontsize=8, color="#b00000")
-    ax.set_xticks(range(len(layers)), layers, rotation=45 if len(layers) > 6 else 0,
+    types = module_types(model) if hasattr(model, "named_modules") else {}
+    ticks = [f"{k}\n({types[k]})" if k in types else k for k in layers]
+    ax.set_xticks(range(len(layers)), ticks, rotation=45 if len(layers) > 6 else 0,
                   ha="right" if len(layers) > 6 else "center")
     ax.set_ylabel("L2 norm of the layer's gradients")
     ax.set_xlabel("layer (input side on the left)")

@@ -1,11 +1,15 @@
 """trace_modules: op nodes land in their module's cluster; forward is restored exactly."""
 import re
 
+import numpy as np
+
 import pytest
 
 import autograd
 import viz
+from viz import labels
 from viz.walk import GraphWalk
+from viz_helpers import svg_root, svg_texts
 
 
 class Affine:
@@ -112,3 +116,28 @@ def test_forward_is_restored_exactly_even_on_error():
     assert "forward" not in vars(model.children["encoder"])
     assert vars(own)["forward"] is custom
     assert "forward" not in vars(model)  # the root module is never wrapped
+
+
+def test_real_nn_mlp_training_step():
+    nn = pytest.importorskip("nn")
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Dropout(0.5), nn.Linear(5, 3))
+    x = autograd.randn(4, 6)
+    with viz.trace_modules(model) as trace:
+        logits = model(x)
+    loss = nn.CrossEntropyLoss()(logits, np.array([0, 1, 2, 0]))
+    viz.retain_grads(loss)
+    loss.backward()
+    graph = viz.draw_graph(loss, modules=trace)
+    source = graph.source
+    walk = GraphWalk(loss)
+    assert "0</B> (Linear)" in _cluster_block(source, "0")
+    assert f"\t{walk.id_of(model[0].weight)} [" in _cluster_block(source, "0")
+    dropout = _cluster_block(source, "2")
+    assert "2</B> (Dropout)" in dropout
+    assert re.search(r"\tv\d+ \[label=<\(4, 5\) float32<BR/>data", dropout)  # its mask
+    texts = svg_texts(svg_root(viz.to_svg(graph)))
+    for name, param in model.named_parameters():
+        assert name in texts
+        assert f"grad {labels.summarize(param.grad.data)}" in texts
+    assert "forward" not in vars(model[0])

@@ -4,6 +4,7 @@ Every message names the op, the shapes involved and what to do about it.
 Each class also derives from the builtin exception a numpy user would expect
 (``ValueError``, ``RuntimeError``), so ``except ValueError`` keeps working.
 """
+import numpy as np
 
 
 class AutogradError(Exception):
@@ -41,3 +42,33 @@ def shape_error(op, *shapes, reason="", hint=""):
     if hint:
         message += f"; {hint}"
     return ShapeError(message)
+
+
+_FOREIGN_MODULES = ("builtins", "numpy", "numpy.exceptions", "numpy._core._exceptions")
+
+
+def named_error(op, exc, values=()):
+    """Re-raise-able copy of a numpy/builtin error raised inside ``op``, naming ``op``.
+
+    Errors of the library itself, of user code (custom exception types), and
+    messages that already name the op are returned unchanged. A failed
+    broadcast becomes a ``ShapeError`` listing every input shape; a type
+    mismatch (strings, objects, None) a ``DtypeError``.
+    """
+    text = str(exc)
+    if isinstance(exc, AutogradError) or type(exc).__module__ not in _FOREIGN_MODULES \
+            or text.startswith(f"{op}:"):
+        return exc
+    shapes = [tuple(v.shape) for v in values if hasattr(v, "shape") and hasattr(v, "dtype")]
+    if isinstance(exc, ValueError) and "broadcast" in text and shapes:
+        return shape_error(op, *shapes, reason="cannot be broadcast together",
+                           hint="each axis must match or be 1 (numpy's broadcasting rules)")
+    kinds = [f"{type(v).__name__}" if not hasattr(v, "dtype") else f"{v.dtype}" for v in values]
+    detail = f" (inputs: {', '.join(kinds)})" if kinds else ""
+    message = f"{op}: {text}{detail}"
+    if isinstance(exc, TypeError):
+        return DtypeError(message)
+    for kind in (np.exceptions.AxisError, IndexError, ValueError):
+        if isinstance(exc, kind):
+            return kind(message)
+    return exc

@@ -30,7 +30,7 @@ helpers in ``autograd.ops.dual`` serves both:
 import weakref
 
 from . import grad_mode
-from .errors import GraphFreedError, InplaceModificationError
+from .errors import GraphFreedError, InplaceModificationError, named_error
 
 _FREED = object()  # marks saved values released after backward
 
@@ -94,20 +94,24 @@ class Function:
         ctx._output_ref = None
         record = record and grad_mode._enabled
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
-        if grad_mode._anomaly_enabled:
-            owner = grad_mode._rule_owner
-            if owner is None:
-                grad_mode.record_creation_site(ctx)
-                out = cls.forward(ctx, *raw, **kwargs)
-                grad_mode.check_anomaly(ctx, out, "forward")
+        try:
+            if grad_mode._anomaly_enabled:
+                owner = grad_mode._rule_owner
+                if owner is None:
+                    grad_mode.record_creation_site(ctx)
+                    out = cls.forward(ctx, *raw, **kwargs)
+                    grad_mode.check_anomaly(ctx, out, "forward")
+                else:
+                    # NOTE: an op recorded by a backward rule (create_graph) belongs to that
+                    # rule: report a NaN here as the owner's backward, at the owner's line.
+                    ctx.created_at = getattr(owner, "created_at", "an unknown location")
+                    out = cls.forward(ctx, *raw, **kwargs)
+                    grad_mode.check_anomaly(owner, out, "backward")
             else:
-                # NOTE: an op recorded by a backward rule (create_graph) belongs to that
-                # rule: report a NaN here as the owner's backward, at the owner's line.
-                ctx.created_at = getattr(owner, "created_at", "an unknown location")
                 out = cls.forward(ctx, *raw, **kwargs)
-                grad_mode.check_anomaly(owner, out, "backward")
-        else:
-            out = cls.forward(ctx, *raw, **kwargs)
+        except (ValueError, TypeError, IndexError) as exc:
+            # numpy's own errors do not say which op of the user's program failed
+            raise named_error(ctx.name(), exc, raw) from None
         if not record:
             return value_type._from_op(out, None)
         ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]

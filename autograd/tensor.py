@@ -41,7 +41,10 @@ def _to_array(data, dtype, op, infer_ints):
             "tensors hold numbers (float, int or bool): convert the data first, e.g. "
             "np.asarray(data, dtype=np.float32)")
     if dtype is not None:
-        array = array.astype(dtype, copy=False)
+        try:
+            array = array.astype(dtype, copy=False)
+        except TypeError as exc:
+            raise DtypeError(f"{op}: dtype={dtype!r}: {exc}") from None
     return array
 
 
@@ -253,6 +256,8 @@ class Tensor(TensorMethods):
             if grad.shape != self.data.shape:
                 raise shape_error(op, self.data.shape, grad.shape, reason="do not match",
                                   hint="gradient= must have the tensor's shape")
+            if grad.dtype.kind not in "fiub":
+                raise DtypeError(f"{op}: gradient= must hold numbers, got dtype {grad.dtype}")
             grad = grad.astype(self.data.dtype)  # a copy: the engine may accumulate in place
             if create_graph and isinstance(gradient, Tensor):
                 return gradient

@@ -6,7 +6,7 @@ graph node, backward) and this one what it can *do*.
 import numpy as np
 
 from . import grad_mode
-from .errors import GradientError, ShapeError
+from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import elementwise as E
 from .ops import linalg, nn, reduce
 from .ops import shape as S
@@ -147,6 +147,8 @@ class TensorMethods:
         data = self.data.copy()
         try:
             data[index] = value
+        except IndexError as exc:
+            raise IndexError(f"setitem: {exc} (tensor of shape {self.data.shape})") from None
         except (ValueError, TypeError) as exc:
             raise ShapeError(f"setitem: cannot assign a value of shape {np.shape(value)} into "
                              f"a tensor of shape {self.data.shape} at {index!r}: {exc}") from None
@@ -158,7 +160,10 @@ class TensorMethods:
         name = op.op_name
         if not (grad_mode._enabled and (self.requires_grad or getattr(other, "requires_grad",
                                                                       False))):
-            result = ufunc(self.data, _raw(other))
+            try:
+                result = ufunc(self.data, _raw(other))
+            except (ValueError, TypeError) as exc:
+                raise named_error(name, exc, (self.data, _raw(other))) from None
             if result.shape != self.data.shape:
                 raise ShapeError(f"{name}: in-place result of shape {result.shape} does not fit "
                                  f"the tensor's shape {self.data.shape}")
@@ -252,7 +257,12 @@ class TensorMethods:
 
     def astype(self, dtype):
         """A copy converted to ``dtype``; float casts pass gradients through."""
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError as exc:
+            raise DtypeError(f"astype: {exc}; use a numpy dtype such as np.float64") from None
+        if dtype.kind not in "fiub":
+            raise DtypeError(f"astype: tensors hold numbers (float, int or bool), not {dtype}")
         if dtype.kind != "f":
             return self._from_op(self.data.astype(dtype), None)
         return E.Cast.apply(self, dtype=dtype)

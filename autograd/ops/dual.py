@@ -80,7 +80,10 @@ def normalize_axes(axis, ndim, op="reduce"):
     """Turn ``axis`` (None, int or tuple, negatives allowed) into a tuple of ints."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)) or not all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"{op}: axis must be None, an int or a tuple of ints, got {axis!r}")
     result = []
     for a in axes:
         if not -ndim <= a < max(ndim, 1):

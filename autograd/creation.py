@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import random
+from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
 
 _DEFAULT_DTYPE = np.float32
@@ -16,7 +17,17 @@ def _shape_of(shape):
     return tuple(int(n) for n in shape)
 
 
-def _leaf(array, requires_grad):
+def _numpy(op, make, *args, **kwargs):
+    """Call numpy's constructor ``make``; its errors name ``op`` (``eye``, ``full``, ...)."""
+    try:
+        return make(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        raise named_error(op, exc) from None
+
+
+def _leaf(array, requires_grad, op="creation"):
+    if array.dtype.kind not in "fiub":
+        raise DtypeError(f"{op}: tensors hold numbers (float, int or bool), not {array.dtype}")
     if requires_grad:
         _check_can_require_grad(array, "creation")
     result = Tensor._from_op(array, None)
@@ -37,22 +48,33 @@ def ones(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False):
 def full(shape, fill_value, dtype=_DEFAULT_DTYPE, requires_grad=False):
     """A tensor of ``shape`` filled with ``fill_value``."""
     shape = _shape_of((shape,) if isinstance(shape, (int, np.integer)) else (shape,))
-    return _leaf(np.full(shape, fill_value, dtype=dtype), requires_grad)
+    if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
+        raise DtypeError(f"full: fill_value must be a number, got {fill_value!r}")
+    return _leaf(_numpy("full", np.full, shape, fill_value, dtype=dtype), requires_grad, "full")
 
 
 def eye(n, m=None, dtype=_DEFAULT_DTYPE, requires_grad=False):
     """The ``n x m`` identity matrix."""
-    return _leaf(np.eye(n, m, dtype=dtype), requires_grad)
+    for name, size in (("n", n), ("m", m)):
+        if size is not None and (not isinstance(size, (int, np.integer)) or size < 0):
+            raise ValueError(f"eye: {name} must be a non-negative integer, got {size!r}")
+    return _leaf(np.eye(n, m, dtype=dtype), requires_grad, "eye")
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
     """Evenly spaced values in ``[start, stop)``; integers stay int64 as in numpy."""
-    return _leaf(np.arange(start, stop, step, dtype=dtype), requires_grad)
+    if step == 0:
+        raise ValueError("arange: step must not be 0")
+    return _leaf(_numpy("arange", np.arange, start, stop, step, dtype=dtype), requires_grad,
+                 "arange")
 
 
 def linspace(start, stop, num=50, dtype=_DEFAULT_DTYPE, requires_grad=False):
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive."""
-    return _leaf(np.linspace(start, stop, num, dtype=dtype), requires_grad)
+    if not isinstance(num, (int, np.integer)) or num < 0:
+        raise ValueError(f"linspace: num must be a non-negative integer, got {num!r}")
+    return _leaf(_numpy("linspace", np.linspace, start, stop, num, dtype=dtype), requires_grad,
+                 "linspace")
 
 
 def rand(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False):
@@ -68,9 +90,11 @@ def randn(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False):
 
 def zeros_like(x, dtype=None, requires_grad=False):
     """Zeros with the shape (and dtype, unless given) of ``x``."""
-    return _leaf(np.zeros_like(np.asarray(x), dtype=dtype), requires_grad)
+    return _leaf(_numpy("zeros_like", np.zeros_like, np.asarray(x), dtype=dtype), requires_grad,
+                 "zeros_like")
 
 
 def ones_like(x, dtype=None, requires_grad=False):
     """Ones with the shape (and dtype, unless given) of ``x``."""
-    return _leaf(np.ones_like(np.asarray(x), dtype=dtype), requires_grad)
+    return _leaf(_numpy("ones_like", np.ones_like, np.asarray(x), dtype=dtype), requires_grad,
+                 "ones_like")

@@ -7,6 +7,8 @@ of its consumers have sent their gradient (Kahn's algorithm), calls its op's
 backward once, and passes the results on to the op's inputs. Leaves and
 values that retain their gradient accumulate it into ``.grad``.
 """
+import gc
+
 from . import grad_mode
 from .errors import GradientError
 
@@ -36,21 +38,22 @@ def toposort(roots):
 
 def count_consumers(roots):
     """Map each value reachable from ``roots`` to the number of ops that used it."""
-    consumers = {}
-    stack = [r for r in roots if r.grad_fn is not None]
-    seen = set(stack)
+    # NOTE: roots start at 0 so that a root reached again as an input is counted
+    # but not walked twice; every other value is walked when first counted.
+    consumers = dict.fromkeys(roots, 0)
+    get = consumers.get
+    stack = [r.grad_fn for r in consumers if r.grad_fn is not None]
     while stack:
-        node = stack.pop().grad_fn
+        node = stack.pop()
         for parent, needed in zip(node.parents, node.needs_input_grad):
-            if not needed:
-                continue
-            if parent in consumers:
-                consumers[parent] += 1
-            else:
-                consumers[parent] = 1
-            if parent.grad_fn is not None and parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+            if needed:
+                count = get(parent)
+                if count is None:
+                    consumers[parent] = 1
+                    if parent.grad_fn is not None:
+                        stack.append(parent.grad_fn)
+                else:
+                    consumers[parent] = count + 1
     return consumers
 
 
@@ -67,13 +70,34 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     for root, grad in zip(roots, root_grads):
         grads[root] = grads[root] + grad if root in grads else grad
     wanted = None if inputs is None else {value: None for value in inputs}
-    ready = [r for r in dict.fromkeys(roots) if consumers.get(r, 0) == 0]
-    anomaly = grad_mode._anomaly_enabled
+    ready = [r for r in dict.fromkeys(roots) if consumers[r] == 0]
     handed = set()  # ids of arrays stored as some .grad (see Tensor._accumulate_grad)
     # NOTE: .grad is written only once the whole pass succeeded, so an error part-way
     # (in-place modified input, freed graph, bad hook) leaves every .grad as it was.
-    finished = []
+    finished_values, finished_grads = [], []
+    # NOTE: the pass allocates a tuple per node but creates no reference cycle, so
+    # the cycle collector has nothing to find here; pausing it saves the dozens of
+    # collections (some full, over the whole graph) that those allocations trigger.
+    pause_collector = gc.isenabled()
+    if pause_collector:
+        gc.disable()
+    try:
+        _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
+                   retain_graph, create_graph)
+    finally:
+        if pause_collector:
+            gc.enable()
+    for value, grad in zip(finished_values, finished_grads):
+        value._accumulate_grad(grad, handed)
+    if wanted is not None:
+        return tuple(wanted[value] for value in inputs)
+    return None
 
+
+def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
+               retain_graph, create_graph):
+    """The backward loop of ``run_backward``: release values in Kahn order."""
+    anomaly = grad_mode._anomaly_enabled
     accumulate = wanted is None
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
@@ -86,15 +110,18 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             node = value.grad_fn
             if node is None:
                 if accumulate and grad is not None:
-                    finished.append((value, grad))
+                    finished_values.append(value)
+                    finished_grads.append(grad)
                 continue
             if accumulate and grad is not None and value._retains_grad:
-                finished.append((value, grad))
+                finished_values.append(value)
+                finished_grads.append(grad)
             parents = node.parents
             if grad is None:
                 parent_grads = (None,) * len(parents)
             else:
-                node.check_versions()
+                if node.versions is not None:
+                    node.check_versions()
                 if anomaly:
                     owner, grad_mode._rule_owner = grad_mode._rule_owner, node
                     try:
@@ -112,24 +139,20 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                         "(None for inputs without a gradient)")
                 if anomaly:
                     grad_mode.check_anomaly(node, parent_grads, "backward")
-                if not retain_graph:
+                if node._saved and not retain_graph:
                     node.release_saved()
             for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
                 if not needed:
                     continue
                 if parent_grad is not None:
-                    parent_grad = parent._fit_grad(parent_grad, node)
+                    if type(parent_grad) is not float:  # floats: Scalar graphs, nothing to fit
+                        parent_grad = parent._fit_grad(parent_grad, node)
                     existing = grads.get(parent)
                     grads[parent] = parent_grad if existing is None else existing + parent_grad
                 remaining = consumers[parent] - 1
                 consumers[parent] = remaining
                 if not remaining:
                     ready.append(parent)
-        for value, grad in finished:
-            value._accumulate_grad(grad, handed)
-    if wanted is not None:
-        return tuple(wanted[value] for value in inputs)
-    return None
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -43,8 +43,6 @@ _BOTH = (True, True)
 _FIRST = (True, False)
 _SECOND = (False, True)
 _ONE = (True,)
-_NO_VERSIONS = (None, None)
-_NO_VERSION = (None,)
 _NO_SAVED = ()
 
 
@@ -74,7 +72,7 @@ def _unary(cls, x):
     node = _new(cls)
     node.parents = (x,)
     node.needs_input_grad = _ONE
-    node.versions = _NO_VERSION
+    node.versions = None  # Scalars are never modified in place
     node._saved = _NO_SAVED
     node._output_ref = None
     out = _new(Scalar)
@@ -106,7 +104,7 @@ def _binary(cls, value, other, reflected):
     node = _new(cls)
     node.parents = parents
     node.needs_input_grad = needs
-    node.versions = _NO_VERSIONS
+    node.versions = None  # Scalars are never modified in place
     node._saved = _NO_SAVED
     node._output_ref = None
     out = _new(Scalar)
@@ -236,7 +234,7 @@ class Scalar:
             node = _new(S.ScalarAdd)
             node.parents = parents
             node.needs_input_grad = needs
-            node.versions = _NO_VERSIONS
+            node.versions = None  # Scalars are never modified in place
             node._saved = _NO_SAVED
             node._output_ref = None
             out.grad_fn = node
@@ -260,7 +258,7 @@ class Scalar:
             node = _new(S.ScalarMul)
             node.parents = parents
             node.needs_input_grad = needs
-            node.versions = _NO_VERSIONS
+            node.versions = None  # Scalars are never modified in place
             node._saved = (x, y)
             node._output_ref = None
             out.grad_fn = node

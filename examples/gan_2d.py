@@ -86,7 +86,7 @@ def coverage(points):
     share = counts / max(counts.sum(), 1)
     covered = int(np.sum(share >= 0.02))
     nonzero = share[share > 0]
-    evenness = float(-(nonzero * np.log(nonzero)).sum() / np.log(MODES))
+    evenness = max(0.0, float(-(nonzero * np.log(nonzero)).sum() / np.log(MODES)))
     return covered, float(good.mean()), evenness
 
 

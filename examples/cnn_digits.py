@@ -26,12 +26,17 @@ import nn.functional as F  # noqa: E402
 SEED = 0
 
 
-def make_model():
-    """Two conv blocks (8x8 -> 4x4 -> 2x2) and a linear classifier."""
+def make_body():
+    """Two conv blocks, 8x8 -> 4x4 -> 2x2: (N, 1, 8, 8) -> 128 features."""
     return nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 2 * 2, 10))
+        nn.Flatten())
+
+
+def make_model(classes=10):
+    """The conv body and a linear classifier."""
+    return nn.Sequential(make_body(), nn.Linear(32 * 2 * 2, classes))
 
 
 def load_images(seed=SEED):

@@ -25,19 +25,14 @@ import autograd  # noqa: E402
 import nn  # noqa: E402
 import nn.functional as F  # noqa: E402
 
+from cnn_digits import make_model  # noqa: E402 - the conv body and head of cnn_digits.py
+
 SEED = 0
 
 
-def make_body():
-    """Conv features: (N, 1, 8, 8) -> (N, 128)."""
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten())
-
-
 def make_net():
-    return nn.Sequential(make_body(), nn.Linear(128, 5))
+    """cnn_digits.py's CNN with a 5-way head: (body, head)."""
+    return make_model(classes=5)
 
 
 def split_digits(seed=SEED):

@@ -198,7 +198,11 @@ class MaxPool2d(Function):
                 - padding[0])
         columns = (np.arange(wo) * stride[1] + (pick % kernel[1]) * dilation[1] - padding[1])
         base = (np.arange(n)[:, None] * c + np.arange(c))[:, :, None, None] * (h * w)
-        ctx.flat = (base + rows * w + columns).ravel()  # flat index into x of each pick
+        flat = base + rows * w + columns  # flat index into x of each pick
+        # NOTE: with dilation a window can lie wholly in the padding: its output is -inf
+        # (as PyTorch's) and its gradient goes to a spare slot past the end, then dropped.
+        outside = (rows < 0) | (rows >= h) | (columns < 0) | (columns >= w)
+        ctx.flat = np.where(outside, n * c * h * w, flat).ravel()
         ctx.x_shape = x_shape
         return out
 
@@ -206,9 +210,10 @@ class MaxPool2d(Function):
     def backward(ctx, grad):
         size = int(np.prod(ctx.x_shape))
         if dual.is_raw(grad):
-            flat = np.bincount(ctx.flat, weights=grad.ravel(), minlength=size)
+            flat = np.bincount(ctx.flat, weights=grad.ravel(), minlength=size + 1)[:size]
             return flat.astype(grad.dtype, copy=False).reshape(ctx.x_shape)
-        return dual.scatter_add(grad.reshape(-1), (ctx.flat,), (size,)).reshape(ctx.x_shape)
+        flat = dual.scatter_add(grad.reshape(-1), (ctx.flat,), (size + 1,))
+        return flat[:size].reshape(ctx.x_shape)
 
 
 # ------------------------------------------------------------------ public functions

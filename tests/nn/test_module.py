@@ -194,3 +194,13 @@ def test_parameter_wraps_tensor_and_array():
     assert not nn.Parameter(np.zeros(2), requires_grad=False).requires_grad
     with pytest.raises(autograd.DtypeError):
         nn.Parameter(np.arange(3))
+
+
+def test_module_deepcopy_is_independent():
+    import copy
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    clone = copy.deepcopy(model)
+    assert isinstance(clone[0].weight, nn.Parameter) and clone[0].weight is not model[0].weight
+    np.testing.assert_array_equal(clone[0].weight.data, model[0].weight.data)
+    clone(Tensor(np.ones((1, 2), dtype=np.float32))).sum().backward()
+    assert clone[0].weight.grad is not None and model[0].weight.grad is None

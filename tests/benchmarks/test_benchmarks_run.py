@@ -1,0 +1,141 @@
+"""The benchmarks run (tiny sizes, one round) and compare like for like.
+
+Benchmarks are not tests: nothing here checks a speed. It checks that every script runs,
+that each reference that is installed is measured (and one that is not is skipped with a
+note, never faked), that all candidates start from the same loss, and that the MLP step
+written by hand in numpy computes what graphgrad's MLP step computes.
+"""
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import frameworks, mlp_step, numpy_mlp  # noqa: E402
+from benchmarks.__main__ import WORKLOADS, main  # noqa: E402
+from benchmarks.harness import Result, Unavailable  # noqa: E402
+
+
+def _installed(name):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+# A reference candidate needs this package; numpy references always run.
+NEEDS = {"torch": "torch", "micrograd": "micrograd", "micrograd-gc-off": "micrograd"}
+
+
+@pytest.mark.parametrize("name", WORKLOADS)
+def test_workload_runs_tiny(name, capsys):
+    module = importlib.import_module(f"benchmarks.{name}")
+    results = module.run(size="tiny", rounds=1)
+    out = capsys.readouterr().out
+    assert results and all(isinstance(r, Result) for r in results)
+    assert {r.workload for r in results} == {module.NAME}
+    for res in results:
+        if res.skipped:
+            assert res.note.startswith("skipped"), res
+            assert f"skipping {res.candidate}" in out
+            assert res.role == "ours" or not _installed(NEEDS.get(res.candidate, "numpy")), (
+                f"reference {res.candidate} is installed but was skipped: {res.note}")
+        else:
+            assert res.median > 0 and res.rounds == 1 and res.q1 <= res.median <= res.q3
+    firsts = [r.first_value for r in results if not r.skipped]
+    assert np.allclose(firsts, firsts[0], rtol=1e-3), (
+        f"candidates did not start from the same value: {firsts}")
+
+
+def test_main_writes_json_and_markdown(tmp_path, capsys):
+    main(["--tiny", "--rounds", "1", "--only", "tiny_chain", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert out.startswith("# tiny_chain\n") and "\ntiny_chain  graphgrad=" in out
+    payload = json.loads((tmp_path / "latest.json").read_text())
+    assert payload["machine"]["cores"] >= 1 and payload["machine"]["numpy"] == np.__version__
+    assert {r["candidate"] for r in payload["results"]} >= {"numpy-forward"}
+    table = (tmp_path / "latest.md").read_text()
+    assert "| workload | graphgrad | reference |" in table and "numpy" in table
+
+
+def test_main_refuses_an_unknown_workload(tmp_path):
+    with pytest.raises(SystemExit):
+        main(["--tiny", "--only", "no_such_workload", "--out", str(tmp_path)])
+
+
+def _tiny_problem(seed=1):
+    rng = np.random.default_rng(seed)
+    params = numpy_mlp.init_params([3, 5, 4, 2], rng, np.float64)
+    x = rng.standard_normal((6, 3))
+    y = rng.integers(0, 2, 6)
+    return params, x, y
+
+
+def test_numpy_mlp_gradients_match_central_differences():
+    params, x, y = _tiny_problem()
+    _, grads = numpy_mlp.loss_and_grads(params, x, y)
+    eps = 1e-6
+    for layer, (W, b) in enumerate(params):
+        for which, array in enumerate((W, b)):
+            numeric = np.zeros_like(array)
+            for idx in np.ndindex(array.shape):
+                saved = array[idx]
+                array[idx] = saved + eps
+                up, _ = numpy_mlp.loss_and_grads(params, x, y)
+                array[idx] = saved - eps
+                down, _ = numpy_mlp.loss_and_grads(params, x, y)
+                array[idx] = saved
+                numeric[idx] = (up - down) / (2 * eps)
+            np.testing.assert_allclose(grads[layer][which], numeric, rtol=1e-5, atol=1e-8,
+                                       err_msg=f"layer {layer}, {'Wb'[which]}")
+
+
+def test_numpy_mlp_matches_torch():
+    torch = pytest.importorskip("torch")
+    params, x, y = _tiny_problem()
+    loss, grads = numpy_mlp.loss_and_grads(params, x, y)
+    tensors = [(torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True))
+               for W, b in params]
+    h = torch.tensor(x)
+    for i, (W, b) in enumerate(tensors):
+        h = h @ W.T + b
+        h = torch.relu(h) if i < len(tensors) - 1 else h
+    expected = torch.nn.functional.cross_entropy(h, torch.tensor(y))
+    expected.backward()
+    assert loss == pytest.approx(expected.item(), rel=1e-12)
+    for (W, b), (grad_W, grad_b) in zip(tensors, grads):
+        np.testing.assert_allclose(grad_W, W.grad.numpy(), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(grad_b, b.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("size", ["tiny", "full"])
+def test_graphgrad_mlp_step_matches_numpy_by_hand(size):
+    try:
+        fw = frameworks.graphgrad("Linear", "ReLU")
+    except Unavailable as exc:
+        pytest.skip(f"graphgrad's nn is not there yet: {exc}")
+    params, x, y = mlp_step.make_problem(size, dtype=np.float64)
+    model = mlp_step.build_model(fw.nn, params)
+    step = frameworks.sgd_training_step(fw, model, mlp_step.state_dict(params), x, y,
+                                        mlp_step.LR)
+    loss = step()  # zero_grad, forward, loss, backward, update: the grads stay set
+
+    expected_loss, grads = numpy_mlp.loss_and_grads(params, x, y)
+    numpy_mlp.sgd_step(params, grads, mlp_step.LR)
+    assert loss == pytest.approx(expected_loss, rel=1e-12)
+    named = dict(model.named_parameters())
+    expected = mlp_step.state_dict(grads)
+    updated = mlp_step.state_dict(params)
+    for name, param in named.items():
+        assert param.dtype == np.float64, f"{name} is {param.dtype}, not float64"
+        np.testing.assert_allclose(param.grad.numpy(), expected[name], rtol=1e-10,
+                                   atol=1e-13, err_msg=f"grad of {name}")
+        np.testing.assert_allclose(param.numpy(), updated[name], rtol=1e-12, atol=1e-15,
+                                   err_msg=f"{name} after the SGD step")

@@ -12,8 +12,9 @@ from .errors import (AnomalyError, AutogradError, DtypeError, GradientError, Gra
 from .function import Function
 from .grad_mode import (detect_anomaly, enable_grad, is_anomaly_enabled, is_grad_enabled,
                         no_grad, set_grad_enabled)
-from .ops.elementwise import (abs, clip, cos, exp, gelu, leaky_relu, log, log1p, maximum,
-                              minimum, relu, sigmoid, sin, softplus, sqrt, tanh, where)
+from .ops.activation import gelu, leaky_relu, relu, softplus
+from .ops.elementwise import (abs, clip, cos, exp, log, log1p, maximum, minimum, sigmoid, sin,
+                              sqrt, tanh, where)
 from .ops.linalg import dot, matmul
 from .ops.nn import log_softmax, softmax
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var

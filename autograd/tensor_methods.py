@@ -7,6 +7,7 @@ import numpy as np
 
 from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
+from .ops import activation as A
 from .ops import elementwise as E
 from .ops import linalg, nn, reduce
 from .ops import shape as S
@@ -225,19 +226,19 @@ class TensorMethods:
 
     def relu(self):
         """Elementwise ``max(x, 0)``."""
-        return E.ReLU.apply(self)
+        return A.ReLU.apply(self)
 
     def leaky_relu(self, negative_slope=0.01):
         """Elementwise ``x if x > 0 else negative_slope * x``."""
-        return E.leaky_relu(self, negative_slope)
+        return A.leaky_relu(self, negative_slope)
 
     def gelu(self, approximate="none"):
         """Gaussian error linear unit."""
-        return E.gelu(self, approximate)
+        return A.gelu(self, approximate)
 
     def softplus(self):
         """Elementwise ``log(1 + e**x)``."""
-        return E.Softplus.apply(self)
+        return A.Softplus.apply(self)
 
     def abs(self):
         """Elementwise absolute value."""

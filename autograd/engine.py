@@ -11,6 +11,7 @@ import gc
 
 from . import grad_mode
 from .errors import GradientError
+from .indexed_grad import IndexedGrad
 
 
 def toposort(roots):
@@ -103,6 +104,8 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
         while ready:
             value = ready.pop()
             grad = grads.pop(value, None)
+            if type(grad) is IndexedGrad:
+                grad = grad.to_dense()
             if grad is not None and value._hooks:
                 grad = value._run_hooks(grad)
             if not accumulate and value in wanted:

@@ -69,7 +69,7 @@ class BroadcastTo(Function):
         return dual.sum_to_shape(grad, ctx.shape, "broadcast_to")
 
 
-def _is_basic_index(index):
+def is_basic_index(index):
     """True when ``x[index]`` picks each element at most once (no integer arrays)."""
     items = index if isinstance(index, tuple) else (index,)
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
@@ -92,7 +92,10 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return dual.scatter_add(grad, ctx.index, ctx.shape)
+        if dual.is_raw(grad):
+            from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
+            return IndexedGrad(ctx.index, grad, ctx.shape)
+        return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
 
 
 class ScatterAdd(Function):
@@ -104,7 +107,7 @@ class ScatterAdd(Function):
     def forward(ctx, x, index=None, shape=None):
         ctx.index = index
         out = np.zeros(shape, dtype=np.result_type(x))
-        if _is_basic_index(index):
+        if is_basic_index(index):
             out[index] = x
         else:
             np.add.at(out, index, x)

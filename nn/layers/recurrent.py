@@ -16,14 +16,17 @@ from ..module import Module, Parameter
 
 
 # ------------------------------------------------------------------ steps
-def _rnn_step(proj, h, w_hh, nonlinearity):
-    pre = proj + h @ w_hh.T
+def _rnn_step(proj, h, w_hh_t, nonlinearity):
+    pre = proj + h @ w_hh_t
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 
-def _lstm_step(proj, h, c, w_hh):
-    """One LSTM step from the input projection: gates i, f, g, o as PyTorch."""
-    gates = proj + h @ w_hh.T
+def _lstm_step(proj, h, c, w_hh_t):
+    """One LSTM step from the input projection: gates i, f, g, o as PyTorch.
+
+    ``w_hh_t`` is ``W_hh`` transposed once per sequence rather than once per step.
+    """
+    gates = proj + h @ w_hh_t
     n = h.shape[-1]
     i = gates[..., :n].sigmoid()
     f = gates[..., n:2 * n].sigmoid()
@@ -42,13 +45,13 @@ def _project(x, w_ih, b_ih, b_hh):
 
 def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
-    return _rnn_step(_project(x, w_ih, b_ih, b_hh), h, w_hh, nonlinearity)
+    return _rnn_step(_project(x, w_ih, b_ih, b_hh), h, w_hh.T, nonlinearity)
 
 
 def lstm_cell(x, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM step: returns ``(h', c')`` from ``x`` and ``hx = (h, c)``."""
     h, c = hx
-    return _lstm_step(_project(x, w_ih, b_ih, b_hh), h, c, w_hh)
+    return _lstm_step(_project(x, w_ih, b_ih, b_hh), h, c, w_hh.T)
 
 
 # ------------------------------------------------------------------ modules
@@ -117,7 +120,7 @@ class _RNNBase(Module):
             w_ih, w_hh, b_ih, b_hh = self._layer_parameters(k)
             proj = _project(x.reshape(steps * batch, x.shape[2]), w_ih, b_ih, b_hh)
             proj = proj.reshape(steps, batch, -1)
-            outputs, final = self._run_layer(proj, w_hh, [s[k] for s in states])
+            outputs, final = self._run_layer(proj, w_hh.T, [s[k] for s in states])
             finals.append(final)
             x = autograd.stack(outputs, axis=0)
             if self.dropout and self.training and k < self.num_layers - 1:
@@ -175,11 +178,11 @@ class RNN(_RNNBase):
     def _unsqueeze_state(self, hx):
         return hx.unsqueeze(1)
 
-    def _run_layer(self, proj, w_hh, state):
+    def _run_layer(self, proj, w_hh_t, state):
         (h,) = state
         outputs = []
         for t in range(proj.shape[0]):
-            h = _rnn_step(proj[t], h, w_hh, self.nonlinearity)
+            h = _rnn_step(proj[t], h, w_hh_t, self.nonlinearity)
             outputs.append(h)
         return outputs, (h,)
 
@@ -216,11 +219,11 @@ class LSTM(_RNNBase):
     def _unsqueeze_state(self, hx):
         return tuple(s.unsqueeze(1) for s in hx)
 
-    def _run_layer(self, proj, w_hh, state):
+    def _run_layer(self, proj, w_hh_t, state):
         h, c = state
         outputs = []
         for t in range(proj.shape[0]):
-            h, c = _lstm_step(proj[t], h, c, w_hh)
+            h, c = _lstm_step(proj[t], h, c, w_hh_t)
             outputs.append(h)
         return outputs, (h, c)
 

@@ -84,11 +84,10 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, index=None):
         ctx.shape, ctx.index = np.shape(x), index
-        out = x[index]
-        # NOTE: basic indexing returns a view of x; copy so that a later in-place
-        # change of x cannot silently change this result (PyTorch tracks that
-        # with shared version counters, which we do not have).
-        return out.copy() if isinstance(out, np.ndarray) and out.base is not None else out
+        # NOTE: basic indexing returns a view of x, as reshape and transpose do. That is
+        # safe: in-place ops on Tensors write a new buffer (TensorMethods._write), and
+        # optimizers' in-place updates bump the version that backward checks.
+        return x[index]
 
     @staticmethod
     def backward(ctx, grad):

@@ -26,14 +26,58 @@ def _lstm_step(proj, h, c, w_hh_t):
 
     ``w_hh_t`` is ``W_hh`` transposed once per sequence rather than once per step.
     """
-    gates = proj + h @ w_hh_t
-    n = h.shape[-1]
-    i = gates[..., :n].sigmoid()
-    f = gates[..., n:2 * n].sigmoid()
-    g = gates[..., 2 * n:3 * n].tanh()
-    o = gates[..., 3 * n:].sigmoid()
-    c = f * c + i * g
-    return o * c.tanh(), c
+    hc = LSTMPointwise.apply(proj + h @ w_hh_t, c)
+    return hc[0], hc[1]
+
+
+class LSTMPointwise(autograd.Function):
+    """The elementwise part of an LSTM step, fused into one node.
+
+    From the gate pre-activations ``z = [z_i, z_f, z_g, z_o]`` and the previous
+    cell ``c``: ``i, f, o = sigmoid(z_i, z_f, z_o)``, ``g = tanh(z_g)``,
+    ``c' = f c + i g``, ``h' = o tanh(c')``; returns ``[h', c']`` stacked on a
+    new first axis. One node instead of eleven per step.
+    d/dz_o = dh o(1-o) tanh(c'); with dc = dc' + dh o (1 - tanh(c')^2):
+    d/dz_i = dc g i(1-i), d/dz_f = dc c f(1-f), d/dz_g = dc i (1-g^2), d/dc = dc f.
+    """
+
+    op_name = "lstm_pointwise"
+
+    @staticmethod
+    def forward(ctx, z, c):
+        ctx.save_for_backward(z, c)
+        i, f, g, o = _gate_activations(z)
+        c_new = f * c + i * g
+        tanh_c = np.tanh(c_new)
+        ctx.acts = (i, f, g, o, tanh_c)
+        return np.stack([o * tanh_c, c_new])
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, c = ctx.saved_tensors
+        if isinstance(z, np.ndarray):
+            i, f, g, o, tanh_c = ctx.acts
+            join = np.concatenate
+        else:  # create_graph: recompute from z and c so the rule stays differentiable
+            i, f, g, o = _gate_activations(z)
+            tanh_c = (f * c + i * g).tanh()
+            join = autograd.concatenate
+        grad_h, grad_c = grad[0], grad[1]
+        grad_c = grad_c + grad_h * o * (1 - tanh_c * tanh_c)
+        grad_z = join([grad_c * g * i * (1 - i), grad_c * c * f * (1 - f),
+                       grad_c * i * (1 - g * g), grad_h * tanh_c * o * (1 - o)], axis=-1)
+        return grad_z, grad_c * f
+
+
+def _gate_activations(z):
+    """``sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)`` of arrays or Tensors."""
+    n = z.shape[-1] // 4
+    if isinstance(z, np.ndarray):
+        # NOTE: one sigmoid over all of z (contiguous) beats three over strided quarters.
+        s = autograd.sigmoid(z).data
+        return s[..., :n], s[..., n:2 * n], np.tanh(z[..., 2 * n:3 * n]), s[..., 3 * n:]
+    parts = [z[..., k * n:(k + 1) * n] for k in range(4)]
+    return parts[0].sigmoid(), parts[1].sigmoid(), parts[2].tanh(), parts[3].sigmoid()
 
 
 def _project(x, w_ih, b_ih, b_hh):

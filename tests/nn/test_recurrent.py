@@ -185,3 +185,15 @@ def test_matches_torch_when_installed(kind):
     for name, p in theirs.named_parameters():
         np.testing.assert_allclose(getattr(ours, name).grad.data, p.grad.numpy(), rtol=1e-9,
                                    atol=1e-12)
+
+
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(0, 2 ** 16))
+def test_fused_lstm_pointwise_first_and_second_order(batch, hidden, seed):
+    from autograd.testing import gradgradcheck
+    from nn.layers.recurrent import LSTMPointwise
+
+    rng = np.random.default_rng(seed)
+    z = Tensor(rng.standard_normal((batch, 4 * hidden)), requires_grad=True)
+    c = Tensor(rng.standard_normal((batch, hidden)), requires_grad=True)
+    assert gradcheck(LSTMPointwise.apply, (z, c))
+    assert gradgradcheck(LSTMPointwise.apply, (z, c))

@@ -63,18 +63,29 @@ def _padded(x, padding, value=0.0):
 
 
 # ------------------------------------------------------------------ array kernels
-def _conv(x, w, stride, padding, dilation):
+def _im2col(x, kernel, stride, padding, dilation, out_hw):
+    """Every window as a row: a (N*Ho*Wo, C*kh*kw) matrix (the one copy conv makes)."""
+    cols = _windows(_padded(x, padding), kernel, stride, dilation, out_hw)
+    n, c, ho, wo, kh, kw = cols.shape
+    return cols.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+
+
+def _conv(x, w, stride, padding, dilation, cols=None):
     """out[n,o,i,j] = sum_{c,a,b} xpad[n, c, i*s + a*d, j*s + b*d] * w[o,c,a,b]."""
     out_hw = _out_hw(x.shape, w.shape[2:], stride, padding, dilation, "conv2d")
-    cols = _windows(_padded(x, padding), w.shape[2:], stride, dilation, out_hw)
-    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, Ho, Wo, O): the one matmul
+    if cols is None:
+        cols = _im2col(x, w.shape[2:], stride, padding, dilation, out_hw)
+    out = cols @ w.reshape(w.shape[0], -1).T  # (N*Ho*Wo, O): the one matmul
+    out = out.reshape((x.shape[0],) + tuple(out_hw) + (w.shape[0],))
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 
-def _conv_weight(x, g, stride, padding, dilation, w_shape):
+def _conv_weight(x, g, stride, padding, dilation, w_shape, cols=None):
     """The adjoint of ``_conv`` in ``w``: dw[o,c,a,b] = sum_{n,i,j} g[n,o,i,j] xpad[...]."""
-    cols = _windows(_padded(x, padding), w_shape[2:], stride, dilation, g.shape[2:])
-    return np.tensordot(g, cols, axes=([0, 2, 3], [0, 2, 3]))
+    if cols is None:
+        cols = _im2col(x, w_shape[2:], stride, padding, dilation, g.shape[2:])
+    rows = g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])  # (N*Ho*Wo, O)
+    return (rows.T @ cols).reshape(w_shape)
 
 
 def _conv_t(g, w, stride, padding, dilation, x_shape):
@@ -116,7 +127,12 @@ class Conv2d(Function):
         ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation)
         ctx.x_shape, ctx.w_shape = x_shape, w_shape
         ctx.save_for_backward(x, w)
-        return _conv(x, w, stride, padding, dilation)
+        out_hw = _out_hw(x_shape, w_shape[2:], stride, padding, dilation, "conv2d")
+        cols = _im2col(x, w_shape[2:], stride, padding, dilation, out_hw)
+        # NOTE: the weight gradient needs the same im2col matrix: keep it rather than
+        # copying the windows again in backward.
+        ctx.cols = cols if ctx.needs_input_grad[1] else None
+        return _conv(x, w, stride, padding, dilation, cols=cols)
 
     @staticmethod
     def backward(ctx, grad):
@@ -124,9 +140,17 @@ class Conv2d(Function):
         need_x, need_w = ctx.needs_input_grad
         grad_x = (_dispatch(ConvTranspose2d, _conv_t, grad, w, x_shape=ctx.x_shape,
                             **ctx.geometry) if need_x else None)
-        grad_w = (_dispatch(ConvWeight, _conv_weight, x, grad, w_shape=ctx.w_shape,
-                            **ctx.geometry) if need_w else None)
+        grad_w = None
+        if need_w and dual.is_raw(x) and dual.is_raw(grad):
+            grad_w = _conv_weight(x, grad, w_shape=ctx.w_shape, cols=ctx.cols, **ctx.geometry)
+        elif need_w:
+            grad_w = ConvWeight.apply(x, grad, w_shape=ctx.w_shape, **ctx.geometry)
         return grad_x, grad_w
+
+    def release_saved(self):
+        """Drop the im2col matrix with the saved values."""
+        super().release_saved()
+        self.cols = None
 
 
 class ConvTranspose2d(Function):
@@ -190,30 +214,49 @@ class MaxPool2d(Function):
             raise ShapeError(f"max_pool2d: input of shape {x_shape} is not (N, C, H, W)")
         n, c, h, w = x_shape
         ho, wo = _out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d")
-        cols = _windows(_padded(x, padding, -np.inf), kernel, stride, dilation, (ho, wo))
+        ctx.tiled = (tuple(stride) == tuple(kernel) and not any(padding) and dilation == (1, 1)
+                     and h == ho * kernel[0] and w == wo * kernel[1])
+        if ctx.tiled:  # windows tile the input: a reshape, no strided view
+            cols = x.reshape(n, c, ho, kernel[0], wo, kernel[1]).transpose(0, 1, 2, 4, 3, 5)
+        else:
+            cols = _windows(_padded(x, padding, -np.inf), kernel, stride, dilation, (ho, wo))
         cols = cols.reshape(n, c, ho, wo, kernel[0] * kernel[1])
-        pick = np.argmax(cols, axis=-1)
-        out = np.take_along_axis(cols, pick[..., None], axis=-1)[..., 0]
-        rows = (np.arange(ho)[:, None] * stride[0] + (pick // kernel[1]) * dilation[0]
-                - padding[0])
-        columns = (np.arange(wo) * stride[1] + (pick % kernel[1]) * dilation[1] - padding[1])
-        base = (np.arange(n)[:, None] * c + np.arange(c))[:, :, None, None] * (h * w)
-        flat = base + rows * w + columns  # flat index into x of each pick
-        # NOTE: with dilation a window can lie wholly in the padding: its output is -inf
-        # (as PyTorch's) and its gradient goes to a spare slot past the end, then dropped.
-        outside = (rows < 0) | (rows >= h) | (columns < 0) | (columns >= w)
-        ctx.flat = np.where(outside, n * c * h * w, flat).ravel()
-        ctx.x_shape = x_shape
-        return out
+        ctx.pick = np.argmax(cols, axis=-1)
+        ctx.x_shape, ctx.geometry = x_shape, (kernel, stride, padding, dilation)
+        return np.take_along_axis(cols, ctx.pick[..., None], axis=-1)[..., 0]
 
     @staticmethod
     def backward(ctx, grad):
-        size = int(np.prod(ctx.x_shape))
+        n, c, h, w = ctx.x_shape
+        kernel = ctx.geometry[0]
+        if ctx.tiled and dual.is_raw(grad):
+            ho, wo = grad.shape[2:]
+            windows = np.zeros((n, c, ho, wo, kernel[0] * kernel[1]), dtype=grad.dtype)
+            np.put_along_axis(windows, ctx.pick[..., None], grad[..., None], axis=-1)
+            windows = windows.reshape(n, c, ho, wo, kernel[0], kernel[1])
+            return windows.transpose(0, 1, 2, 4, 3, 5).reshape(ctx.x_shape)
+        size = n * c * h * w
+        flat = _picked_flat_index(ctx.pick, ctx.x_shape, *ctx.geometry)
         if dual.is_raw(grad):
-            flat = np.bincount(ctx.flat, weights=grad.ravel(), minlength=size + 1)[:size]
-            return flat.astype(grad.dtype, copy=False).reshape(ctx.x_shape)
-        flat = dual.scatter_add(grad.reshape(-1), (ctx.flat,), (size + 1,))
-        return flat[:size].reshape(ctx.x_shape)
+            summed = np.bincount(flat, weights=grad.ravel(), minlength=size + 1)[:size]
+            return summed.astype(grad.dtype, copy=False).reshape(ctx.x_shape)
+        summed = dual.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
+        return summed[:size].reshape(ctx.x_shape)
+
+
+def _picked_flat_index(pick, x_shape, kernel, stride, padding, dilation):
+    """The flat index into x of the element each window picked.
+
+    With dilation a window can lie wholly in the padding: its output is -inf (as
+    PyTorch's) and its index is a spare slot past the end, dropped by the caller.
+    """
+    n, c, h, w = x_shape
+    ho, wo = pick.shape[2:]
+    rows = np.arange(ho)[:, None] * stride[0] + (pick // kernel[1]) * dilation[0] - padding[0]
+    columns = np.arange(wo) * stride[1] + (pick % kernel[1]) * dilation[1] - padding[1]
+    base = (np.arange(n)[:, None] * c + np.arange(c))[:, :, None, None] * (h * w)
+    outside = (rows < 0) | (rows >= h) | (columns < 0) | (columns >= w)
+    return np.where(outside, n * c * h * w, base + rows * w + columns).ravel()
 
 
 # ------------------------------------------------------------------ public functions

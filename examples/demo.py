@@ -25,7 +25,7 @@ import time
 import autograd
 import nn
 import viz
-from autograd.scalar import Scalar
+from autograd import Scalar
 
 HERE = pathlib.Path(__file__).resolve().parent
 

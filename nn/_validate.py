@@ -1,0 +1,73 @@
+"""Argument checks shared by the nn constructors, raised before anything is built.
+
+Each check names the op and the argument, says what is allowed and returns the
+value normalised (a Python int, a tuple of ints, a float):
+
+>>> positive_int("in_channels", -3, "Conv2d")
+ValueError: Conv2d: in_channels must be an int >= 1, got -3
+"""
+import math
+import numbers
+
+import numpy as np
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def int_at_least(name, value, op, minimum):
+    """``value`` as an int >= ``minimum``; ValueError otherwise (floats, strings, NaN too)."""
+    if not _is_int(value) or value < minimum:
+        raise ValueError(f"{op}: {name} must be an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def positive_int(name, value, op):
+    return int_at_least(name, value, op, 1)
+
+
+def non_negative_int(name, value, op):
+    return int_at_least(name, value, op, 0)
+
+
+def int_tuple(name, value, op, dims=None, minimum=0):
+    """``3 -> (3,) * dims``; a tuple/list of ``dims`` ints (any length if None), each >= minimum."""
+    if _is_int(value):
+        values = (value,) * (dims or 1)
+    elif isinstance(value, (tuple, list)) and (dims is None or len(value) == dims):
+        values = tuple(value)
+    else:
+        values = None
+    if values is None or not all(_is_int(v) and v >= minimum for v in values):
+        count = "ints" if dims is None else f"{dims} ints"
+        raise ValueError(f"{op}: {name} must be an int >= {minimum} or a tuple of {count} "
+                         f">= {minimum}, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def probability(name, value, op):
+    """``value`` as a float in [0, 1]: TypeError for non-numbers, ValueError outside (or NaN)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a float between 0 and 1, got {value!r}")
+    if not 0.0 <= value <= 1.0:  # NOTE: False for NaN too
+        raise ValueError(f"{op}: {name} (a probability) has to be between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def pool_padding(padding, kernel, dilation, op):
+    """PyTorch's rule: padding at most half of the effective kernel ``dilation*(k-1)+1``."""
+    for pad, k, d in zip(padding, kernel, dilation):
+        if pad > (d * (k - 1) + 1) // 2:
+            raise ValueError(f"{op}: padding should be at most half of effective kernel size, "
+                             f"got padding={padding}, kernel_size={kernel} and "
+                             f"dilation={dilation}")
+
+
+def non_negative_float(name, value, op):
+    """``value`` as a float >= 0 that is not NaN (inf is allowed: no clipping)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be a non-negative float, got {value!r}")
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"{op}: {name} must be a non-negative float (not NaN), got {value!r}")
+    return float(value)

@@ -4,6 +4,7 @@ import numpy as np
 import autograd
 from autograd.ops.conv import conv1d, conv2d
 
+from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 
 
@@ -18,13 +19,17 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
                  bias, dims):
         super().__init__()
-        if isinstance(kernel_size, (int, np.integer)):
-            kernel_size = (int(kernel_size),) * dims
-        kernel_size = tuple(kernel_size)
-        if len(kernel_size) != dims or min(kernel_size) < 1 or in_channels < 1 or out_channels < 1:
-            raise ValueError(f"{type(self).__name__}: kernel_size {kernel_size} and channels "
-                             f"({in_channels}, {out_channels}) must be positive, kernel "
-                             f"{dims}-D")
+        op = type(self).__name__
+        in_channels = positive_int("in_channels", in_channels, op)
+        out_channels = positive_int("out_channels", out_channels, op)
+        kernel_size = int_tuple("kernel_size", kernel_size, op, dims, minimum=1)
+        # NOTE: conv1d takes plain ints for the geometry, conv2d ints or pairs.
+        for name, value, minimum in (("stride", stride, 1), ("padding", padding, 0),
+                                     ("dilation", dilation, 1)):
+            if dims == 1:
+                int_at_least(name, value, op, minimum)
+            else:
+                int_tuple(name, value, op, dims, minimum)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding, self.dilation = (kernel_size, stride,
                                                                       padding, dilation)

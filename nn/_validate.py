@@ -55,13 +55,11 @@ def probability(name, value, op):
     return float(value)
 
 
-def pool_padding(padding, kernel, dilation, op):
-    """PyTorch's rule: padding at most half of the effective kernel ``dilation*(k-1)+1``."""
-    for pad, k, d in zip(padding, kernel, dilation):
-        if pad > (d * (k - 1) + 1) // 2:
-            raise ValueError(f"{op}: padding should be at most half of effective kernel size, "
-                             f"got padding={padding}, kernel_size={kernel} and "
-                             f"dilation={dilation}")
+def pool_padding(padding, kernel, op):
+    """PyTorch's rule for 2-D pooling: padding at most half the kernel (dilation not counted)."""
+    if any(pad > k // 2 for pad, k in zip(padding, kernel)):
+        raise ValueError(f"{op}: padding should be at most half of kernel size, got "
+                         f"padding={padding} and kernel_size={kernel}")
 
 
 def non_negative_float(name, value, op):

@@ -1,5 +1,6 @@
 """``Dropout``: inverted dropout in training, the identity in evaluation."""
 from .. import functional as F
+from .._validate import probability
 from ..module import Module
 
 
@@ -12,9 +13,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace = float(p), inplace
+        self.p, self.inplace = probability("p", p, "Dropout"), inplace
 
     def forward(self, input):  # noqa: A002 - PyTorch's name
         return F.dropout(input, self.p, self.training)

@@ -9,6 +9,7 @@ import numpy as np
 import autograd
 from autograd import Function, Tensor
 
+from .._validate import non_negative_int
 from ..module import Module, Parameter
 
 
@@ -72,6 +73,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None):
         super().__init__()
+        num_embeddings = non_negative_int("num_embeddings", num_embeddings, "Embedding")
+        embedding_dim = non_negative_int("embedding_dim", embedding_dim, "Embedding")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "

@@ -11,6 +11,7 @@ import numpy as np
 
 from autograd import ShapeError, Tensor
 
+from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
 
 
@@ -108,6 +109,7 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):
         super().__init__()
+        num_features = non_negative_int("num_features", num_features, type(self).__name__)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
@@ -186,7 +188,8 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
         super().__init__()
-        self.normalized_shape, self.eps = _as_shape(normalized_shape), eps
+        self.normalized_shape = int_tuple("normalized_shape", normalized_shape, "LayerNorm")
+        self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=np.float32))

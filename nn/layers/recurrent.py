@@ -12,6 +12,7 @@ import numpy as np
 import autograd
 from autograd import ShapeError
 
+from .._validate import positive_int, probability
 from ..module import Module, Parameter
 
 
@@ -114,11 +115,11 @@ class _RNNBase(Module):
         super().__init__()
         if bidirectional:
             raise NotImplementedError(f"{type(self).__name__}: bidirectional is not supported")
-        if input_size < 1 or hidden_size < 1 or num_layers < 1:
-            raise ValueError(f"{type(self).__name__}: input_size {input_size}, hidden_size "
-                             f"{hidden_size} and num_layers {num_layers} must be positive")
-        if not 0.0 <= dropout < 1.0:
-            raise ValueError(f"{type(self).__name__}: dropout {dropout} must be in [0, 1)")
+        op = type(self).__name__
+        input_size = positive_int("input_size", input_size, op)
+        hidden_size = positive_int("hidden_size", hidden_size, op)
+        num_layers = positive_int("num_layers", num_layers, op)
+        dropout = probability("dropout", dropout, op)  # [0, 1], as PyTorch
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
         bound = 1.0 / np.sqrt(hidden_size)
@@ -280,6 +281,9 @@ class _CellBase(Module):
 
     def __init__(self, input_size, hidden_size, bias=True):
         super().__init__()
+        op = type(self).__name__
+        input_size = positive_int("input_size", input_size, op)
+        hidden_size = positive_int("hidden_size", hidden_size, op)
         self.input_size, self.hidden_size = input_size, hidden_size
         bound = 1.0 / np.sqrt(hidden_size)
         rows = self._gates * hidden_size

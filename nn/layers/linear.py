@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import functional as F
 from .. import init
+from .._validate import non_negative_int
 from ..module import Module, Parameter
 
 
@@ -37,10 +38,9 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
         super().__init__()
-        for name, n in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-                raise ValueError(f"Linear: {name} must be a non-negative int, got {n!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        in_features = non_negative_int("in_features", in_features, "Linear")
+        out_features = non_negative_int("out_features", out_features, "Linear")
+        self.in_features, self.out_features = in_features, out_features
         dtype = np.float32 if dtype is None else dtype
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         if bias:

@@ -33,6 +33,15 @@ def _raw(x):
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
+def _numeric_target(target, op):
+    """The target as an array of numbers; ``TypeError`` naming ``op`` for strings, objects."""
+    target = _raw(target)
+    if target.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: target must hold numbers (class indices or probabilities), "
+                        f"got dtype {target.dtype}; convert it with .astype(...)")
+    return target
+
+
 # Rules below receive arrays (first-order backward) or Tensors (create_graph=True);
 # these helpers work on both, so one rule serves both modes.
 def _is_raw(x):
@@ -230,7 +239,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
                          f"{label_smoothing}")
     if np.ndim(input) == 0:
         raise ShapeError("cross_entropy: input must have a class axis, got a 0-d tensor")
-    return CrossEntropy.apply(input, target=_raw(target),
+    return CrossEntropy.apply(input, target=_numeric_target(target, "cross_entropy"),
                                weight=None if weight is None else _raw(weight),
                                ignore_index=ignore_index, reduction=reduction,
                                label_smoothing=float(label_smoothing))
@@ -239,7 +248,7 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
 def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):  # noqa: A002
     """Negative log-likelihood of class indices: ``-input[i, target[i]]`` (input: log-probabilities)."""
     check_reduction(reduction, "nll_loss")
-    target = _raw(target)
+    target = _numeric_target(target, "nll_loss")
     shape = tuple(np.shape(input))
     if len(shape) == 0:
         raise ShapeError("nll_loss: input must have a class axis, got a 0-d tensor")
@@ -290,16 +299,19 @@ class BinaryCrossEntropy(Function):
         return grad_p, grad_t
 
 
-def _as_float_target(target, input):  # noqa: A002
+def _as_float_target(target, input, op):  # noqa: A002
     """A target that is not a Tensor is a constant: give it the input's float dtype."""
-    return target if isinstance(target, Tensor) else np.asarray(target, dtype=_raw(input).dtype)
+    if isinstance(target, Tensor):
+        return target
+    return _numeric_target(target, op).astype(_raw(input).dtype, copy=False)
 
 
 def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):  # noqa: A002
     """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target``."""
     check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
-    loss = BinaryCrossEntropy.apply(input, _as_float_target(target, input))
+    loss = BinaryCrossEntropy.apply(input, _as_float_target(target, input,
+                                                           "binary_cross_entropy"))
     if weight is not None:
         loss = loss * _raw(weight)
     return _reduce(loss, reduction)
@@ -346,7 +358,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="m
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     dtype = np.result_type(_raw(input))
     pos = None if pos_weight is None else _raw(pos_weight).astype(dtype)
-    loss = BinaryCrossEntropyWithLogits.apply(input, _as_float_target(target, input), pos_weight=pos)
+    target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
+    loss = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight=pos)
     if weight is not None:
         loss = loss * _raw(weight).astype(dtype)
     return _reduce(loss, reduction)

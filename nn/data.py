@@ -16,6 +16,8 @@ import numpy as np
 import autograd
 from autograd import Tensor
 
+from ._validate import positive_int
+
 
 class TensorDataset:
     """Arrays (or Tensors) sharing their first axis; item ``i`` is the tuple of their rows.
@@ -68,11 +70,15 @@ class DataLoader:
         elif isinstance(dataset, (np.ndarray, Tensor)):
             self._single = True
             dataset = TensorDataset(dataset)
-        if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
-                or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size should be a positive integer, got "
-                             f"{batch_size!r}")
-        self.dataset, self.batch_size = dataset, int(batch_size)
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(f"DataLoader: dataset must be an array, a tuple of arrays or an "
+                            f"object with __len__ and __getitem__, got {type(dataset).__name__}")
+        if generator is not None and (isinstance(generator, bool) or not isinstance(
+                generator, (int, np.integer, np.random.Generator))):
+            raise TypeError(f"DataLoader: generator must be a numpy.random.Generator, an int "
+                            f"seed or None, got {type(generator).__name__}")
+        self.dataset, self.batch_size = dataset, positive_int("batch_size", batch_size,
+                                                              "DataLoader")
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         if isinstance(generator, (int, np.integer)):
             generator = np.random.default_rng(int(generator))

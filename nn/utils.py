@@ -12,6 +12,8 @@ import numpy as np
 
 from autograd import GradientError, Tensor, no_grad
 
+from ._validate import non_negative_float
+
 
 def _grads(parameters):
     if isinstance(parameters, Tensor):
@@ -37,6 +39,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     Tensor
         The total norm of the gradients before clipping (a 0-d float tensor).
     """
+    max_norm = non_negative_float("max_norm", max_norm, "clip_grad_norm_")
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
@@ -50,7 +53,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         raise GradientError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
                             "gradients is non-finite, so it cannot be clipped; set "
                             "error_if_nonfinite=False to scale them anyway")
-    coef = min(float(max_norm) / (total + 1e-6), 1.0)
+    coef = min(max_norm / (total + 1e-6), 1.0)
     if coef < 1.0 or not math.isfinite(total):
         with no_grad():
             for g in grads:
@@ -60,7 +63,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 def clip_grad_value_(parameters, clip_value):
     """Clip every gradient element to ``[-clip_value, clip_value]`` in place."""
-    clip_value = float(clip_value)
+    clip_value = non_negative_float("clip_value", clip_value, "clip_grad_value_")
     with no_grad():
         for g in _grads(parameters):
             g[...] = np.clip(g.data, -clip_value, clip_value)

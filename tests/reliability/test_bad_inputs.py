@@ -374,23 +374,7 @@ CASES = [
 
 # Defects found in nn (owned by the nn helpers, listed in the issue-9 report): strict xfail,
 # so the suite says so the moment one is fixed and the mark can go.
-KNOWN_DEFECTS = {
-    "Conv2d-zero-stride": "Conv2d accepts stride=0 silently",
-    "Conv2d-negative-padding": "Conv2d accepts padding=-1 silently",
-    "MaxPool2d-zero": "MaxPool2d accepts kernel_size=0 silently",
-    "MaxPool2d-negative-stride": "MaxPool2d accepts stride=-1 silently",
-    "AvgPool2d-padding-too-big": "AvgPool2d accepts padding > kernel_size / 2 silently",
-    "Dropout-string": "Dropout('a'): raw TypeError from a comparison, no name",
-    "Embedding-negative": "Embedding(-1, 4): numpy's 'negative dimensions' error, no name",
-    "BatchNorm1d-negative": "BatchNorm1d(-2): numpy's 'negative dimensions' error, no name",
-    "LayerNorm-negative": "LayerNorm(-1): numpy's 'negative dimensions' error, no name",
-    "cross_entropy-target-strings": "string targets reported as a shape mismatch",
-    "bce-with-logits-string-target": "string target: numpy's conversion error, no name",
-    "DataLoader-None": "DataLoader(None) accepted; fails later on iteration",
-    "DataLoader-generator": "DataLoader(generator='seed') accepted; fails on iteration",
-    "clip_grad_norm-nan-max": "clip_grad_norm_(max_norm=nan) accepted",
-    "clip_grad_value-negative": "clip_grad_value_(clip_value=-1) accepted",
-}
+KNOWN_DEFECTS = {}
 CASES = [case if case[0] not in KNOWN_DEFECTS else
          pytest.param(*case, id=case[0], marks=pytest.mark.xfail(
              strict=True, reason=KNOWN_DEFECTS[case[0]]))

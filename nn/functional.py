@@ -14,6 +14,7 @@ from autograd import Function, ShapeError, Tensor
 
 from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                                  cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss)
+from ._validate import probability
 
 
 class Linear(Function):
@@ -114,8 +115,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     (``training=False``) is the identity. Draws come from ``generator`` or
     ``autograd.random.generator()``.
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    p = probability("p", p, "dropout")
     if not training or p == 0.0:
         return input
     data = input.data if isinstance(input, Tensor) else np.asarray(input)

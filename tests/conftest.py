@@ -1,8 +1,9 @@
-"""Shared test setup: hypothesis profiles and a guard on autograd's grad mode.
+"""Shared test setup: hypothesis profiles, a guard on autograd's grad mode, gc fixtures.
 
 Profiles: ``ci`` (default, 25 examples) and ``thorough`` (500 examples);
 choose one with ``HYPOTHESIS_PROFILE=thorough``.
 """
+import gc
 import os
 
 import pytest
@@ -29,3 +30,26 @@ def grad_mode_unchanged():
         pytest.fail(f"the test left grad mode {'enabled' if after else 'disabled'} "
                     f"(it was {'enabled' if before else 'disabled'} before); use "
                     "`with autograd.no_grad():` rather than set_grad_enabled(False)")
+
+
+@pytest.fixture
+def cycle_collector_off():
+    """Run with the cycle collector off: only reference counting may free anything."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def library_seed_restored():
+    """Give the library's generator back as the test found it (manual_seed is global)."""
+    from autograd import random
+
+    generator = random._generator
+    yield
+    random._generator = generator

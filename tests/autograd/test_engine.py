@@ -1,6 +1,5 @@
 """The engine: accumulation, each node once, hooks, grad modes, retain_grad, depth,
 graph freeing, custom Functions and dtype preservation."""
-import gc
 import weakref
 
 import numpy as np
@@ -36,18 +35,6 @@ class CountedSquare(ag.Function):
 def counted():
     CountedSquare.calls.update(forward=0, backward=0)
     return CountedSquare
-
-
-@pytest.fixture
-def no_cycle_collector():
-    """Only reference counting may free anything while the test runs."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- accumulation
@@ -236,7 +223,7 @@ def test_non_leaf_grad_is_kept_only_after_retain_grad():
 
 
 # ---------------------------------------------------------------- depth and freeing
-def test_million_op_chain_backpropagates_without_recursion(no_cycle_collector):
+def test_million_op_chain_backpropagates_without_recursion(cycle_collector_off):
     # NOTE: the collector is off to show that refcounting alone frees the chain (and
     # because 1,000,000 tracked nodes make its passes cost a third of the test).
     x = leaf([1.0, 2.0])
@@ -252,7 +239,7 @@ def test_million_op_chain_backpropagates_without_recursion(no_cycle_collector):
     assert middle() is None
 
 
-def test_graph_is_freed_by_reference_counting(no_cycle_collector):
+def test_graph_is_freed_by_reference_counting(cycle_collector_off):
     x = leaf([1.0, 2.0])
     hidden = (x * 2.0).tanh()
     out = (hidden * hidden).sum()
@@ -263,7 +250,7 @@ def test_graph_is_freed_by_reference_counting(no_cycle_collector):
     assert all(r() is None for r in refs)
 
 
-def test_graph_is_freed_after_backward(no_cycle_collector):
+def test_graph_is_freed_after_backward(cycle_collector_off):
     x = leaf([1.0, 2.0])
     hidden = x.exp()
     out = (hidden * x).sum()

@@ -4,7 +4,6 @@ A 1,000,000-op Tensor chain and a 100,000-layer Scalar graph backpropagate, give
 gradient a plain Python loop computes, and are freed by reference counting alone.
 (Time and peak memory are measured outside pytest: see the issue-9 note.)
 """
-import gc
 import math
 import weakref
 
@@ -17,19 +16,7 @@ CHAIN_OPS = 1_000_000
 SCALAR_LAYERS = 100_000
 
 
-@pytest.fixture
-def no_cycle_collector():
-    """Run with the cycle collector off: only reference counting may free the graph."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def test_million_op_tensor_chain_backpropagates(no_cycle_collector):
+def test_million_op_tensor_chain_backpropagates(cycle_collector_off):
     x = ag.tensor(np.float64(0.5), requires_grad=True)
     y = x
     middle = None
@@ -46,7 +33,7 @@ def test_million_op_tensor_chain_backpropagates(no_cycle_collector):
     assert middle() is None  # ... and is freed the moment the output is dropped
 
 
-def test_million_op_chain_dropped_without_backward(no_cycle_collector):
+def test_million_op_chain_dropped_without_backward(cycle_collector_off):
     """Dropping an unused deep graph must not overflow the C stack while it deallocates."""
     x = ag.tensor(np.float32(1.0), requires_grad=True)
     y = x
@@ -89,7 +76,7 @@ def _scalar_class():
     return scalar
 
 
-def test_hundred_thousand_layer_scalar_graph_backpropagates(no_cycle_collector):
+def test_hundred_thousand_layer_scalar_graph_backpropagates(cycle_collector_off):
     Scalar = _scalar_class()
     x = Scalar(0.7)
     y = x

@@ -23,18 +23,6 @@ WARMUP = 100  # optimizer state and numpy caches are allocated in the first step
 TOLERANCE_BYTES = 64 * 1024  # a leak of 33 bytes per step would already exceed this
 
 
-@pytest.fixture
-def cycle_collector_off():
-    was_enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def make_problem(seed=0):
     rng = np.random.default_rng(seed)
     features = rng.standard_normal((256, 8)).astype(np.float32)

@@ -5,7 +5,7 @@ max-margin loss plus an L2 term, backward, SGD update. graphgrad's ``Scalar`` ru
 same program with only the class name changed; the references are micrograd as users
 run it (garbage collector on) and micrograd with ``gc.disable()`` around the timed call.
 
-    python -m benchmarks.scalar_mlp [--tiny] [--rounds N]
+    python -m benchmarks.scalar_vs_micrograd [--tiny] [--rounds N]
 """
 import random
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from .harness import OURS, REFERENCE, Candidate, compare, require, script_main
 
-NAME = "scalar_mlp"
+NAME = "scalar_vs_micrograd"
 SIZES = {"full": (100, [16, 16, 1]), "tiny": (8, [4, 1])}
 ROUNDS = 10
 LR = 0.05

@@ -197,12 +197,22 @@ class ConvWeight(Function):
         return grad_x, grad_g
 
 
+def _offset_slices(kernel, stride, dilation, out_hw):
+    """For each kernel offset (a, b), in row-major order, the slice of the padded input
+    holding that offset's element of every window: one strided slab per offset."""
+    (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
+    return [(slice(None), slice(None), slice(a * dh, a * dh + sh * (ho - 1) + 1, sh),
+             slice(b * dw, b * dw + sw * (wo - 1) + 1, sw))
+            for a in range(kernel[0]) for b in range(kernel[1])]
+
+
 class MaxPool2d(Function):
     """out = max over each window.  d/dx = grad sent to the element each window picked.
 
-    Ties: the FIRST maximum of a window in row-major order wins (numpy's argmax,
-    and what PyTorch's CPU kernel picks); overlapping windows that pick the same
-    element add their gradients there.
+    Ties: the FIRST maximum of a window in row-major order wins (what PyTorch's
+    CPU kernel picks); overlapping windows that pick the same element add their
+    gradients there. Both directions loop over the kh*kw kernel offsets, each a
+    strided slab of the input (no window copies, no argmax).
     """
 
     op_name = "max_pool2d"
@@ -212,43 +222,53 @@ class MaxPool2d(Function):
         x_shape = np.shape(x)
         if len(x_shape) != 4:
             raise ShapeError(f"max_pool2d: input of shape {x_shape} is not (N, C, H, W)")
-        n, c, h, w = x_shape
-        ho, wo = _out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d")
-        ctx.tiled = (tuple(stride) == tuple(kernel) and not any(padding) and dilation == (1, 1)
-                     and h == ho * kernel[0] and w == wo * kernel[1])
-        if ctx.tiled:  # windows tile the input: a reshape, no strided view
-            cols = x.reshape(n, c, ho, kernel[0], wo, kernel[1]).transpose(0, 1, 2, 4, 3, 5)
-        else:
-            cols = _windows(_padded(x, padding, -np.inf), kernel, stride, dilation, (ho, wo))
-        cols = cols.reshape(n, c, ho, wo, kernel[0] * kernel[1])
-        ctx.pick = np.argmax(cols, axis=-1)
+        out_hw = _out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d")
+        xp = _padded(x, padding, -np.inf)
+        slices = _offset_slices(kernel, stride, dilation, out_hw)
+        out = xp[slices[0]].copy()
+        for where in slices[1:]:
+            np.maximum(out, xp[where], out=out)
+        # NOTE: a window wholly in the padding (possible with dilation) gives -inf, as
+        # PyTorch's; its gradient lands in the padding and is cropped away.
+        ctx.padded, ctx.out, ctx.slices = xp, out, slices
         ctx.x_shape, ctx.geometry = x_shape, (kernel, stride, padding, dilation)
-        return np.take_along_axis(cols, ctx.pick[..., None], axis=-1)[..., 0]
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        n, c, h, w = ctx.x_shape
-        kernel = ctx.geometry[0]
-        if ctx.tiled and dual.is_raw(grad):
-            ho, wo = grad.shape[2:]
-            windows = np.zeros((n, c, ho, wo, kernel[0] * kernel[1]), dtype=grad.dtype)
-            np.put_along_axis(windows, ctx.pick[..., None], grad[..., None], axis=-1)
-            windows = windows.reshape(n, c, ho, wo, kernel[0], kernel[1])
-            return windows.transpose(0, 1, 2, 4, 3, 5).reshape(ctx.x_shape)
-        size = n * c * h * w
-        flat = _picked_flat_index(ctx.pick, ctx.x_shape, *ctx.geometry)
+        xp, out = ctx.padded, ctx.out
+        taken = np.zeros(out.shape, dtype=bool)
         if dual.is_raw(grad):
-            summed = np.bincount(flat, weights=grad.ravel(), minlength=size + 1)[:size]
-            return summed.astype(grad.dtype, copy=False).reshape(ctx.x_shape)
+            grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
+            for where in ctx.slices:
+                hit = xp[where] == out
+                hit &= ~taken
+                taken |= hit
+                grad_xp[where] += grad * hit
+            (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape
+            return grad_xp[:, :, ph:ph + h, pw:pw + w]
+        # create_graph: route through a differentiable scatter-add at the picked indices
+        pick = np.zeros(out.shape, dtype=np.int64)
+        for k, where in enumerate(ctx.slices):
+            hit = (xp[where] == out) & ~taken
+            taken |= hit
+            pick[hit] = k
+        size = int(np.prod(ctx.x_shape))
+        flat = _picked_flat_index(pick, ctx.x_shape, *ctx.geometry)
         summed = dual.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
         return summed[:size].reshape(ctx.x_shape)
+
+    def release_saved(self):
+        """Drop the padded input and the output kept for the gradient."""
+        super().release_saved()
+        self.padded = self.out = None
 
 
 def _picked_flat_index(pick, x_shape, kernel, stride, padding, dilation):
     """The flat index into x of the element each window picked.
 
-    With dilation a window can lie wholly in the padding: its output is -inf (as
-    PyTorch's) and its index is a spare slot past the end, dropped by the caller.
+    A window wholly in the padding picks a spare slot past the end, dropped by
+    the caller.
     """
     n, c, h, w = x_shape
     ho, wo = pick.shape[2:]

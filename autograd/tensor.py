@@ -220,7 +220,7 @@ class Tensor(TensorMethods):
         self._hooks.append(hook)
         return _HookHandle(self._hooks, hook)
 
-    def backward(self, gradient=None, retain_graph=False, create_graph=False, inputs=None):
+    def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Accumulate the gradient of this tensor into the ``.grad`` of its leaves.
 
         Parameters
@@ -238,8 +238,6 @@ class Tensor(TensorMethods):
                 "differentiate; create the inputs with requires_grad=True")
         root_grad = self._root_grad(gradient, create_graph, op="backward")
         run_backward((self,), (root_grad,), retain_graph or create_graph, create_graph)
-        if inputs is not None:
-            raise NotImplementedError("backward(inputs=...) is not supported; use autograd.grad")
 
     # ------------------------------------------------------------ engine protocol
     def _root_grad(self, gradient, create_graph, op):

@@ -351,12 +351,9 @@ class Scalar:
         may return a replacement. Returns a handle whose ``remove()``
         unregisters it.
         """
-        from .tensor import _HookHandle
+        from .tensor import add_hook
 
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _HookHandle(self._hooks, hook)
+        return add_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Accumulate d(self)/d(v) into ``v.grad`` for every Scalar ``v`` this one depends on.

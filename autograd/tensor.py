@@ -215,10 +215,7 @@ class Tensor(TensorMethods):
         if not self.requires_grad:
             raise GradientError("register_hook: the tensor does not require grad, so no "
                                 "gradient will ever reach a hook")
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
-        return _HookHandle(self._hooks, hook)
+        return add_hook(self, hook)
 
     def backward(self, gradient=None, retain_graph=False, create_graph=False):
         """Accumulate the gradient of this tensor into the ``.grad`` of its leaves.
@@ -316,6 +313,14 @@ class Tensor(TensorMethods):
 
 Tensor._value_type = Tensor
 Function.value_type = Tensor
+
+
+def add_hook(value, hook):
+    """Append ``hook`` to ``value._hooks`` (made on first use); return its handle."""
+    if value._hooks is None:
+        value._hooks = []
+    value._hooks.append(hook)
+    return _HookHandle(value._hooks, hook)
 
 
 class _HookHandle:

@@ -20,6 +20,7 @@ import math
 
 from .. import grad_mode
 from ..function import Function
+from .elementwise import Add, Neg, Sub
 
 
 class ScalarFunction(Function):
@@ -41,34 +42,16 @@ class ScalarFunction(Function):
 
 
 # ---------------------------------------------------------------- arithmetic
-class ScalarAdd(ScalarFunction):
-    """out = x + y.  d/dx = 1, d/dy = 1."""
+class ScalarAdd(ScalarFunction, Add):
+    """out = x + y.  d/dx = 1, d/dy = 1.  (Add's rule, on floats.)"""
 
     __slots__ = ()
-    op_name = "add"
-
-    @staticmethod
-    def forward(ctx, x, y):
-        return x + y
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, grad
 
 
-class ScalarSub(ScalarFunction):
-    """out = x - y.  d/dx = 1, d/dy = -1."""
+class ScalarSub(ScalarFunction, Sub):
+    """out = x - y.  d/dx = 1, d/dy = -1.  (Sub's rule, on floats.)"""
 
     __slots__ = ()
-    op_name = "sub"
-
-    @staticmethod
-    def forward(ctx, x, y):
-        return x - y
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad, -grad
 
 
 class ScalarMul(ScalarFunction):
@@ -146,22 +129,12 @@ class ScalarPow(ScalarFunction):
         return grad_x, grad_y
 
 
-class ScalarNeg(ScalarFunction):
-    """out = -x.  d/dx = -1."""
+class ScalarNeg(ScalarFunction, Neg):
+    """out = -x.  d/dx = -1.  (Neg's rule, on floats.)"""
 
     __slots__ = ()
-    op_name = "neg"
-
-    @staticmethod
-    def forward(ctx, x):
-        return -x
-
-    @staticmethod
-    def backward(ctx, grad):
-        return -grad
 
 
-# ---------------------------------------------------------------- math
 class ScalarExp(ScalarFunction):
     """out = e**x.  d/dx = out."""
 

@@ -10,6 +10,7 @@ from . import grad_mode
 from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
+from .ops.dual import sum_to_shape
 from .tensor_methods import TensorMethods
 
 
@@ -262,7 +263,6 @@ class Tensor(TensorMethods):
         """Sum a broadcast gradient back to this tensor's shape and dtype."""
         shape = self.data.shape
         if grad.shape != shape:
-            from .ops.dual import sum_to_shape
             grad = sum_to_shape(grad, shape, node.name())
         if grad.dtype != self.data.dtype:
             grad = grad.astype(self.data.dtype)

@@ -25,3 +25,26 @@ from .scalar import Scalar
 from .tensor import Tensor, tensor
 
 view = reshape
+
+__all__ = [
+    # values and graph
+    "Tensor", "tensor", "Scalar", "Function", "grad", "functional",
+    # grad mode
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
+    "is_anomaly_enabled",
+    # errors
+    "AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
+    "InplaceModificationError", "AnomalyError",
+    # creation and randomness
+    "zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
+    "ones_like", "manual_seed",
+    # math
+    "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
+    "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",
+    "dot", "matmul",
+    # reductions
+    "sum", "mean", "max", "min", "var", "std", "logsumexp",
+    # shape
+    "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze", "unsqueeze",
+    "expand", "broadcast_to", "concatenate", "stack", "split", "pad",
+]

@@ -2,7 +2,7 @@
 
 micrograd's ``Value`` programs run with only the class name changed::
 
-    from autograd import Scalar as Value
+    from graphgrad.autograd import Scalar as Value
     a, b = Value(2.0), Value(-3.0)
     c = (a * b + a.relu()).tanh()
     c.backward()            # a.grad, b.grad, c.grad are floats

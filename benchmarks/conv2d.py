@@ -25,8 +25,8 @@ def make_problem(size="full", seed=0):
 
 def ours(x, w, b, backward):
     def setup():
-        autograd = require("autograd")
-        F = require("nn.functional", "conv2d")
+        autograd = require("graphgrad.autograd")
+        F = require("graphgrad.nn.functional", "conv2d")
         tx = autograd.Tensor(x, requires_grad=backward)
         tw, tb = (autograd.Tensor(a, requires_grad=backward) for a in (w, b))
 

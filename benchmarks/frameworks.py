@@ -23,8 +23,8 @@ class Framework:
 
 def graphgrad(*nn_names):
     """graphgrad's public API, checked to have ``nn_names`` (dotted) besides SGD and the loss."""
-    ag = require("autograd", "tensor")
-    nn = require("nn", "Sequential", "functional.cross_entropy", "optim.SGD", *nn_names)
+    ag = require("graphgrad.autograd", "tensor")
+    nn = require("graphgrad.nn", "Sequential", "functional.cross_entropy", "optim.SGD", *nn_names)
     # NOTE: graphgrad's Tensor.data is the numpy array itself, as the design pins it.
     return Framework("graphgrad", OURS, nn, nn.optim, ag.tensor, lambda array: array)
 

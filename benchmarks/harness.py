@@ -37,7 +37,7 @@ class Unavailable(ImportError):
 def require(module_name, *names):
     """Import ``module_name`` and check it has ``names`` (dotted), or raise Unavailable.
 
-    >>> nn = require("nn", "Linear", "optim.SGD")  # doctest: +SKIP
+    >>> nn = require("graphgrad.nn", "Linear", "optim.SGD")  # doctest: +SKIP
     """
     try:
         module = importlib.import_module(module_name)

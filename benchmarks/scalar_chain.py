@@ -27,12 +27,12 @@ TARGETS = {(NAME, "graphgrad", "torch"): 1.0, (NAME + ".memory", "graphgrad", "t
 
 
 def _graphgrad_scalar():
-    Scalar = require("autograd", "Scalar").Scalar
+    Scalar = require("graphgrad.autograd", "Scalar").Scalar
     return lambda: Scalar(0.5), lambda s: s.tanh(), lambda out, leaf: (out.data, leaf.grad)
 
 
 def _graphgrad_tensor():
-    ag = require("autograd", "Tensor", "tanh")
+    ag = require("graphgrad.autograd", "Tensor", "tanh")
     import numpy as np
     return (lambda: ag.Tensor(np.array(0.5), requires_grad=True), ag.tanh,
             lambda out, leaf: (out.item(), leaf.grad.item()))

@@ -128,7 +128,7 @@ def run(size="full", rounds=ROUNDS):
     weights = initial_weights(2, nouts)
 
     def graphgrad_setup():
-        value = require("autograd", "Scalar").Scalar
+        value = require("graphgrad.autograd", "Scalar").Scalar
         model = _set_weights(MLP(value, 2, nouts), weights)
         return lambda: demo_steps(model, value, X, y, steps)
 

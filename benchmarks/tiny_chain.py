@@ -48,7 +48,7 @@ def run(size="full", rounds=ROUNDS):
     x0, w0 = _inputs()
 
     def graphgrad_setup():
-        ag = require("autograd", "Tensor", "tensor", "tanh")
+        ag = require("graphgrad.autograd", "Tensor", "tensor", "tanh")
         w = ag.tensor(w0)
 
         def step():

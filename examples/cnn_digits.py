@@ -19,9 +19,9 @@ import numpy as np  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-import autograd  # noqa: E402
-import nn  # noqa: E402
-import nn.functional as F  # noqa: E402
+import graphgrad as gg  # noqa: E402
+from graphgrad import nn  # noqa: E402
+import graphgrad.nn.functional as F  # noqa: E402
 
 SEED = 0
 
@@ -49,11 +49,11 @@ def load_images(seed=SEED):
     return (x_train, y_train), (x_test, y_test)
 
 
-@autograd.no_grad()
+@gg.no_grad()
 def accuracy(model, x, y):
     """Fraction of ``x`` classified as ``y``, in eval mode."""
     model.eval()
-    predicted = model(autograd.Tensor(x)).data.argmax(axis=1)
+    predicted = model(gg.Tensor(x)).data.argmax(axis=1)
     model.train()
     return float(np.mean(predicted == y))
 
@@ -61,7 +61,7 @@ def accuracy(model, x, y):
 def train(model, x, y, epochs, batch_size=32, lr=3e-3):
     """Adam on shuffled mini-batches; returns the last epoch's mean loss."""
     optimizer = nn.optim.Adam(model.parameters(), lr=lr)
-    rng = autograd.random.generator()
+    rng = gg.autograd.random.generator()
     for epoch in range(epochs):
         order = rng.permutation(len(x))
         losses = []
@@ -69,7 +69,7 @@ def train(model, x, y, epochs, batch_size=32, lr=3e-3):
             idx = order[start:start + batch_size]
             if len(idx) < 2:
                 continue  # batch norm needs more than one example per batch
-            loss = F.cross_entropy(model(autograd.Tensor(x[idx])), y[idx])
+            loss = F.cross_entropy(model(gg.Tensor(x[idx])), y[idx])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -82,7 +82,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=15)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    autograd.manual_seed(SEED)
+    gg.manual_seed(SEED)
     (x_train, y_train), (x_test, y_test) = load_images()
     model = make_model()
     loss = train(model, x_train, y_train, args.epochs)

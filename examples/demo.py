@@ -22,10 +22,10 @@ import pathlib
 import sys
 import time
 
-import autograd
-import nn
-import viz
-from autograd import Scalar
+import graphgrad as gg
+from graphgrad import nn
+from graphgrad import viz
+from graphgrad import Scalar
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -66,7 +66,7 @@ def load_digits():
 def digits_pictures(out, epochs):
     """Train the digits MLP briefly, then picture its curves and one training step."""
     digits = load_digits()
-    autograd.manual_seed(digits.SEED)
+    gg.manual_seed(digits.SEED)
     train_data, val_data, _ = digits.load_data()
     model = digits.make_model()
     start = time.perf_counter()
@@ -81,7 +81,7 @@ def digits_pictures(out, epochs):
     x, y = train_data[0][:64], train_data[1][:64]
     model.train()
     with viz.trace_modules(model) as trace:
-        loss = nn.CrossEntropyLoss()(model(autograd.Tensor(x)), y)
+        loss = nn.CrossEntropyLoss()(model(gg.Tensor(x)), y)
     loss.label = "loss"
     viz.retain_grads(loss)  # keep intermediate gradients too, so the picture shows them
     model.zero_grad()

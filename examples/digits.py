@@ -5,7 +5,7 @@ splits it into train / validation / test sets, trains with mini-batches and a
 tqdm bar per epoch, stops early when the validation loss stops improving,
 reports the test accuracy, saves the weights as ``.npz``, reloads them into a
 fresh model (same accuracy), and finally checks the model's gradients against
-finite differences in float64 with ``autograd.testing.gradcheck``.
+finite differences in float64 with ``graphgrad.autograd.testing.gradcheck``.
 
     python examples/digits.py [--epochs 100] [--out DIR]
 """
@@ -18,10 +18,10 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
-import autograd
-import nn
-import nn.functional as F
-from autograd.testing import gradcheck
+import graphgrad as gg
+from graphgrad import nn
+import graphgrad.nn.functional as F
+from graphgrad.autograd.testing import gradcheck
 
 SEED = 0
 
@@ -48,12 +48,12 @@ def load_data(seed=SEED):
     return (x_train, y_train), (x_val, y_val), (x_test, y_test)
 
 
-@autograd.no_grad()
+@gg.no_grad()
 def evaluate(model, x, y):
     """(mean cross-entropy, accuracy) of ``model`` on arrays ``x``, ``y`` in eval mode."""
     was_training = model.training
     model.eval()
-    logits = model(autograd.Tensor(x))
+    logits = model(gg.Tensor(x))
     model.train(was_training)
     loss = F.cross_entropy(logits, y).item()
     return loss, float(np.mean(logits.data.argmax(axis=1) == y))
@@ -114,7 +114,7 @@ def check_gradients(model, x, y):
     """gradcheck of the loss on a small batch w.r.t. every parameter and the input, float64."""
     model = model.double().eval()
     params = tuple(model.parameters())
-    x64 = autograd.Tensor(x.astype(np.float64), requires_grad=True)
+    x64 = gg.Tensor(x.astype(np.float64), requires_grad=True)
 
     def loss_fn(inputs, *weights):  # the weights are the model's own tensors, perturbed in place
         return F.cross_entropy(model(inputs), y)
@@ -129,7 +129,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 
-    autograd.manual_seed(args.seed)
+    gg.manual_seed(args.seed)
     train_data, val_data, (x_test, y_test) = load_data(args.seed)
     print(f"digits: {len(train_data[0])} train, {len(val_data[0])} validation, "
           f"{len(x_test)} test images of 8x8 pixels")

@@ -3,7 +3,7 @@
 Generator: noise (8) -> MLP -> a point; discriminator: point -> MLP -> a logit;
 both trained with Adam on the non-saturating loss (BCE with logits), the
 discriminator also with an R1 gradient penalty (a double backward through it,
-``autograd.grad(..., create_graph=True)``), which keeps the game from
+``gg.grad(..., create_graph=True)``), which keeps the game from
 collapsing onto a few modes. At the end
 2,000 generated points are assigned to their nearest mode; a point is "good"
 when it lies within 3 standard deviations of it. Printed: how many of the 8
@@ -22,9 +22,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-import autograd  # noqa: E402
-import nn  # noqa: E402
-import nn.functional as F  # noqa: E402
+import graphgrad as gg  # noqa: E402
+from graphgrad import nn  # noqa: E402
+import graphgrad.nn.functional as F  # noqa: E402
 
 SEED = 0
 MODES = 8
@@ -47,7 +47,7 @@ def mlp(inputs, outputs, hidden=128):
 
 
 def noise(rng, n):
-    return autograd.Tensor(rng.standard_normal((n, NOISE)).astype(np.float32))
+    return gg.Tensor(rng.standard_normal((n, NOISE)).astype(np.float32))
 
 
 def train(generator, discriminator, steps, rng, batch=256, r1=R1):
@@ -57,20 +57,20 @@ def train(generator, discriminator, steps, rng, batch=256, r1=R1):
     for _ in range(steps):
         # discriminator: real -> 1, fake -> 0 (the fake batch is detached from G)
         fake = generator(noise(rng, batch)).detach()
-        real = autograd.Tensor(sample_real(rng, batch), requires_grad=True)
+        real = gg.Tensor(sample_real(rng, batch), requires_grad=True)
         real_logits = discriminator(real)
-        d_loss = (F.binary_cross_entropy_with_logits(real_logits, autograd.Tensor(ones))
+        d_loss = (F.binary_cross_entropy_with_logits(real_logits, gg.Tensor(ones))
                   + F.binary_cross_entropy_with_logits(discriminator(fake),
-                                                       autograd.Tensor(zeros)))
+                                                       gg.Tensor(zeros)))
         # R1 penalty: keep D flat on the real data; its gradient is a second derivative
-        (slope,) = autograd.grad(real_logits.sum(), real, create_graph=True)
+        (slope,) = gg.grad(real_logits.sum(), real, create_graph=True)
         d_loss = d_loss + (r1 / 2) * (slope * slope).sum(axis=1).mean()
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
         # generator: make D call its samples real (non-saturating loss)
         g_loss = F.binary_cross_entropy_with_logits(discriminator(generator(noise(rng, batch))),
-                                                    autograd.Tensor(ones))
+                                                    gg.Tensor(ones))
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -96,11 +96,11 @@ def main(argv=None):
     parser.add_argument("--r1", type=float, default=R1, help="R1 penalty weight (0: off)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    autograd.manual_seed(SEED)
+    gg.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     generator, discriminator = mlp(NOISE, 2), mlp(2, 1)
     d_loss, g_loss = train(generator, discriminator, args.steps, rng, r1=args.r1)
-    with autograd.no_grad():
+    with gg.no_grad():
         points = generator(noise(np.random.default_rng(SEED + 1), 2000)).data
     covered, good, evenness = coverage(points)
     elapsed = time.perf_counter() - start

@@ -19,9 +19,9 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-import autograd  # noqa: E402
-import nn  # noqa: E402
-import nn.functional as F  # noqa: E402
+import graphgrad as gg  # noqa: E402
+from graphgrad import nn  # noqa: E402
+import graphgrad.nn.functional as F  # noqa: E402
 
 SEED = 0
 SYMBOLS, LENGTH, DELAY = 4, 20, 3
@@ -77,7 +77,7 @@ def train(model, steps, rng, batch=32, lr=1e-2):
         optimizer.step()
 
 
-@autograd.no_grad()
+@gg.no_grad()
 def evaluate(model, x, y):
     logits = model(x)
     loss = loss_of(model, x, y).item()
@@ -90,7 +90,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=400)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    autograd.manual_seed(SEED)
+    gg.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     test_x, test_y = make_batch(np.random.default_rng(SEED + 1), 500)
     results = {}

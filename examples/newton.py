@@ -1,4 +1,4 @@
-"""Newton's method with ``autograd.functional.hessian`` on the Rosenbrock function.
+"""Newton's method with ``gg.functional.hessian`` on the Rosenbrock function.
 
 Rosenbrock's banana valley, f(x, y) = (1 - x)^2 + 100 (y - x^2)^2, has its
 minimum at (1, 1) at the bottom of a long curved valley where gradient
@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-import autograd as ag
-from autograd.functional import hessian
+import graphgrad as gg
+from graphgrad.autograd.functional import hessian
 
 START = (-1.2, 1.0)
 MINIMUM = np.array([1.0, 1.0])
@@ -28,8 +28,8 @@ def rosenbrock(p):
 
 def gradient(p):
     """The gradient of ``rosenbrock`` at the array ``p``."""
-    point = ag.tensor(p, requires_grad=True)
-    (g,) = ag.grad(rosenbrock(point), point)
+    point = gg.tensor(p, requires_grad=True)
+    (g,) = gg.grad(rosenbrock(point), point)
     return g.data
 
 
@@ -37,7 +37,7 @@ def newton(max_steps=100):
     """Newton steps p <- p - H^-1 g; returns the point and the number of steps."""
     p = np.array(START)
     for step in range(1, max_steps + 1):
-        h = hessian(rosenbrock, ag.tensor(p)).data
+        h = hessian(rosenbrock, gg.tensor(p)).data
         p = p - np.linalg.solve(h, gradient(p))
         if np.linalg.norm(p - MINIMUM) < TOLERANCE:
             return p, step

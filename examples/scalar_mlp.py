@@ -1,4 +1,4 @@
-"""micrograd's demo on ``autograd.Scalar``: a tiny MLP learns two moons.
+"""micrograd's demo on ``gg.Scalar``: a tiny MLP learns two moons.
 
 This is micrograd's ``nn.py`` and ``demo.ipynb`` with only the import and the
 class name changed (``Value`` -> ``Scalar``): a 2-16-16-1 ReLU network of
@@ -13,7 +13,7 @@ import random
 
 import numpy as np
 
-from autograd import Scalar
+from graphgrad import Scalar
 
 
 # ---------------------------------------------------------------- micrograd's nn.py

@@ -21,9 +21,9 @@ import numpy as np  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-import autograd  # noqa: E402
-import nn  # noqa: E402
-import nn.functional as F  # noqa: E402
+import graphgrad as gg  # noqa: E402
+from graphgrad import nn  # noqa: E402
+import graphgrad.nn.functional as F  # noqa: E402
 
 from cnn_digits import make_model  # noqa: E402 - the conv body and head of cnn_digits.py
 
@@ -46,23 +46,23 @@ def split_digits(seed=SEED):
 def fit(model, x, y, epochs, batch_size=32, lr=3e-3):
     """Adam over the parameters that require grad, on shuffled mini-batches."""
     optimizer = nn.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
-    rng = autograd.random.generator()
+    rng = gg.autograd.random.generator()
     for _ in range(epochs):
         order = rng.permutation(len(x))
         for start in range(0, len(x), batch_size):
             idx = order[start:start + batch_size]
             if len(idx) < 2:
                 continue
-            loss = F.cross_entropy(model(autograd.Tensor(x[idx])), y[idx])
+            loss = F.cross_entropy(model(gg.Tensor(x[idx])), y[idx])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
 
 
-@autograd.no_grad()
+@gg.no_grad()
 def accuracy(model, x, y):
     model.eval()
-    predicted = model(autograd.Tensor(x)).data.argmax(axis=1)
+    predicted = model(gg.Tensor(x)).data.argmax(axis=1)
     return float(np.mean(predicted == y))
 
 
@@ -79,7 +79,7 @@ def main(argv=None):
     parser.add_argument("--head-epochs", type=int, default=100)
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    autograd.manual_seed(SEED)
+    gg.manual_seed(SEED)
     x_train, x_test, y_train, y_test = split_digits()
     old, new = y_train < 5, y_test >= 5
 

@@ -9,7 +9,7 @@ PyTorch does.
 """
 import numpy as np
 
-from autograd import Function, ShapeError, Tensor, where
+from ..autograd import Function, ShapeError, Tensor, where
 
 REDUCTIONS = ("mean", "sum", "none")
 

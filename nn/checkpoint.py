@@ -5,7 +5,7 @@ import zipfile
 
 import numpy as np
 
-from autograd import AutogradError
+from ..autograd import AutogradError
 
 
 class StateDictError(AutogradError, ValueError):

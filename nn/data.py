@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-import autograd
-from autograd import Tensor
+from .. import autograd
+from ..autograd import Tensor
 
 from ._validate import positive_int
 

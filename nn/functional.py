@@ -9,8 +9,8 @@ import warnings
 
 import numpy as np
 
-import autograd
-from autograd import Function, ShapeError, Tensor
+from .. import autograd
+from ..autograd import Function, ShapeError, Tensor
 
 from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                                  cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss)
@@ -129,7 +129,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     return input * Tensor(mask)
 
 # Convolution, pooling, normalisation and embedding live beside their layers.
-from autograd.ops.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402, F401
+from ..autograd.ops.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402, F401
 
 from .layers.embedding import embedding  # noqa: E402, F401
 from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401

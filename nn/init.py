@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
-import autograd
-from autograd import no_grad
+from .. import autograd
+from ..autograd import no_grad
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "sigmoid")

@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from autograd import Tensor
+from ..autograd import Tensor
 
 from .checkpoint import StateDictError, load_arrays, save_arrays
 

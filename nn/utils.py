@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from autograd import GradientError, Tensor, no_grad
+from ..autograd import GradientError, Tensor, no_grad
 
 from ._validate import non_negative_float
 

@@ -9,7 +9,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-import autograd
+from graphgrad import autograd
 
 settings.register_profile("ci", max_examples=25, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -48,7 +48,7 @@ def cycle_collector_off():
 @pytest.fixture(autouse=True)
 def library_seed_restored():
     """Give the library's generator back as the test found it (manual_seed is global)."""
-    from autograd import random
+    from graphgrad.autograd import random
 
     generator = random._generator
     yield

@@ -20,5 +20,11 @@ def test_pyproject_packages_and_extras():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["name"] == "graphgrad"
     assert set(meta["project"]["optional-dependencies"]) == {"test", "examples", "bench", "all"}
-    assert meta["tool"]["setuptools"]["packages"]["find"]["include"] == ["autograd*", "nn*",
-                                                                      "viz*"]
+    # every folder with an __init__.py under autograd/, nn/ and viz/ ships as graphgrad.<path>
+    folders = sorted({init.parent.relative_to(ROOT) for part in ("autograd", "nn", "viz")
+                      for init in (ROOT / part).rglob("__init__.py")})
+    expected = {"graphgrad"} | {"graphgrad." + ".".join(folder.parts) for folder in folders}
+    assert set(meta["tool"]["setuptools"]["packages"]) == expected
+    assert meta["tool"]["setuptools"]["package-dir"] == {
+        "graphgrad": "graphgrad", "graphgrad.autograd": "autograd", "graphgrad.nn": "nn",
+        "graphgrad.viz": "viz"}

@@ -21,10 +21,10 @@ import os
 
 import numpy as np
 
-import autograd
-from autograd.engine import toposort
-from autograd.errors import GraphFreedError
-from autograd.ops.dual import sum_to_shape
+from .. import autograd
+from ..autograd.engine import toposort
+from ..autograd.errors import GraphFreedError
+from ..autograd.ops.dual import sum_to_shape
 
 from . import labels
 from .graph import draw_graph

@@ -6,7 +6,7 @@ axes by default, because that is where broadcasting and reduction rules break.
 Example
 -------
 >>> from hypothesis import given
->>> from autograd.testing import gradcheck, strategies as gst
+>>> from graphgrad.autograd.testing import gradcheck, strategies as gst
 >>> @given(gst.tensors(exclude_zero=True))
 ... def test_div_self(x):
 ...     gradcheck(lambda t: t / t, x)

@@ -1,8 +1,8 @@
 """Convolution layers: ``Conv2d`` and ``Conv1d`` (PyTorch's arguments, names and init)."""
 import numpy as np
 
-import autograd
-from autograd.ops.conv import conv1d, conv2d
+from ... import autograd
+from ...autograd.ops.conv import conv1d, conv2d
 
 from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter

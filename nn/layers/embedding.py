@@ -6,8 +6,8 @@ so repeated ids accumulate and no one-hot matrix is ever built.
 """
 import numpy as np
 
-import autograd
-from autograd import Function, Tensor
+from ... import autograd
+from ...autograd import Function, Tensor
 
 from .._validate import non_negative_int
 from ..module import Module, Parameter

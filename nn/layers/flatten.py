@@ -1,5 +1,5 @@
 """``Flatten``: merge axes into one (by default all but the batch axis)."""
-from autograd import Tensor
+from ...autograd import Tensor
 
 from ..module import Module
 

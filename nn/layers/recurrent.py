@@ -9,8 +9,8 @@ the uniform(+-1/sqrt(hidden_size)) init are PyTorch's, so its state_dict loads.
 """
 import numpy as np
 
-import autograd
-from autograd import ShapeError
+from ... import autograd
+from ...autograd import ShapeError
 
 from .._validate import positive_int, probability
 from ..module import Module, Parameter

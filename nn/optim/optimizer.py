@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from autograd import Tensor, enable_grad
+from ...autograd import Tensor, enable_grad
 
 # Hyper-parameters that must be >= 0, checked wherever they appear in a group.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "dampening", "lr_decay", "alpha",

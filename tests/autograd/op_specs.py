@@ -19,8 +19,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import autograd as ag
-from autograd.testing import strategies as gst
+import graphgrad.autograd as ag
+from graphgrad.autograd.testing import strategies as gst
 
 MAX_DIMS = 3
 

@@ -5,8 +5,8 @@ import weakref
 import numpy as np
 import pytest
 
-import autograd as ag
-from autograd.testing import gradcheck
+import graphgrad.autograd as ag
+from graphgrad.autograd.testing import gradcheck
 
 
 def leaf(value, dtype=np.float64):

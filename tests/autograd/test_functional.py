@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import autograd as ag
-from autograd.functional import hessian, jacobian, jvp, vjp
+import graphgrad.autograd as ag
+from graphgrad.autograd.functional import hessian, jacobian, jvp, vjp
 
 finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 

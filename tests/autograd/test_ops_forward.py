@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd as ag
+import graphgrad.autograd as ag
 from tests.autograd.op_specs import SPEC_IDS, SPECS, cases
 
 

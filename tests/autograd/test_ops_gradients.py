@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd as ag
-from autograd.testing import gradcheck
+import graphgrad.autograd as ag
+from graphgrad.autograd.testing import gradcheck
 from tests.autograd.op_specs import SPEC_IDS, SPECS, cases
 
 

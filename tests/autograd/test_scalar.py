@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-from autograd import Scalar, Tensor
-from autograd.testing import gradcheck
+from graphgrad import autograd
+from graphgrad.autograd import Scalar, Tensor
+from graphgrad.autograd.testing import gradcheck
 
 # ---------------------------------------------------------------- op table
 _wide = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)

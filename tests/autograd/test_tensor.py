@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-import autograd as ag
-from autograd import DtypeError
-from autograd.testing import gradcheck
-from autograd.testing import strategies as gst
+import graphgrad.autograd as ag
+from graphgrad.autograd import DtypeError
+from graphgrad.autograd.testing import gradcheck
+from graphgrad.autograd.testing import strategies as gst
 
 
 # ---------------------------------------------------------------- construction

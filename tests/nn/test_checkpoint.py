@@ -5,9 +5,9 @@ import pickle
 import numpy as np
 import pytest
 
-import autograd
-import nn
-from autograd import Tensor
+from graphgrad import autograd
+from graphgrad import nn
+from graphgrad.autograd import Tensor
 
 
 def make_model(seed=0):

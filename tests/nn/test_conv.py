@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-from autograd import Tensor
-from autograd.errors import ShapeError
-from autograd.ops.conv import conv1d, conv2d
-from autograd.testing import gradcheck, gradgradcheck
-from nn.layers.conv import Conv1d, Conv2d
+from graphgrad import autograd
+from graphgrad.autograd import Tensor
+from graphgrad.autograd.errors import ShapeError
+from graphgrad.autograd.ops.conv import conv1d, conv2d
+from graphgrad.autograd.testing import gradcheck, gradgradcheck
+from graphgrad.nn.layers.conv import Conv1d, Conv2d
 
 
 def naive_conv2d(x, w, b, stride, padding, dilation):

@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import autograd
-from autograd import Tensor
-from autograd.testing import gradcheck, gradgradcheck
-from nn.layers.embedding import Embedding, embedding
+from graphgrad import autograd
+from graphgrad.autograd import Tensor
+from graphgrad.autograd.testing import gradcheck, gradgradcheck
+from graphgrad.nn.layers.embedding import Embedding, embedding
 
 ids_arrays = st.integers(1, 6).flatmap(lambda v: st.tuples(
     st.just(v), hnp.arrays(np.int64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=5),

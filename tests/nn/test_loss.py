@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-import nn
-import nn.functional as F
-from autograd import Tensor
-from autograd.testing import gradcheck, gradgradcheck
-from autograd.testing import strategies as ats
+from graphgrad import autograd
+from graphgrad import nn
+import graphgrad.nn.functional as F
+from graphgrad.autograd import Tensor
+from graphgrad.autograd.testing import gradcheck, gradgradcheck
+from graphgrad.autograd.testing import strategies as ats
 
 REDUCTIONS = ["mean", "sum", "none"]
 batch_sizes = st.integers(1, 5)

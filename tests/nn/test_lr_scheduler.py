@@ -5,9 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from autograd import Tensor
-from nn.optim import SGD, Adam
-from nn.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LRScheduler,
+from graphgrad.autograd import Tensor
+from graphgrad.nn.optim import SGD, Adam
+from graphgrad.nn.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LRScheduler,
                                    ReduceLROnPlateau, StepLR)
 
 BASE_LRS = [0.1, 0.03]
@@ -220,7 +220,7 @@ def test_plateau_accepts_a_one_element_tensor_and_round_trips_state():
                                           ("CosineAnnealingLR", dict(T_max=9, eta_min=0.002))])
 def test_matches_torch_schedulers(name, kwargs):
     torch = pytest.importorskip("torch")
-    import nn.optim.lr_scheduler as ours_module
+    import graphgrad.nn.optim.lr_scheduler as ours_module
 
     ours = getattr(ours_module, name)(make_optimizer(), **kwargs)
     ref_opt = torch.optim.SGD([{"params": [torch.ones(2, requires_grad=True)], "lr": lr}

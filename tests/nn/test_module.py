@@ -4,9 +4,9 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-import autograd
-import nn
-from autograd import Tensor
+from graphgrad import autograd
+from graphgrad import nn
+from graphgrad.autograd import Tensor
 
 
 class Block(nn.Module):

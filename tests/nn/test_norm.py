@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-from autograd import ShapeError, Tensor
-from autograd.testing import gradcheck, gradgradcheck
-from autograd.testing import strategies as gst
-from nn.layers.norm import BatchNorm1d, BatchNorm2d, LayerNorm, batch_norm, layer_norm
+from graphgrad import autograd
+from graphgrad.autograd import ShapeError, Tensor
+from graphgrad.autograd.testing import gradcheck, gradgradcheck
+from graphgrad.autograd.testing import strategies as gst
+from graphgrad.nn.layers.norm import BatchNorm1d, BatchNorm2d, LayerNorm, batch_norm, layer_norm
 
 
 def loops_batch_norm(x, gamma, beta, eps):

@@ -9,9 +9,9 @@ import re
 import numpy as np
 import pytest
 
-import autograd
-from autograd import Tensor
-from nn.optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from graphgrad import autograd, nn
+from graphgrad.autograd import Tensor
+from graphgrad.nn.optim import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 
 RNG = np.random.default_rng(1234)
 SHAPES = [(3,), (2, 4)]
@@ -473,7 +473,6 @@ def test_defaults_match_torch(cls):
 
 
 def test_optimizer_trains_an_nn_model_from_its_parameters_generator():
-    nn = pytest.importorskip("nn")
     autograd.manual_seed(0)
     model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1))
     opt = Adam(model.parameters(), lr=0.05)

@@ -5,12 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-from autograd import Tensor
-from autograd.ops.conv import avg_pool2d, max_pool2d
-from autograd.testing import gradcheck, gradgradcheck
-from autograd.testing import strategies as gst
-from nn.layers.pooling import AvgPool2d, MaxPool2d
+from graphgrad import autograd
+from graphgrad.autograd import Tensor
+from graphgrad.autograd.ops.conv import avg_pool2d, max_pool2d
+from graphgrad.autograd.testing import gradcheck, gradgradcheck
+from graphgrad.autograd.testing import strategies as gst
+from graphgrad.nn.layers.pooling import AvgPool2d, MaxPool2d
 
 
 def naive_pool(x, kernel, stride, padding, reduce, pad_value, dilation=(1, 1),

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import autograd
-from autograd import ShapeError, Tensor
-from autograd.testing import gradcheck
-from nn.layers.recurrent import LSTM, RNN, LSTMCell, RNNCell, lstm_cell, rnn_cell
+from graphgrad import autograd
+from graphgrad.autograd import ShapeError, Tensor
+from graphgrad.autograd.testing import gradcheck
+from graphgrad.nn.layers.recurrent import LSTM, RNN, LSTMCell, RNNCell, lstm_cell, rnn_cell
 
 
 def sigmoid(z):
@@ -189,8 +189,8 @@ def test_matches_torch_when_installed(kind):
 
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(0, 2 ** 16))
 def test_fused_lstm_pointwise_first_and_second_order(batch, hidden, seed):
-    from autograd.testing import gradgradcheck
-    from nn.layers.recurrent import LSTMPointwise
+    from graphgrad.autograd.testing import gradgradcheck
+    from graphgrad.nn.layers.recurrent import LSTMPointwise
 
     rng = np.random.default_rng(seed)
     z = Tensor(rng.standard_normal((batch, 4 * hidden)), requires_grad=True)

@@ -1,9 +1,9 @@
 """Training smoke tests: XOR and a linear regression converge with nn.optim; transfer learning."""
 import numpy as np
 
-import autograd
-import nn
-from autograd import Tensor
+from graphgrad import autograd
+from graphgrad import nn
+from graphgrad.autograd import Tensor
 
 
 def test_xor_converges_with_adam():

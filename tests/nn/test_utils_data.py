@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pytest
 
-import autograd
-import nn
-from autograd import Tensor
+from graphgrad import autograd
+from graphgrad import nn
+from graphgrad.autograd import Tensor
 
 
 def params_with_grads(*grads):

@@ -10,8 +10,8 @@ import warnings
 import numpy as np
 import pytest
 
-import autograd as ag
-from autograd import AnomalyError
+import graphgrad.autograd as ag
+from graphgrad.autograd import AnomalyError
 
 THIS_FILE = os.path.abspath(__file__)
 

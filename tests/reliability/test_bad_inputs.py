@@ -18,10 +18,10 @@ import math
 import numpy as np
 import pytest
 
-import autograd as ag
-import nn
-import nn.functional as F
-from nn.optim import lr_scheduler
+import graphgrad.autograd as ag
+from graphgrad import nn
+import graphgrad.nn.functional as F
+from graphgrad.nn.optim import lr_scheduler
 
 VALUE = (ValueError,)
 TYPE = (TypeError,)

@@ -10,9 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
-import autograd as ag
-import nn
-from nn import StateDictError
+import graphgrad.autograd as ag
+from graphgrad import nn
+from graphgrad.nn import StateDictError
 
 EXECUTED = []
 

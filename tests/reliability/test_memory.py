@@ -14,9 +14,9 @@ import weakref
 import numpy as np
 import pytest
 
-import autograd as ag
-import nn
-import nn.functional as F
+import graphgrad.autograd as ag
+from graphgrad import nn
+import graphgrad.nn.functional as F
 
 STEPS = 2_000
 WARMUP = 100  # optimizer state and numpy caches are allocated in the first steps

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import autograd as ag
-import nn.functional as F
+import graphgrad.autograd as ag
+import graphgrad.nn.functional as F
 
 LIMIT = 1e4
 # Values where naive formulas break: exp over/underflow thresholds of float32 and float64,

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (Bundle, RuleBasedStateMachine, initialize, invariant,
                                  precondition, rule)
 
-import autograd as ag
+import graphgrad.autograd as ag
 
 EXPECTED_ERRORS = (ValueError, TypeError, IndexError, ag.AutogradError)
 SHAPES = [(), (3,), (2, 3), (3, 1), (1, 3)]

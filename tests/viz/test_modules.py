@@ -5,10 +5,10 @@ import numpy as np
 
 import pytest
 
-import autograd
-import viz
-from viz import labels
-from viz.walk import GraphWalk
+from graphgrad import autograd
+from graphgrad import nn, viz
+from graphgrad.viz import labels
+from graphgrad.viz.walk import GraphWalk
 from viz_helpers import svg_root, svg_texts
 
 
@@ -119,7 +119,6 @@ def test_forward_is_restored_exactly_even_on_error():
 
 
 def test_real_nn_mlp_training_step():
-    nn = pytest.importorskip("nn")
     autograd.manual_seed(0)
     model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Dropout(0.5), nn.Linear(5, 3))
     x = autograd.randn(4, 6)

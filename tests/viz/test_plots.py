@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-import autograd
-import viz
+from graphgrad import autograd
+from graphgrad import viz
 from viz_helpers import svg_root, svg_texts
 
 

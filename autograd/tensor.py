@@ -6,13 +6,11 @@ below delegates to an op in ``autograd.ops`` (see ``_methods.py``).
 """
 import numpy as np
 
-from . import grad_mode
 from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.dual import sum_to_shape
 from .tensor_methods import TensorMethods
-
 
 _FLOAT_DEFAULT = np.float32
 
@@ -31,7 +29,8 @@ def _to_array(data, dtype, op, infer_ints):
         try:
             array = np.asarray(data)
         except (ValueError, TypeError) as exc:
-            raise DtypeError(f"{op}: cannot make a tensor from {type(data).__name__}: {exc}") from None
+            raise DtypeError(
+                f"{op}: cannot make a tensor from {type(data).__name__}: {exc}") from None
         if dtype is None and array.dtype.kind == "f":
             array = array.astype(_FLOAT_DEFAULT)
         elif dtype is None and array.dtype.kind in "iu" and not infer_ints:

@@ -8,7 +8,9 @@ import sys
 
 from .harness import RESULTS_DIR, print_results, write_reports
 
-WORKLOADS = ["mlp_step", "tiny_chain", "scalar_vs_micrograd", "scalar_chain", "cnn_step", "lstm_step"]
+WORKLOADS = [
+    "mlp_step", "tiny_chain", "scalar_vs_micrograd", "scalar_chain", "cnn_step", "lstm_step",
+]
 
 
 def _limit_threads(n):

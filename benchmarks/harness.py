@@ -355,7 +355,7 @@ def write_reports(results, out_dir=RESULTS_DIR, targets=None):
 
 
 def script_main(run, argv=None):
-    """Command line of one workload script: ``python -m benchmarks.<name> [--tiny] [--rounds N]``."""
+    """Command line of one workload: ``python -m benchmarks.<name> [--tiny] [--rounds N]``."""
     import argparse
     parser = argparse.ArgumentParser(description=(run.__module__ or "").split(".")[-1])
     parser.add_argument("--tiny", action="store_true", help="small sizes, for a smoke run")

@@ -20,8 +20,8 @@ from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 import graphgrad as gg  # noqa: E402
-from graphgrad import nn  # noqa: E402
 import graphgrad.nn.functional as F  # noqa: E402
+from graphgrad import nn  # noqa: E402
 
 SEED = 0
 
@@ -62,7 +62,7 @@ def train(model, x, y, epochs, batch_size=32, lr=3e-3):
     """Adam on shuffled mini-batches; returns the last epoch's mean loss."""
     optimizer = nn.optim.Adam(model.parameters(), lr=lr)
     rng = gg.autograd.random.generator()
-    for epoch in range(epochs):
+    for _ in range(epochs):
         order = rng.permutation(len(x))
         losses = []
         for start in range(0, len(x), batch_size):

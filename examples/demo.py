@@ -23,9 +23,7 @@ import sys
 import time
 
 import graphgrad as gg
-from graphgrad import nn
-from graphgrad import viz
-from graphgrad import Scalar
+from graphgrad import Scalar, nn, viz
 
 HERE = pathlib.Path(__file__).resolve().parent
 

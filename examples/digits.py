@@ -19,8 +19,8 @@ from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
 import graphgrad as gg
-from graphgrad import nn
 import graphgrad.nn.functional as F
+from graphgrad import nn
 from graphgrad.autograd.testing import gradcheck
 
 SEED = 0

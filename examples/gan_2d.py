@@ -23,8 +23,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import graphgrad as gg  # noqa: E402
-from graphgrad import nn  # noqa: E402
 import graphgrad.nn.functional as F  # noqa: E402
+from graphgrad import nn  # noqa: E402
 
 SEED = 0
 MODES = 8

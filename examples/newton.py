@@ -56,7 +56,8 @@ def gradient_descent(lr=1e-3, max_steps=200_000):
 
 def main():
     """Run both methods and print how many steps each needed."""
-    for name, method in (("Newton (hessian)", newton), ("gradient descent, lr=1e-3", gradient_descent)):
+    methods = (("Newton (hessian)", newton), ("gradient descent, lr=1e-3", gradient_descent))
+    for name, method in methods:
         started = time.perf_counter()
         p, steps = method()
         elapsed = time.perf_counter() - started

@@ -18,14 +18,13 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from cnn_digits import make_model  # noqa: E402 - the conv body and head of cnn_digits.py
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 import graphgrad as gg  # noqa: E402
-from graphgrad import nn  # noqa: E402
 import graphgrad.nn.functional as F  # noqa: E402
-
-from cnn_digits import make_model  # noqa: E402 - the conv body and head of cnn_digits.py
+from graphgrad import nn  # noqa: E402
 
 SEED = 0
 

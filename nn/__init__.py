@@ -7,11 +7,30 @@
 from . import data, functional, init, optim, utils  # noqa: F401
 from .checkpoint import StateDictError  # noqa: F401
 from .containers import ModuleList, Sequential  # noqa: F401
-from .layers import (GELU, Dropout, Flatten, Identity, LeakyReLU, Linear, LogSoftmax,  # noqa: F401
-                     ReLU, Sigmoid, Softmax, Tanh)
-from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss,  # noqa: F401
-                   MSELoss, NLLLoss)
+from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
+                     GELU,
+                     LSTM,
+                     RNN,
+                     AvgPool2d,
+                     BatchNorm1d,
+                     BatchNorm2d,
+                     Conv1d,
+                     Conv2d,
+                     Dropout,
+                     Embedding,
+                     Flatten,
+                     Identity,
+                     LayerNorm,
+                     LeakyReLU,
+                     Linear,
+                     LogSoftmax,
+                     LSTMCell,
+                     MaxPool2d,
+                     ReLU,
+                     RNNCell,
+                     Sigmoid,
+                     Softmax,
+                     Tanh,
+)
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss  # noqa: F401
 from .module import Module, Parameter  # noqa: F401
-from .layers import (AvgPool2d, BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, Embedding,  # noqa: F401
-                     LayerNorm, MaxPool2d)
-from .layers import LSTM, RNN, LSTMCell, RNNCell  # noqa: F401

@@ -87,7 +87,10 @@ def l1_loss(input, target, *, reduction="mean"):  # noqa: A002
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
-    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``; ``d = input - target``."""
+    """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
+
+    ``d = input - target``.
+    """
     check_reduction(reduction, "huber_loss")
     _same_shape(input, target, "huber_loss")
     if not delta > 0:
@@ -246,7 +249,10 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
 
 
 def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):  # noqa: A002
-    """Negative log-likelihood of class indices: ``-input[i, target[i]]`` (input: log-probabilities)."""
+    """Negative log-likelihood of class indices: ``-input[i, target[i]]``.
+
+    ``input`` holds log-probabilities.
+    """
     check_reduction(reduction, "nll_loss")
     target = _numeric_target(target, "nll_loss")
     shape = tuple(np.shape(input))
@@ -277,7 +283,8 @@ class BinaryCrossEntropy(Function):
     def forward(ctx, p, t):
         if p.size and (p.min() < 0 or p.max() > 1):
             raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
-                             "and 1 (probabilities); for logits use binary_cross_entropy_with_logits")
+                             "and 1 (probabilities); for logits use "
+                             "binary_cross_entropy_with_logits")
         ctx.save_for_backward(p, t)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(p), -100.0)

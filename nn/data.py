@@ -15,7 +15,6 @@ import numpy as np
 
 from .. import autograd
 from ..autograd import Tensor
-
 from ._validate import positive_int
 
 

@@ -11,9 +11,15 @@ import numpy as np
 
 from .. import autograd
 from ..autograd import Function, ShapeError, Tensor
-
-from ._functional_losses import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
-                                 cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss)
+from ._functional_losses import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
 from ._validate import probability
 
 
@@ -45,7 +51,9 @@ class Linear(Function):
 
 
 def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
-    """``input @ weight.T + bias`` in one op: ``input`` (*, in), ``weight`` (out, in), ``bias`` (out,).
+    """``input @ weight.T + bias`` in one op.
+
+    ``input`` is (*, in), ``weight`` (out, in), ``bias`` (out,).
 
     Example
     -------
@@ -130,6 +138,5 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
 
 # Convolution, pooling, normalisation and embedding live beside their layers.
 from ..autograd.ops.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402, F401
-
 from .layers.embedding import embedding  # noqa: E402, F401
 from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401

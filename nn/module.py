@@ -12,9 +12,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from ..autograd import Tensor
-
 from .checkpoint import StateDictError, load_arrays, save_arrays
-
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 

@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from ..autograd import GradientError, Tensor, no_grad
-
 from ._validate import non_negative_float
 
 

@@ -1,5 +1,8 @@
 """The README's test command is the one CI runs, and the package metadata is sane."""
 import pathlib
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -28,3 +31,11 @@ def test_pyproject_packages_and_extras():
     assert meta["tool"]["setuptools"]["package-dir"] == {
         "graphgrad": "graphgrad", "graphgrad.autograd": "autograd", "graphgrad.nn": "nn",
         "graphgrad.viz": "viz"}
+
+
+def test_ruff_reports_nothing():
+    """The lint configured in pyproject.toml ([tool.ruff]) passes on the whole tree."""
+    ruff = shutil.which("ruff") or str(pathlib.Path(sys.executable).parent / "ruff")
+    result = subprocess.run([ruff, "check", "--output-format", "concise", str(ROOT)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -10,3 +10,9 @@ from .modules import trace_modules
 from .plots import flag_layers, grad_norms, plot_grad_flow, plot_losses
 from .render import GraphvizNotFoundError, render_svg, to_svg
 from .trace import backprop_page, backward_steps
+
+__all__ = [
+    "GradientScale", "draw_graph", "retain_grads", "trace_modules", "flag_layers", "grad_norms",
+    "plot_grad_flow", "plot_losses", "GraphvizNotFoundError", "render_svg", "to_svg",
+    "backprop_page", "backward_steps",
+]

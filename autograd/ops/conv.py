@@ -154,7 +154,10 @@ class Conv2d(Function):
 
 
 class ConvTranspose2d(Function):
-    """out = conv_t(g, w) (input gradient of conv).  d/dg = conv(grad, w), d/dw = conv_w(grad, g)."""
+    """out = conv_t(g, w), the input gradient of conv.
+
+    d/dg = conv(grad, w), d/dw = conv_w(grad, g).
+    """
 
     op_name = "conv_transpose2d"
 
@@ -176,7 +179,10 @@ class ConvTranspose2d(Function):
 
 
 class ConvWeight(Function):
-    """out = conv_w(x, g) (weight gradient of conv).  d/dx = conv_t(g, grad), d/dg = conv(x, grad)."""
+    """out = conv_w(x, g), the weight gradient of conv.
+
+    d/dx = conv_t(g, grad), d/dg = conv(x, grad).
+    """
 
     op_name = "conv2d_weight"
 

@@ -2,8 +2,8 @@
 
 Each op is a ``Function`` with its forward and its gradient rule side by side.
 Binary ops broadcast like numpy; the engine sums each gradient back to its
-input's shape (``dual.sum_to_shape``), so rules here never think about it. Activations (relu, gelu, ...) are in
-``activation.py``.
+input's shape (``dual.sum_to_shape``), so rules here never think about it.
+Activations (relu, gelu, ...) are in ``activation.py``.
 """
 import numpy as np
 

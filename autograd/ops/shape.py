@@ -38,7 +38,10 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, x, axes=None):
         ndim = np.ndim(x)
-        axes = tuple(reversed(range(ndim))) if axes is None else tuple(a % max(ndim, 1) for a in axes)
+        if axes is None:
+            axes = tuple(reversed(range(ndim)))
+        else:
+            axes = tuple(a % max(ndim, 1) for a in axes)
         if sorted(axes) != list(range(ndim)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of "
                              f"a tensor of shape {np.shape(x)}")
@@ -151,7 +154,8 @@ class Pad(Function):
     def forward(ctx, x, pad_width=None, value=0.0):
         widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
         if (widths < 0).any():
-            raise ValueError(f"pad: pad_width {pad_width} has negative entries; use slicing to crop")
+            raise ValueError(
+                f"pad: pad_width {pad_width} has negative entries; use slicing to crop")
         ctx.middle = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, np.shape(x)))
         return np.pad(x, widths, mode="constant", constant_values=value)
 

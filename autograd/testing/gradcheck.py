@@ -11,8 +11,8 @@ element is weighted (nearly) away.
 """
 import numpy as np
 
-from ..errors import AutogradError
 from ..engine import grad as _grad
+from ..errors import AutogradError
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 

@@ -3,7 +3,6 @@ import numpy as np
 
 from ... import autograd
 from ...autograd.ops.conv import conv1d, conv2d
-
 from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 

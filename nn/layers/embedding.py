@@ -8,7 +8,6 @@ import numpy as np
 
 from ... import autograd
 from ...autograd import Function, Tensor
-
 from .._validate import non_negative_int
 from ..module import Module, Parameter
 

@@ -1,6 +1,5 @@
 """``Flatten``: merge axes into one (by default all but the batch axis)."""
 from ...autograd import Tensor
-
 from ..module import Module
 
 

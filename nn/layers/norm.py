@@ -10,7 +10,6 @@ normalisation in training uses the biased one (divided by n).
 import numpy as np
 
 from ...autograd import ShapeError, Tensor
-
 from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
 

@@ -1,6 +1,5 @@
 """Pooling layers: ``MaxPool2d`` and ``AvgPool2d`` over (N, C, H, W) inputs."""
 from ...autograd.ops.conv import avg_pool2d, max_pool2d
-
 from .._validate import int_tuple, pool_padding
 from ..module import Module
 

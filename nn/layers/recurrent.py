@@ -11,7 +11,6 @@ import numpy as np
 
 from ... import autograd
 from ...autograd import ShapeError
-
 from .._validate import positive_int, probability
 from ..module import Module, Parameter
 

@@ -12,8 +12,8 @@ values), so central differences never straddle one; their tie rules are
 tested deterministically in ``test_ops_gradients.py``.
 """
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 import numpy as np
 from hypothesis import strategies as st
@@ -38,10 +38,10 @@ class OpSpec:
     min_dims: int = 0
     exclude_zero: float = 0.0         # keep |x| >= this
     kinks: tuple = ()                 # keep every element >= 0.01 away from these points
-    min_gap: Optional[float] = None   # distinct elements, at least this far apart
-    elements: Optional[tuple] = None  # one element strategy per input, replacing the above
-    kwargs: Optional[Callable] = None  # shapes -> strategy of a kwargs dict
-    custom: Optional[Callable] = None  # max_side -> strategy of (arrays, kwargs); replaces all
+    min_gap: float | None = None   # distinct elements, at least this far apart
+    elements: tuple | None = None  # one element strategy per input, replacing the above
+    kwargs: Callable | None = None  # shapes -> strategy of a kwargs dict
+    custom: Callable | None = None  # max_side -> strategy of (arrays, kwargs); replaces all
     forms: tuple = ()                 # other spellings (method, operator) that must agree
     check: dict = field(default_factory=dict)    # gradcheck keyword overrides
     fwd_tol: dict = field(default_factory=dict)  # assert_allclose keyword overrides
@@ -415,7 +415,8 @@ SPECS = [
            forms=(lambda x, y: x.maximum(y),)),
     OpSpec("minimum", ag.minimum, np.minimum, arity=2, elements=(_grid(0.0), _grid(0.005)),
            forms=(lambda x, y: x.minimum(y),)),
-    OpSpec("where", lambda x, y, cond: ag.where(cond, x, y), lambda x, y, cond: np.where(cond, x, y),
+    OpSpec("where", lambda x, y, cond: ag.where(cond, x, y),
+           lambda x, y, cond: np.where(cond, x, y),
            custom=_where_case, forms=(lambda x, y, cond: ag.where(ag.tensor(cond), x, y),)),
     # reductions
     _reduction("sum", np.sum, kwargs=reduction_kwargs),

@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 
 import graphgrad.autograd as ag
-from graphgrad.autograd import (DtypeError, GradientError, GraphFreedError, InplaceModificationError,
-                      ShapeError)
+from graphgrad.autograd import (
+    DtypeError,
+    GradientError,
+    GraphFreedError,
+    InplaceModificationError,
+    ShapeError,
+)
 
 
 def leaf(value):

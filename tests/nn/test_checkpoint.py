@@ -5,8 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from graphgrad import autograd
-from graphgrad import nn
+from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 
 

@@ -31,7 +31,8 @@ def naive_conv2d(x, w, b, stride, padding, dilation):
                     for ch in range(c):
                         for a in range(kh):
                             for e in range(kw):
-                                total += xp[b_, ch, i * sh + a * dh, j * sw + e * dw] * w[f, ch, a, e]
+                                pixel = xp[b_, ch, i * sh + a * dh, j * sw + e * dw]
+                                total += pixel * w[f, ch, a, e]
                     out[b_, f, i, j] = total
     return out
 
@@ -152,7 +153,8 @@ def test_conv1d_layer_shapes():
 def test_conv_matches_torch_when_installed():
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(5)
-    x, w, b = rng.standard_normal((2, 3, 9, 8)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
+    x, w = rng.standard_normal((2, 3, 9, 8)), rng.standard_normal((4, 3, 3, 2))
+    b = rng.standard_normal(4)
     geometry = dict(stride=(2, 1), padding=(1, 1), dilation=(2, 1))
     tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     expected = torch.nn.functional.conv2d(tx, tw, tb, **geometry)

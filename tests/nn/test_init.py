@@ -4,8 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from graphgrad import autograd
-from graphgrad import nn
+from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 
 

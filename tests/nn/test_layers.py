@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graphgrad import autograd
-from graphgrad import nn
 import graphgrad.nn.functional as F
+from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 from graphgrad.autograd.testing import gradcheck, gradgradcheck
 from graphgrad.autograd.testing import strategies as ats
@@ -87,7 +86,8 @@ def test_linear_against_torch():
     x = np.random.default_rng(1).standard_normal((5, 3))
     layer = nn.Linear(3, 2).double()
     ref = torch.nn.Linear(3, 2).double()
-    ref.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in layer.state_dict().items()})
+    state = layer.state_dict()
+    ref.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in state.items()})
     xt = torch.tensor(x, requires_grad=True)
     ref(xt).pow(2).sum().backward()
     xa = Tensor(x, requires_grad=True)

@@ -7,8 +7,13 @@ import pytest
 
 from graphgrad.autograd import Tensor
 from graphgrad.nn.optim import SGD, Adam
-from graphgrad.nn.optim.lr_scheduler import (CosineAnnealingLR, ExponentialLR, LRScheduler,
-                                   ReduceLROnPlateau, StepLR)
+from graphgrad.nn.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LRScheduler,
+    ReduceLROnPlateau,
+    StepLR,
+)
 
 BASE_LRS = [0.1, 0.03]
 

@@ -4,8 +4,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
-from graphgrad import autograd
-from graphgrad import nn
+from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 
 
@@ -124,7 +123,7 @@ def test_module_without_super_init_gets_clear_error():
 
 def test_module_missing_attribute_message():
     with pytest.raises(AttributeError, match="'Linear' object has no attribute 'weights'"):
-        nn.Linear(2, 2).weights
+        _ = nn.Linear(2, 2).weights
 
 
 def test_module_forward_not_defined():

@@ -98,7 +98,8 @@ def test_max_pool2d_tie_rule_matches_torch_when_installed():
     data = rng.integers(0, 3, size=(2, 2, 6, 6)).astype(np.float64)  # many ties
     weights = rng.standard_normal((2, 2, 3, 3))
     tx = torch.tensor(data, requires_grad=True)
-    (torch.nn.functional.max_pool2d(tx, 3, stride=2, padding=1) * torch.tensor(weights)).sum().backward()
+    pooled = torch.nn.functional.max_pool2d(tx, 3, stride=2, padding=1)
+    (pooled * torch.tensor(weights)).sum().backward()
     x = Tensor(data, requires_grad=True)
     (max_pool2d(x, 3, stride=2, padding=1) * Tensor(weights)).sum().backward()
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-12)

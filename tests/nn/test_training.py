@@ -1,8 +1,7 @@
 """Training smoke tests: XOR and a linear regression converge with nn.optim; transfer learning."""
 import numpy as np
 
-from graphgrad import autograd
-from graphgrad import nn
+from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 
 

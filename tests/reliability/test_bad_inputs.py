@@ -1,4 +1,4 @@
-"""Bad input anywhere in the public API: a precise error that names the culprit, and no state change.
+"""Bad input anywhere in the public API: a precise error naming the culprit, no state change.
 
 One table drives the test. Each row calls the API on a fresh set of objects
 (tensors, a module, an optimizer) with one bad argument, and states the error
@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import graphgrad.autograd as ag
-from graphgrad import nn
 import graphgrad.nn.functional as F
+from graphgrad import nn
 from graphgrad.nn.optim import lr_scheduler
 
 VALUE = (ValueError,)

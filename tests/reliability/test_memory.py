@@ -12,11 +12,10 @@ import tracemalloc
 import weakref
 
 import numpy as np
-import pytest
 
 import graphgrad.autograd as ag
-from graphgrad import nn
 import graphgrad.nn.functional as F
+from graphgrad import nn
 
 STEPS = 2_000
 WARMUP = 100  # optimizer state and numpy caches are allocated in the first steps

@@ -178,7 +178,8 @@ def check_stable(name, op, reference, reduces, x, w):
 def extreme_case(draw, dtype, low):
     shape = draw(hnp.array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=5))
     x = draw(hnp.arrays(dtype, shape, elements=_elements(dtype, low)))
-    w = draw(hnp.arrays(dtype, shape, elements=st.floats(-2, 2, width=8 * np.dtype(dtype).itemsize)))
+    width = 8 * np.dtype(dtype).itemsize
+    w = draw(hnp.arrays(dtype, shape, elements=st.floats(-2, 2, width=width)))
     return x, w
 
 

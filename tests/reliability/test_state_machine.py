@@ -18,8 +18,14 @@ import numpy as np
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (Bundle, RuleBasedStateMachine, initialize, invariant,
-                                 precondition, rule)
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
 
 import graphgrad.autograd as ag
 
@@ -136,7 +142,8 @@ class TensorLifecycle(RuleBasedStateMachine):
             "add": lambda: t.reshape(1, -1).expand(2, t.size) + ag.ones(3, t.size, dtype=t.dtype),
             "sum-axis": lambda: t.sum(axis=t.ndim + 1),
             "expand": lambda: t.expand(*([7] * (t.ndim + 1))).reshape(3, 3, 3, 3, 3),
-            "squeeze": lambda: t.reshape(1, -1).squeeze(1) if t.size != 1 else t.reshape(-1, 1, 1).squeeze(5),
+            "squeeze": lambda: (t.reshape(1, -1).squeeze(1) if t.size != 1
+                                else t.reshape(-1, 1, 1).squeeze(5)),
         }
         before = {id(x): snapshot(x) for x in self.all}
         with pytest.raises(EXPECTED_ERRORS):

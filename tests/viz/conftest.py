@@ -4,7 +4,6 @@ import shutil
 import tempfile
 
 import pytest
-
 from viz_helpers import unavailable as _unavailable
 
 

@@ -4,7 +4,6 @@ import math
 import pathlib
 
 import pytest
-
 from viz_helpers import svg_root, svg_texts
 
 DEMO = pathlib.Path(__file__).resolve().parents[2] / "examples" / "demo.py"

@@ -5,12 +5,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from viz_helpers import node_fill, node_texts, svg_node, svg_root, svg_texts
 
-from graphgrad import autograd
-from graphgrad import viz
+from graphgrad import autograd, viz
 from graphgrad.viz import graph as vgraph
 from graphgrad.viz import labels
-from viz_helpers import node_fill, node_texts, svg_node, svg_root, svg_texts
 
 
 def _mlp_step(sizes=(5, 4, 3), batch=6, seed=0):

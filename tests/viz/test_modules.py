@@ -2,14 +2,12 @@
 import re
 
 import numpy as np
-
 import pytest
+from viz_helpers import svg_root, svg_texts
 
-from graphgrad import autograd
-from graphgrad import nn, viz
+from graphgrad import autograd, nn, viz
 from graphgrad.viz import labels
 from graphgrad.viz.walk import GraphWalk
-from viz_helpers import svg_root, svg_texts
 
 
 class Affine:
@@ -57,12 +55,12 @@ def _model():
 def _cluster_block(source, path):
     name = "cluster_m_" + "".join(c if c.isalnum() else f"_{ord(c):x}_" for c in path)
     start = source.index(f"subgraph {name} {{")
-    depth, index = 0, source.index("{", start)
-    for index in range(index, len(source)):
-        depth += {"{": 1, "}": -1}.get(source[index], 0)
+    depth, opening = 0, source.index("{", start)
+    for end in range(opening, len(source)):
+        depth += {"{": 1, "}": -1}.get(source[end], 0)
         if depth == 0:
             break
-    return source[start:index]
+    return source[start:end]
 
 
 def test_op_nodes_are_clustered_by_module():

@@ -3,10 +3,9 @@ import math
 
 import numpy as np
 import pytest
-
-from graphgrad import autograd
-from graphgrad import viz
 from viz_helpers import svg_root, svg_texts
+
+from graphgrad import autograd, viz
 
 
 def _params(scales):

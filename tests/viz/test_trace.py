@@ -5,12 +5,10 @@ import re
 import numpy as np
 import pytest
 
-from graphgrad import autograd
-from graphgrad import viz
+from graphgrad import autograd, viz
+from graphgrad.autograd import Scalar
 from graphgrad.autograd.engine import toposort
 from graphgrad.viz.walk import GraphWalk
-
-from graphgrad.autograd import Scalar
 
 NASTY = '</script><script>window.pwned = 1</script><b>&amp;</b> "q" \u00e9'
 
@@ -140,7 +138,8 @@ def test_page_in_a_real_browser(browser, tmp_path, make):
     assert browser.find_element(By.ID, "next").get_property("disabled")
     body.send_keys(Keys.ARROW_LEFT)
     assert browser.find_element(By.ID, "counter").text == f"Step {len(order) - 1} of {len(order)}"
-    names = browser.find_element(By.ID, "sends").text + browser.find_element(By.ID, "node-name").text
+    names = (browser.find_element(By.ID, "sends").text
+             + browser.find_element(By.ID, "node-name").text)
     browser.find_element(By.ID, "prev").click()
     assert browser.execute_script("return window.pwned === undefined")
     assert names  # panel text rendered through textContent

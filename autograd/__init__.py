@@ -41,7 +41,6 @@ from .ops.elementwise import (
                        where,
 )
 from .ops.linalg import dot, matmul
-from .ops.nn import log_softmax, softmax
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (
                        broadcast_to,
@@ -58,6 +57,7 @@ from .ops.shape import (
                        transpose,
                        unsqueeze,
 )
+from .ops.softmax import log_softmax, softmax
 from .random import manual_seed
 from .scalar import Scalar
 from .tensor import Tensor, tensor

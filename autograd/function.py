@@ -19,7 +19,7 @@ its inputs (``parents``) but never its output, so a graph holds no reference
 cycle and is freed by reference counting alone.
 
 Backward runs in one of two modes, and a rule written with operators and the
-helpers in ``autograd.ops.dual`` serves both:
+helpers in ``autograd.ops.rule_helpers`` serves both:
 
 * first order (the fast path): ``grad`` and ``saved_tensors`` are plain arrays
   and nothing is recorded;

@@ -2,14 +2,14 @@
 
 A Tensor holds its value in ``.data`` and, when it was computed by a recorded
 op, the graph node in ``.grad_fn``. It holds no math of its own: every method
-below delegates to an op in ``autograd.ops`` (see ``_methods.py``).
+below delegates to an op in ``autograd.ops`` (see ``tensor_methods.py``).
 """
 import numpy as np
 
 from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
-from .ops.dual import sum_to_shape
+from .ops.rule_helpers import sum_to_shape
 from .tensor_methods import TensorMethods
 
 _FLOAT_DEFAULT = np.float32

@@ -9,7 +9,7 @@ from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
 from .ops import elementwise as E
-from .ops import linalg, nn, reduce
+from .ops import linalg, reduce, softmax
 from .ops import shape as S
 
 
@@ -311,11 +311,11 @@ class TensorMethods:
 
     def softmax(self, axis=-1):
         """Softmax along ``axis``."""
-        return nn.Softmax.apply(self, axis=axis)
+        return softmax.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis=-1):
         """Log-softmax along ``axis``."""
-        return nn.LogSoftmax.apply(self, axis=axis)
+        return softmax.LogSoftmax.apply(self, axis=axis)
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape):

@@ -24,7 +24,7 @@ import numpy as np
 from .. import autograd
 from ..autograd.engine import toposort
 from ..autograd.errors import GraphFreedError
-from ..autograd.ops.dual import sum_to_shape
+from ..autograd.ops.rule_helpers import sum_to_shape
 from . import labels
 from .graph import draw_graph
 from .render import to_svg

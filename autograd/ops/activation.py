@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..function import Function
-from . import dual
+from . import rule_helpers
 from .elementwise import _masked
 
 
@@ -25,7 +25,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return _masked(grad, dual.data_of(out) > 0)
+        return _masked(grad, rule_helpers.data_of(out) > 0)
 
 
 class LeakyReLU(Function):
@@ -42,7 +42,7 @@ class LeakyReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        data = dual.data_of(x)
+        data = rule_helpers.data_of(x)
         factor = np.where(data > 0, 1, ctx.negative_slope).astype(data.dtype, copy=False)
         return grad * factor
 
@@ -60,7 +60,7 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * dual.sigmoid(x)
+        return grad * rule_helpers.sigmoid(x)
 
 
 def erf(x):
@@ -107,17 +107,17 @@ class GELU(Function):
         (x,) = ctx.saved_tensors
         if ctx.approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
-            th = dual.tanh(inner)
+            th = rule_helpers.tanh(inner)
             d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * d_inner)
         cdf = 0.5 * (1 + _erf_of(x / _SQRT_2))
-        pdf = dual.exp(-0.5 * x * x) * _INV_SQRT_2PI
+        pdf = rule_helpers.exp(-0.5 * x * x) * _INV_SQRT_2PI
         return grad * (cdf + x * pdf)
 
 
 def _erf_of(x):
     """erf on an array, or on a Tensor as a recorded op (for higher order)."""
-    return erf(x) if dual.is_raw(x) else Erf.apply(x)
+    return erf(x) if rule_helpers.is_raw(x) else Erf.apply(x)
 
 
 class Erf(Function):
@@ -133,7 +133,7 @@ class Erf(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * _TWO_OVER_SQRT_PI * dual.exp(-x * x)
+        return grad * _TWO_OVER_SQRT_PI * rule_helpers.exp(-x * x)
 
 
 

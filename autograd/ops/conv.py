@@ -11,14 +11,14 @@ with the other two and second (and higher) derivatives come for free:
 
 ``avg_pool2d`` is a conv with a constant kernel, so it inherits all of this.
 ``max_pool2d`` sends each output's gradient to the one input its window picked
-(a scatter-add, itself differentiable through ``dual.scatter_add``).
+(a scatter-add, itself differentiable through ``rule_helpers.scatter_add``).
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
-from . import dual
+from . import rule_helpers
 
 
 # ------------------------------------------------------------------ helpers
@@ -106,7 +106,7 @@ def _conv_t(g, w, stride, padding, dilation, x_shape):
 
 def _dispatch(op, kernel, a, b, **geometry):
     """Arrays on the fast path; a recorded op when either operand is a Tensor."""
-    if dual.is_raw(a) and dual.is_raw(b):
+    if rule_helpers.is_raw(a) and rule_helpers.is_raw(b):
         return kernel(a, b, **geometry)
     return op.apply(a, b, **geometry)
 
@@ -141,7 +141,7 @@ class Conv2d(Function):
         grad_x = (_dispatch(ConvTranspose2d, _conv_t, grad, w, x_shape=ctx.x_shape,
                             **ctx.geometry) if need_x else None)
         grad_w = None
-        if need_w and dual.is_raw(x) and dual.is_raw(grad):
+        if need_w and rule_helpers.is_raw(x) and rule_helpers.is_raw(grad):
             grad_w = _conv_weight(x, grad, w_shape=ctx.w_shape, cols=ctx.cols, **ctx.geometry)
         elif need_w:
             grad_w = ConvWeight.apply(x, grad, w_shape=ctx.w_shape, **ctx.geometry)
@@ -244,7 +244,7 @@ class MaxPool2d(Function):
     def backward(ctx, grad):
         xp, out = ctx.padded, ctx.out
         taken = np.zeros(out.shape, dtype=bool)
-        if dual.is_raw(grad):
+        if rule_helpers.is_raw(grad):
             grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
             for where in ctx.slices:
                 hit = xp[where] == out
@@ -261,7 +261,7 @@ class MaxPool2d(Function):
             pick[hit] = k
         size = int(np.prod(ctx.x_shape))
         flat = _picked_flat_index(pick, ctx.x_shape, *ctx.geometry)
-        summed = dual.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
+        summed = rule_helpers.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
         return summed[:size].reshape(ctx.x_shape)
 
     def release_saved(self):

@@ -2,13 +2,13 @@
 
 Each op is a ``Function`` with its forward and its gradient rule side by side.
 Binary ops broadcast like numpy; the engine sums each gradient back to its
-input's shape (``dual.sum_to_shape``), so rules here never think about it.
+input's shape (``rule_helpers.sum_to_shape``), so rules here never think about it.
 Activations (relu, gelu, ...) are in ``activation.py``.
 """
 import numpy as np
 
 from ..function import Function
-from . import dual
+from . import rule_helpers
 
 
 def stable_sigmoid(x):
@@ -129,8 +129,8 @@ class Pow(Function):
         if need_y:
             # NOTE: log(x) is undefined for x <= 0; there the gradient is taken as 0
             # (x ** y is then only defined for integer y, where it does not vary).
-            positive = np.asarray(dual.data_of(x) > 0)  # an array: ~ on a Python bool is -2
-            grad_y = _masked(grad * out * dual.log(_where_positive(x, positive)), positive)
+            positive = np.asarray(rule_helpers.data_of(x) > 0)  # an array: ~ on a Python bool is -2
+            grad_y = _masked(grad * out * rule_helpers.log(_where_positive(x, positive)), positive)
         return grad_x, grad_y
 
 
@@ -219,7 +219,7 @@ class Sin(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * dual.cos(x)
+        return grad * rule_helpers.cos(x)
 
 
 class Cos(Function):
@@ -235,7 +235,7 @@ class Cos(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return -grad * dual.sin(x)
+        return -grad * rule_helpers.sin(x)
 
 
 class Tanh(Function):
@@ -286,7 +286,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * np.sign(dual.data_of(x))
+        return grad * np.sign(rule_helpers.data_of(x))
 
 
 class Clip(Function):
@@ -304,7 +304,7 @@ class Clip(Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         lo, hi = ctx.bounds
-        data = dual.data_of(x)
+        data = rule_helpers.data_of(x)
         inside = np.ones(data.shape, dtype=bool)
         if lo is not None:
             inside &= data >= lo
@@ -326,7 +326,7 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        return _split_between(grad, dual.data_of(x), dual.data_of(y), np.greater,
+        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), np.greater,
                               ctx.needs_input_grad)
 
 
@@ -343,7 +343,7 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        return _split_between(grad, dual.data_of(x), dual.data_of(y), np.less,
+        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), np.less,
                               ctx.needs_input_grad)
 
 

@@ -2,14 +2,14 @@
 
 All take numpy's ``axis=`` (None, an int or a tuple, negatives allowed) and
 ``keepdims=``. Their rules put the reduced axes back and broadcast the
-gradient to the input's shape (``dual.expand_reduced``).
+gradient to the input's shape (``rule_helpers.expand_reduced``).
 """
 import math
 
 import numpy as np
 
 from ..function import Function
-from . import dual
+from . import rule_helpers
 
 
 class Sum(Function):
@@ -24,7 +24,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return dual.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
+        return rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
 
 
 class Mean(Function):
@@ -35,12 +35,13 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
-        ctx.count = math.prod(ctx.shape[a] for a in dual.normalize_axes(axis, len(ctx.shape)))
+        axes = rule_helpers.normalize_axes(axis, len(ctx.shape))
+        ctx.count = math.prod(ctx.shape[a] for a in axes)
         return np.mean(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
-        return dual.expand_reduced(grad / ctx.count, ctx.shape, ctx.axis, ctx.keepdims)
+        return rule_helpers.expand_reduced(grad / ctx.count, ctx.shape, ctx.axis, ctx.keepdims)
 
 
 class _Extreme(Function):
@@ -62,8 +63,8 @@ class _Extreme(Function):
     def backward(ctx, grad):
         winners = ctx.winners
         share = winners / winners.sum(axis=ctx.axis, keepdims=True)
-        grad = dual.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
-        return grad * share.astype(np.result_type(dual.data_of(grad)), copy=False)
+        grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
+        return grad * share.astype(np.result_type(rule_helpers.data_of(grad)), copy=False)
 
 
 class Max(_Extreme):
@@ -98,8 +99,8 @@ class LogSumExp(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        grad = dual.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
-        if dual.is_raw(x):
+        grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
+        if rule_helpers.is_raw(x):
             return grad * np.exp(x - ctx.out_kept)
         # recorded: recompute out from x so that its own dependence on x is kept
         return grad * (x - x.logsumexp(axis=ctx.axis, keepdims=True)).exp()
@@ -109,7 +110,7 @@ def normalize_axis_arg(axis, ndim, op):
     """Validate a reduction's ``axis`` before anything is computed."""
     if axis is None:
         return None
-    axes = dual.normalize_axes(axis, ndim, op)
+    axes = rule_helpers.normalize_axes(axis, ndim, op)
     return axes[0] if isinstance(axis, (int, np.integer)) else axes
 
 
@@ -137,7 +138,7 @@ def min(x, axis=None, keepdims=False):  # noqa: A001 - numpy's name
 def var(x, axis=None, ddof=0, keepdims=False):
     """Variance over ``axis`` with numpy's ``ddof`` (default 0: the population variance)."""
     axis = normalize_axis_arg(axis, x.ndim, "var")
-    count = math.prod(x.shape[a] for a in dual.normalize_axes(axis, x.ndim))
+    count = math.prod(x.shape[a] for a in rule_helpers.normalize_axes(axis, x.ndim))
     if count - ddof <= 0:
         raise ValueError(f"var: {count} elements per result and ddof={ddof} leave no degrees "
                          "of freedom; use a smaller ddof")

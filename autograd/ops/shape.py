@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
-from . import dual
+from . import rule_helpers
 
 
 class Reshape(Function):
@@ -69,7 +69,7 @@ class BroadcastTo(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return dual.sum_to_shape(grad, ctx.shape, "broadcast_to")
+        return rule_helpers.sum_to_shape(grad, ctx.shape, "broadcast_to")
 
 
 def is_basic_index(index):
@@ -94,7 +94,7 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        if dual.is_raw(grad):
+        if rule_helpers.is_raw(grad):
             from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
             return IndexedGrad(ctx.index, grad, ctx.shape)
         return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
@@ -210,7 +210,7 @@ def permute(x, *dims):
 def swapaxes(x, axis1, axis2):
     """Exchange two axes."""
     axes = list(range(x.ndim))
-    axis1, axis2 = (dual.normalize_axes(a, x.ndim, "swapaxes")[0] for a in (axis1, axis2))
+    axis1, axis2 = (rule_helpers.normalize_axes(a, x.ndim, "swapaxes")[0] for a in (axis1, axis2))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose.apply(x, axes=tuple(axes))
 
@@ -219,7 +219,7 @@ def squeeze(x, axis=None):
     """Remove axes of length 1 (all of them, or those in ``axis``)."""
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
-    axes = dual.normalize_axes(axis, x.ndim, "squeeze")
+    axes = rule_helpers.normalize_axes(axis, x.ndim, "squeeze")
     for a in axes:
         if x.shape[a] != 1:
             raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has length {x.shape[a]}, "

@@ -1,11 +1,11 @@
-"""Neural-network ops with fused, numerically stable rules: softmax and log_softmax.
+"""The softmax family with fused, numerically stable rules: softmax and log_softmax.
 
-(Convolution and pooling live here too as they arrive.)
+(Convolution and pooling live in ``conv.py``; ``logsumexp`` in ``reduce.py``.)
 """
 import numpy as np
 
 from ..function import Function
-from . import dual
+from . import rule_helpers
 
 
 def _shifted(x, axis):
@@ -49,7 +49,7 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - dual.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
+        return grad - rule_helpers.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
 def softmax(x, axis=-1):

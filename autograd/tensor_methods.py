@@ -331,7 +331,7 @@ class TensorMethods:
         return S.flatten(self, start_dim, end_dim)
 
     def transpose(self, *axes):
-        """Permute axes as numpy (none: reverse); two axes on non-2-D swap them."""
+        """Reverse axes (no arguments), swap two (``transpose(0, 2)``) or permute (a tuple)."""
         return S.transpose(self, *axes)
 
     @property

@@ -40,11 +40,11 @@ class Transpose(Function):
         ndim = np.ndim(x)
         if axes is None:
             axes = tuple(reversed(range(ndim)))
-        else:
-            axes = tuple(a % max(ndim, 1) for a in axes)
-        if sorted(axes) != list(range(ndim)):
+        if len(axes) != ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of "
                              f"a tensor of shape {np.shape(x)}")
+        # NOTE: out-of-range axes raise (numpy's and PyTorch's rule), never wrap around.
+        axes = _axes_in_range(axes, np.shape(x), "transpose")
         ctx.inverse = tuple(np.argsort(axes))
         return np.transpose(x, axes)
 
@@ -165,6 +165,14 @@ class Pad(Function):
 
 
 # ------------------------------------------------------------------ public functions
+def _axes_in_range(axes, shape, op):
+    """``axes`` as non-negative ints; an axis out of range or repeated raises, never wraps."""
+    ndim = len(shape)
+    if ndim == 0 and axes:
+        raise np.exceptions.AxisError(f"{op}: axis {axes[0]} is out of bounds for a 0-d tensor")
+    return rule_helpers.normalize_axes(tuple(axes), ndim, op)
+
+
 def _shape_arg(shape):
     """Accept numpy's ``f((2, 3))`` and PyTorch's ``f(2, 3)`` forms."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -181,7 +189,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     """Merge axes ``start_dim..end_dim`` into one (all axes by default)."""
     if x.ndim == 0:
         return reshape(x, 1)
-    start, end = start_dim % x.ndim, end_dim % x.ndim
+    (start,), (end,) = (_axes_in_range((a,), x.shape, "flatten") for a in (start_dim, end_dim))
     if start > end:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for "
                          f"shape {x.shape}")
@@ -189,28 +197,50 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def transpose(x, *axes):
-    """Permute axes as numpy (no axes: reverse them all).
+    """Reverse, swap or permute axes.
 
-    Two axes on a tensor with other than 2 dimensions swap those two, as
-    PyTorch's ``transpose(dim0, dim1)``.
+    ``transpose()`` (and ``.T``) reverses all axes; ``transpose(a, b)`` with
+    exactly two integers swaps axes ``a`` and ``b`` whatever the number of
+    dimensions (PyTorch's ``transpose(dim0, dim1)``); a tuple, or three or more
+    integers, is numpy's permutation (``out.shape[i] == x.shape[axes[i]]``).
+    An axis out of range raises ``AxisError``.
+
+    Parameters
+    ----------
+    x : Tensor
+    *axes : int or tuple of int
+
+    Returns
+    -------
+    Tensor
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.zeros((2, 3, 4))
+    >>> x.transpose(0, 2).shape, x.transpose((1, 0, 2)).shape, x.transpose().shape
+    ((4, 3, 2), (3, 2, 4), (4, 3, 2))
     """
-    axes = _shape_arg(axes)
     if not axes:
         return Transpose.apply(x, axes=None)
-    if len(axes) == 2 and x.ndim != 2:
-        return swapaxes(x, *axes)
-    return Transpose.apply(x, axes=axes)
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return _swap(x, *axes, op="transpose")
+    return Transpose.apply(x, axes=_axes_in_range(_shape_arg(axes), x.shape, "transpose"))
 
 
 def permute(x, *dims):
-    """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]``."""
-    return Transpose.apply(x, axes=_shape_arg(dims))
+    """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]`` (out of range: ``AxisError``)."""
+    return Transpose.apply(x, axes=_axes_in_range(_shape_arg(dims), x.shape, "permute"))
 
 
 def swapaxes(x, axis1, axis2):
     """Exchange two axes."""
+    return _swap(x, axis1, axis2, op="swapaxes")
+
+
+def _swap(x, axis1, axis2, op):
     axes = list(range(x.ndim))
-    axis1, axis2 = (rule_helpers.normalize_axes(a, x.ndim, "swapaxes")[0] for a in (axis1, axis2))
+    (axis1,), (axis2,) = (_axes_in_range((a,), x.shape, op) for a in (axis1, axis2))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose.apply(x, axes=tuple(axes))
 
@@ -274,6 +304,7 @@ def stack(tensors, axis=0):
 
 def split(x, indices_or_sections, axis=0):
     """Split into pieces along ``axis``, as ``numpy.split`` (a list of tensors)."""
+    (axis,) = _axes_in_range((axis,), x.shape, "split")
     length = x.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)
@@ -284,7 +315,7 @@ def split(x, indices_or_sections, axis=0):
     else:
         cuts = list(indices_or_sections)
     bounds = [0] + cuts + [length]
-    before = (slice(None),) * (axis % x.ndim)
+    before = (slice(None),) * axis
     return [x[before + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 

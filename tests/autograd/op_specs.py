@@ -156,16 +156,19 @@ def _transpose_case(draw, max_side):
     kind = draw(st.sampled_from(["none", "permutation", "swap"] if n >= 2 else ["none"]))
     if kind == "none":
         axes = ()
-    elif kind == "permutation":
-        axes = tuple(draw(st.permutations(range(n))))
+    elif kind == "permutation":  # a tuple (numpy's permutation), or 3+ integers
+        perm = tuple(draw(st.permutations(range(n))))
+        axes = (perm,) if n == 2 or draw(st.booleans()) else perm
     else:
         axes = tuple(draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True)))
     return (draw(floats_array(shape)),), {"axes": axes}
 
 
 def _transpose_ref(x, axes):
-    if len(axes) == 2 and x.ndim != 2:
+    if len(axes) == 2:  # two integers swap those axes for every ndim (PyTorch's meaning)
         return np.swapaxes(x, *axes)
+    if len(axes) == 1:  # one tuple: numpy's permutation
+        return np.transpose(x, axes[0])
     return np.transpose(x, axes or None)
 
 

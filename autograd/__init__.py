@@ -40,6 +40,22 @@ from .ops.elementwise import (
                        tanh,
                        where,
 )
+from .ops.indexing import (
+                       chunk,
+                       gather,
+                       index_add,
+                       index_select,
+                       masked_fill,
+                       masked_select,
+                       narrow,
+                       nonzero,
+                       one_hot,
+                       put_along_axis,
+                       scatter,
+                       scatter_add,
+                       take_along_axis,
+                       unbind,
+)
 from .ops.linalg import dot, matmul
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (
@@ -85,4 +101,8 @@ __all__ = [
     # shape
     "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze", "unsqueeze",
     "expand", "broadcast_to", "concatenate", "stack", "split", "pad",
+    # indexing
+    "gather", "scatter", "scatter_add", "index_select", "index_add", "take_along_axis",
+    "put_along_axis", "masked_fill", "masked_select", "nonzero", "one_hot", "narrow", "chunk",
+    "unbind",
 ]

@@ -10,6 +10,7 @@ from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.rule_helpers import sum_to_shape
+from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
 
 _FLOAT_DEFAULT = np.float32
@@ -55,7 +56,7 @@ def _check_can_require_grad(array, op):
             "convert first, e.g. tensor(data, dtype=np.float32, requires_grad=True)")
 
 
-class Tensor(TensorMethods):
+class Tensor(TensorMethods, IndexMethods):
     """A numpy array plus a node of the computation graph.
 
     Parameters

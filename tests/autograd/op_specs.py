@@ -486,4 +486,9 @@ SPECS = [
     OpSpec("clone", lambda x: x.clone(), np.copy),
 ]
 
+# Op families with tables of their own (each imports OpSpec from this module).
+from tests.autograd.op_specs_indexing import INDEXING_SPECS  # noqa: E402
+
+SPECS += INDEXING_SPECS
+
 SPEC_IDS = [spec.name for spec in SPECS]

@@ -1,0 +1,60 @@
+"""Tensor methods for indexing, rearranging and contracting: delegations to ``autograd.ops``.
+
+A mixin of ``Tensor`` kept apart from ``tensor_methods.py`` so each file stays
+short. PyTorch's method names and argument order (``x.gather(dim, index)``).
+"""
+from .ops import indexing as I
+
+
+class IndexMethods:
+    """Gather/scatter, masks and splitting along a dim, as PyTorch's Tensor methods."""
+
+    __slots__ = ()
+
+    def gather(self, dim, index):
+        """Pick values along ``dim`` (see ``autograd.gather``)."""
+        return I.gather(self, dim, index)
+
+    def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+        """Out-of-place scatter of ``src`` along ``dim`` (see ``autograd.scatter``)."""
+        return I.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add(self, dim, index, src):
+        """Out-of-place scatter-add of ``src`` along ``dim``."""
+        return I.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        """The slices ``index`` along ``dim``."""
+        return I.index_select(self, dim, index)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        """Out-of-place ``index_add``: ``alpha * source`` added at slices ``index``."""
+        return I.index_add(self, dim, index, source, alpha=alpha)
+
+    def take_along_axis(self, indices, axis):
+        """numpy's ``take_along_axis`` on this tensor."""
+        return I.take_along_axis(self, indices, axis)
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` is True, else this tensor's values."""
+        return I.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        """The elements where ``mask`` is True, as a 1-D tensor."""
+        return I.masked_select(self, mask)
+
+    def nonzero(self, *, as_tuple=False):
+        """Indices of the nonzero elements, shape (n, ndim) (``as_tuple``: numpy's form)."""
+        return I.nonzero(self, as_tuple=as_tuple)
+
+    def narrow(self, dim, start, length):
+        """The slice ``start:start + length`` along ``dim``."""
+        return I.narrow(self, dim, start, length)
+
+    def chunk(self, chunks, dim=0):
+        """PyTorch's ``chunk``: a tuple of pieces of ``ceil(n / chunks)`` along ``dim``."""
+        return I.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        """The slices along ``dim`` with ``dim`` removed, as a tuple."""
+        return I.unbind(self, dim)

@@ -25,6 +25,7 @@ from .grad_mode import (
                        set_grad_enabled,
 )
 from .ops.activation import gelu, leaky_relu, relu, softplus
+from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .ops.elementwise import (
                        abs,
                        clip,
@@ -57,7 +58,15 @@ from .ops.indexing import (
                        unbind,
 )
 from .ops.linalg import dot, matmul
+from .ops.pooling import (
+                       adaptive_avg_pool2d,
+                       adaptive_max_pool2d,
+                       avg_pool2d,
+                       max_pool2d,
+                       max_unpool2d,
+)
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var
+from .ops.resample import interpolate
 from .ops.shape import (
                        broadcast_to,
                        concatenate,
@@ -74,6 +83,7 @@ from .ops.shape import (
                        unsqueeze,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.windows import fold, unfold
 from .random import manual_seed
 from .scalar import Scalar
 from .tensor import Tensor, tensor
@@ -105,4 +115,8 @@ __all__ = [
     "gather", "scatter", "scatter_add", "index_select", "index_add", "take_along_axis",
     "put_along_axis", "masked_fill", "masked_select", "nonzero", "one_hot", "narrow", "chunk",
     "unbind",
+    # convolution, pooling and resampling (N, C, H, W)
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
+    "max_unpool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "unfold", "fold",
+    "interpolate",
 ]

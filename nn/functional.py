@@ -137,6 +137,19 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     return input * Tensor(mask)
 
 # Convolution, pooling, normalisation and embedding live beside their layers.
-from ..autograd.ops.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402, F401
+from ..autograd import (  # noqa: E402, F401
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    interpolate,
+    max_pool2d,
+    max_unpool2d,
+    unfold,
+)
 from .layers.embedding import embedding  # noqa: E402, F401
 from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401

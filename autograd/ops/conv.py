@@ -1,107 +1,68 @@
-"""Convolution and pooling: conv2d, conv1d, max_pool2d, avg_pool2d.
+"""Convolution: conv2d, conv1d (with groups) and their transposes conv_transpose2d/1d.
 
 Convolution is im2col by strides: a read-only ``as_strided`` view of the padded
-input holds every window, and ONE ``tensordot`` contracts it with the kernel.
-Three linear maps close under differentiation, so every rule below is written
-with the other two and second (and higher) derivatives come for free:
+input holds every window, and ONE matmul (one per group) contracts it with the
+kernel. Three linear maps close under differentiation, so every rule below is
+written with the other two and second (and higher) derivatives come for free:
 
 * ``conv(x, w)``       the forward;
-* ``conv_t(g, w)``     its adjoint in ``x``: the input gradient (transposed conv);
+* ``conv_t(g, w)``     its adjoint in ``x``: the input gradient, which is also the
+                       transposed convolution ``conv_transpose2d``;
 * ``conv_w(x, g)``     its adjoint in ``w``: the weight gradient.
 
-``avg_pool2d`` is a conv with a constant kernel, so it inherits all of this.
-``max_pool2d`` sends each output's gradient to the one input its window picked
-(a scatter-add, itself differentiable through ``rule_helpers.scatter_add``).
+Groups split the channels into ``groups`` blocks that never mix: the weight is
+(O, C/groups, kh, kw) and output block ``g`` sees only input block ``g``.
 """
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import rule_helpers
-
-
-# ------------------------------------------------------------------ helpers
-def _pair(value, name, op, minimum):
-    """``3 -> (3, 3)``; validate a 2-tuple of ints >= ``minimum``."""
-    pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= minimum
-                                 for v in pair):
-        raise ValueError(f"{op}: {name}={value!r} must be an int >= {minimum} or a pair of them")
-    return int(pair[0]), int(pair[1])
-
-
-def _out_size(size, kernel, stride, padding, dilation):
-    return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
-
-
-def _out_hw(shape, kernel, stride, padding, dilation, op):
-    """Output height and width; a clear error when the kernel does not fit."""
-    (_, _, h, w), (kh, kw) = shape, kernel
-    ho = _out_size(h, kh, stride[0], padding[0], dilation[0])
-    wo = _out_size(w, kw, stride[1], padding[1], dilation[1])
-    if ho < 1 or wo < 1:
-        raise ShapeError(f"{op}: input of shape {tuple(shape)} is too small for kernel {kernel} "
-                         f"with padding {padding} and dilation {dilation} (output would be "
-                         f"{ho}x{wo}); pad the input or use a smaller kernel")
-    return ho, wo
-
-
-def _windows(xp, kernel, stride, dilation, out_hw):
-    """Read-only view (N, C, Ho, Wo, kh, kw) of every window of the padded input."""
-    sn, sc, sh, sw = xp.strides
-    shape = xp.shape[:2] + tuple(out_hw) + tuple(kernel)
-    strides = (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1])
-    return as_strided(xp, shape, strides, writeable=False)
-
-
-def _padded(x, padding, value=0.0):
-    ph, pw = padding
-    if not (ph or pw):
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+from .windows import col2im, im2col, out_hw, pair
 
 
 # ------------------------------------------------------------------ array kernels
-def _im2col(x, kernel, stride, padding, dilation, out_hw):
-    """Every window as a row: a (N*Ho*Wo, C*kh*kw) matrix (the one copy conv makes)."""
-    cols = _windows(_padded(x, padding), kernel, stride, dilation, out_hw)
-    n, c, ho, wo, kh, kw = cols.shape
-    return cols.transpose(0, 2, 3, 1, 4, 5).reshape(n * ho * wo, c * kh * kw)
+def _conv(x, w, stride, padding, dilation, groups=1, cols=None, hw=None):
+    """out[n,o,i,j] = sum_{c in o's group,a,b} xpad[n, c, i*s + a*d, j*s + b*d] * w[o,c,a,b].
 
-
-def _conv(x, w, stride, padding, dilation, cols=None):
-    """out[n,o,i,j] = sum_{c,a,b} xpad[n, c, i*s + a*d, j*s + b*d] * w[o,c,a,b]."""
-    out_hw = _out_hw(x.shape, w.shape[2:], stride, padding, dilation, "conv2d")
+    ``hw`` keeps only the first windows: the adjoint of a transposed conv whose
+    output_padding made its output longer than a conv of it would give back.
+    """
+    if hw is None:
+        hw = out_hw(x.shape, w.shape[2:], stride, padding, dilation, "conv2d")
     if cols is None:
-        cols = _im2col(x, w.shape[2:], stride, padding, dilation, out_hw)
-    out = cols @ w.reshape(w.shape[0], -1).T  # (N*Ho*Wo, O): the one matmul
-    out = out.reshape((x.shape[0],) + tuple(out_hw) + (w.shape[0],))
+        cols = im2col(x, w.shape[2:], stride, padding, dilation, hw)
+    o = w.shape[0]
+    if groups == 1:
+        out = cols @ w.reshape(o, -1).T  # (N*Ho*Wo, O): the one matmul
+    else:
+        blocks = cols.reshape(cols.shape[0], groups, -1).transpose(1, 0, 2)   # (G, R, K)
+        kernels = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)        # (G, K, Og)
+        out = (blocks @ kernels).transpose(1, 0, 2).reshape(cols.shape[0], o)
+    out = out.reshape((x.shape[0],) + tuple(hw) + (o,))
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 
-def _conv_weight(x, g, stride, padding, dilation, w_shape, cols=None):
+def _conv_weight(x, g, stride, padding, dilation, w_shape, groups=1, cols=None):
     """The adjoint of ``_conv`` in ``w``: dw[o,c,a,b] = sum_{n,i,j} g[n,o,i,j] xpad[...]."""
     if cols is None:
-        cols = _im2col(x, w_shape[2:], stride, padding, dilation, g.shape[2:])
+        cols = im2col(x, w_shape[2:], stride, padding, dilation, g.shape[2:])
     rows = g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])  # (N*Ho*Wo, O)
-    return (rows.T @ cols).reshape(w_shape)
+    if groups == 1:
+        return (rows.T @ cols).reshape(w_shape)
+    rows = rows.reshape(rows.shape[0], groups, -1).transpose(1, 2, 0)         # (G, Og, R)
+    blocks = cols.reshape(cols.shape[0], groups, -1).transpose(1, 0, 2)       # (G, R, K)
+    return (rows @ blocks).reshape(w_shape)
 
 
-def _conv_t(g, w, stride, padding, dilation, x_shape):
+def _conv_t(g, w, stride, padding, dilation, x_shape, groups=1):
     """The adjoint of ``_conv`` in ``x``: each window's share added back (col2im)."""
-    (ph, pw), (sh, sw), (dh, dw) = padding, stride, dilation
-    n, c, h, wd = x_shape
-    ho, wo = g.shape[2:]
-    cols = np.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
-    cols = cols.transpose(0, 3, 1, 2, 4, 5)
-    out = np.zeros((n, c, h + 2 * ph, wd + 2 * pw), dtype=cols.dtype)
-    # NOTE: a loop over the kh*kw kernel offsets only (9 for 3x3), each a strided slab add.
-    for a in range(w.shape[2]):
-        for b in range(w.shape[3]):
-            out[:, :, a * dh:a * dh + sh * (ho - 1) + 1:sh,
-                b * dw:b * dw + sw * (wo - 1) + 1:sw] += cols[..., a, b]
-    return out[:, :, ph:ph + h, pw:pw + wd]
+    n, ho, wo = g.shape[0], g.shape[2], g.shape[3]
+    rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, groups, -1).transpose(1, 0, 2)
+    kernels = w.reshape(groups, w.shape[0] // groups, -1)                     # (G, Og, K)
+    cols = (rows @ kernels).transpose(1, 0, 2)                                # (R, G, K)
+    cols = cols.reshape((n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
+    return col2im(cols.transpose(0, 3, 1, 2, 4, 5), x_shape, stride, padding, dilation)
 
 
 def _dispatch(op, kernel, a, b, **geometry):
@@ -118,21 +79,25 @@ class Conv2d(Function):
     op_name = "conv2d"
 
     @staticmethod
-    def forward(ctx, x, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
+    def forward(ctx, x, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1, hw=None):
         x_shape, w_shape = np.shape(x), np.shape(w)
-        if len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[1]:
+        if (len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[1] * groups
+                or w_shape[0] % groups):
             raise shape_error("conv2d", x_shape, w_shape,
-                              reason="do not fit an input (N, C, H, W) and a weight (O, C, kh, kw)",
-                              hint="both must be 4-D with the same number of channels C")
-        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation)
+                              reason="do not fit an input (N, C, H, W) and a weight "
+                                     f"(O, C/groups, kh, kw) with groups={groups}",
+                              hint="both must be 4-D with the same number of channels C "
+                                   "(weight: C/groups), and O divisible by groups")
+        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
         ctx.x_shape, ctx.w_shape = x_shape, w_shape
         ctx.save_for_backward(x, w)
-        out_hw = _out_hw(x_shape, w_shape[2:], stride, padding, dilation, "conv2d")
-        cols = _im2col(x, w_shape[2:], stride, padding, dilation, out_hw)
+        if hw is None:
+            hw = out_hw(x_shape, w_shape[2:], stride, padding, dilation, "conv2d")
+        cols = im2col(x, w_shape[2:], stride, padding, dilation, hw)
         # NOTE: the weight gradient needs the same im2col matrix: keep it rather than
         # copying the windows again in backward.
         ctx.cols = cols if ctx.needs_input_grad[1] else None
-        return _conv(x, w, stride, padding, dilation, cols=cols)
+        return _conv(x, w, stride, padding, dilation, groups, cols=cols, hw=hw)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,17 +127,19 @@ class ConvTranspose2d(Function):
     op_name = "conv_transpose2d"
 
     @staticmethod
-    def forward(ctx, g, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1), x_shape=None):
-        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation)
-        ctx.w_shape = np.shape(w)
+    def forward(ctx, g, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1), x_shape=None,
+                groups=1):
+        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+        ctx.w_shape, ctx.g_hw = np.shape(w), np.shape(g)[2:]
         ctx.save_for_backward(g, w)
-        return _conv_t(g, w, stride, padding, dilation, x_shape)
+        return _conv_t(g, w, stride, padding, dilation, x_shape, groups)
 
     @staticmethod
     def backward(ctx, grad):
         g, w = ctx.saved_tensors
         need_g, need_w = ctx.needs_input_grad
-        grad_g = _dispatch(Conv2d, _conv, grad, w, **ctx.geometry) if need_g else None
+        grad_g = (_dispatch(Conv2d, _conv, grad, w, hw=ctx.g_hw, **ctx.geometry)
+                  if need_g else None)
         grad_w = (_dispatch(ConvWeight, _conv_weight, grad, g, w_shape=ctx.w_shape,
                             **ctx.geometry) if need_w else None)
         return grad_g, grad_w
@@ -187,11 +154,12 @@ class ConvWeight(Function):
     op_name = "conv2d_weight"
 
     @staticmethod
-    def forward(ctx, x, g, stride=(1, 1), padding=(0, 0), dilation=(1, 1), w_shape=None):
-        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation)
-        ctx.x_shape = np.shape(x)
+    def forward(ctx, x, g, stride=(1, 1), padding=(0, 0), dilation=(1, 1), w_shape=None,
+                groups=1):
+        ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+        ctx.x_shape, ctx.g_hw = np.shape(x), np.shape(g)[2:]
         ctx.save_for_backward(x, g)
-        return _conv_weight(x, g, stride, padding, dilation, w_shape)
+        return _conv_weight(x, g, stride, padding, dilation, w_shape, groups)
 
     @staticmethod
     def backward(ctx, grad):
@@ -199,102 +167,37 @@ class ConvWeight(Function):
         need_x, need_g = ctx.needs_input_grad
         grad_x = (_dispatch(ConvTranspose2d, _conv_t, g, grad, x_shape=ctx.x_shape,
                             **ctx.geometry) if need_x else None)
-        grad_g = _dispatch(Conv2d, _conv, x, grad, **ctx.geometry) if need_g else None
+        grad_g = (_dispatch(Conv2d, _conv, x, grad, hw=ctx.g_hw, **ctx.geometry)
+                  if need_g else None)
         return grad_x, grad_g
 
 
-def _offset_slices(kernel, stride, dilation, out_hw):
-    """For each kernel offset (a, b), in row-major order, the slice of the padded input
-    holding that offset's element of every window: one strided slab per offset."""
-    (ho, wo), (sh, sw), (dh, dw) = out_hw, stride, dilation
-    return [(slice(None), slice(None), slice(a * dh, a * dh + sh * (ho - 1) + 1, sh),
-             slice(b * dw, b * dw + sw * (wo - 1) + 1, sw))
-            for a in range(kernel[0]) for b in range(kernel[1])]
-
-
-class MaxPool2d(Function):
-    """out = max over each window.  d/dx = grad sent to the element each window picked.
-
-    Ties: the FIRST maximum of a window in row-major order wins (what PyTorch's
-    CPU kernel picks); overlapping windows that pick the same element add their
-    gradients there. Both directions loop over the kh*kw kernel offsets, each a
-    strided slab of the input (no window copies, no argmax).
-    """
-
-    op_name = "max_pool2d"
-
-    @staticmethod
-    def forward(ctx, x, kernel=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1)):
-        x_shape = np.shape(x)
-        if len(x_shape) != 4:
-            raise ShapeError(f"max_pool2d: input of shape {x_shape} is not (N, C, H, W)")
-        out_hw = _out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d")
-        xp = _padded(x, padding, -np.inf)
-        slices = _offset_slices(kernel, stride, dilation, out_hw)
-        out = xp[slices[0]].copy()
-        for where in slices[1:]:
-            np.maximum(out, xp[where], out=out)
-        # NOTE: a window wholly in the padding (possible with dilation) gives -inf, as
-        # PyTorch's; its gradient lands in the padding and is cropped away.
-        ctx.padded, ctx.out, ctx.slices = xp, out, slices
-        ctx.x_shape, ctx.geometry = x_shape, (kernel, stride, padding, dilation)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        xp, out = ctx.padded, ctx.out
-        taken = np.zeros(out.shape, dtype=bool)
-        if rule_helpers.is_raw(grad):
-            grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
-            for where in ctx.slices:
-                hit = xp[where] == out
-                hit &= ~taken
-                taken |= hit
-                grad_xp[where] += grad * hit
-            (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape
-            return grad_xp[:, :, ph:ph + h, pw:pw + w]
-        # create_graph: route through a differentiable scatter-add at the picked indices
-        pick = np.zeros(out.shape, dtype=np.int64)
-        for k, where in enumerate(ctx.slices):
-            hit = (xp[where] == out) & ~taken
-            taken |= hit
-            pick[hit] = k
-        size = int(np.prod(ctx.x_shape))
-        flat = _picked_flat_index(pick, ctx.x_shape, *ctx.geometry)
-        summed = rule_helpers.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
-        return summed[:size].reshape(ctx.x_shape)
-
-    def release_saved(self):
-        """Drop the padded input and the output kept for the gradient."""
-        super().release_saved()
-        self.padded = self.out = None
-
-
-def _picked_flat_index(pick, x_shape, kernel, stride, padding, dilation):
-    """The flat index into x of the element each window picked.
-
-    A window wholly in the padding picks a spare slot past the end, dropped by
-    the caller.
-    """
-    n, c, h, w = x_shape
-    ho, wo = pick.shape[2:]
-    rows = np.arange(ho)[:, None] * stride[0] + (pick // kernel[1]) * dilation[0] - padding[0]
-    columns = np.arange(wo) * stride[1] + (pick % kernel[1]) * dilation[1] - padding[1]
-    base = (np.arange(n)[:, None] * c + np.arange(c))[:, :, None, None] * (h * w)
-    outside = (rows < 0) | (rows >= h) | (columns < 0) | (columns >= w)
-    return np.where(outside, n * c * h * w, base + rows * w + columns).ravel()
-
-
 # ------------------------------------------------------------------ public functions
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """2-D cross-correlation, as ``torch.nn.functional.conv2d`` (groups=1).
+def _groups(groups, op):
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
+        raise ValueError(f"{op}: groups={groups!r} must be an int >= 1")
+    return int(groups)
+
+
+def _one_image(x, op, ndim):
+    """True for one unbatched sample; ShapeError unless ``x`` has ``ndim`` or ``ndim - 1`` axes."""
+    if x.ndim not in (ndim - 1, ndim):
+        layout = "(N, C, H, W) or (C, H, W)" if ndim == 4 else "(N, C, L) or (C, L)"
+        raise ShapeError(f"{op}: input of shape {tuple(x.shape)} is not {layout}")
+    return x.ndim == ndim - 1
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D cross-correlation, as ``torch.nn.functional.conv2d``.
 
     Parameters
     ----------
-    x : Tensor of shape (N, C, H, W) (or (C, H, W) for one image)
-    weight : Tensor of shape (O, C, kh, kw)
+    input : Tensor of shape (N, C, H, W) (or (C, H, W) for one image)
+    weight : Tensor of shape (O, C / groups, kh, kw)
     bias : Tensor of shape (O,), optional
     stride, padding, dilation : int or pair of ints
+    groups : int
+        Split the channels into blocks convolved separately (``groups=C``: depthwise).
 
     Returns
     -------
@@ -302,73 +205,124 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
     Example
     -------
-    >>> conv2d(randn(8, 1, 28, 28), randn(4, 1, 3, 3), padding=1).shape
+    >>> import graphgrad as gg
+    >>> gg.conv2d(gg.randn(8, 1, 28, 28), gg.randn(4, 1, 3, 3), padding=1).shape
     (8, 4, 28, 28)
     """
-    if groups != 1:
-        raise NotImplementedError("conv2d: only groups=1 is supported")
-    single = x.ndim == 3
-    if single:
-        x = x.reshape((1,) + x.shape)
-    out = Conv2d.apply(x, weight, stride=_pair(stride, "stride", "conv2d", 1),
-                       padding=_pair(padding, "padding", "conv2d", 0),
-                       dilation=_pair(dilation, "dilation", "conv2d", 1))
+    single = _one_image(input, "conv2d", 4)
+    x = input.reshape((1,) + input.shape) if single else input
+    out = Conv2d.apply(x, weight, stride=pair(stride, "stride", "conv2d", 1),
+                       padding=pair(padding, "padding", "conv2d", 0),
+                       dilation=pair(dilation, "dilation", "conv2d", 1),
+                       groups=_groups(groups, "conv2d"))
     if bias is not None:
         out = out + bias.reshape(1, -1, 1, 1)
     return out.reshape(out.shape[1:]) if single else out
 
 
-def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """1-D cross-correlation of (N, C, L) with (O, C, k): conv2d on a height-1 image."""
-    for name, value in (("stride", stride), ("padding", padding), ("dilation", dilation)):
-        if not isinstance(value, (int, np.integer)):
-            raise ValueError(f"conv1d: {name}={value!r} must be an int")
-    if x.ndim != 3 or weight.ndim != 3:
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
+                     output_padding=0, groups=1, dilation=1):
+    """2-D transposed convolution (the gradient of conv2d in its input), as PyTorch.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) (or (C, H, W))
+    weight : Tensor of shape (C, O / groups, kh, kw)
+    bias : Tensor of shape (O,), optional
+    stride, padding, output_padding, dilation : int or pair of ints
+        ``output_padding`` (smaller than stride or dilation) adds rows and columns at
+        the end, to pick among the input sizes a strided conv maps to the same size.
+    groups : int
+
+    Returns
+    -------
+    Tensor of shape (N, O, Ho, Wo), ``Ho = (H - 1) s - 2p + d (kh - 1) + output_padding + 1``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.conv_transpose2d(gg.randn(2, 4, 5, 5), gg.randn(4, 3, 3, 3), stride=2).shape
+    (2, 3, 11, 11)
+    """
+    op = "conv_transpose2d"
+    single = _one_image(input, op, 4)
+    x = input.reshape((1,) + input.shape) if single else input
+    stride, padding = pair(stride, "stride", op, 1), pair(padding, "padding", op, 0)
+    dilation, groups = pair(dilation, "dilation", op, 1), _groups(groups, op)
+    extra = pair(output_padding, "output_padding", op, 0)
+    if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(f"{op}: output_padding {extra} must be smaller than either stride "
+                         f"{stride} or dilation {dilation}")
+    if weight.ndim != 4 or x.shape[1] != weight.shape[0] or weight.shape[0] % groups:
+        raise shape_error(op, x.shape, weight.shape, reason="do not fit an input (N, C, H, W) "
+                          f"and a weight (C, O/groups, kh, kw) with groups={groups}",
+                          hint="the weight's first axis is the input's channels C, "
+                               "divisible by groups")
+    size = [(n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in
+            zip(x.shape[2:], stride, padding, dilation, weight.shape[2:], extra)]
+    if min(size) < 1:
+        raise ShapeError(f"{op}: input of shape {tuple(x.shape)} with padding {padding} gives "
+                         f"an empty output {tuple(size)}; use less padding")
+    x_shape = (x.shape[0], weight.shape[1] * groups) + tuple(size)
+    out = ConvTranspose2d.apply(x, weight, stride=stride, padding=padding, dilation=dilation,
+                                x_shape=x_shape, groups=groups)
+    if bias is not None:
+        out = out + bias.reshape(1, -1, 1, 1)
+    return out.reshape(out.shape[1:]) if single else out
+
+
+def _ints(op, **values):
+    for name, value in values.items():
+        if not isinstance(value, (int, np.integer)) and not (
+                isinstance(value, (tuple, list)) and len(value) == 1):
+            raise ValueError(f"{op}: {name}={value!r} must be an int or a 1-tuple")
+    return [v if isinstance(v, (int, np.integer)) else v[0] for v in values.values()]
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """1-D cross-correlation of (N, C, L) with (O, C / groups, k), as PyTorch.
+
+    Computed as conv2d on a height-1 image.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.conv1d(gg.randn(2, 4, 10), gg.randn(6, 2, 3), groups=2).shape
+    (2, 6, 8)
+    """
+    stride, padding, dilation = _ints("conv1d", stride=stride, padding=padding,
+                                      dilation=dilation)
+    single = _one_image(input, "conv1d", 3)
+    x = input.reshape((1,) + input.shape) if single else input
+    if weight.ndim != 3:
         raise shape_error("conv1d", x.shape, weight.shape,
-                          reason="are not an input (N, C, L) and a weight (O, C, k)")
-    n, c, length = x.shape
-    out = conv2d(x.reshape(n, c, 1, length), weight.reshape(weight.shape[:2] + (1, -1)), bias,
-                 (1, stride), (0, padding), (1, dilation), groups)
-    return out.reshape(out.shape[:2] + (out.shape[3],))
+                          reason="are not an input (N, C, L) and a weight (O, C/groups, k)")
+    out = conv2d(x.reshape(x.shape[:2] + (1, -1)), weight.reshape(weight.shape[:2] + (1, -1)),
+                 bias, (1, stride), (0, padding), (1, dilation), groups)
+    out = out.reshape(out.shape[:2] + (out.shape[3],))
+    return out.reshape(out.shape[1:]) if single else out
 
 
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):
-    """Max over each ``kernel_size`` window (stride defaults to the kernel), as PyTorch.
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
+                     output_padding=0, groups=1, dilation=1):
+    """1-D transposed convolution of (N, C, L) with (C, O / groups, k), as PyTorch.
 
-    Padding counts as -inf and may be at most half the kernel. Ties go to the
-    first maximum of the window in row-major order.
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.conv_transpose1d(gg.randn(2, 4, 5), gg.randn(4, 3, 3), stride=2).shape
+    (2, 3, 11)
     """
-    kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
-    stride = kernel if stride is None else _pair(stride, "stride", "max_pool2d", 1)
-    padding = _pair(padding, "padding", "max_pool2d", 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"max_pool2d: padding {padding} must be at most half the kernel "
-                         f"{kernel}")
-    return MaxPool2d.apply(x, kernel=kernel, stride=stride, padding=padding,
-                           dilation=_pair(dilation, "dilation", "max_pool2d", 1))
-
-
-def avg_pool2d(x, kernel_size, stride=None, padding=0, count_include_pad=True):
-    """Mean over each ``kernel_size`` window, as PyTorch (zero padding counted by default).
-
-    Computed as a conv of each channel with a constant kernel, so its gradient
-    (and the gradient's gradient) are the conv rules.
-    """
-    kernel = _pair(kernel_size, "kernel_size", "avg_pool2d", 1)
-    stride = kernel if stride is None else _pair(stride, "stride", "avg_pool2d", 1)
-    padding = _pair(padding, "padding", "avg_pool2d", 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
-        raise ValueError(f"avg_pool2d: padding {padding} must be at most half the kernel "
-                         f"{kernel}")
-    if x.ndim != 4:
-        raise ShapeError(f"avg_pool2d: input of shape {x.shape} is not (N, C, H, W)")
-    n, c, h, w = x.shape
-    ones = np.ones((1, 1) + kernel, dtype=x.dtype)
-    geometry = dict(stride=stride, padding=padding, dilation=(1, 1))
-    out = Conv2d.apply(x.reshape(n * c, 1, h, w), ones, **geometry)
-    if count_include_pad:
-        out = out / float(kernel[0] * kernel[1])
-    else:
-        counts = _conv(np.ones((1, 1, h, w), dtype=x.dtype), ones, **geometry)
-        out = out / counts
-    return out.reshape((n, c) + out.shape[2:])
+    stride, padding, output_padding, dilation = _ints(
+        "conv_transpose1d", stride=stride, padding=padding, output_padding=output_padding,
+        dilation=dilation)
+    single = _one_image(input, "conv_transpose1d", 3)
+    x = input.reshape((1,) + input.shape) if single else input
+    if weight.ndim != 3:
+        raise shape_error("conv_transpose1d", x.shape, weight.shape,
+                          reason="are not an input (N, C, L) and a weight (C, O/groups, k)")
+    out = conv_transpose2d(x.reshape(x.shape[:2] + (1, -1)),
+                           weight.reshape(weight.shape[:2] + (1, -1)), bias, (1, stride),
+                           (0, padding), (0, output_padding), groups, (1, dilation))
+    out = out.reshape(out.shape[:2] + (out.shape[3],))
+    return out.reshape(out.shape[1:]) if single else out

@@ -1,8 +1,9 @@
-"""Convolution layers: ``Conv2d`` and ``Conv1d`` (PyTorch's arguments, names and init)."""
+"""Convolution layers: ``Conv2d``, ``Conv1d``, ``ConvTranspose2d``, ``ConvTranspose1d``
+(PyTorch's arguments, parameter names, shapes and init)."""
 import numpy as np
 
 from ... import autograd
-from ...autograd.ops.conv import conv1d, conv2d
+from ...autograd import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 
@@ -13,18 +14,24 @@ def _uniform(shape, bound):
 
 
 class _ConvNd(Module):
-    """Shared parameters of Conv1d/Conv2d: weight (out, in, *kernel) and bias (out,)."""
+    """Shared parameters of the convolutions: weight (out, in / groups, *kernel), or
+    (in, out / groups, *kernel) when transposed, and bias (out,)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 bias, dims):
+                 bias, dims, groups=1, transposed=False, output_padding=0):
         super().__init__()
         op = type(self).__name__
         in_channels = positive_int("in_channels", in_channels, op)
         out_channels = positive_int("out_channels", out_channels, op)
+        groups = positive_int("groups", groups, op)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{op}: in_channels={in_channels} and out_channels={out_channels} "
+                             f"must both be divisible by groups={groups}")
         kernel_size = int_tuple("kernel_size", kernel_size, op, dims, minimum=1)
         # NOTE: conv1d takes plain ints for the geometry, conv2d ints or pairs.
         for name, value, minimum in (("stride", stride, 1), ("padding", padding, 0),
-                                     ("dilation", dilation, 1)):
+                                     ("dilation", dilation, 1),
+                                     ("output_padding", output_padding, 0)):
             if dims == 1:
                 int_at_least(name, value, op, minimum)
             else:
@@ -32,9 +39,16 @@ class _ConvNd(Module):
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size, self.stride, self.padding, self.dilation = (kernel_size, stride,
                                                                       padding, dilation)
-        # NOTE: PyTorch's default init, kaiming_uniform_(a=sqrt(5)), is U(+-1/sqrt(fan_in)).
-        bound = 1.0 / np.sqrt(in_channels * int(np.prod(kernel_size)))
-        self.weight = _uniform((out_channels, in_channels) + kernel_size, bound)
+        self.groups, self.output_padding = groups, output_padding
+        # NOTE: PyTorch's default init, kaiming_uniform_(a=sqrt(5)), is U(+-1/sqrt(fan_in)),
+        # fan_in being the weight's second axis times the kernel (for the transposed
+        # convolutions too, as PyTorch computes it).
+        if transposed:
+            shape = (in_channels, out_channels // groups) + kernel_size
+        else:
+            shape = (out_channels, in_channels // groups) + kernel_size
+        bound = 1.0 / np.sqrt(shape[1] * int(np.prod(kernel_size)))
+        self.weight = _uniform(shape, bound)
         if bias:
             self.bias = _uniform((out_channels,), bound)
         else:
@@ -45,8 +59,12 @@ class _ConvNd(Module):
                 f"stride={self.stride}")
         if self.padding != 0:
             text += f", padding={self.padding}"
+        if self.output_padding != 0:
+            text += f", output_padding={self.output_padding}"
         if self.dilation != 1:
             text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         return text + ("" if self.bias is not None else ", bias=False")
 
 
@@ -57,6 +75,8 @@ class Conv2d(_ConvNd):
     ----------
     in_channels, out_channels : int
     kernel_size, stride, padding, dilation : int or pair of ints
+    groups : int
+        Channel blocks convolved separately (``groups=in_channels``: depthwise).
     bias : bool
         Learn an additive bias per output channel.
 
@@ -67,21 +87,66 @@ class Conv2d(_ConvNd):
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, bias=True):
+                 dilation=1, groups=1, bias=True):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         bias, dims=2)
+                         bias, dims=2, groups=groups)
 
     def forward(self, x):
-        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups)
 
 
 class Conv1d(_ConvNd):
     """1-D convolution over (N, C, L) inputs (int stride, padding and dilation)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, bias=True):
+                 dilation=1, groups=1, bias=True):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         bias, dims=1)
+                         bias, dims=1, groups=groups)
 
     def forward(self, x):
-        return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
+                      self.groups)
+
+
+class ConvTranspose2d(_ConvNd):
+    """2-D transposed convolution over (N, C, H, W): the gradient of a conv in its input.
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size, stride, padding, output_padding, dilation : int or pair of ints
+    groups : int
+    bias : bool
+
+    The weight is (in_channels, out_channels / groups, kh, kw), as PyTorch's.
+
+    Example
+    -------
+    >>> ConvTranspose2d(8, 4, 4, stride=2, padding=1)(autograd.randn(2, 8, 7, 7)).shape
+    (2, 4, 14, 14)
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         bias, dims=2, groups=groups, transposed=True,
+                         output_padding=output_padding)
+
+    def forward(self, x):
+        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                self.output_padding, self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvNd):
+    """1-D transposed convolution over (N, C, L); weight (in, out / groups, k)."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         bias, dims=1, groups=groups, transposed=True,
+                         output_padding=output_padding)
+
+    def forward(self, x):
+        return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
+                                self.output_padding, self.groups, self.dilation)

@@ -21,6 +21,7 @@ from hypothesis.extra import numpy as hnp
 
 import graphgrad.autograd as ag
 from graphgrad.autograd.testing import strategies as gst
+from tests.autograd import window_refs as win
 
 MAX_DIMS = 3
 
@@ -484,6 +485,31 @@ SPECS = [
     OpSpec("astype_float64", lambda x: x.astype(np.float64), lambda x: x.astype(np.float64),
            forms=(lambda x: x.double(),), keeps_dtype=False),
     OpSpec("clone", lambda x: x.clone(), np.copy),
+    # convolution, pooling and resampling (naive-loop references in window_refs.py)
+    OpSpec("conv2d_groups", lambda x, w, **kw: ag.conv2d(x, w, **kw), win.conv2d_ref,
+           custom=win.conv_groups_case, fwd_tol={"atol": 1e-10}),
+    OpSpec("conv_transpose2d", lambda x, w, **kw: ag.conv_transpose2d(x, w, **kw),
+           win.conv_transpose2d_ref, custom=win.conv_transpose_case, fwd_tol={"atol": 1e-10}),
+    OpSpec("unfold", lambda x, **kw: ag.unfold(x, **kw),
+           lambda x, kernel_size, **kw: win.unfold_ref(x, kernel_size, kw["dilation"],
+                                                       kw["padding"], kw["stride"]),
+           custom=win.unfold_case),
+    OpSpec("fold", lambda x, **kw: ag.fold(x, **kw),
+           lambda x, output_size, kernel_size, **kw: win.fold_ref(
+               x, output_size, kernel_size, kw["dilation"], kw["padding"], kw["stride"]),
+           custom=win.fold_case),
+    OpSpec("adaptive_avg_pool2d", lambda x, output_size: ag.adaptive_avg_pool2d(x, output_size),
+           lambda x, output_size: win.adaptive_pool_ref(x, output_size, np.mean),
+           custom=win.adaptive_avg_case),
+    OpSpec("adaptive_max_pool2d", lambda x, output_size: ag.adaptive_max_pool2d(x, output_size),
+           lambda x, output_size: win.adaptive_pool_ref(x, output_size, np.max),
+           custom=win.adaptive_max_case),
+    OpSpec("interpolate_bilinear",
+           lambda x, size, align_corners: ag.interpolate(x, size, mode="bilinear",
+                                                         align_corners=align_corners),
+           win.bilinear_ref, custom=win.bilinear_case),
+    OpSpec("max_unpool2d", lambda x, indices, size: ag.max_unpool2d(x, indices, 2),
+           win.max_unpool_ref, custom=win.unpool_case),
 ]
 
 # Op families with tables of their own (each imports OpSpec from this module).

@@ -6,35 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphgrad import autograd
-from graphgrad.autograd import Tensor
+from graphgrad.autograd import Tensor, conv1d, conv2d
 from graphgrad.autograd.errors import ShapeError
-from graphgrad.autograd.ops.conv import conv1d, conv2d
 from graphgrad.autograd.testing import gradcheck, gradgradcheck
 from graphgrad.nn.layers.conv import Conv1d, Conv2d
+from tests.autograd.window_refs import conv2d_ref
 
 
 def naive_conv2d(x, w, b, stride, padding, dilation):
-    """Cross-correlation written with explicit loops over every output element."""
-    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
-    n, c, h, wd = x.shape
-    o, _, kh, kw = w.shape
-    xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
-    xp[:, :, ph:ph + h, pw:pw + wd] = x
-    ho = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
-    wo = (wd + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    out = np.zeros((n, o, ho, wo))
-    for b_ in range(n):
-        for f in range(o):
-            for i in range(ho):
-                for j in range(wo):
-                    total = 0.0 if b is None else b[f]
-                    for ch in range(c):
-                        for a in range(kh):
-                            for e in range(kw):
-                                pixel = xp[b_, ch, i * sh + a * dh, j * sw + e * dw]
-                                total += pixel * w[f, ch, a, e]
-                    out[b_, f, i, j] = total
-    return out
+    """Cross-correlation with explicit loops (``window_refs.conv2d_ref``) plus the bias."""
+    out = conv2d_ref(x, w, stride, padding, dilation, groups=1)
+    return out if b is None else out + b[:, None, None]
 
 
 @st.composite
@@ -125,8 +107,8 @@ def test_conv2d_rejects_bad_geometry_and_groups():
     x, w = Tensor(np.zeros((1, 1, 4, 4))), Tensor(np.zeros((1, 1, 2, 2)))
     with pytest.raises(ValueError, match="stride"):
         conv2d(x, w, stride=0)
-    with pytest.raises(NotImplementedError, match="groups"):
-        conv2d(x, w, groups=2)
+    with pytest.raises(ShapeError, match="groups=2"):
+        conv2d(x, w, groups=2)  # one input channel cannot be split in two groups
 
 
 # ---------------------------------------------------------------- layers
@@ -165,3 +147,65 @@ def test_conv_matches_torch_when_installed():
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-10)
     for ours, theirs in ((ax, tx), (aw, tw), (ab, tb)):
         np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-9, atol=1e-9)
+
+
+# ---------------------------------------------------------------- new layers against torch
+from graphgrad import nn  # noqa: E402
+
+LAYER_CASES = [
+    ("Conv2d", (6, 4, 3), dict(stride=2, padding=1, groups=2), (2, 6, 7, 7)),
+    ("Conv2d", (4, 8, (3, 1)), dict(groups=4, bias=False), (2, 4, 5, 5)),  # depthwise x2
+    ("Conv1d", (4, 6, 3), dict(groups=2, dilation=2), (2, 4, 9)),
+    ("ConvTranspose2d", (4, 6, 4), dict(stride=2, padding=1, output_padding=1, groups=2),
+     (2, 4, 5, 5)),
+    ("ConvTranspose2d", (3, 2, (2, 3)), dict(stride=(2, 1), dilation=(1, 2), bias=False),
+     (1, 3, 4, 4)),
+    ("ConvTranspose1d", (3, 5, 3), dict(stride=3, padding=1, output_padding=1), (2, 3, 6)),
+]
+
+
+@pytest.mark.parametrize("name, args, kwargs, x_shape", LAYER_CASES)
+def test_conv_layers_load_torch_state_dict_and_match(name, args, kwargs, x_shape):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, name)(*args, **kwargs).double()
+    ours = getattr(nn, name)(*args, **kwargs)
+    state = {k: v.detach().numpy() for k, v in theirs.state_dict().items()}
+    assert {k: v.shape for k, v in state.items()} == {
+        k: v.shape for k, v in ours.state_dict().items()}
+    ours.load_state_dict(state)
+    x = np.random.default_rng(1).standard_normal(x_shape)
+    tx = torch.tensor(x, requires_grad=True)
+    expected = theirs(tx)
+    (expected ** 2).sum().backward()
+    ax = Tensor(x, requires_grad=True)
+    for p in ours.parameters():
+        p.data = p.data.astype(np.float64)
+    out = ours(ax)
+    (out ** 2).sum().backward()
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ax.grad.data, tx.grad.numpy(), rtol=1e-9, atol=1e-9)
+    for (key, p), (_, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-9, atol=1e-9,
+                                   err_msg=key)
+
+
+def test_conv_layer_init_bounds_follow_pytorch_fan_in():
+    autograd.manual_seed(0)
+    layer = nn.ConvTranspose2d(4, 6, 3, groups=2)
+    assert layer.weight.shape == (4, 3, 3, 3) and layer.bias.shape == (6,)
+    bound = 1 / np.sqrt(3 * 9)  # fan_in = weight.shape[1] * kernel, as PyTorch
+    assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.weight.data).max() > bound / 2
+    assert nn.Conv2d(6, 6, 3, groups=6).weight.shape == (6, 1, 3, 3)
+    assert "groups=2" in repr(layer) and "output_padding" in repr(
+        nn.ConvTranspose2d(1, 1, 3, stride=2, output_padding=1))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: nn.Conv2d(4, 6, 3, groups=4), "divisible by groups"),
+    (lambda: nn.ConvTranspose2d(4, 6, 3, groups=0), "groups"),
+    (lambda: nn.ConvTranspose1d(4, 6, 3, output_padding=-1), "output_padding"),
+])
+def test_conv_layers_reject_bad_arguments(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()

@@ -6,8 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphgrad import autograd
-from graphgrad.autograd import Tensor
-from graphgrad.autograd.ops.conv import avg_pool2d, max_pool2d
+from graphgrad.autograd import Tensor, avg_pool2d, max_pool2d
 from graphgrad.autograd.testing import gradcheck, gradgradcheck
 from graphgrad.autograd.testing import strategies as gst
 from graphgrad.nn.layers.pooling import AvgPool2d, MaxPool2d

@@ -89,6 +89,7 @@ from .scalar import Scalar
 from .tensor import Tensor, tensor
 
 view = reshape
+cat = concatenate  # PyTorch's name
 
 __all__ = [
     # values and graph
@@ -110,7 +111,7 @@ __all__ = [
     "sum", "mean", "max", "min", "var", "std", "logsumexp",
     # shape
     "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze", "unsqueeze",
-    "expand", "broadcast_to", "concatenate", "stack", "split", "pad",
+    "expand", "broadcast_to", "concatenate", "cat", "stack", "split", "pad",
     # indexing
     "gather", "scatter", "scatter_add", "index_select", "index_add", "take_along_axis",
     "put_along_axis", "masked_fill", "masked_select", "nonzero", "one_hot", "narrow", "chunk",

@@ -9,8 +9,9 @@ from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
 from .ops import elementwise as E
-from .ops import linalg, reduce, softmax
+from .ops import keywords, linalg, reduce
 from .ops import shape as S
+from .ops import softmax as SM
 
 
 def _index_arg(index):
@@ -97,12 +98,14 @@ class TensorMethods:
     def __invert__(self):
         return self._from_op(~self.data, None)
 
-    def any(self, axis=None, keepdims=False):
-        """True where any element along ``axis`` is nonzero (no grad)."""
+    def any(self, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
+        """True where any element along ``axis`` (or ``dim``) is nonzero (no grad)."""
+        axis, keepdims = keywords.axis_keywords("any", axis, keepdims, dim, keepdim, unknown)
         return self._from_op(np.any(self.data, axis=axis, keepdims=keepdims), None)
 
-    def all(self, axis=None, keepdims=False):
-        """True where every element along ``axis`` is nonzero (no grad)."""
+    def all(self, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
+        """True where every element along ``axis`` (or ``dim``) is nonzero (no grad)."""
+        axis, keepdims = keywords.axis_keywords("all", axis, keepdims, dim, keepdim, unknown)
         return self._from_op(np.all(self.data, axis=axis, keepdims=keepdims), None)
 
     # ------------------------------------------------------------ indexing
@@ -281,41 +284,17 @@ class TensorMethods:
         return self.astype(np.float64)
 
     # ------------------------------------------------------------ reductions
-    def sum(self, axis=None, keepdims=False):
-        """Sum over ``axis`` (None: all)."""
-        return reduce.sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        """Mean over ``axis`` (None: all)."""
-        return reduce.mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        """Largest value over ``axis``; ties share the gradient evenly."""
-        return reduce.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        """Smallest value over ``axis``; ties share the gradient evenly."""
-        return reduce.min(self, axis, keepdims)
-
-    def var(self, axis=None, ddof=0, keepdims=False):
-        """Variance over ``axis`` (numpy's ``ddof``, default 0)."""
-        return reduce.var(self, axis, ddof, keepdims)
-
-    def std(self, axis=None, ddof=0, keepdims=False):
-        """Standard deviation over ``axis`` (numpy's ``ddof``, default 0)."""
-        return reduce.std(self, axis, ddof, keepdims)
-
-    def logsumexp(self, axis=None, keepdims=False):
-        """``log(sum(exp(x)))`` over ``axis``, stable."""
-        return reduce.logsumexp(self, axis, keepdims)
-
-    def softmax(self, axis=-1):
-        """Softmax along ``axis``."""
-        return softmax.Softmax.apply(self, axis=axis)
-
-    def log_softmax(self, axis=-1):
-        """Log-softmax along ``axis``."""
-        return softmax.LogSoftmax.apply(self, axis=axis)
+    # NOTE: the op functions themselves, so methods and functions share one signature
+    # (numpy's axis=/keepdims= and PyTorch's dim=/keepdim=) and one docstring.
+    sum = reduce.sum
+    mean = reduce.mean
+    max = reduce.max
+    min = reduce.min
+    var = reduce.var
+    std = reduce.std
+    logsumexp = reduce.logsumexp
+    softmax = SM.softmax
+    log_softmax = SM.log_softmax
 
     # ------------------------------------------------------------ shape
     def reshape(self, *shape):
@@ -363,9 +342,7 @@ class TensorMethods:
         """Broadcast to a larger shape."""
         return S.broadcast_to(self, *shape)
 
-    def split(self, indices_or_sections, axis=0):
-        """Split into a list of tensors along ``axis``."""
-        return S.split(self, indices_or_sections, axis)
+    split = S.split
 
     def pad(self, pad_width, value=0.0):
         """Pad with a constant, as ``numpy.pad``."""

@@ -5,11 +5,12 @@ All take numpy's ``axis=`` (None, an int or a tuple, negatives allowed) and
 gradient to the input's shape (``rule_helpers.expand_reduced``).
 """
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from ..function import Function
-from . import rule_helpers
+from . import keywords, rule_helpers
 
 
 class Sum(Function):
@@ -115,28 +116,208 @@ def normalize_axis_arg(axis, ndim, op):
 
 
 # ------------------------------------------------------------------ public functions
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - numpy's name
-    """Sum over ``axis`` (None: all axes), as ``numpy.sum``."""
+class ValuesIndices(NamedTuple):
+    """``(values, indices)`` as PyTorch's ``max(dim=)``/``min(dim=)`` return."""
+
+    values: object
+    indices: object
+
+
+def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None,  # noqa: A001 - numpy's name
+        **unknown):
+    """Sum over ``axis`` (None: all axes), as ``numpy.sum`` and ``torch.sum``.
+
+    Parameters
+    ----------
+    x : Tensor
+    axis, dim : int or tuple of ints, optional
+        The axes to sum over (numpy's or PyTorch's name; pass one).
+    keepdims, keepdim : bool, optional
+        Keep the summed axes with length 1 (default False).
+
+    Returns
+    -------
+    Tensor
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.sum(gg.ones(2, 3), dim=1, keepdim=True).shape
+    (2, 1)
+    """
+    axis, keepdims = keywords.axis_keywords("sum", axis, keepdims, dim, keepdim, unknown)
     return Sum.apply(x, axis=normalize_axis_arg(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=False):
-    """Mean over ``axis`` (None: all axes), as ``numpy.mean``."""
+def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
+    """Mean over ``axis`` (None: all axes); ``dim=``/``keepdim=`` are accepted too.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.tensor([[1.0, 3.0]]).mean(dim=1)
+    Tensor([2.], dtype=float32)
+    """
+    axis, keepdims = keywords.axis_keywords("mean", axis, keepdims, dim, keepdim, unknown)
     return Mean.apply(x, axis=normalize_axis_arg(axis, x.ndim, "mean"), keepdims=keepdims)
 
 
-def max(x, axis=None, keepdims=False):  # noqa: A001 - numpy's name
-    """Largest value over ``axis`` (values only, as numpy); ties share the gradient."""
-    return Max.apply(x, axis=normalize_axis_arg(axis, x.ndim, "max"), keepdims=keepdims)
+def _extreme(op, x, positional, axis, keepdims, dim, keepdim, unknown):
+    """max and min: values (numpy's spelling) or (values, indices) (PyTorch's)."""
+    keywords.reject_unknown(op, unknown, keywords._AXIS_WORDS)
+    if hasattr(positional, "grad_fn") or isinstance(positional, np.ndarray):
+        if any(v is not None for v in (axis, keepdims, dim, keepdim)):
+            raise TypeError(f"{op}: with a second tensor, {op} is elementwise and takes no axis")
+        from .elementwise import Maximum, Minimum
+        return (Maximum if op == "max" else Minimum).apply(x, positional)
+    if positional is not None:
+        if axis is not None or dim is not None:
+            raise TypeError(f"{op}: got the axis both positionally and as a keyword")
+        family = keywords.convention(op, {"keepdims": keepdims}, {"keepdim": keepdim})
+        if family is None:
+            raise keywords.ambiguous(
+                op, f"x.{op}({positional!r})", f"x.{op}(axis={positional!r})",
+                "returns the values only", f"x.{op}(dim={positional!r})",
+                "returns (values, indices)")
+        axis, dim = (positional, None) if family == keywords.NUMPY else (None, positional)
+    family = keywords.convention(op, {"axis": axis, "keepdims": keepdims},
+                                 {"dim": dim, "keepdim": keepdim})
+    axis, keepdims = keywords.axis_keywords(op, axis, keepdims, dim, keepdim)
+    axis = normalize_axis_arg(axis, x.ndim, op)
+    if family == keywords.TORCH and axis is not None:
+        return _values_indices(op, x, axis, keepdims)
+    return (Max if op == "max" else Min).apply(x, axis=axis, keepdims=keepdims)
 
 
-def min(x, axis=None, keepdims=False):  # noqa: A001 - numpy's name
-    """Smallest value over ``axis`` (values only, as numpy); ties share the gradient."""
-    return Min.apply(x, axis=normalize_axis_arg(axis, x.ndim, "min"), keepdims=keepdims)
+def _values_indices(op, x, axis, keepdims):
+    """PyTorch's ``max(dim)``: the first extreme's index; its gradient goes to that element."""
+    if not isinstance(axis, int):
+        raise TypeError(f"{op}: dim= takes one axis, got {axis!r}; reduce one axis at a time "
+                        "or use axis= (numpy's spelling, values only)")
+    if x.shape[axis] == 0:
+        raise ValueError(f"{op}: cannot reduce axis {axis} of length 0 (shape {x.shape})")
+    pick = np.argmax if op == "max" else np.argmin
+    indices = pick(x.data, axis=axis, keepdims=True)
+    where = list(np.indices(indices.shape, sparse=True))
+    where[axis] = indices
+    values = x[tuple(where)]
+    if not keepdims:
+        values, indices = values.squeeze(axis), np.squeeze(indices, axis)
+    return ValuesIndices(values, type(x)._from_op(indices, None))
 
 
-def var(x, axis=None, ddof=0, keepdims=False):
-    """Variance over ``axis`` with numpy's ``ddof`` (default 0: the population variance)."""
+def max(x, other=None, /, *, axis=None, keepdims=None, dim=None,  # noqa: A001 - numpy's name
+        keepdim=None, **unknown):
+    """Largest value over an axis: numpy's values, or PyTorch's ``(values, indices)``.
+
+    ``x.max(axis=1)`` returns the values (ties share the gradient evenly, as
+    numpy's amax); ``x.max(dim=1)`` returns ``(values, indices)`` as PyTorch
+    (the first maximal index, which alone receives the gradient). A bare
+    positional axis means different things in the two libraries, so
+    ``x.max(1)`` is refused unless ``keepdims=`` or ``keepdim=`` says which.
+    ``x.max(other_tensor)`` is the elementwise ``maximum``.
+
+    Parameters
+    ----------
+    x : Tensor
+    other : int or Tensor, optional
+        An axis (with ``keepdims=`` or ``keepdim=``), or a tensor to compare with.
+    axis, keepdims : numpy's spelling: values only.
+    dim, keepdim : PyTorch's spelling: ``(values, indices)`` when ``dim`` is given.
+
+    Returns
+    -------
+    Tensor, or a named tuple ``(values, indices)`` for ``dim=``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([[1.0, 5.0], [7.0, 2.0]])
+    >>> x.max(axis=1)
+    Tensor([5., 7.], dtype=float32)
+    >>> x.max(dim=1).indices
+    Tensor([1, 0], dtype=int64)
+    """
+    return _extreme("max", x, other, axis, keepdims, dim, keepdim, unknown)
+
+
+def min(x, other=None, /, *, axis=None, keepdims=None, dim=None,  # noqa: A001 - numpy's name
+        keepdim=None, **unknown):
+    """Smallest value over an axis; the same spellings and rules as ``max``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.tensor([[1.0, 5.0], [7.0, 2.0]]).min(dim=0)
+    ValuesIndices(values=Tensor([1., 2.], dtype=float32), indices=Tensor([0, 1], dtype=int64))
+    """
+    return _extreme("min", x, other, axis, keepdims, dim, keepdim, unknown)
+
+
+_VAR_WORDS = ("axis=, keepdims= and ddof= (numpy's spelling) or dim=, keepdim= and "
+              "correction= or unbiased= (PyTorch's)")
+
+
+def _ddof(op, x, positional, axis, ddof, keepdims, dim, keepdim, correction, unbiased, unknown):
+    """Resolve var/std's spellings to (axis, ddof, keepdims); refuse calls that do not say."""
+    keywords.reject_unknown(op, unknown, _VAR_WORDS)
+    if positional is not None and (axis is not None or dim is not None):
+        raise TypeError(f"{op}: got the axis both positionally and as a keyword")
+    if correction is not None and unbiased is not None:
+        raise TypeError(f"{op}: got both correction= and unbiased=; pass one of them")
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    family = keywords.convention(op, {"axis": axis, "ddof": ddof, "keepdims": keepdims},
+                                 {"dim": dim, "keepdim": keepdim, "correction": correction})
+    if family is None:
+        call = f"x.{op}({'' if positional is None else repr(positional)})"
+        where = "" if positional is None else f"axis={positional!r}, "
+        torch_where = "" if positional is None else f"dim={positional!r}, "
+        raise keywords.ambiguous(
+            op, call, f"x.{op}({where}ddof=0)", "divides by n (its default)",
+            f"x.{op}({torch_where}correction=1)", "by n - 1 (its default)")
+    if family == keywords.NUMPY:
+        axis = positional if positional is not None else axis
+        return axis, (0 if ddof is None else ddof), bool(keepdims)
+    dim = positional if positional is not None else dim
+    return dim, (1 if correction is None else correction), bool(keepdim)
+
+
+def var(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None, keepdim=None,
+        correction=None, unbiased=None, **unknown):
+    """Variance over an axis, with numpy's ``ddof`` or PyTorch's ``correction``.
+
+    numpy and PyTorch divide by different counts by default (n and n - 1), so
+    the call must say which library it follows: numpy's keywords (``axis=``,
+    ``ddof=``, ``keepdims=``, default ``ddof=0``) or PyTorch's (``dim=``,
+    ``keepdim=``, ``correction=``/``unbiased=``, default ``correction=1``).
+    ``x.var()`` and ``x.var(0)`` alone are refused with both spellings shown.
+
+    Parameters
+    ----------
+    x : Tensor
+    dim_or_axis : int or tuple of ints, optional
+        A positional axis; a keyword must then say which convention applies.
+    axis, dim : int or tuple of ints, optional
+        The axes to reduce (None: all).
+    ddof, correction : int
+        The result is ``sum((x - mean)**2) / (n - ddof)``.
+    unbiased : bool
+        PyTorch's older spelling of ``correction=1`` (True) or ``0`` (False).
+
+    Returns
+    -------
+    Tensor
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> x.var(ddof=0), x.var(correction=1)
+    (Tensor(1.25, dtype=float32), Tensor(1.6666666, dtype=float32))
+    """
+    axis, ddof, keepdims = _ddof("var", x, dim_or_axis, axis, ddof, keepdims, dim, keepdim,
+                                 correction, unbiased, unknown)
     axis = normalize_axis_arg(axis, x.ndim, "var")
     count = math.prod(x.shape[a] for a in rule_helpers.normalize_axes(axis, x.ndim))
     if count - ddof <= 0:
@@ -146,12 +327,31 @@ def var(x, axis=None, ddof=0, keepdims=False):
     return sum(centered * centered, axis=axis, keepdims=keepdims) / (count - ddof)
 
 
-def std(x, axis=None, ddof=0, keepdims=False):
-    """Standard deviation over ``axis``: ``sqrt(var(x, axis, ddof))``."""
-    return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+def std(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None, keepdim=None,
+        correction=None, unbiased=None, **unknown):
+    """Standard deviation ``sqrt(var(x, ...))``; the same spellings and rules as ``var``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.tensor([[1.0, 3.0]]).std(dim=1, unbiased=False)
+    Tensor([1.], dtype=float32)
+    """
+    axis, ddof, keepdims = _ddof("std", x, dim_or_axis, axis, ddof, keepdims, dim, keepdim,
+                                 correction, unbiased, unknown)
+    family = {"dim": axis, "correction": ddof, "keepdim": keepdims}
+    return var(x, **family).sqrt()
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    """``log(sum(exp(x)))`` over ``axis``, without overflow."""
+def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
+    """``log(sum(exp(x)))`` over ``axis`` (or ``dim``), without overflow.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.logsumexp(gg.zeros(2, 4), dim=1)
+    Tensor([1.3862944, 1.3862944], dtype=float32)
+    """
+    axis, keepdims = keywords.axis_keywords("logsumexp", axis, keepdims, dim, keepdim, unknown)
     return LogSumExp.apply(x, axis=normalize_axis_arg(axis, x.ndim, "logsumexp"),
                            keepdims=keepdims)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
-from . import rule_helpers
+from . import keywords, rule_helpers
 
 
 class Reshape(Function):
@@ -282,16 +282,42 @@ def expand(x, *shape):
     return BroadcastTo.apply(x, shape=shape)
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis."""
+def concatenate(tensors, axis=None, *, dim=None, **unknown):
+    """Join tensors along an existing axis (``axis`` or PyTorch's ``dim``; default 0).
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor
+    axis, dim : int, optional
+        The axis to join along (numpy's or PyTorch's name; pass one).
+
+    Returns
+    -------
+    Tensor
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.cat([gg.ones(2, 1), gg.zeros(2, 2)], dim=1).shape
+    (2, 3)
+    """
+    axis, _ = keywords.axis_keywords("concatenate", axis, None, dim, None, unknown, default=0)
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     return Concatenate.apply(*tensors, axis=axis)
 
 
-def stack(tensors, axis=0):
-    """Join tensors of one shape along a new axis."""
+def stack(tensors, axis=None, *, dim=None, **unknown):
+    """Join tensors of one shape along a new axis (``axis`` or ``dim``; default 0).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.stack([gg.ones(3), gg.zeros(3)], dim=1).shape
+    (3, 2)
+    """
+    axis, _ = keywords.axis_keywords("stack", axis, None, dim, None, unknown, default=0)
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
@@ -302,21 +328,88 @@ def stack(tensors, axis=0):
     return concatenate([unsqueeze(t, axis) for t in tensors], axis=axis)
 
 
-def split(x, indices_or_sections, axis=0):
-    """Split into pieces along ``axis``, as ``numpy.split`` (a list of tensors)."""
-    (axis,) = _axes_in_range((axis,), x.shape, "split")
+_SPLIT_WORDS = ("indices_or_sections= and axis= (numpy's spelling) or split_size_or_sections= "
+                "and dim= (PyTorch's)")
+
+
+def split(x, sections=None, /, *, indices_or_sections=None, axis=None,
+          split_size_or_sections=None, dim=None, **unknown):
+    """Split into a list of tensors, as ``numpy.split`` or as ``torch.split``.
+
+    The two libraries read the same call differently: numpy's ``split(x, 2)``
+    makes 2 equal sections and a list gives cut points; PyTorch's makes pieces
+    of size 2 and a list gives sizes. The keywords say which is meant; a
+    positional ``sections`` alone (``x.split(2)``) is refused.
+
+    Parameters
+    ----------
+    x : Tensor
+    sections : int or list of ints, optional
+        Positional form; needs ``axis=`` (numpy) or ``dim=`` (PyTorch).
+    indices_or_sections, axis : numpy's spelling
+        A number of equal sections, or the indices to cut at; the axis (default 0).
+    split_size_or_sections, dim : PyTorch's spelling
+        The size of each piece (the last may be smaller), or a list of sizes; the axis.
+
+    Returns
+    -------
+    list of Tensor
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.arange(6.0)
+    >>> [p.shape for p in x.split(2, axis=0)], [p.shape for p in x.split(2, dim=0)]
+    ([(3,), (3,)], [(2,), (2,), (2,)])
+    """
+    keywords.reject_unknown("split", unknown, _SPLIT_WORDS)
+    family = keywords.convention("split", {"indices_or_sections": indices_or_sections,
+                                           "axis": axis},
+                                 {"split_size_or_sections": split_size_or_sections, "dim": dim})
+    if sections is not None:
+        if indices_or_sections is not None or split_size_or_sections is not None:
+            raise TypeError("split: got the sections both positionally and as a keyword")
+        if family is None:
+            what = ("cuts at those indices", "makes pieces of those sizes") if isinstance(
+                sections, (list, tuple)) else (f"makes {sections} equal sections",
+                                               f"makes pieces of size {sections}")
+            raise keywords.ambiguous("split", f"x.split({sections!r})",
+                                     f"x.split({sections!r}, axis=0)", what[0],
+                                     f"x.split({sections!r}, dim=0)", what[1])
+    axis = dim if family == keywords.TORCH else axis
+    (axis,) = _axes_in_range((0 if axis is None else axis,), x.shape, "split")
     length = x.shape[axis]
+    if family == keywords.TORCH:
+        sizes = sections if sections is not None else split_size_or_sections
+        cuts = _torch_cuts(sizes, length, axis)
+    else:
+        cuts = _numpy_cuts(sections if sections is not None else indices_or_sections, length,
+                           axis)
+    bounds = [0] + cuts + [length]
+    before = (slice(None),) * axis
+    return [x[before + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+
+
+def _numpy_cuts(indices_or_sections, length, axis):
     if isinstance(indices_or_sections, (int, np.integer)):
         sections = int(indices_or_sections)
         if sections <= 0 or length % sections:
             raise ValueError(f"split: axis {axis} of length {length} does not split into "
                              f"{sections} equal sections; pass split points instead")
-        cuts = [length // sections * i for i in range(1, sections)]
-    else:
-        cuts = list(indices_or_sections)
-    bounds = [0] + cuts + [length]
-    before = (slice(None),) * axis
-    return [x[before + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+        return [length // sections * i for i in range(1, sections)]
+    return list(indices_or_sections)
+
+
+def _torch_cuts(sizes, length, axis):
+    if isinstance(sizes, (int, np.integer)):
+        if sizes <= 0:
+            raise ValueError(f"split: the piece size must be positive, got {sizes}")
+        return list(range(int(sizes), length, int(sizes)))
+    sizes = [int(n) for n in sizes]
+    if sum(sizes) != length or any(n < 0 for n in sizes):
+        raise ValueError(f"split: sizes {sizes} do not add up to the length {length} of axis "
+                         f"{axis}; give non-negative sizes that sum to it")
+    return list(np.cumsum(sizes[:-1]).tolist())
 
 
 def pad(x, pad_width, value=0.0):

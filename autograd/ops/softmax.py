@@ -5,7 +5,7 @@
 import numpy as np
 
 from ..function import Function
-from . import rule_helpers
+from . import keywords, rule_helpers
 
 
 def _shifted(x, axis):
@@ -52,11 +52,27 @@ class LogSoftmax(Function):
         return grad - rule_helpers.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
-def softmax(x, axis=-1):
-    """``exp(x) / sum(exp(x))`` along ``axis``, stable for any finite input."""
+def softmax(x, axis=None, *, dim=None, **unknown):
+    """``exp(x) / sum(exp(x))`` along ``axis`` (or PyTorch's ``dim``; default -1), stable.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.softmax(gg.zeros(1, 4), dim=1)
+    Tensor([[0.25, 0.25, 0.25, 0.25]], dtype=float32)
+    """
+    axis, _ = keywords.axis_keywords("softmax", axis, None, dim, None, unknown, default=-1)
     return Softmax.apply(x, axis=axis)
 
 
-def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis``: log-probabilities without underflow."""
+def log_softmax(x, axis=None, *, dim=None, **unknown):
+    """``x - logsumexp(x)`` along ``axis`` (or ``dim``; default -1): log-probabilities.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.log_softmax(gg.zeros(2), dim=0).exp()
+    Tensor([0.5, 0.5], dtype=float32)
+    """
+    axis, _ = keywords.axis_keywords("log_softmax", axis, None, dim, None, unknown, default=-1)
     return LogSoftmax.apply(x, axis=axis)

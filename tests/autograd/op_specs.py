@@ -375,6 +375,76 @@ def _reduction(name, ref, **options):
                   forms=(lambda x, **kw: getattr(x, name)(**kw),), **options)
 
 
+def _torch_kwargs(build):
+    """A kwargs strategy with numpy's names turned into PyTorch's (axis -> dim, ...)."""
+    return lambda shapes: build(shapes).map(lambda kw: {_TORCH_NAMES.get(k, k): v
+                                                        for k, v in kw.items()})
+
+
+_TORCH_NAMES = {"axis": "dim", "keepdims": "keepdim", "ddof": "correction",
+                "indices_or_sections": "split_size_or_sections"}
+_NUMPY_NAMES = {v: k for k, v in _TORCH_NAMES.items()}
+
+
+def _numpy_ref(ref):
+    """``ref`` called with PyTorch's keyword names turned back into numpy's."""
+    return lambda *xs, **kw: ref(*xs, **{_NUMPY_NAMES.get(k, k): v for k, v in kw.items()})
+
+
+def _torch_reduction(name, ref, kwargs, **options):
+    """``ag.<name>(x, dim=, keepdim=, ...)`` must match numpy's ``ref(x, axis=, ...)``."""
+    fn = getattr(ag, name)
+    return OpSpec(f"{name}_torch_keywords", lambda x, **kw: fn(x, **kw), _numpy_ref(ref),
+                  kwargs=_torch_kwargs(kwargs),
+                  forms=(lambda x, **kw: getattr(x, name)(**kw),), **options)
+
+
+def one_dim_keepdim(shapes):
+    (shape,) = shapes
+    return st.fixed_dictionaries({"dim": st.integers(-len(shape), len(shape) - 1),
+                                  "keepdim": st.booleans()})
+
+
+def _torch_split_ref(x, split_size_or_sections, dim):
+    """torch.split in numpy: pieces of one size (the last may be shorter), or given sizes."""
+    length = x.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        cuts = list(range(split_size_or_sections, length, split_size_or_sections))
+    else:
+        cuts = list(np.cumsum(split_size_or_sections[:-1]))
+    return tuple(np.split(x, cuts, axis=dim))
+
+
+@st.composite
+def _torch_split_case(draw, max_side):
+    shape = draw(gst.shapes(1, MAX_DIMS, max_side=max_side))
+    dim = draw(st.integers(-len(shape), len(shape) - 1))
+    length = shape[dim]
+    size = st.integers(1, max(length, 1))
+    sizes = st.lists(st.integers(0, length), max_size=3).map(
+        lambda cuts: np.diff([0, *sorted(cuts), length]).tolist())
+    how = draw(st.one_of(size, sizes))
+    return (draw(floats_array(shape)),), {"split_size_or_sections": how, "dim": dim}
+
+
+@st.composite
+def _unbiased_case(draw, max_side):
+    """A shape with every side >= 2, so n - 1 > 0 along any dim."""
+    shape = draw(gst.shapes(1, MAX_DIMS, min_side=2, max_side=max(max_side, 2)))
+    x = draw(gst.tensors(shape=shape, min_value=-5.0, max_value=5.0, min_gap=0.05,
+                         requires_grad=False)).data
+    return (x,), draw(one_dim_keepdim((shape,)))
+
+
+def _first_extreme_values(pick):
+    """numpy reference of PyTorch's ``max(dim=)[0]``: the values at the first arg-extreme."""
+    def ref(x, dim, keepdim):
+        index = pick(x, axis=dim, keepdims=True)
+        values = np.take_along_axis(x, index, axis=dim)
+        return values if keepdim else np.squeeze(values, axis=dim)
+    return ref
+
+
 # ---------------------------------------------------------------- the table
 SPECS = [
     # arithmetic (operators; Python numbers on either side)
@@ -473,6 +543,33 @@ SPECS = [
     OpSpec("pad", lambda x, pad_width, value: ag.pad(x, pad_width, value),
            lambda x, pad_width, value: np.pad(x, pad_width, constant_values=value),
            custom=_pad_case, forms=(lambda x, pad_width, value: x.pad(pad_width, value),)),
+    # PyTorch's spellings (dim=, keepdim=, correction=, unbiased=, cat, split sizes)
+    _torch_reduction("sum", np.sum, reduction_kwargs),
+    _torch_reduction("mean", np.mean, reduction_kwargs),
+    _torch_reduction("logsumexp", _logsumexp, reduction_kwargs),
+    _torch_reduction("var", np.var, variance_kwargs(1), min_gap=0.05),
+    _torch_reduction("std", np.std, variance_kwargs(2), min_gap=0.05),
+    _torch_reduction("softmax", _softmax, one_axis, min_dims=1),
+    _torch_reduction("log_softmax", _log_softmax, one_axis, min_dims=1),
+    OpSpec("std_unbiased", lambda x, **kw: ag.std(x, unbiased=True, **kw),
+           lambda x, dim, keepdim: np.std(x, axis=dim, keepdims=keepdim, ddof=1),
+           custom=_unbiased_case,
+           forms=(lambda x, dim, keepdim: x.std(dim, keepdim=keepdim),)),
+    OpSpec("max_dim_values", lambda x, **kw: ag.max(x, **kw).values,
+           _first_extreme_values(np.argmax), kwargs=one_dim_keepdim, min_dims=1, min_gap=0.01,
+           forms=(lambda x, dim, keepdim: x.max(dim, keepdim=keepdim)[0],)),
+    OpSpec("min_dim_values", lambda x, **kw: ag.min(x, **kw).values,
+           _first_extreme_values(np.argmin), kwargs=one_dim_keepdim, min_dims=1, min_gap=0.01,
+           forms=(lambda x, dim, keepdim: x.min(dim, keepdim=keepdim)[0],)),
+    OpSpec("cat", lambda *xs, axis: ag.cat(xs, dim=axis),
+           lambda *xs, axis: np.concatenate(xs, axis=axis), custom=_concatenate_case,
+           forms=(lambda *xs, axis: ag.concatenate(xs, dim=axis),)),
+    OpSpec("stack_dim", lambda *xs, axis: ag.stack(xs, dim=axis),
+           lambda *xs, axis: np.stack(xs, axis=axis), custom=_stack_case),
+    OpSpec("split_torch_sizes", lambda x, **kw: tuple(ag.split(x, **kw)), _torch_split_ref,
+           custom=_torch_split_case,
+           forms=(lambda x, split_size_or_sections, dim:
+                  tuple(x.split(split_size_or_sections, dim=dim)),)),
     # linear algebra
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, custom=_matmul_case,
            forms=(ag.matmul, lambda a, b: a.matmul(b))),

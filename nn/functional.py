@@ -151,5 +151,6 @@ from ..autograd import (  # noqa: E402, F401
     max_unpool2d,
     unfold,
 )
+from .layers.attention import scaled_dot_product_attention  # noqa: E402, F401
 from .layers.embedding import embedding  # noqa: E402, F401
 from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Layers: one module per file family; each layer family adds its line below."""
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh  # noqa: F401
+from .attention import MultiheadAttention  # noqa: F401
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
 from .dropout import Dropout  # noqa: F401
 from .embedding import Embedding  # noqa: F401
@@ -15,3 +16,9 @@ from .pooling import (  # noqa: F401
 )
 from .recurrent import LSTM, RNN, LSTMCell, RNNCell  # noqa: F401
 from .resample import Fold, Unfold, Upsample  # noqa: F401
+from .transformer import (  # noqa: F401
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)

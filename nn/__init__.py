@@ -9,6 +9,7 @@ from .checkpoint import StateDictError  # noqa: F401
 from .containers import ModuleList, Sequential  # noqa: F401
 from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      GELU,
+                     GRU,
                      LSTM,
                      RNN,
                      AdaptiveAvgPool2d,
@@ -24,6 +25,7 @@ from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      Embedding,
                      Flatten,
                      Fold,
+                     GRUCell,
                      Identity,
                      LayerNorm,
                      LeakyReLU,

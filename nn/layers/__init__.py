@@ -14,7 +14,7 @@ from .pooling import (  # noqa: F401
     MaxPool2d,
     MaxUnpool2d,
 )
-from .recurrent import LSTM, RNN, LSTMCell, RNNCell  # noqa: F401
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: F401
 from .resample import Fold, Unfold, Upsample  # noqa: F401
 from .transformer import (  # noqa: F401
     TransformerDecoder,

@@ -1,141 +1,98 @@
-"""Recurrent layers: ``RNN`` (tanh or relu), ``LSTM`` and their single-step cells.
+"""Recurrent layers: ``RNN`` (tanh or relu), ``LSTM`` and ``GRU``, stacked, optionally
+bidirectional, on padded tensors or ``PackedSequence`` (variable lengths).
 
 The recurrence is unrolled on the dynamic graph, one step at a time, so
 ``backward()`` is backpropagation through time with no special machinery.
-Per layer, the input projection of ALL time steps is one matmul
-(``x @ W_ih^T + b_ih + b_hh`` on a (T*B, input) matrix); each step then adds
-only ``h @ W_hh^T``. Parameter names, shapes, gate order (i, f, g, o) and
-the uniform(+-1/sqrt(hidden_size)) init are PyTorch's, so its state_dict loads.
+Per layer and direction, the input projection of ALL time steps is one matmul
+on the (steps * batch, input) matrix; each step then adds only the hidden
+projection. Parameter names (``weight_ih_l0``, ``weight_hh_l1_reverse``,
+``weight_hr_l0`` with ``proj_size``), shapes, gate orders and the
+uniform(+-1/sqrt(hidden_size)) init are PyTorch's, so its state_dict loads.
+
+A layer runs on a flat (total, features) array with a batch size per step:
+a padded input has ``batch`` rows at every step; a ``PackedSequence`` (sorted by
+decreasing length) has fewer rows at later steps, so a sequence's final state
+is its state at its own last step and nothing is computed on padding.
 """
 import numpy as np
 
 from ... import autograd
 from ...autograd import ShapeError
-from .._validate import positive_int, probability
-from ..module import Module, Parameter
+from .. import functional as F
+from .._validate import non_negative_int, positive_int, probability
+from ..module import Module
+from ..utils.rnn import PackedSequence
+from .rnn_cells import (  # noqa: F401 - re-exported: the step rules and cells live there
+    GRUCell,
+    GRUPointwise,
+    LSTMCell,
+    LSTMPointwise,
+    RNNCell,
+    gru_cell,
+    gru_step,
+    lstm_cell,
+    lstm_step,
+    project,
+    rnn_cell,
+    rnn_step,
+    uniform_parameter,
+)
 
 
-# ------------------------------------------------------------------ steps
-def _rnn_step(proj, h, w_hh_t, nonlinearity):
-    pre = proj + h @ w_hh_t
-    return pre.tanh() if nonlinearity == "tanh" else pre.relu()
-
-
-def _lstm_step(proj, h, c, w_hh_t):
-    """One LSTM step from the input projection: gates i, f, g, o as PyTorch.
-
-    ``w_hh_t`` is ``W_hh`` transposed once per sequence rather than once per step.
-    """
-    hc = LSTMPointwise.apply(proj + h @ w_hh_t, c)
-    return hc[0], hc[1]
-
-
-class LSTMPointwise(autograd.Function):
-    """The elementwise part of an LSTM step, fused into one node.
-
-    From the gate pre-activations ``z = [z_i, z_f, z_g, z_o]`` and the previous
-    cell ``c``: ``i, f, o = sigmoid(z_i, z_f, z_o)``, ``g = tanh(z_g)``,
-    ``c' = f c + i g``, ``h' = o tanh(c')``; returns ``[h', c']`` stacked on a
-    new first axis. One node instead of eleven per step.
-    d/dz_o = dh o(1-o) tanh(c'); with dc = dc' + dh o (1 - tanh(c')^2):
-    d/dz_i = dc g i(1-i), d/dz_f = dc c f(1-f), d/dz_g = dc i (1-g^2), d/dc = dc f.
-    """
-
-    op_name = "lstm_pointwise"
-
-    @staticmethod
-    def forward(ctx, z, c):
-        ctx.save_for_backward(z, c)
-        i, f, g, o = _gate_activations(z)
-        c_new = f * c + i * g
-        tanh_c = np.tanh(c_new)
-        ctx.acts = (i, f, g, o, tanh_c)
-        return np.stack([o * tanh_c, c_new])
-
-    @staticmethod
-    def backward(ctx, grad):
-        z, c = ctx.saved_tensors
-        if isinstance(z, np.ndarray):
-            i, f, g, o, tanh_c = ctx.acts
-            join = np.concatenate
-        else:  # create_graph: recompute from z and c so the rule stays differentiable
-            i, f, g, o = _gate_activations(z)
-            tanh_c = (f * c + i * g).tanh()
-            join = autograd.concatenate
-        grad_h, grad_c = grad[0], grad[1]
-        grad_c = grad_c + grad_h * o * (1 - tanh_c * tanh_c)
-        grad_z = join([grad_c * g * i * (1 - i), grad_c * c * f * (1 - f),
-                       grad_c * i * (1 - g * g), grad_h * tanh_c * o * (1 - o)], axis=-1)
-        return grad_z, grad_c * f
-
-
-def _gate_activations(z):
-    """``sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)`` of arrays or Tensors."""
-    n = z.shape[-1] // 4
-    if isinstance(z, np.ndarray):
-        # NOTE: one sigmoid over all of z (contiguous) beats three over strided quarters.
-        s = autograd.sigmoid(z).data
-        return s[..., :n], s[..., n:2 * n], np.tanh(z[..., 2 * n:3 * n]), s[..., 3 * n:]
-    parts = [z[..., k * n:(k + 1) * n] for k in range(4)]
-    return parts[0].sigmoid(), parts[1].sigmoid(), parts[2].tanh(), parts[3].sigmoid()
-
-
-def _project(x, w_ih, b_ih, b_hh):
-    out = x @ w_ih.T
-    if b_ih is not None:
-        out = out + (b_ih + b_hh)
-    return out
-
-
-def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
-    """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
-    return _rnn_step(_project(x, w_ih, b_ih, b_hh), h, w_hh.T, nonlinearity)
-
-
-def lstm_cell(x, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One LSTM step: returns ``(h', c')`` from ``x`` and ``hx = (h, c)``."""
-    h, c = hx
-    return _lstm_step(_project(x, w_ih, b_ih, b_hh), h, c, w_hh.T)
-
-
-# ------------------------------------------------------------------ modules
-def _uniform(shape, bound):
-    data = autograd.random.generator().uniform(-bound, bound, shape)
-    return Parameter(data.astype(np.float32))
+def _steps(batch_sizes, total_steps, batch):
+    """(offset, rows) of each time step in the flat layout."""
+    sizes = [batch] * total_steps if batch_sizes is None else [int(b) for b in batch_sizes]
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
+    return list(zip(offsets.tolist(), sizes))
 
 
 class _RNNBase(Module):
-    """Parameters and the layer-by-layer unrolled forward shared by RNN and LSTM."""
+    """Parameters, checks and the layer-by-layer, direction-by-direction forward."""
 
     _gates = 1
+    _states = 1  # h, or (h, c) for LSTM
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+                 dropout=0.0, bidirectional=False, proj_size=0):
         super().__init__()
-        if bidirectional:
-            raise NotImplementedError(f"{type(self).__name__}: bidirectional is not supported")
         op = type(self).__name__
         input_size = positive_int("input_size", input_size, op)
         hidden_size = positive_int("hidden_size", hidden_size, op)
         num_layers = positive_int("num_layers", num_layers, op)
         dropout = probability("dropout", dropout, op)  # [0, 1], as PyTorch
+        proj_size = non_negative_int("proj_size", proj_size, op)
+        if proj_size >= hidden_size:
+            raise ValueError(f"{op}: proj_size ({proj_size}) has to be smaller than "
+                             f"hidden_size ({hidden_size})")
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
+        self.bidirectional, self.proj_size = bool(bidirectional), proj_size
+        self.num_directions = 2 if bidirectional else 1
+        out_size = proj_size or hidden_size
         bound = 1.0 / np.sqrt(hidden_size)
         rows = self._gates * hidden_size
         for k in range(num_layers):
-            inputs = input_size if k == 0 else hidden_size
-            setattr(self, f"weight_ih_l{k}", _uniform((rows, inputs), bound))
-            setattr(self, f"weight_hh_l{k}", _uniform((rows, hidden_size), bound))
-            if bias:
-                setattr(self, f"bias_ih_l{k}", _uniform((rows,), bound))
-                setattr(self, f"bias_hh_l{k}", _uniform((rows,), bound))
+            inputs = input_size if k == 0 else out_size * self.num_directions
+            for suffix in ("", "_reverse")[:self.num_directions]:
+                setattr(self, f"weight_ih_l{k}{suffix}", uniform_parameter((rows, inputs), bound))
+                setattr(self, f"weight_hh_l{k}{suffix}",
+                        uniform_parameter((rows, out_size), bound))
+                if bias:
+                    setattr(self, f"bias_ih_l{k}{suffix}", uniform_parameter((rows,), bound))
+                    setattr(self, f"bias_hh_l{k}{suffix}", uniform_parameter((rows,), bound))
+                if proj_size:
+                    setattr(self, f"weight_hr_l{k}{suffix}",
+                            uniform_parameter((proj_size, hidden_size), bound))
 
-    def _layer_parameters(self, k):
+    def _layer_parameters(self, k, suffix=""):
         get = self._parameters.get
-        return (get(f"weight_ih_l{k}"), get(f"weight_hh_l{k}"), get(f"bias_ih_l{k}"),
-                get(f"bias_hh_l{k}"))
+        return tuple(get(f"{name}_l{k}{suffix}")
+                     for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
 
+    def _state_sizes(self):
+        return (self.proj_size or self.hidden_size, self.hidden_size)[:self._states]
+
+    # ---------------------------------------------------------------- checks
     def _check_input(self, x):
         name = type(self).__name__
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
@@ -143,66 +100,137 @@ class _RNNBase(Module):
                              f"{self.input_size}){' with batch_first' * self.batch_first} "
                              f"or unbatched (seq, {self.input_size})")
 
-    def _check_state(self, state, batch, what):
-        expected = (self.num_layers, batch, self.hidden_size)
-        if tuple(state.shape) != expected:
-            raise ShapeError(f"{type(self).__name__}: {what} of shape {state.shape} should be "
-                             f"{expected} (num_layers, batch, hidden_size)")
-
-    def forward(self, x, hx=None):
-        self._check_input(x)
-        unbatched = x.ndim == 2
+    def _initial_states(self, hx, batch, dtype, unbatched):
+        """The initial states, each (num_layers * num_directions, batch, size)."""
+        name = type(self).__name__
+        layers = self.num_layers * self.num_directions
+        sizes = self._state_sizes()
+        if hx is None:
+            return [autograd.zeros(layers, batch, size, dtype=dtype) for size in sizes]
+        if self._states == 2:
+            if not isinstance(hx, (tuple, list)) or len(hx) != 2:
+                raise TypeError(f"{name}: hx must be a pair (h_0, c_0)")
+            states = list(hx)
+        else:
+            states = [hx]
         if unbatched:
-            x = x.unsqueeze(1)
-            hx = None if hx is None else self._unsqueeze_state(hx)
-        elif self.batch_first:
-            x = x.swapaxes(0, 1)
-        steps, batch = x.shape[0], x.shape[1]
-        states = self._initial_states(hx, batch, x.dtype)
+            states = [s.unsqueeze(1) if s.ndim == 2 else s for s in states]
+        for state, size, what in zip(states, sizes, ("h_0", "c_0")):
+            expected = (layers, batch, size)
+            if tuple(state.shape) != expected:
+                batch_text = "" if unbatched else ", batch"
+                raise ShapeError(f"{name}: {what} of shape {state.shape} should be "
+                                 f"{expected[:1] + expected[2:] if unbatched else expected} "
+                                 f"(num_layers * num_directions{batch_text}, {size})")
+        return states
+
+    # ---------------------------------------------------------------- forward
+    def forward(self, input, hx=None):  # noqa: A002 - PyTorch's name
+        """Run the stacked recurrence; returns ``(output, h_n)`` (LSTM: ``(h_n, c_n)``)."""
+        packed = isinstance(input, PackedSequence)
+        if packed:
+            data, batch_sizes = input.data, input.batch_sizes
+            if data.ndim != 2 or data.shape[-1] != self.input_size:
+                raise ShapeError(f"{type(self).__name__}: packed data of shape {data.shape} "
+                                 f"should be (total, {self.input_size})")
+            batch, unbatched = int(batch_sizes[0]), False
+            schedule = _steps(batch_sizes, len(batch_sizes), batch)
+        else:
+            self._check_input(input)
+            unbatched = input.ndim == 2
+            x = input.unsqueeze(1) if unbatched else input
+            x = x.swapaxes(0, 1) if self.batch_first and not unbatched else x
+            steps, batch = x.shape[0], x.shape[1]
+            data = x.reshape((steps * batch, self.input_size))
+            schedule = _steps(None, steps, batch)
+        states = self._initial_states(hx, batch, data.dtype, unbatched)
+        if packed and input.sorted_indices is not None:
+            states = [s[:, input.sorted_indices] for s in states]
         finals = []
         for k in range(self.num_layers):
-            w_ih, w_hh, b_ih, b_hh = self._layer_parameters(k)
-            proj = _project(x.reshape(steps * batch, x.shape[2]), w_ih, b_ih, b_hh)
-            proj = proj.reshape(steps, batch, -1)
-            outputs, final = self._run_layer(proj, w_hh.T, [s[k] for s in states])
-            finals.append(final)
-            x = autograd.stack(outputs, axis=0)
+            outputs = []
+            for d, suffix in enumerate(("", "_reverse")[:self.num_directions]):
+                index = k * self.num_directions + d
+                out, final = self._run_direction(data, schedule, self._layer_parameters(
+                    k, suffix), [s[index] for s in states], reverse=d == 1)
+                outputs.append(out)
+                finals.append(final)
+            data = outputs[0] if len(outputs) == 1 else autograd.concatenate(outputs, axis=-1)
             if self.dropout and self.training and k < self.num_layers - 1:
-                from ..functional import dropout
-                x = dropout(x, self.dropout)
-        output = x.swapaxes(0, 1) if self.batch_first and not unbatched else x
-        final = tuple(autograd.stack([f[i] for f in finals], axis=0)
-                      for i in range(len(states)))
-        if unbatched:
-            output = output.squeeze(1)
-            final = tuple(f.squeeze(1) for f in final)
-        return output, self._pack_state(final)
+                data = F.dropout(data, self.dropout)
+        final = [autograd.stack([f[i] for f in finals], axis=0) for i in range(self._states)]
+        if packed:
+            if input.unsorted_indices is not None:
+                final = [s[:, input.unsorted_indices] for s in final]
+            output = PackedSequence(data, batch_sizes, input.sorted_indices,
+                                    input.unsorted_indices)
+        else:
+            output = data.reshape((steps, batch, data.shape[-1]))
+            if unbatched:
+                output, final = output.squeeze(1), [s.squeeze(1) for s in final]
+            elif self.batch_first:
+                output = output.swapaxes(0, 1)
+        return output, (final[0] if self._states == 1 else tuple(final))
 
-    def _initial_states(self, hx, batch, dtype):
-        raise NotImplementedError
+    def _run_direction(self, data, schedule, params, state, reverse):
+        """One layer in one direction over the flat ``data``; returns (outputs, final)."""
+        proj = self._input_projection(data, params)
+        prepared = self._prepare(params)
+        initial, rows = state, schedule[-1][1] if reverse else schedule[0][1]
+        state = [s[:rows] if s.shape[0] != rows else s for s in state]
+        outputs, done = [None] * len(schedule), []
+        for t in (reversed(range(len(schedule))) if reverse else range(len(schedule))):
+            offset, size = schedule[t]
+            if size < rows:  # forward direction: sequences rows[size:] ended at step t - 1
+                done.append([s[size:] for s in state])
+                state = [s[:size] for s in state]
+            elif size > rows:  # reverse direction: sequences start at their last step
+                state = [autograd.concatenate([s, s0[rows:size]]) for s, s0 in
+                         zip(state, initial)]
+            rows = size
+            step_in = proj if len(schedule) == 1 else proj[offset:offset + size]
+            state = self._step(step_in, state, prepared)
+            outputs[t] = state[0] if self._states == 1 or not self.proj_size else state[0]
+        done.append(state)
+        final = tuple(s if len(done) == 1 else autograd.concatenate([p[i] for p in
+                                                                     reversed(done)])
+                      for i, s in enumerate(state))
+        output = outputs[0] if len(outputs) == 1 else autograd.concatenate(outputs)
+        return output, final
 
     def extra_repr(self):
         text = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size:
+            text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
         if self.batch_first:
             text += ", batch_first=True"
+        if self.dropout:
+            text += f", dropout={self.dropout}"
+        if self.bidirectional:
+            text += ", bidirectional=True"
         return text + ("" if self.bias else ", bias=False")
 
 
 class RNN(_RNNBase):
     """Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``, stacked.
 
-    Returns ``(output, h_n)``: ``output`` (seq, batch, hidden) (batch first with
-    ``batch_first=True``) holds the last layer's ``h_t``; ``h_n``
-    (num_layers, batch, hidden) each layer's last ``h``.
+    Returns ``(output, h_n)``: ``output`` (seq, batch, num_directions * hidden)
+    (batch first with ``batch_first=True``; a ``PackedSequence`` for packed
+    input) holds the last layer's ``h_t``, both directions concatenated;
+    ``h_n`` (num_layers * num_directions, batch, hidden) each layer's and
+    direction's final ``h`` (the reverse direction's is its state at step 0).
+    ``dropout`` is applied to each layer's output but the last while training.
 
     Example
     -------
-    >>> rnn = RNN(10, 20, num_layers=2)
-    >>> output, h_n = rnn(autograd.randn(5, 3, 10))
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> rnn = nn.RNN(10, 20, num_layers=2, bidirectional=True)
+    >>> output, h_n = rnn(gg.randn(5, 3, 10))
     >>> output.shape, h_n.shape
-    ((5, 3, 20), (2, 3, 20))
+    ((5, 3, 40), (4, 3, 20))
     """
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
@@ -213,113 +241,83 @@ class RNN(_RNNBase):
                          bidirectional)
         self.nonlinearity = nonlinearity
 
-    def _initial_states(self, hx, batch, dtype):
-        if hx is None:
-            return [autograd.zeros(self.num_layers, batch, self.hidden_size, dtype=dtype)]
-        self._check_state(hx, batch, "h_0")
-        return [hx]
+    def _input_projection(self, data, params):
+        return project(data, params[0], params[2], params[3])
 
-    def _unsqueeze_state(self, hx):
-        return hx.unsqueeze(1)
+    def _prepare(self, params):
+        return params[1].T  # W_hh^T once per sequence, not once per step
 
-    def _run_layer(self, proj, w_hh_t, state):
-        (h,) = state
-        outputs = []
-        for t in range(proj.shape[0]):
-            h = _rnn_step(proj[t], h, w_hh_t, self.nonlinearity)
-            outputs.append(h)
-        return outputs, (h,)
-
-    def _pack_state(self, final):
-        return final[0]
+    def _step(self, proj, state, w_hh_t):
+        return [rnn_step(proj, state[0], w_hh_t, self.nonlinearity)]
 
 
 class LSTM(_RNNBase):
     """Long short-term memory, gates i, f, g, o (PyTorch's order and names).
 
-    Returns ``(output, (h_n, c_n))``, shaped as for ``RNN``; ``hx=(h_0, c_0)``
-    is optional (zeros).
+    Returns ``(output, (h_n, c_n))``, shaped as for :class:`RNN`; ``hx=(h_0, c_0)``
+    is optional (zeros). With ``proj_size > 0`` each step's ``h`` is projected,
+    ``h = W_hr (o * tanh(c))``, so ``h`` and ``output`` have ``proj_size`` features
+    (``weight_hr_l{k}``: (proj_size, hidden_size)), ``c`` keeps ``hidden_size``.
 
     Example
     -------
-    >>> lstm = LSTM(8, 16, batch_first=True)
-    >>> output, (h_n, c_n) = lstm(autograd.randn(4, 12, 8))
-    >>> output.shape, c_n.shape
-    ((4, 12, 16), (1, 4, 16))
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> lstm = nn.LSTM(8, 16, batch_first=True, proj_size=4)
+    >>> output, (h_n, c_n) = lstm(gg.randn(4, 12, 8))
+    >>> output.shape, h_n.shape, c_n.shape
+    ((4, 12, 4), (1, 4, 4), (1, 4, 16))
     """
 
     _gates = 4
+    _states = 2
 
-    def _initial_states(self, hx, batch, dtype):
-        if hx is None:
-            zeros = autograd.zeros(self.num_layers, batch, self.hidden_size, dtype=dtype)
-            return [zeros, zeros]
-        if not isinstance(hx, (tuple, list)) or len(hx) != 2:
-            raise TypeError("LSTM: hx must be a pair (h_0, c_0)")
-        self._check_state(hx[0], batch, "h_0")
-        self._check_state(hx[1], batch, "c_0")
-        return list(hx)
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, proj_size=0):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size)
 
-    def _unsqueeze_state(self, hx):
-        return tuple(s.unsqueeze(1) for s in hx)
+    def _input_projection(self, data, params):
+        return project(data, params[0], params[2], params[3])
 
-    def _run_layer(self, proj, w_hh_t, state):
-        h, c = state
-        outputs = []
-        for t in range(proj.shape[0]):
-            h, c = _lstm_step(proj[t], h, c, w_hh_t)
-            outputs.append(h)
-        return outputs, (h, c)
+    def _prepare(self, params):
+        return params[1].T, (None if params[4] is None else params[4].T)
 
-    def _pack_state(self, final):
-        return final
+    def _step(self, proj, state, prepared):
+        w_hh_t, w_hr_t = prepared
+        h, c = lstm_step(proj, state[0], state[1], w_hh_t)
+        return [h if w_hr_t is None else h @ w_hr_t, c]
 
 
-class _CellBase(Module):
-    _gates = 1
+class GRU(_RNNBase):
+    """Gated recurrent unit, gates r, z, n (PyTorch's order, names and equations).
 
-    def __init__(self, input_size, hidden_size, bias=True):
-        super().__init__()
-        op = type(self).__name__
-        input_size = positive_int("input_size", input_size, op)
-        hidden_size = positive_int("hidden_size", hidden_size, op)
-        self.input_size, self.hidden_size = input_size, hidden_size
-        bound = 1.0 / np.sqrt(hidden_size)
-        rows = self._gates * hidden_size
-        self.weight_ih = _uniform((rows, input_size), bound)
-        self.weight_hh = _uniform((rows, hidden_size), bound)
-        if bias:
-            self.bias_ih = _uniform((rows,), bound)
-            self.bias_hh = _uniform((rows,), bound)
-        else:
-            self.register_parameter("bias_ih", None)
-            self.register_parameter("bias_hh", None)
+    ``r = sigmoid(W_ir x + b_ir + W_hr h + b_hr)``, ``z`` likewise,
+    ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) * n + z * h``.
+    Arguments, inputs and outputs as :class:`RNN`.
 
-    def _zeros(self, x):
-        return autograd.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gru = nn.GRU(8, 16, num_layers=2, batch_first=True, bidirectional=True)
+    >>> output, h_n = gru(gg.randn(4, 12, 8))
+    >>> output.shape, h_n.shape
+    ((4, 12, 32), (4, 4, 16))
+    """
 
-    def extra_repr(self):
-        return f"{self.input_size}, {self.hidden_size}"
+    _gates = 3
 
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False):
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional)
 
-class RNNCell(_CellBase):
-    """One RNN step on (batch, input_size): returns the next h (batch, hidden_size)."""
+    def _input_projection(self, data, params):
+        return F.linear(data, params[0], params[2])
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
-        super().__init__(input_size, hidden_size, bias)
-        self.nonlinearity = nonlinearity
+    def _prepare(self, params):
+        return params[1], params[3]
 
-    def forward(self, x, h=None):
-        h = self._zeros(x) if h is None else h
-        return rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
-                        self.nonlinearity)
-
-
-class LSTMCell(_CellBase):
-    """One LSTM step on (batch, input_size): returns ``(h', c')``."""
-
-    _gates = 4
-
-    def forward(self, x, hx=None):
-        hx = (self._zeros(x), self._zeros(x)) if hx is None else hx
-        return lstm_cell(x, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+    def _step(self, proj, state, prepared):
+        return [gru_step(proj, state[0], *prepared)]

@@ -1,4 +1,5 @@
-"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place, PyTorch's rules).
+"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place, PyTorch's rules);
+``nn.utils.rnn``: packed variable-length sequences.
 
 L1 regularisation has no optimizer flag; add it to the loss in one line::
 
@@ -10,8 +11,9 @@ import math
 
 import numpy as np
 
-from ..autograd import GradientError, Tensor, no_grad
-from ._validate import non_negative_float
+from ...autograd import GradientError, Tensor, no_grad
+from .._validate import non_negative_float
+from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
 
 
 def _grads(parameters):

@@ -8,7 +8,6 @@ import numpy as np
 
 from ..function import Function
 from . import rule_helpers
-from .elementwise import _masked
 
 
 class ReLU(Function):
@@ -25,7 +24,7 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return _masked(grad, rule_helpers.data_of(out) > 0)
+        return rule_helpers.link(rule_helpers.select(rule_helpers.data_of(out) > 0, grad), out)
 
 
 class LeakyReLU(Function):
@@ -44,7 +43,7 @@ class LeakyReLU(Function):
         (x,) = ctx.saved_tensors
         data = rule_helpers.data_of(x)
         factor = np.where(data > 0, 1, ctx.negative_slope).astype(data.dtype, copy=False)
-        return grad * factor
+        return rule_helpers.link(grad * factor, x)
 
 
 class Softplus(Function):

@@ -25,11 +25,6 @@ def stable_sigmoid(x):
     return np.reciprocal(out, out=out)
 
 
-def _masked(grad, mask):
-    """``grad`` where ``mask`` holds, else 0; ``mask`` is a constant boolean array."""
-    return grad * mask
-
-
 # ------------------------------------------------------------------ arithmetic
 class Add(Function):
     """out = x + y.  d/dx = 1, d/dy = 1."""
@@ -130,7 +125,8 @@ class Pow(Function):
             # NOTE: log(x) is undefined for x <= 0; there the gradient is taken as 0
             # (x ** y is then only defined for integer y, where it does not vary).
             positive = np.asarray(rule_helpers.data_of(x) > 0)  # an array: ~ on a Python bool is -2
-            grad_y = _masked(grad * out * rule_helpers.log(_where_positive(x, positive)), positive)
+            grad_y = rule_helpers.select(
+                positive, grad * out * rule_helpers.log(_where_positive(x, positive)))
         return grad_x, grad_y
 
 
@@ -286,7 +282,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * np.sign(rule_helpers.data_of(x))
+        return rule_helpers.link(grad * np.sign(rule_helpers.data_of(x)), x)
 
 
 class Clip(Function):
@@ -310,7 +306,7 @@ class Clip(Function):
             inside &= data >= lo
         if hi is not None:
             inside &= data <= hi
-        return _masked(grad, inside)
+        return rule_helpers.select(inside, grad)
 
 
 class Maximum(Function):
@@ -348,11 +344,19 @@ class Minimum(Function):
 
 
 def _split_between(grad, x, y, wins, needs):
-    """Gradients of max/min: winner takes it all, a tie gives each half."""
-    share_x = wins(x, y) + 0.5 * (x == y)
-    grad_x = grad * share_x.astype(np.result_type(x, y), copy=False) if needs[0] else None
-    grad_y = grad * (1 - share_x).astype(np.result_type(x, y), copy=False) if needs[1] else None
-    return grad_x, grad_y
+    """Gradients of max/min: winner takes it all, a tie gives each half.
+
+    The loser's share is selected away (not multiplied by 0), so an infinite
+    gradient stays 0 there; only ties are scaled, by 1/2.
+    """
+    tie = np.asarray(x == y)
+    x_wins = wins(x, y)
+    half = np.where(tie, 0.5, 1.0).astype(np.result_type(x, y), copy=False) if tie.any() else None
+    grads = []
+    for need, gets in ((needs[0], x_wins | tie), (needs[1], ~x_wins)):
+        picked = rule_helpers.select(gets, grad) if need else None
+        grads.append(picked if half is None or picked is None else picked * half)
+    return tuple(grads)
 
 
 class Where(Function):
@@ -368,9 +372,32 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         _, need_x, need_y = ctx.needs_input_grad
-        grad_x = _masked(grad, ctx.condition) if need_x else None
-        grad_y = _masked(grad, ~ctx.condition) if need_y else None
+        grad_x = rule_helpers.select(ctx.condition, grad) if need_x else None
+        grad_y = rule_helpers.select(~ctx.condition, grad) if need_y else None
         return None, grad_x, grad_y
+
+
+class Link(Function):
+    """out = x, recorded as depending on ``source`` too.  d/dx = 1, d/dsource = 0.
+
+    Made by ``rule_helpers.link`` under ``create_graph`` only (see there).
+    """
+
+    op_name = "link"
+
+    @staticmethod
+    def forward(ctx, x, source):
+        ctx.source_shape, ctx.source_dtype = np.shape(source), np.result_type(source)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        zeros = None
+        if ctx.needs_input_grad[1]:
+            zeros = np.zeros(ctx.source_shape, ctx.source_dtype)
+            if not rule_helpers.is_raw(grad):
+                zeros = type(grad)._from_op(zeros, None)
+        return grad, zeros
 
 
 class Cast(Function):

@@ -90,14 +90,14 @@ class MaxPool2d(Function):
                 hit = xp[where] == out
                 hit &= ~taken
                 taken |= hit
-                grad_xp[where] += grad * hit
+                grad_xp[where] += np.where(hit, grad, 0)  # a select: inf * 0 would be NaN
             (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape
             return grad_xp[:, :, ph:ph + h, pw:pw + w]
         # create_graph: route through a differentiable scatter-add at the picked indices
         size = int(np.prod(ctx.x_shape))
         flat = _picked_flat_index(_picks(xp, out, ctx.slices), ctx.x_shape, *ctx.geometry)
         summed = rule_helpers.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
-        return summed[:size].reshape(ctx.x_shape)
+        return rule_helpers.link(summed[:size].reshape(ctx.x_shape), ctx.parents[0])
 
     def release_saved(self):
         """Drop the padded input and the output kept for the gradient."""

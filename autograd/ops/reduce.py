@@ -63,9 +63,13 @@ class _Extreme(Function):
     @staticmethod
     def backward(ctx, grad):
         winners = ctx.winners
-        share = winners / winners.sum(axis=ctx.axis, keepdims=True)
+        count = winners.sum(axis=ctx.axis, keepdims=True)
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
-        return grad * share.astype(np.result_type(rule_helpers.data_of(grad)), copy=False)
+        # NOTE: select the winners (an infinite gradient stays 0 elsewhere), then share ties.
+        picked = rule_helpers.select(winners, grad)
+        if (count > 1).any():
+            picked = picked * (1 / count).astype(np.result_type(rule_helpers.data_of(grad)))
+        return picked
 
 
 class Max(_Extreme):

@@ -131,3 +131,29 @@ def scatter_add(grad, index, shape):
         return out
     from .shape import ScatterAdd
     return ScatterAdd.apply(grad, index=index, shape=shape)
+
+
+def select(mask, grad):
+    """``grad`` where the constant boolean ``mask`` holds, else 0.
+
+    A select, not a product: an infinite ``grad`` gives 0 where it is masked
+    off (``inf * 0`` would be NaN), as PyTorch's masked rules do.
+    """
+    if is_raw(grad):
+        return np.where(mask, grad, 0)  # a Python 0 keeps grad's dtype (NumPy 2)
+    from .elementwise import Where
+    return Where.apply(mask, grad, 0.0)
+
+
+def link(value, source):
+    """``value``, recorded (under ``create_graph``) as depending on ``source`` with slope 0.
+
+    For rules whose result depends on an input only through a piecewise-constant
+    factor (relu's mask, abs's sign): double backward then reaches that input with
+    a zero gradient, not None, as PyTorch's does, so a stateful optimizer treats
+    it as PyTorch does.
+    """
+    if is_raw(value) or is_raw(source) or not source.requires_grad:
+        return value
+    from .elementwise import Link
+    return Link.apply(value, source)

@@ -232,5 +232,6 @@ class ScalarReLU(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        # NOTE: the mask is a constant (from the saved float) in both modes.
-        return grad * (1.0 if ctx._saved[0] > 0 else 0.0)
+        # NOTE: the mask is a constant (from the saved float) in both modes, and a select,
+        # not grad * 0.0: an infinite gradient gives 0 where relu is off, as PyTorch's.
+        return grad if ctx._saved[0] > 0 else 0.0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import graphgrad.autograd as ag
+from graphgrad.autograd.ops.conv import max_pool2d
 
 
 def _t(values, requires_grad=True):
@@ -58,3 +59,125 @@ def test_transpose_with_two_integers_swaps_for_every_ndim():
     leaf = _t(m)
     (leaf.transpose(0, 1) * ag.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
     np.testing.assert_array_equal(leaf.grad.data, np.arange(6.0).reshape(3, 2).T)
+
+
+# ---------------------------------------------------------------- item 4: masks select
+MASKED = {
+    "relu_sqrt": (lambda x: x.relu().sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "relu_log": (lambda x: x.relu().log(), [-1.0, 4.0], [0.0, 0.25]),
+    "clip_sqrt": (lambda x: x.clip(0.0, None).sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "where_sqrt": (lambda x: ag.where(x > 0, x, 0.0).sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "where_other_branch": (lambda x: ag.where(x < 0, 0.0, x).sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "maximum_sqrt": (lambda x: ag.maximum(x, 0.0).sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "minimum_sqrt": (lambda x: (-ag.minimum(-x, 0.0)).sqrt(), [-1.0, 4.0], [0.0, 0.25]),
+    "max_sqrt": (lambda x: x.max(axis=0).sqrt(), [[0.0, -1.0], [-2.0, 4.0]],
+                 [[np.inf, 0.0], [0.0, 0.25]]),
+    "max_pool2d_sqrt": (lambda x: max_pool2d(x.reshape(1, 1, 1, 4), (1, 2)).sqrt(),
+                        [-1.0, 0.0, 4.0, 1.0], [0.0, np.inf, 0.25, 0.0]),
+}
+
+
+@pytest.mark.parametrize("case", MASKED.values(), ids=MASKED.keys())
+def test_masked_gradient_of_an_infinite_gradient_is_zero_not_nan(case):
+    fn, at, expected = case
+    x = _t(at)
+    with np.errstate(divide="ignore"):  # sqrt'(0) and log'(0) are infinite: no warning
+        fn(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, expected)
+
+
+def test_masked_gradient_under_create_graph_is_zero_not_nan():
+    x = _t([-1.0, 4.0])
+    with np.errstate(divide="ignore"):
+        (g,) = ag.grad(x.relu().sqrt().sum(), x, create_graph=True)
+    np.testing.assert_array_equal(g.data, [0.0, 0.25])
+
+
+def test_scalar_relu_of_an_infinite_gradient_is_zero_not_nan():
+    a = ag.Scalar(-1.0)
+    (a.relu() ** 0.5).backward()
+    assert a.grad == 0.0
+
+
+# ---------------------------------------------------------------- issue 21: zero, not None
+@pytest.mark.parametrize("op", [
+    lambda z: z.relu(),
+    lambda z: z.abs(),
+    lambda z: z.leaky_relu(0.1),
+    lambda z: max_pool2d(z.reshape(1, 1, 1, 3), (1, 2), stride=1),
+], ids=["relu", "abs", "leaky_relu", "max_pool2d"])
+def test_double_backward_gives_zero_not_none_to_a_parameter_behind_a_mask(op):
+    # b reaches d(out)/dx only through a piecewise-constant factor: PyTorch gives it 0
+    x, b = _t([0.3, -0.7, 1.2]), _t(0.1)
+    (gx,) = ag.grad(op(x + b).sum(), x, create_graph=True)
+    gx.sum().backward()
+    assert b.grad is not None
+    assert b.grad.data == 0.0
+
+
+CONNECTIVITY_OPS = {  # graphgrad's spelling; the torch one is in the test
+    "relu": lambda z: z.relu(),
+    "abs": lambda z: z.abs(),
+    "leaky_relu": lambda z: z.leaky_relu(0.1),
+    "clip": lambda z: z.clip(-0.5, 0.5),
+    "where": lambda z: ag.where(z > 0, z, 2 * z),
+    "maximum": lambda z: ag.maximum(z, ag.zeros(3, dtype=np.float64)),
+    "max": lambda z: z.max(),
+    "max_pool2d": lambda z: max_pool2d(z.reshape(1, 1, 1, 3), (1, 2), stride=1),
+}
+
+
+@pytest.mark.parametrize("name", CONNECTIVITY_OPS)
+def test_double_backward_zero_or_unconnected_as_pytorch(name):
+    torch = pytest.importorskip("torch")
+    tf = torch.nn.functional
+    torch_ops = {
+        "relu": lambda z: z.relu(), "abs": lambda z: z.abs(),
+        "leaky_relu": lambda z: tf.leaky_relu(z, 0.1), "clip": lambda z: z.clamp(-0.5, 0.5),
+        "where": lambda z: torch.where(z > 0, z, 2 * z),
+        "maximum": lambda z: torch.maximum(z, torch.zeros(3, dtype=torch.float64)),
+        "max": lambda z: z.max(),
+        "max_pool2d": lambda z: tf.max_pool2d(z.reshape(1, 1, 1, 3), (1, 2), stride=1),
+    }
+    x, b = _t([0.3, -0.7, 1.2]), _t(0.1)
+    (gx,) = ag.grad(CONNECTIVITY_OPS[name](x + b).sum(), x, create_graph=True)
+    tx = torch.tensor([0.3, -0.7, 1.2], dtype=torch.float64, requires_grad=True)
+    tb = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+    (tgx,) = torch.autograd.grad(torch_ops[name](tx + tb).sum(), tx, create_graph=True)
+    np.testing.assert_array_equal(gx.data, tgx.detach().numpy())
+    assert gx.requires_grad == tgx.requires_grad
+    if tgx.requires_grad:
+        (gb,) = ag.grad(gx.sum(), b, allow_unused=True)
+        (tgb,) = torch.autograd.grad(tgx.sum(), tb, allow_unused=True)
+        assert (gb is None) == (tgb is None)
+        if tgb is not None:
+            assert gb.data == tgb.item()
+
+
+def test_adam_after_double_backward_through_relu_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    from graphgrad import nn
+
+    def run(lib, tensor, grad, adam):
+        w = tensor([0.5, -1.5], requires_grad=True)
+        b = tensor(0.2, requires_grad=True)
+        x = tensor([1.0, 2.0], requires_grad=True)
+        opt = adam([w, b], lr=0.1)
+        for step in range(3):
+            opt.zero_grad()
+            y = (x * w + b).relu().sum()
+            if step == 0:
+                y.backward()                  # b gets a gradient: Adam has state for it
+            else:                             # then b reaches the loss only through relu's mask
+                (gx,) = grad(y, x, create_graph=True)
+                (gx * gx).sum().backward()
+            opt.step()
+        return float(w.detach().numpy()[0]), float(b.detach().numpy())
+
+    ours = run(ag, lambda v, requires_grad: ag.tensor(np.asarray(v, dtype=np.float64),
+                                                      requires_grad=requires_grad),
+               ag.grad, nn.optim.Adam)
+    theirs = run(torch, lambda v, requires_grad: torch.tensor(v, dtype=torch.float64,
+                                                              requires_grad=requires_grad),
+                 torch.autograd.grad, torch.optim.Adam)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)

@@ -7,6 +7,8 @@ logits of +-1e4; ``binary_cross_entropy_with_logits`` never exponentiates a
 large positive number; ``binary_cross_entropy`` clamps its logs at -100 as
 PyTorch does.
 """
+import math
+
 import numpy as np
 
 from ..autograd import Function, ShapeError, Tensor, where
@@ -187,9 +189,11 @@ class CrossEntropy(Function):
             return loss.reshape(shape[:1] + shape[2:] if len(shape) > 1 else ())
         total_loss = loss.sum()
         if reduction == "mean":
-            with np.errstate(divide="ignore"):  # all targets ignored: nan, as PyTorch
-                ctx.scale = float(np.divide(1.0, denominator))
-            total_loss = total_loss * ctx.scale
+            # NOTE: no weight to average over (every target ignore_index, or weighted 0):
+            # the loss is the mean of nothing, NaN as PyTorch's; its gradient is 0, so a step
+            # leaves the weights as they are (see _mean_over_weights).
+            ctx.scale = 1.0 / denominator if denominator else 0.0
+            total_loss = total_loss * ctx.scale if denominator else np.nan
         else:
             ctx.scale = 1.0
         return np.asarray(total_loss, dtype=z.dtype)
@@ -268,7 +272,20 @@ def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean")
         return loss.reshape(target.shape)
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / float(a.sum())
+    return _mean_over_weights(loss.sum(), float(a.sum()))
+
+
+def _mean_over_weights(total, weight_sum):
+    """``total / weight_sum``; with no weight at all, NaN with gradient 0 (not NaN).
+
+    Every target ``ignore_index`` (or of weight 0) leaves nothing to average:
+    the value is NaN, as PyTorch's, and the gradient 0, as PyTorch's when every
+    target is ignored (PyTorch gives NaN gradients when the weights are 0 instead;
+    here both cases leave the parameters untouched by a step).
+    """
+    if weight_sum:
+        return total / weight_sum
+    return total * 0.0 + math.nan
 
 
 class BinaryCrossEntropy(Function):

@@ -105,7 +105,13 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """out = x ** y.  d/dx = y x^(y-1), d/dy = out log(x)."""
+    """out = x ** y.  d/dx = y x^(y-1), d/dy = out log(x).
+
+    PyTorch's values where these formulas break down: d/dx = 0 where y == 0
+    (so ``x ** 0`` at 0 has gradient 0); d/dy = 0 at x == 0 for y >= 0, -inf at
+    x == 0 for y < 0 (``out log x = inf * -inf``), and NaN for x < 0, where
+    ``x ** y`` is not real for nearby y.
+    """
 
     op_name = "pow"
 
@@ -119,20 +125,24 @@ class Pow(Function):
     def backward(ctx, grad):
         x, y, out = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        grad_x = grad * y * x ** (y - 1) if need_x else None
-        grad_y = None
+        grad_x = grad_y = None
+        if need_x:
+            off = np.asarray(rule_helpers.data_of(y) == 0)
+            if off.any():  # NOTE: base 1 where masked, so 0 ** -1 never makes 0 * inf
+                base = rule_helpers.where(off, 1.0, x)
+                grad_x = rule_helpers.select(~off, grad * y * base ** (y - 1))
+            else:
+                grad_x = grad * y * x ** (y - 1)
         if need_y:
-            # NOTE: log(x) is undefined for x <= 0; there the gradient is taken as 0
-            # (x ** y is then only defined for integer y, where it does not vary).
-            positive = np.asarray(rule_helpers.data_of(x) > 0)  # an array: ~ on a Python bool is -2
-            grad_y = rule_helpers.select(
-                positive, grad * out * rule_helpers.log(_where_positive(x, positive)))
+            x_data = rule_helpers.data_of(x)
+            off = np.asarray((x_data == 0) & (rule_helpers.data_of(y) >= 0))
+            with np.errstate(invalid="ignore", divide="ignore"):  # log of x <= 0: see above
+                if off.any():
+                    log_x = rule_helpers.log(rule_helpers.where(off, 1.0, x))
+                    grad_y = rule_helpers.select(~off, grad * out * log_x)
+                else:
+                    grad_y = grad * out * rule_helpers.log(x)
         return grad_x, grad_y
-
-
-def _where_positive(x, positive):
-    """``x`` with non-positive entries replaced by 1, so ``log`` stays finite."""
-    return x * positive + ~positive
 
 
 # ------------------------------------------------------------------ transcendental

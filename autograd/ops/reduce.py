@@ -11,6 +11,7 @@ import numpy as np
 
 from ..function import Function
 from . import keywords, rule_helpers
+from .elementwise import Sqrt
 
 
 class Sum(Function):
@@ -109,6 +110,26 @@ class LogSumExp(Function):
             return grad * np.exp(x - ctx.out_kept)
         # recorded: recompute out from x so that its own dependence on x is kept
         return grad * (x - x.logsumexp(axis=ctx.axis, keepdims=True)).exp()
+
+
+class StdOfVar(Sqrt):
+    """out = sqrt(v), v a variance (Sqrt's forward).  d/dv = 1 / (2 out), and 0 where out == 0.
+
+    All values equal give std 0, where sqrt's slope is infinite and the
+    variance's gradient 0: PyTorch takes the product as 0, which keeps
+    ``x / (x.std(0) + eps)`` finite for a constant column.
+    """
+
+    op_name = "std"
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        zero = np.asarray(rule_helpers.data_of(out) == 0)
+        if not zero.any():
+            return grad / (2 * out)
+        # NOTE: divide by 1 where masked, so neither this rule nor its derivative is NaN.
+        return rule_helpers.select(~zero, grad / (2 * rule_helpers.where(zero, 1.0, out)))
 
 
 def normalize_axis_arg(axis, ndim, op):
@@ -335,6 +356,8 @@ def std(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None
         correction=None, unbiased=None, **unknown):
     """Standard deviation ``sqrt(var(x, ...))``; the same spellings and rules as ``var``.
 
+    Where all the values are equal the gradient is 0 (PyTorch's choice), not NaN.
+
     Example
     -------
     >>> import graphgrad as gg
@@ -344,7 +367,7 @@ def std(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None
     axis, ddof, keepdims = _ddof("std", x, dim_or_axis, axis, ddof, keepdims, dim, keepdim,
                                  correction, unbiased, unknown)
     family = {"dim": axis, "correction": ddof, "keepdim": keepdims}
-    return var(x, **family).sqrt()
+    return StdOfVar.apply(var(x, **family))
 
 
 def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):

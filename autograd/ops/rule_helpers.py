@@ -139,10 +139,20 @@ def select(mask, grad):
     A select, not a product: an infinite ``grad`` gives 0 where it is masked
     off (``inf * 0`` would be NaN), as PyTorch's masked rules do.
     """
-    if is_raw(grad):
-        return np.where(mask, grad, 0)  # a Python 0 keeps grad's dtype (NumPy 2)
+    return where(mask, grad, 0)  # a Python 0 keeps grad's dtype (NumPy 2)
+
+
+def where(mask, x, y):
+    """``x`` where the constant boolean ``mask`` holds, else ``y`` (arrays, Tensors, numbers).
+
+    With ``mask`` also used to make an operand safe (``x ** (y - 1)`` with the
+    base replaced by 1 where it is masked off), a rule stays finite and its
+    derivative too: the double-``where`` way of writing a piecewise rule.
+    """
+    if is_raw(x) and is_raw(y):
+        return np.where(mask, x, y)
     from .elementwise import Where
-    return Where.apply(mask, grad, 0.0)
+    return Where.apply(mask, x, y)
 
 
 def link(value, source):

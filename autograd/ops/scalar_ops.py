@@ -92,7 +92,12 @@ class ScalarDiv(ScalarFunction):
 
 
 class ScalarPow(ScalarFunction):
-    """out = x ** y.  d/dx = y * x**(y - 1), d/dy = out * log(x) (0 where x == 0)."""
+    """out = x ** y.  d/dx = y * x**(y - 1), d/dy = out * log(x).
+
+    PyTorch's values where the formulas break down (the Tensor rule's too):
+    d/dx = 0 where y == 0; d/dy = 0 at x == 0 (y >= 0 there: 0 ** y < 0 raises)
+    and NaN for x < 0.
+    """
 
     __slots__ = ()
     op_name = "pow"
@@ -115,7 +120,9 @@ class ScalarPow(ScalarFunction):
         need_x, need_y = ctx.needs_input_grad
         grad_x = None
         if need_x:
-            if y - 1 < 0 and float(x) == 0:  # NOTE: float ** negative raises; the slope is infinite
+            if float(y) == 0:  # x ** 0 is constant, even at x == 0 where 0 * 0 ** -1 is NaN
+                grad_x = 0.0
+            elif y - 1 < 0 and float(x) == 0:  # NOTE: float ** negative raises; slope infinite
                 grad_x = grad * (y * math.inf)
             else:
                 grad_x = grad * y * x ** (y - 1)
@@ -124,8 +131,10 @@ class ScalarPow(ScalarFunction):
             base = float(x)
             if base > 0:
                 grad_y = grad * x ** y * (x.log() if hasattr(x, "grad_fn") else math.log(x))
-            else:  # x**y has no real log-derivative at x <= 0; PyTorch's choice at x == 0
-                grad_y = grad * (0.0 if base == 0 else math.nan)
+            elif base == 0:  # PyTorch's choice at x == 0
+                grad_y = 0.0
+            else:  # x ** y is not real for y near an integer y at x < 0: NaN, as PyTorch
+                grad_y = grad * math.nan
         return grad_x, grad_y
 
 

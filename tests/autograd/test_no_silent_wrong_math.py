@@ -181,3 +181,74 @@ def test_adam_after_double_backward_through_relu_matches_pytorch():
                                                               requires_grad=requires_grad),
                  torch.autograd.grad, torch.optim.Adam)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- item 5: finite, not NaN
+def test_std_of_a_constant_column_has_a_finite_gradient():
+    x = _t([[1.0, 2.0], [1.0, 3.0]])
+    (x / (x.std(axis=0, ddof=1) + 1e-5)).sum().backward()
+    # PyTorch 2.13: [[1e5, 8.48506138], [1e5, -5.65667425]]
+    np.testing.assert_allclose(x.grad.data, [[1e5, 8.48506138], [1e5, -5.65667425]],
+                               rtol=1e-8)
+    y = _t([2.0, 2.0, 2.0])
+    (g,) = ag.grad(y.std(), y, create_graph=True)
+    np.testing.assert_array_equal(g.data, [0.0, 0.0, 0.0])
+    g.sum().backward()  # and the second derivative is finite too
+    assert np.isfinite(y.grad.data).all()
+
+
+@pytest.mark.parametrize("fn, at, expected", [
+    (lambda x: x ** 0, ([0.0, 2.0],), [[0.0, 0.0]]),
+    (lambda x: x ** 0.0, ([0.0],), [[0.0]]),
+    (lambda x, y: x ** y, ([0.0], [0.0]), [[0.0], [0.0]]),
+    (lambda x, y: x ** y, ([0.0, 0.0, 0.0], [-1.0, 0.5, 2.0]),
+     [[-np.inf, np.inf, 0.0], [-np.inf, 0.0, 0.0]]),
+    (lambda y: 0.0 ** y, ([1.0, -1.0, 0.0],), [[0.0, -np.inf, 0.0]]),
+], ids=["x**0 at 0", "x**0.0 at 0", "x**y at (0,0)", "0**y", "number 0**y"])
+def test_pow_at_zero_gives_pytorchs_values(fn, at, expected):
+    leaves = [_t(v) for v in at]
+    with np.errstate(divide="ignore"):
+        fn(*leaves).sum().backward()
+    for leaf, want in zip(leaves, expected):
+        np.testing.assert_array_equal(leaf.grad.data, want)
+
+
+def test_scalar_pow_at_zero_gives_pytorchs_values():
+    a, b = ag.Scalar(0.0), ag.Scalar(0.0)
+    (a ** b).backward()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+    c = ag.Scalar(0.0)
+    (c ** 0).backward()
+    assert c.grad == 0.0
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"label_smoothing": 0.1}, {"weight": [1.0, 2.0]}],
+                         ids=["plain", "label_smoothing", "weight"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_loss_with_every_target_ignored_is_nan_with_zero_gradient(loss, kwargs):
+    from graphgrad.nn import functional as F
+
+    if loss == "nll_loss" and "label_smoothing" in kwargs:
+        pytest.skip("nll_loss has no label_smoothing")
+    kwargs = {k: np.asarray(v) if k == "weight" else v for k, v in kwargs.items()}
+    z = _t([[1.0, 2.0], [3.0, 4.0]])
+    out = getattr(F, loss)(z, np.array([-100, -100]), **kwargs)
+    assert np.isnan(out.item())  # the mean of nothing, as PyTorch's
+    out.backward()
+    np.testing.assert_array_equal(z.grad.data, np.zeros((2, 2)))  # as PyTorch's: no NaN step
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_loss_with_zero_total_weight_does_not_poison_a_step(loss):
+    from graphgrad import nn
+    from graphgrad.nn import functional as F
+
+    layer = nn.Linear(2, 2)
+    before = [p.data.copy() for p in layer.parameters()]
+    opt = nn.optim.SGD(layer.parameters(), lr=0.1)
+    logits = layer(ag.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    scores = logits if loss == "cross_entropy" else logits.log_softmax(axis=1)
+    getattr(F, loss)(scores, np.array([0, 0]), weight=np.array([0.0, 1.0])).backward()
+    opt.step()
+    for p, old in zip(layer.parameters(), before):
+        np.testing.assert_array_equal(p.data, old)

@@ -112,7 +112,8 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                 wanted[value] = grad
             node = value.grad_fn
             if node is None:
-                if accumulate and grad is not None:
+                # NOTE: requires_grad_(False) after forward freezes a leaf: no .grad (PyTorch).
+                if accumulate and grad is not None and value.requires_grad:
                     finished_values.append(value)
                     finished_grads.append(grad)
                 continue

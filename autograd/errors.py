@@ -4,6 +4,8 @@ Every message names the op, the shapes involved and what to do about it.
 Each class also derives from the builtin exception a numpy user would expect
 (``ValueError``, ``RuntimeError``), so ``except ValueError`` keeps working.
 """
+import numbers
+
 import numpy as np
 
 
@@ -42,6 +44,21 @@ def shape_error(op, *shapes, reason="", hint=""):
     if hint:
         message += f"; {hint}"
     return ShapeError(message)
+
+
+def constant_number(op, name, value):
+    """``value`` as a Python float, or a ``DtypeError`` naming ``op`` and ``name``.
+
+    For arguments that are constants of an op, never differentiated (leaky_relu's
+    ``negative_slope``, pad's ``value``): a Tensor there would silently get no
+    gradient, so it is refused, as PyTorch refuses it.
+    """
+    if isinstance(value, numbers.Real):
+        return float(value)
+    kind = type(value).__name__
+    hint = "; it is a constant of the op and gets no gradient: pass float(t) to use its value" \
+        if hasattr(value, "grad_fn") else ""
+    raise DtypeError(f"{op}: {name} must be a number, got {kind}{hint}")
 
 
 _FOREIGN_MODULES = ("builtins", "numpy", "numpy.exceptions", "numpy._core._exceptions")

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..errors import constant_number
 from ..function import Function
 from . import rule_helpers
 
@@ -143,8 +144,13 @@ def relu(x):
 
 
 def leaky_relu(x, negative_slope=0.01):
-    """Elementwise ``x`` if ``x > 0`` else ``negative_slope * x``."""
-    return LeakyReLU.apply(x, negative_slope=negative_slope)
+    """Elementwise ``x`` if ``x > 0`` else ``negative_slope * x``.
+
+    ``negative_slope`` is a number (a constant, as in PyTorch): a Tensor raises
+    ``DtypeError`` rather than silently getting no gradient.
+    """
+    slope = constant_number("leaky_relu", "negative_slope", negative_slope)
+    return LeakyReLU.apply(x, negative_slope=slope)
 
 
 def gelu(x, approximate="none"):

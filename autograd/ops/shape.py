@@ -5,7 +5,7 @@ gradient back to where its value came from.
 """
 import numpy as np
 
-from ..errors import ShapeError, shape_error
+from ..errors import ShapeError, constant_number, shape_error
 from ..function import Function
 from . import keywords, rule_helpers
 
@@ -413,5 +413,8 @@ def _torch_cuts(sizes, length, axis):
 
 
 def pad(x, pad_width, value=0.0):
-    """Pad with a constant, as ``numpy.pad(x, pad_width, constant_values=value)``."""
-    return Pad.apply(x, pad_width=pad_width, value=value)
+    """Pad with a constant, as ``numpy.pad(x, pad_width, constant_values=value)``.
+
+    ``value`` is a number (a Tensor raises ``DtypeError``: it would get no gradient).
+    """
+    return Pad.apply(x, pad_width=pad_width, value=constant_number("pad", "value", value))

@@ -252,3 +252,54 @@ def test_loss_with_zero_total_weight_does_not_poison_a_step(loss):
     opt.step()
     for p, old in zip(layer.parameters(), before):
         np.testing.assert_array_equal(p.data, old)
+
+
+# ---------------------------------------------------------------- item 8: other silent cases
+def test_requires_grad_off_after_forward_leaves_grad_unset():
+    w, v = _t([1.0, 2.0]), _t([3.0, 4.0])
+    loss = (w * v).sum()
+    w.requires_grad_(False)  # frozen between forward and backward, as PyTorch allows
+    loss.backward()
+    assert w.grad is None
+    np.testing.assert_array_equal(v.grad.data, [1.0, 2.0])
+
+
+def test_frozen_parameter_is_not_updated_by_an_optimizer():
+    from graphgrad import nn
+
+    layer = nn.Linear(2, 1)
+    frozen = layer.weight.data.copy()
+    loss = layer(ag.tensor([[1.0, 2.0]])).sum()
+    layer.weight.requires_grad_(False)
+    loss.backward()
+    nn.optim.SGD(layer.parameters(), lr=0.1).step()
+    np.testing.assert_array_equal(layer.weight.data, frozen)
+    assert layer.bias.grad is not None
+
+
+@pytest.mark.parametrize("call", [
+    lambda x, t: x.leaky_relu(t),
+    lambda x, t: ag.leaky_relu(x, negative_slope=t),
+    lambda x, t: x.pad(((1, 1),), t),
+    lambda x, t: ag.pad(x, 1, value=t),
+], ids=["leaky_relu method", "leaky_relu", "pad method", "pad"])
+def test_tensor_as_a_constant_argument_is_refused(call):
+    x, t = _t([-1.0, 2.0]), _t(0.1)
+    with pytest.raises(ag.DtypeError, match=r"(negative_slope|value) must be a number, got Tensor"):
+        call(x, t)
+
+
+def test_number_constant_arguments_still_work():
+    x = _t([-1.0, 2.0])
+    np.testing.assert_allclose(x.leaky_relu(np.float64(0.5)).data, [-0.5, 2.0])
+    np.testing.assert_array_equal(x.pad(((1, 0),), 7).data, [7.0, -1.0, 2.0])
+
+
+def test_pow_base_below_zero_gives_nan_for_the_exponent_in_tensor_and_scalar():
+    # PyTorch 2.13: d(x ** y)/dy at x = -2, y = 2 is NaN (log of a negative number)
+    x, y = _t([-2.0]), _t([2.0])
+    (x ** y).sum().backward()
+    assert np.isnan(y.grad.data[0]) and x.grad.data[0] == -4.0
+    a, b = ag.Scalar(-2.0), ag.Scalar(2.0)
+    (a ** b).backward()
+    assert np.isnan(b.grad) and a.grad == -4.0

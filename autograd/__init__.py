@@ -26,6 +26,7 @@ from .grad_mode import (
 )
 from .ops.activation import gelu, leaky_relu, relu, softplus
 from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .ops.einsum import dot, einsum, inner, kron, outer, tensordot
 from .ops.elementwise import (
                        abs,
                        clip,
@@ -57,7 +58,7 @@ from .ops.indexing import (
                        take_along_axis,
                        unbind,
 )
-from .ops.linalg import dot, matmul
+from .ops.linalg import matmul
 from .ops.pooling import (
                        adaptive_avg_pool2d,
                        adaptive_max_pool2d,
@@ -106,7 +107,7 @@ __all__ = [
     # math
     "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
     "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",
-    "dot", "matmul",
+    "dot", "matmul", "einsum", "tensordot", "inner", "outer", "kron",
     # reductions
     "sum", "mean", "max", "min", "var", "std", "logsumexp",
     # shape

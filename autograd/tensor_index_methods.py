@@ -3,6 +3,7 @@
 A mixin of ``Tensor`` kept apart from ``tensor_methods.py`` so each file stays
 short. PyTorch's method names and argument order (``x.gather(dim, index)``).
 """
+from .ops import einsum as C
 from .ops import indexing as I
 
 
@@ -58,3 +59,16 @@ class IndexMethods:
     def unbind(self, dim=0):
         """The slices along ``dim`` with ``dim`` removed, as a tuple."""
         return I.unbind(self, dim)
+
+    # ------------------------------------------------------------ products
+    def outer(self, other):
+        """Outer product with ``other`` (both flattened)."""
+        return C.outer(self, other)
+
+    def inner(self, other):
+        """Sum of products over the last axes (``numpy.inner``)."""
+        return C.inner(self, other)
+
+    def kron(self, other):
+        """Kronecker product with ``other``."""
+        return C.kron(self, other)

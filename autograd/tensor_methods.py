@@ -8,8 +8,8 @@ import numpy as np
 from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
+from .ops import einsum, keywords, linalg, reduce
 from .ops import elementwise as E
-from .ops import keywords, linalg, reduce
 from .ops import shape as S
 from .ops import softmax as SM
 
@@ -353,6 +353,6 @@ class TensorMethods:
         return linalg.MatMul.apply(self, other)
 
     def dot(self, other):
-        """Dot product of 1-D tensors."""
-        return linalg.dot(self, other)
+        """``numpy.dot``: matmul for 1-D/2-D, N-D contracts the last axis with b's."""
+        return einsum.dot(self, other)
 

@@ -71,10 +71,3 @@ def matmul(a, b):
     """
     return MatMul.apply(a, b)
 
-
-def dot(a, b):
-    """Dot product of two 1-D tensors (for 2-D operands it is ``matmul``)."""
-    if a.ndim > 2 or b.ndim > 2:
-        raise ValueError(f"dot: takes 1-D or 2-D tensors, got shapes {a.shape} and {b.shape}; "
-                         "use matmul for batches")
-    return MatMul.apply(a, b)

@@ -14,6 +14,8 @@ a padded input has ``batch`` rows at every step; a ``PackedSequence`` (sorted by
 decreasing length) has fewer rows at later steps, so a sequence's final state
 is its state at its own last step and nothing is computed on padding.
 """
+import warnings
+
 import numpy as np
 
 from ... import autograd
@@ -61,6 +63,9 @@ class _RNNBase(Module):
         num_layers = positive_int("num_layers", num_layers, op)
         dropout = probability("dropout", dropout, op)  # [0, 1], as PyTorch
         proj_size = non_negative_int("proj_size", proj_size, op)
+        if dropout and num_layers == 1:
+            warnings.warn(f"{op}: dropout is applied between layers, so dropout={dropout} with "
+                          "num_layers=1 has no effect (as PyTorch)", stacklevel=3)
         if proj_size >= hidden_size:
             raise ValueError(f"{op}: proj_size ({proj_size}) has to be smaller than "
                              f"hidden_size ({hidden_size})")

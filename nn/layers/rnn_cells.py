@@ -8,6 +8,7 @@ the reset gate applied to the hidden projection INCLUDING its bias:
 import numpy as np
 
 from ... import autograd
+from ...autograd import ShapeError
 from .. import functional as F
 from .._validate import positive_int
 from ..module import Module, Parameter
@@ -189,38 +190,66 @@ class _CellBase(Module):
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
 
-    def _zeros(self, x):
-        return autograd.zeros(x.shape[0], self.hidden_size, dtype=x.dtype)
+    def _inputs(self, x, states):
+        """Check ``x``; unbatched (input_size,) becomes (1, input_size); zero states for None.
+
+        Returns ``(x, states, unbatched)``.
+        """
+        op = type(self).__name__
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ShapeError(f"{op}: input of shape {x.shape} is not (batch, {self.input_size}) "
+                             f"or unbatched ({self.input_size},)")
+        unbatched = x.ndim == 1
+        if unbatched:
+            x = x.unsqueeze(0)
+        expected = (x.shape[0], self.hidden_size)
+        filled = []
+        for state in states:
+            if state is None:
+                state = autograd.zeros(*expected, dtype=x.dtype)
+            elif unbatched:
+                state = state.unsqueeze(0)
+            if tuple(state.shape) != expected:
+                raise ShapeError(f"{op}: state of shape {state.shape} should be "
+                                 f"{expected[1:] if unbatched else expected}")
+            filled.append(state)
+        return x, filled, unbatched
 
     def extra_repr(self):
         return f"{self.input_size}, {self.hidden_size}"
 
 
 class RNNCell(_CellBase):
-    """One RNN step on (batch, input_size): returns the next h (batch, hidden_size)."""
+    """One RNN step on (batch, input_size) or (input_size,): returns the next h."""
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNNCell: nonlinearity {nonlinearity!r} must be 'tanh' or 'relu'")
         super().__init__(input_size, hidden_size, bias)
         self.nonlinearity = nonlinearity
 
     def forward(self, x, h=None):
-        h = self._zeros(x) if h is None else h
-        return rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
-                        self.nonlinearity)
+        x, (h,), unbatched = self._inputs(x, (h,))
+        out = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
+                       self.nonlinearity)
+        return out.squeeze(0) if unbatched else out
 
 
 class LSTMCell(_CellBase):
-    """One LSTM step on (batch, input_size): returns ``(h', c')``."""
+    """One LSTM step on (batch, input_size) or (input_size,): returns ``(h', c')``."""
 
     _gates = 4
 
     def forward(self, x, hx=None):
-        hx = (self._zeros(x), self._zeros(x)) if hx is None else hx
-        return lstm_cell(x, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
+            raise TypeError("LSTMCell: hx must be a pair (h, c)")
+        x, hx, unbatched = self._inputs(x, (None, None) if hx is None else hx)
+        h, c = lstm_cell(x, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
 
 class GRUCell(_CellBase):
-    """One GRU step on (batch, input_size): returns the next h (batch, hidden_size).
+    """One GRU step on (batch, input_size) or (input_size,): returns the next h.
 
     Parameters ``weight_ih`` (3 hidden, input), ``weight_hh`` (3 hidden, hidden),
     ``bias_ih``, ``bias_hh`` (3 hidden,), gate rows in PyTorch's order r, z, n.
@@ -237,5 +266,6 @@ class GRUCell(_CellBase):
 
     def forward(self, x, h=None):
         """``h' = (1 - z) n + z h`` from ``x`` and ``h`` (zeros when None)."""
-        h = self._zeros(x) if h is None else h
-        return gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        x, (h,), unbatched = self._inputs(x, (h,))
+        out = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        return out.squeeze(0) if unbatched else out

@@ -318,6 +318,27 @@ def test_bad_arguments_raise_before_building():
         gru(autograd.randn(5, 2, 2))
 
 
+def test_cells_unbatched_and_bad_inputs():
+    autograd.manual_seed(5)
+    x, h = autograd.randn(3).double(), autograd.randn(4).double()
+    for cell in (RNNCell(3, 4), GRUCell(3, 4)):
+        cell.double()
+        np.testing.assert_allclose(cell(x, h).data, cell(x.unsqueeze(0), h.unsqueeze(0)).data[0])
+        assert cell(x).shape == (4,)
+        with pytest.raises(ShapeError, match=r"\(batch, 3\)"):
+            cell(autograd.randn(2, 5))
+        with pytest.raises(ShapeError, match=r"state of shape \(2, 5\)"):
+            cell(autograd.randn(2, 3), autograd.randn(2, 5))
+    lstm = LSTMCell(3, 4).double()
+    h1, c1 = lstm(x, (h, h))
+    h2, c2 = lstm(x.unsqueeze(0), (h.unsqueeze(0), h.unsqueeze(0)))
+    np.testing.assert_allclose(c1.data, c2.data[0])
+    with pytest.raises(TypeError, match="pair"):
+        lstm(x, h)
+    with pytest.raises(ValueError, match="nonlinearity"):
+        RNNCell(3, 4, nonlinearity="sigmoid")
+
+
 def test_dropout_between_layers_only_while_training():
     autograd.manual_seed(0)
     gru = GRU(3, 4, num_layers=2, dropout=0.5)
@@ -325,7 +346,8 @@ def test_dropout_between_layers_only_while_training():
     assert not np.allclose(gru(x)[0].data, gru(x)[0].data)
     gru.eval()
     np.testing.assert_array_equal(gru(x)[0].data, gru(x)[0].data)
-    single = GRU(3, 4, dropout=0.5)  # one layer: nothing between layers to drop
+    with pytest.warns(UserWarning, match="num_layers=1"):
+        single = GRU(3, 4, dropout=0.5)  # one layer: nothing between layers to drop
     np.testing.assert_array_equal(single(x)[0].data, single(x)[0].data)
 
 

@@ -5,7 +5,7 @@ applied to them; ``backward()`` differentiates the recorded graph in reverse.
 """
 from . import functional  # noqa: F401 - public submodule (autograd.testing is imported on use)
 from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, zeros, zeros_like
-from .engine import grad
+from .engine import backward_step, grad, toposort
 from .errors import (
                        AnomalyError,
                        AutogradError,
@@ -85,9 +85,10 @@ from .ops.shape import (
 )
 from .ops.softmax import log_softmax, softmax
 from .ops.windows import fold, unfold
-from .random import manual_seed
+from .random import generator, manual_seed
 from .scalar import Scalar
 from .tensor import Tensor, tensor
+from .value import Value, increment_version, is_value
 
 view = reshape
 cat = concatenate  # PyTorch's name
@@ -95,6 +96,8 @@ cat = concatenate  # PyTorch's name
 __all__ = [
     # values and graph
     "Tensor", "tensor", "Scalar", "Function", "grad", "functional",
+    # the engine's public graph API (for nn, viz and users' own tools)
+    "Value", "is_value", "toposort", "backward_step", "increment_version",
     # grad mode
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "is_anomaly_enabled",
@@ -103,7 +106,7 @@ __all__ = [
     "InplaceModificationError", "AnomalyError",
     # creation and randomness
     "zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
-    "ones_like", "manual_seed",
+    "ones_like", "manual_seed", "generator",
     # math
     "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
     "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",

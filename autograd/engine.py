@@ -120,43 +120,92 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
             if accumulate and grad is not None and value._retains_grad:
                 finished_values.append(value)
                 finished_grads.append(grad)
-            parents = node.parents
             if grad is None:
-                parent_grads = (None,) * len(parents)
+                parent_grads = (None,) * len(node.parents)
             else:
-                if node.versions is not None:
-                    node.check_versions()
-                if anomaly:
-                    owner, grad_mode._rule_owner = grad_mode._rule_owner, node
-                    try:
-                        parent_grads = node.backward(node, grad)
-                    finally:
-                        grad_mode._rule_owner = owner
-                else:
-                    parent_grads = node.backward(node, grad)
-                if type(parent_grads) is not tuple:
-                    parent_grads = (parent_grads,)
-                if len(parent_grads) != len(parents):
-                    raise GradientError(
-                        f"{node.name()}: backward returned {len(parent_grads)} gradients for "
-                        f"{len(parents)} inputs; return one per input of forward "
-                        "(None for inputs without a gradient)")
-                if anomaly:
-                    grad_mode.check_anomaly(node, parent_grads, "backward")
-                if node._saved and not retain_graph:
-                    node.release_saved()
-            for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
+                parent_grads = _step(node, grad, retain_graph, anomaly)
+            for parent, parent_grad, needed in zip(node.parents, parent_grads,
+                                                   node.needs_input_grad):
                 if not needed:
                     continue
                 if parent_grad is not None:
-                    if type(parent_grad) is not float:  # floats: Scalar graphs, nothing to fit
-                        parent_grad = parent._fit_grad(parent_grad, node)
                     existing = grads.get(parent)
                     grads[parent] = parent_grad if existing is None else existing + parent_grad
                 remaining = consumers[parent] - 1
                 consumers[parent] = remaining
                 if not remaining:
                     ready.append(parent)
+
+
+def backward_step(node, grad, retain_graph=False):
+    """Run one recorded op's backward rule on ``grad``, exactly as ``backward()`` does.
+
+    Checks that no input was modified in place since the op was recorded,
+    calls ``node.backward(node, grad)``, and fits each returned gradient to
+    its input (summed back over broadcast axes, cast to the input's dtype).
+    Nothing is accumulated into any ``.grad`` and hooks are not run. Grad
+    mode decides, as in backward, whether the rule itself is recorded.
+
+    Parameters
+    ----------
+    node : Function
+        A recorded op: a value's ``grad_fn``.
+    grad : array_like or value
+        The gradient arriving at the op's output (shaped like the output).
+    retain_graph : bool
+        Keep the op's saved values, so its backward can run again.
+
+    Returns
+    -------
+    tuple
+        One gradient per input (``node.parents``), None where the input
+        needs none.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 3.0
+    >>> gg.backward_step(y.grad_fn, gg.tensor([1.0, 1.0]).data)
+    (array([3., 3.], dtype=float32), None)
+    """
+    grads = _step(node, grad, retain_graph, grad_mode._anomaly_enabled)
+    return tuple(g.to_dense() if type(g) is IndexedGrad else g for g in grads)
+
+
+def _step(node, grad, retain_graph, anomaly):
+    """``backward_step``, with anomaly mode read once per pass by the caller."""
+    if node.versions is not None:
+        node.check_versions()
+    if anomaly:
+        owner, grad_mode._rule_owner = grad_mode._rule_owner, node
+        try:
+            parent_grads = node.backward(node, grad)
+        finally:
+            grad_mode._rule_owner = owner
+    else:
+        parent_grads = node.backward(node, grad)
+    parents = node.parents
+    if type(parent_grads) is not tuple:
+        parent_grads = (parent_grads,)
+    if len(parent_grads) != len(parents):
+        raise GradientError(
+            f"{node.name()}: backward returned {len(parent_grads)} gradients for "
+            f"{len(parents)} inputs; return one per input of forward "
+            "(None for inputs without a gradient)")
+    if anomaly:
+        grad_mode.check_anomaly(node, parent_grads, "backward")
+    if node._saved and not retain_graph:
+        node.release_saved()
+    fitted = []
+    for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
+        if not needed:
+            parent_grad = None
+        elif parent_grad is not None and type(parent_grad) is not float:
+            # floats: Scalar graphs, nothing to fit
+            parent_grad = parent._fit_grad(parent_grad, node)
+        fitted.append(parent_grad)
+    return fitted
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

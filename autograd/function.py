@@ -31,6 +31,7 @@ import weakref
 
 from . import grad_mode
 from .errors import GraphFreedError, InplaceModificationError, named_error
+from .value import is_value
 
 _FREED = object()  # marks saved values released after backward
 
@@ -48,7 +49,10 @@ class Function:
     __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
                  "_output_version", "__dict__")
 
-    value_type = None  # set by tensor.py / scalar.py: the type apply wraps results in
+    value_type = None  # set by tensor.py: the type apply wraps results of raw arguments in
+    # False for ops whose values are never modified in place (Scalar ops): no versions
+    # recorded, no reference to the output kept (see ScalarFunction)
+    tracks_versions = True
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -80,7 +84,7 @@ class Function:
                 needed = arg.requires_grad
                 needs.append(needed)
                 record = record or needed
-            elif hasattr(arg, "_value_type"):
+            elif is_value(arg):
                 raise TypeError(
                     f"{getattr(cls, 'op_name', cls.__name__)}: cannot mix "
                     f"{value_type.__name__} and {type(arg).__name__} in one op; convert one "
@@ -114,6 +118,10 @@ class Function:
             raise named_error(ctx.name(), exc, raw) from None
         if not record:
             return value_type._from_op(out, None)
+        if not cls.tracks_versions:
+            # NOTE: exactly the fields Scalar's inline fast paths set (a test pins them)
+            ctx.versions = None
+            return value_type._from_op(out, ctx)
         ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
         result = value_type._from_op(out, ctx)
         saved = ctx._saved

@@ -37,6 +37,7 @@ from . import grad_mode as _gm
 from .engine import run_backward
 from .errors import GradientError
 from .ops import scalar_ops as S
+from .value import is_value, value_type
 
 _new = object.__new__
 _BOTH = (True, True)
@@ -51,7 +52,7 @@ def _const(other):
     kind = type(other)
     if kind is float or kind is int:
         return other
-    if isinstance(other, numbers.Real) and not hasattr(other, "_value_type"):
+    if isinstance(other, numbers.Real) and not is_value(other):
         return float(other)  # numpy scalars, bools, Fractions: keep data a Python float
     return None
 
@@ -90,7 +91,7 @@ def _binary(cls, value, other, reflected):
     else:
         other_data = _const(other)
         if other_data is None:
-            if hasattr(other, "_value_type"):  # a Tensor: apply raises its clear TypeError
+            if is_value(other):  # a Tensor: apply raises its clear TypeError
                 return cls.apply(other, value) if reflected else cls.apply(value, other)
             return NotImplemented
         other = other_data
@@ -115,6 +116,7 @@ def _binary(cls, value, other, reflected):
     return out
 
 
+@value_type
 class Scalar:
     """A Python float that records the operations applied to it.
 
@@ -415,18 +417,13 @@ class Scalar:
     def _wrap_grad(self, grad):
         return grad if type(grad) is Scalar else _leaf(float(grad))
 
-    _value_type = None  # set below to Scalar itself: Function.apply finds the value type here
-
-
-Scalar._value_type = Scalar
-
 
 def _as_float_grad(grad, op):
     """A rule's or user's gradient for a Scalar (a number, a one-element array) as a float."""
-    if isinstance(grad, numbers.Real) and not hasattr(grad, "_value_type"):
+    if isinstance(grad, numbers.Real) and not is_value(grad):
         return float(grad)
     size = getattr(grad, "size", None)
-    if size == 1 and not hasattr(grad, "_value_type") and hasattr(grad, "__float__"):
+    if size == 1 and not is_value(grad) and hasattr(grad, "__float__"):
         return float(grad)
     raise GradientError(f"{op}: the gradient of a Scalar must be one number (a float, or a "
                         f"Scalar under create_graph), got {type(grad).__name__}"

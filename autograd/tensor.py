@@ -12,6 +12,7 @@ from .function import Function
 from .ops.rule_helpers import sum_to_shape
 from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
+from .value import is_value, value_type
 
 _FLOAT_DEFAULT = np.float32
 
@@ -20,7 +21,7 @@ def _to_array(data, dtype, op, infer_ints):
     """Convert user data to a numpy array with the documented dtype rules."""
     if isinstance(data, Tensor):
         array = data.data
-    elif hasattr(data, "_value_type"):  # a Scalar: its float
+    elif is_value(data):  # a Scalar: its float
         array = np.asarray(data.data, dtype=_FLOAT_DEFAULT)
     elif isinstance(data, np.ndarray):
         array = data
@@ -56,6 +57,7 @@ def _check_can_require_grad(array, op):
             "convert first, e.g. tensor(data, dtype=np.float32, requires_grad=True)")
 
 
+@value_type
 class Tensor(TensorMethods, IndexMethods):
     """A numpy array plus a node of the computation graph.
 
@@ -308,11 +310,8 @@ class Tensor(TensorMethods, IndexMethods):
     def _wrap_grad(self, grad):
         return grad if isinstance(grad, Tensor) else Tensor._from_op(np.asarray(grad), None)
 
-    _value_type = None  # set below to Tensor itself: apply() finds the value type here
 
-
-Tensor._value_type = Tensor
-Function.value_type = Tensor
+Function.value_type = Tensor  # what ops on raw arrays alone return
 
 
 def add_hook(value, hook):

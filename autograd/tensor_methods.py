@@ -12,17 +12,18 @@ from .ops import einsum, keywords, linalg, reduce
 from .ops import elementwise as E
 from .ops import shape as S
 from .ops import softmax as SM
+from .value import is_value
 
 
 def _index_arg(index):
     """Turn Tensors inside an index into arrays (numpy does the rest)."""
     if isinstance(index, tuple):
-        return tuple(i.data if hasattr(i, "grad_fn") else i for i in index)
-    return index.data if hasattr(index, "grad_fn") else index
+        return tuple(i.data if is_value(i) else i for i in index)
+    return index.data if is_value(index) else index
 
 
 def _raw(x):
-    return x.data if hasattr(x, "grad_fn") else x
+    return x.data if is_value(x) else x
 
 
 class TensorMethods:

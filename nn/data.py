@@ -5,7 +5,7 @@
 ...     loss = criterion(model(xb), yb)
 
 Shuffling draws from ``generator`` (a numpy Generator or an int seed) or, by
-default, from ``autograd.random.generator()`` at the start of each epoch, so
+default, from ``autograd.generator()`` at the start of each epoch, so
 ``autograd.manual_seed`` makes the batch order repeatable. To split data into
 train and test sets, use scikit-learn's ``train_test_split``.
 """
@@ -55,7 +55,7 @@ class DataLoader:
         Skip the last batch if it is smaller than ``batch_size``.
     generator : numpy.random.Generator or int, optional
         The source of shuffles (an int seeds a private Generator once);
-        default ``autograd.random.generator()``.
+        default ``autograd.generator()``.
 
     Yields
     ------
@@ -92,7 +92,7 @@ class DataLoader:
     def __iter__(self):
         n = len(self.dataset)
         if self.shuffle:
-            rng = self.generator if self.generator is not None else autograd.random.generator()
+            rng = self.generator if self.generator is not None else autograd.generator()
             order = rng.permutation(n)
         else:
             order = np.arange(n)

@@ -2,7 +2,7 @@
 
 Activations delegate to autograd's ops; ``linear`` is one fused op
 (``x @ W.T + b`` in one graph node); ``dropout`` draws from
-``autograd.random.generator()`` so ``autograd.manual_seed`` makes it repeatable.
+``autograd.generator()`` so ``autograd.manual_seed`` makes it repeatable.
 The losses live in ``nn/_functional_losses.py`` and are re-exported here.
 """
 import warnings
@@ -121,7 +121,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
 
     Inverted dropout: the expected value is unchanged, so evaluation
     (``training=False``) is the identity. Draws come from ``generator`` or
-    ``autograd.random.generator()``.
+    ``autograd.generator()``.
     """
     p = probability("p", p, "dropout")
     if not training or p == 0.0:
@@ -130,7 +130,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     dtype = data.dtype if data.dtype.kind == "f" else np.dtype(np.float32)
     if p == 1.0:
         return input * Tensor(np.zeros(data.shape, dtype=dtype))
-    rng = generator if generator is not None else autograd.random.generator()
+    rng = generator if generator is not None else autograd.generator()
     keep = rng.random(data.shape, dtype=np.float64 if dtype == np.float64 else np.float32) >= p
     mask = keep.astype(dtype)
     mask *= 1.0 / (1.0 - p)

@@ -1,6 +1,6 @@
 """Weight initialisers with PyTorch's names, gains and fan rules; each fills a Tensor in place.
 
-Draws come from ``generator`` or ``autograd.random.generator()``, so
+Draws come from ``generator`` or ``autograd.generator()``, so
 ``autograd.manual_seed(0)`` makes model creation repeatable. Each function
 returns the tensor it filled.
 
@@ -70,7 +70,7 @@ def _fill(tensor, values):
 
 
 def _rng(generator):
-    return generator if generator is not None else autograd.random.generator()
+    return generator if generator is not None else autograd.generator()
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):

@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..autograd import Tensor
+from ..autograd import Tensor, no_grad
 from .checkpoint import StateDictError, load_arrays, save_arrays
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -345,9 +345,11 @@ class Module:
         if problems:
             raise StateDictError(f"Error(s) in loading state_dict for {type(self).__name__} "
                                  "(nothing was changed):\n  " + "\n  ".join(problems))
-        for key, array in arrays.items():
-            target = own[key]
-            target.data = np.array(array, dtype=target.data.dtype)
+        with no_grad():
+            for key, array in arrays.items():
+                # NOTE: an in-place write (cast to the parameter's dtype) that bumps the
+                # version: a graph recorded with the old values refuses to backward
+                own[key][...] = array
         return IncompatibleKeys(missing, unexpected)
 
     def save(self, path):

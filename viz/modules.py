@@ -9,7 +9,7 @@ submodule's path, innermost module first.
 """
 import contextlib
 
-from .walk import is_value
+from ..autograd import is_value
 
 
 def named_modules(model):

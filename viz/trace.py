@@ -4,15 +4,15 @@
 access, no CDN): the graph as inline SVG, the steps as JSON inside
 ``<script type="application/json">``, and a little inline JavaScript. Next /
 Previous (or the arrow keys) walk the values in the order backward visits
-them (reverse topological order, ``autograd.engine.toposort``); each step
+them (reverse topological order, ``autograd.toposort``); each step
 highlights the value and the op that made it, and shows the gradients arriving
 from its consumers, their sum, the op's local derivative rule (the formula
 line of its docstring) and what it sends on to its inputs.
 
-The gradients are computed for the page by replaying backward through the
-public ``Function`` API (``node.backward(node, grad)`` on each recorded node,
-exactly as the engine calls it), without touching any ``.grad``. Tensor hooks
-are not run. Build the page before ``backward()`` frees the graph, or call
+The gradients are computed for the page by replaying backward one node at a
+time with ``autograd.backward_step`` (the engine's own step: version check,
+the op's rule, gradients fitted to each input), without touching any
+``.grad``. Tensor hooks are not run. Build the page before ``backward()`` frees the graph, or call
 ``backward(retain_graph=True)``.
 """
 import html
@@ -22,9 +22,7 @@ import os
 import numpy as np
 
 from .. import autograd
-from ..autograd.engine import toposort
-from ..autograd.errors import GraphFreedError
-from ..autograd.ops.rule_helpers import sum_to_shape
+from ..autograd import GraphFreedError, backward_step, toposort
 from . import labels
 from .graph import draw_graph
 from .render import to_svg
@@ -72,20 +70,17 @@ def backward_steps(root, params=None):
 
 
 def _send(node, total, vid, walk, names, pending, arriving):
-    """Run one node's backward rule, as the engine does, and route the results."""
+    """Run one node's backward step, as the engine does, and route the results."""
     try:
-        results = node.backward(node, total)
+        results = backward_step(node, total, retain_graph=True)
     except GraphFreedError:
         raise GraphFreedError(
             "backprop_page: the graph's saved values were already freed by backward(); build "
             "the page before calling backward(), or call backward(retain_graph=True)") from None
-    if type(results) is not tuple:
-        results = (results,)
     sends = []
-    for parent, grad, needed in zip(node.parents, results, node.needs_input_grad):
-        if not needed or grad is None:
+    for parent, grad in zip(node.parents, results):
+        if grad is None:
             continue
-        grad = _fit(grad, parent, node)
         key = id(parent)
         pending[key] = grad if key not in pending else pending[key] + grad
         arriving.setdefault(key, []).append(
@@ -93,16 +88,6 @@ def _send(node, total, vid, walk, names, pending, arriving):
         sends.append({"to": walk.id_of(parent), "to_name": display_name(parent, names, walk),
                       "grad": grad_text(grad)})
     return sends
-
-
-def _fit(grad, parent, node):
-    """The gradient summed to the input's shape and cast to its dtype, as the engine does."""
-    if is_scalar_value(parent):
-        return float(grad)
-    grad = np.asarray(grad)
-    if grad.shape != parent.shape:
-        grad = sum_to_shape(grad, parent.shape, node.name())
-    return grad.astype(parent.dtype, copy=False)
 
 
 def display_name(value, names, walk):

@@ -8,6 +8,7 @@ graph always gets the same ids: value ``v3`` is made by op ``f3``.
 """
 import numpy as np
 
+from ..autograd import is_value
 from .labels import fmt
 
 # NOTE: ctx also holds a rule's bookkeeping (shapes, masks, scales), so only attributes
@@ -17,11 +18,6 @@ SHOWN_ATTRS = ("axis", "keepdims", "ddof", "negative_slope", "approximate", "bou
                "kernel_size", "stride", "padding", "dilation", "groups", "dim")
 _DEFAULTS = {"keepdims": False, "axis": None, "approximate": "none", "ddof": 0,
              "reduction": "mean", "dim": None}
-
-
-def is_value(obj):
-    """True for graph values (Tensor, Scalar): they have ``data`` and ``grad_fn``."""
-    return hasattr(obj, "grad_fn") and hasattr(obj, "data")
 
 
 class Constant:

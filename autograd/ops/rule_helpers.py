@@ -9,11 +9,12 @@ both modes and stays differentiable to any order.
 import numpy as np
 
 from ..errors import shape_error
+from ..value import is_value
 
 
 def is_raw(x):
-    """True for plain arrays and numbers (the fast path), False for Tensors."""
-    return not hasattr(x, "grad_fn")
+    """True for plain arrays and numbers (the fast path), False for values (Tensors)."""
+    return not is_value(x)
 
 
 def data_of(x):

@@ -20,6 +20,7 @@ import math
 
 from .. import grad_mode
 from ..function import Function
+from ..value import is_value
 from .elementwise import Add, Neg, Sub
 
 
@@ -33,9 +34,7 @@ class ScalarFunction(Function):
     """
 
     __slots__ = ()
-
-    def check_versions(self):
-        """Nothing to check: Scalar rules use the floats saved at forward time."""
+    tracks_versions = False
 
     def release_saved(self):
         """Keep the saved floats: the graph stays reusable, as micrograd's."""
@@ -130,7 +129,7 @@ class ScalarPow(ScalarFunction):
         if need_y:
             base = float(x)
             if base > 0:
-                grad_y = grad * x ** y * (x.log() if hasattr(x, "grad_fn") else math.log(x))
+                grad_y = grad * x ** y * (x.log() if is_value(x) else math.log(x))
             elif base == 0:  # PyTorch's choice at x == 0
                 grad_y = 0.0
             else:  # x ** y is not real for y near an integer y at x < 0: NaN, as PyTorch

@@ -15,6 +15,7 @@ from ..engine import grad as _grad
 from ..errors import AutogradError
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
+from ..value import is_value
 
 _SEED = 20240607  # fixed: a failing check fails the same way every run
 
@@ -54,7 +55,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """
     inputs = _as_tuple(inputs)
     checked = _checked_indices(inputs, "gradcheck")
-    saved_grads = [value.grad for value in inputs if _is_value(value)]
+    saved_grads = [value.grad for value in inputs if is_value(value)]
     try:
         projections = []
         analytic = _analytic_grads(fn, inputs, checked, projections)
@@ -65,7 +66,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
             if failure is not None:
                 failures.append(failure)
     finally:
-        for value, grad in zip((v for v in inputs if _is_value(v)), saved_grads):
+        for value, grad in zip((v for v in inputs if is_value(v)), saved_grads):
             value.grad = grad
     if not failures:
         return True
@@ -136,16 +137,11 @@ def _as_tuple(values):
     return tuple(values) if isinstance(values, (tuple, list)) else (values,)
 
 
-def _is_value(obj):
-    """True for Tensors and Scalars (anything the engine differentiates)."""
-    return getattr(obj, "_value_type", None) is not None
-
-
 def _checked_indices(inputs, op):
     """Indices of the inputs to check; refuse low-precision ones."""
     checked = []
     for index, value in enumerate(inputs):
-        if not (_is_value(value) and value.requires_grad):
+        if not (is_value(value) and value.requires_grad):
             continue
         dtype = np.asarray(value.data).dtype
         if dtype != np.float64:
@@ -162,7 +158,7 @@ def _checked_indices(inputs, op):
 
 def _check_outputs(outputs):
     for index, out in enumerate(outputs):
-        if not _is_value(out):
+        if not is_value(out):
             raise TypeError(f"gradcheck: output {index} of fn is a {type(out).__name__}; fn "
                             "must return a Tensor or Scalar (or a tuple of them)")
         dtype = np.asarray(out.data).dtype

@@ -9,7 +9,7 @@ from ..module import Module, Parameter
 
 
 def _uniform(shape, bound):
-    data = autograd.random.generator().uniform(-bound, bound, shape)
+    data = autograd.generator().uniform(-bound, bound, shape)
     return Parameter(data.astype(np.float32))
 
 

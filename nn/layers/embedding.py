@@ -82,7 +82,7 @@ class Embedding(Module):
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = padding_idx
         if _weight is None:
-            data = autograd.random.generator().standard_normal((num_embeddings, embedding_dim))
+            data = autograd.generator().standard_normal((num_embeddings, embedding_dim))
             data = data.astype(np.float32)
             if padding_idx is not None:
                 data[padding_idx] = 0.0

@@ -166,7 +166,7 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
 # ------------------------------------------------------------------ cell modules
 def uniform_parameter(shape, bound):
     """A float32 Parameter drawn from U(-bound, bound) (PyTorch's recurrent init)."""
-    data = autograd.random.generator().uniform(-bound, bound, shape)
+    data = autograd.generator().uniform(-bound, bound, shape)
     return Parameter(data.astype(np.float32))
 
 

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ...autograd import Tensor, enable_grad
+from ...autograd import Tensor, enable_grad, increment_version
 
 # Hyper-parameters that must be >= 0, checked wherever they appear in a group.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "dampening", "lr_decay", "alpha",
@@ -199,7 +199,7 @@ class Optimizer:
             if p.grad is None:
                 continue
             param = p.data
-            p._version += 1  # an in-place update: a graph that saved p must notice
+            increment_version(p)  # an in-place update: a graph that saved p must notice
             state = self._state_for(p, group) if with_state else None
             if state is not None and "step" in state:
                 state["step"] += 1

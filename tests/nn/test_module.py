@@ -203,3 +203,18 @@ def test_module_deepcopy_is_independent():
     np.testing.assert_array_equal(clone[0].weight.data, model[0].weight.data)
     clone(Tensor(np.ones((1, 2), dtype=np.float32))).sum().backward()
     assert clone[0].weight.grad is not None and model[0].weight.grad is None
+
+
+def test_load_state_dict_writes_in_place_and_an_older_graph_refuses_backward():
+    model = nn.Linear(3, 2)
+    weight = model.weight
+    x = Tensor(np.ones((4, 3), dtype=np.float32))
+    loss = model(x).sum()
+    new = {"weight": np.arange(6.0).reshape(2, 3), "bias": np.zeros(2)}  # float64 arrays
+    model.load_state_dict(new)
+    assert model.weight is weight and weight.dtype == np.float32
+    np.testing.assert_array_equal(weight.data, new["weight"].astype(np.float32))
+    with pytest.raises(autograd.InplaceModificationError):
+        loss.backward()
+    model(x).sum().backward()  # a graph recorded after the load is fine
+    np.testing.assert_array_equal(weight.grad.data, np.full((2, 3), 4.0))

@@ -487,3 +487,16 @@ def test_optimizer_trains_an_nn_model_from_its_parameters_generator():
         losses.append(loss.item())
     assert losses[-1] < 1e-3 < losses[0]
     assert all(s["exp_avg"].dtype == np.float32 for s in opt.state.values())
+
+
+@pytest.mark.parametrize("make", [lambda p: SGD(p, lr=0.1), lambda p: Adam(p, lr=0.1)])
+def test_optimizer_step_bumps_versions_so_an_older_graph_refuses_backward(make):
+    w = nn.Parameter(np.array([1.0, 2.0, 3.0]))
+    opt = make([w])
+    (w * w).sum().backward()
+    old_graph = (w * 2.0).sum()
+    version = w._version
+    opt.step()
+    assert w._version == version + 1
+    with pytest.raises(autograd.InplaceModificationError):
+        old_graph.backward()

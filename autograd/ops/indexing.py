@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import DtypeError, ShapeError, shape_error
 from ..function import Function
+from ..value import is_value
 from .elementwise import where
 from .shape import ScatterAdd, broadcast_to
 
@@ -19,7 +20,7 @@ from .shape import ScatterAdd, broadcast_to
 # ------------------------------------------------------------------ argument checks
 def int_index(op, index, name="index"):
     """``index`` (Tensor, array or list of ints) as an integer numpy array."""
-    data = np.asarray(index.data if hasattr(index, "grad_fn") else index)
+    data = np.asarray(index.data if is_value(index) else index)
     if data.dtype.kind not in "iu":
         raise DtypeError(f"{op}: {name} must hold integers, got dtype {data.dtype}; convert "
                          f"it first, e.g. {name}.astype(np.int64)")
@@ -73,7 +74,7 @@ def _assign(x, target, values, target_shape):
     """``x`` with ``values`` (shaped like the indexed positions) written at ``target``."""
     written = np.zeros(x.shape, dtype=bool)
     written[target] = True
-    if not hasattr(values, "grad_fn"):  # a constant: no gradient to route
+    if not is_value(values):  # a constant: no gradient to route
         placed = np.zeros(x.shape, dtype=np.result_type(x.data, values))
         placed[target] = values
         return where(written, placed, x)
@@ -245,7 +246,7 @@ def put_along_axis(arr, indices, values, axis):
         raise shape_error("put_along_axis", arr.shape, idx.shape, np.shape(values),
                           reason="do not fit (arr, indices, values)", hint="values must "
                           "broadcast to the positions indices picks") from None
-    if hasattr(values, "grad_fn") and tuple(values.shape) != shape:
+    if is_value(values) and tuple(values.shape) != shape:
         values = broadcast_to(values, shape)
     return _assign(arr, target, values, shape)
 
@@ -298,7 +299,7 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
 
 # ------------------------------------------------------------------ masks
 def _bool_mask(op, mask):
-    data = np.asarray(mask.data if hasattr(mask, "grad_fn") else mask)
+    data = np.asarray(mask.data if is_value(mask) else mask)
     if data.dtype != bool:
         raise DtypeError(f"{op}: mask must be boolean, got dtype {data.dtype}; compare first, "
                          "e.g. x > 0")
@@ -367,7 +368,7 @@ def nonzero(input, *, as_tuple=False):  # noqa: A002
     >>> gg.nonzero(gg.tensor([[0.0, 1.0], [2.0, 0.0]])).tolist()
     [[0, 1], [1, 0]]
     """
-    data = input.data if hasattr(input, "grad_fn") else np.asarray(input)
+    data = input.data if is_value(input) else np.asarray(input)
     if as_tuple:
         return tuple(_constant(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))
     return _constant(np.argwhere(data).astype(np.int64))

@@ -170,3 +170,21 @@ def test_scalar_fast_path_builds_the_node_apply_builds(name, fast, slow, a_value
     a.grad = b.grad = 0.0
     reference.backward()
     np.testing.assert_array_equal(grads, (a.grad, b.grad))  # NaN where both are NaN
+
+
+def test_one_is_value_test_no_attribute_probes():
+    """``is_value`` is the one test for "a graph value": no ``hasattr(x, "grad_fn")`` probes."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    probes = []
+    for part in ("autograd", "nn", "viz", "graphgrad"):
+        for path in sorted((root / part).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id == "hasattr" and len(node.args) == 2
+                        and isinstance(node.args[1], ast.Constant)
+                        and node.args[1].value in ("grad_fn", "_value_type")):
+                    probes.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not probes, f"use autograd.is_value instead of attribute probes: {probes}"

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..function import Function
+from ..value import is_value
 from . import keywords, rule_helpers
 from .elementwise import Sqrt
 
@@ -190,7 +191,7 @@ def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
 def _extreme(op, x, positional, axis, keepdims, dim, keepdim, unknown):
     """max and min: values (numpy's spelling) or (values, indices) (PyTorch's)."""
     keywords.reject_unknown(op, unknown, keywords._AXIS_WORDS)
-    if hasattr(positional, "grad_fn") or isinstance(positional, np.ndarray):
+    if is_value(positional) or isinstance(positional, np.ndarray):
         if any(v is not None for v in (axis, keepdims, dim, keepdim)):
             raise TypeError(f"{op}: with a second tensor, {op} is elementwise and takes no axis")
         from .elementwise import Maximum, Minimum

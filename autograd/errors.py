@@ -8,6 +8,8 @@ import numbers
 
 import numpy as np
 
+from .value import is_value
+
 
 class AutogradError(Exception):
     """Base class of every error raised by the engine."""
@@ -57,7 +59,7 @@ def constant_number(op, name, value):
         return float(value)
     kind = type(value).__name__
     hint = "; it is a constant of the op and gets no gradient: pass float(t) to use its value" \
-        if hasattr(value, "grad_fn") else ""
+        if is_value(value) else ""
     raise DtypeError(f"{op}: {name} must be a number, got {kind}{hint}")
 
 

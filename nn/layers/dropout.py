@@ -1,4 +1,4 @@
-"""``Dropout``: inverted dropout in training, the identity in evaluation."""
+"""``Dropout`` and ``Dropout2d``: inverted dropout in training, the identity in evaluation."""
 from .. import functional as F
 from .._validate import probability
 from ..module import Module
@@ -20,3 +20,20 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of (N, C, H, W) inputs with probability ``p`` while training.
+
+    Example
+    -------
+    >>> Dropout2d(0.2)(autograd.randn(4, 8, 5, 5)).shape
+    (4, 8, 5, 5)
+    """
+
+    def __init__(self, p=0.5, inplace=False):
+        Module.__init__(self)
+        self.p, self.inplace = probability("p", p, "Dropout2d"), inplace
+
+    def forward(self, input):  # noqa: A002 - PyTorch's name
+        return F.dropout2d(input, self.p, self.training)

@@ -1,4 +1,5 @@
-"""Normalisation: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and their function forms.
+"""Normalisation: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm``, ``GroupNorm``,
+``InstanceNorm2d`` and their function forms.
 
 Both are composed from autograd ops (mean, subtraction, ``sqrt``), so their
 gradients, and gradients of gradients, come from the engine. Running
@@ -206,3 +207,147 @@ class LayerNorm(Module):
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+# ------------------------------------------------------------------ group and instance norm
+def _normalise(x, axes, eps):
+    centred = x - x.mean(axis=axes, keepdims=True)
+    var = (centred * centred).mean(axis=axes, keepdims=True)
+    return centred / (var + eps).sqrt()
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+    """Normalise each sample over groups of channels (biased variance), as PyTorch.
+
+    ``input`` is (N, C, *) with C divisible by ``num_groups``; ``weight`` and ``bias``
+    are per channel (C,).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> group_norm(gg.randn(2, 6, 4, 4), 3).shape
+    (2, 6, 4, 4)
+    """
+    if input.ndim < 2 or not isinstance(num_groups, (int, np.integer)) or num_groups < 1 \
+            or input.shape[1] % num_groups:
+        raise ShapeError(f"group_norm: input of shape {input.shape} cannot be split into "
+                         f"num_groups={num_groups!r} groups: expected (N, C, *) with C "
+                         "divisible by num_groups")
+    n, c = input.shape[:2]
+    grouped = input.reshape((n, int(num_groups), -1))
+    out = _normalise(grouped, (2,), eps).reshape(input.shape)
+    return _affine(out, weight, bias, (1, c) + (1,) * (input.ndim - 2))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None,  # noqa: A002
+                  bias=None, use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Normalise each channel of each sample over its spatial axes, as PyTorch.
+
+    With ``use_input_stats`` the instance statistics are used and, when given, the
+    running statistics move toward their mean over the batch (the variance unbiased);
+    otherwise the running statistics normalise.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> instance_norm(gg.randn(2, 3, 5, 5)).shape
+    (2, 3, 5, 5)
+    """
+    if input.ndim < 3:
+        raise ShapeError(f"instance_norm: input of shape {input.shape} has no spatial axis; "
+                         "expected (N, C, *)")
+    axes = tuple(range(2, input.ndim))
+    shape = (1, input.shape[1]) + (1,) * len(axes)
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm: use_input_stats=False needs running_mean and "
+                             "running_var")
+        mean = _raw(running_mean).reshape(shape).astype(input.dtype)
+        scale = 1.0 / np.sqrt(_raw(running_var).reshape(shape).astype(input.dtype) + eps)
+        return _affine((input - mean) * scale, weight, bias, shape)
+    count = int(np.prod(input.shape[2:]))
+    if count <= 1:
+        raise ValueError(f"instance_norm: expected more than 1 spatial element, got input of "
+                         f"shape {input.shape}")
+    data = input.data
+    if running_mean is not None:
+        _update(running_mean, data.mean(axis=axes).mean(axis=0), momentum)
+    if running_var is not None:
+        _update(running_var, data.var(axis=axes, ddof=1).mean(axis=0), momentum)
+    return _affine(_normalise(input, axes, eps), weight, bias, shape)
+
+
+class GroupNorm(Module):
+    """Group normalisation: channels in ``num_groups`` groups, normalised per sample.
+
+    Parameters
+    ----------
+    num_groups, num_channels : int
+    eps : float
+    affine : bool
+        Learn ``weight`` (ones) and ``bias`` (zeros) of shape (num_channels,).
+
+    Example
+    -------
+    >>> GroupNorm(2, 6)(autograd.randn(4, 6, 3, 3)).shape
+    (4, 6, 3, 3)
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
+        super().__init__()
+        num_groups = non_negative_int("num_groups", num_groups, "GroupNorm")
+        num_channels = non_negative_int("num_channels", num_channels, "GroupNorm")
+        if num_groups == 0 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_channels={num_channels} must be divisible by "
+                             f"num_groups={num_groups}")
+        self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
+                                                                     eps, affine)
+        if affine:
+            self.weight = Parameter(np.ones(num_channels, dtype=np.float32))
+            self.bias = Parameter(np.zeros(num_channels, dtype=np.float32))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ShapeError(f"GroupNorm: expected input (N, {self.num_channels}, *), got "
+                             f"shape {x.shape}")
+        return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class InstanceNorm2d(_BatchNorm):
+    """Instance normalisation of (N, C, H, W) (or (C, H, W)) inputs, as PyTorch.
+
+    PyTorch's defaults: ``affine=False``, ``track_running_stats=False`` (instance
+    statistics in training and evaluation). With ``track_running_stats=True`` the
+    running statistics (buffers ``running_mean``, ``running_var``,
+    ``num_batches_tracked``, which InstanceNorm never increments) are updated in
+    training and used in evaluation.
+
+    Example
+    -------
+    >>> InstanceNorm2d(3)(autograd.randn(2, 3, 5, 5)).shape
+    (2, 3, 5, 5)
+    """
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats)
+
+    def forward(self, x):
+        if x.ndim not in (3, 4) or x.shape[-3] != self.num_features:
+            raise ShapeError(f"InstanceNorm2d({self.num_features}): expected input (N, "
+                             f"{self.num_features}, H, W) or ({self.num_features}, H, W), got "
+                             f"shape {x.shape}")
+        single = x.ndim == 3
+        if single:
+            x = x.reshape((1,) + x.shape)
+        use_input_stats = self.training or not self.track_running_stats
+        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            use_input_stats, 0.0 if self.momentum is None else self.momentum,
+                            self.eps)
+        return out.reshape(out.shape[1:]) if single else out

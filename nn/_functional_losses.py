@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..autograd import Function, ShapeError, Tensor, where
+from ._reduction import apply as _reduce
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -21,14 +22,6 @@ def check_reduction(reduction, op):
     if reduction not in REDUCTIONS:
         raise ValueError(f"{op}: reduction={reduction!r} is not a valid value; use 'mean', "
                          "'sum' or 'none'")
-
-
-def _reduce(loss, reduction):
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
 
 
 def _raw(x):
@@ -148,7 +141,7 @@ class CrossEntropy(Function):
     op_name = "cross_entropy"
 
     @staticmethod
-    def forward(ctx, logits, target=None, weight=None, ignore_index=-100, reduction="mean",
+    def forward(ctx, logits, target, weight=None, ignore_index=-100, reduction="mean",
                 label_smoothing=0.0):
         shape = logits.shape
         z = _classes_last(logits, logits.ndim)
@@ -160,8 +153,11 @@ class CrossEntropy(Function):
         log_total = np.log(total)[:, 0]
         e /= total
         ctx.probs, ctx.shape, ctx.reduction = e, shape, reduction
-        ctx.save_for_backward(logits)
+        ctx.save_for_backward(logits, target)
         w = None if weight is None else weight.astype(z.dtype, copy=False)
+        ctx.w, ctx.smoothing = w, label_smoothing
+        if ctx.needs_input_grad[1]:  # d/dq = -log softmax: keep it only when asked
+            ctx.log_probs = shifted - log_total[:, None]
         if target.dtype.kind in "iu":
             valid, t = _class_targets(target, shape, ignore_index, "cross_entropy")
             a = valid.astype(z.dtype) if w is None else w[t] * valid
@@ -174,10 +170,8 @@ class CrossEntropy(Function):
             if target.shape != shape:
                 raise ShapeError(f"cross_entropy: class-probability targets must have the "
                                  f"input's shape {shape}, got {target.shape}")
-            q = _classes_last(target.astype(z.dtype, copy=False), target.ndim)
-            if label_smoothing:
-                q = q * (1.0 - label_smoothing) + label_smoothing / classes
-            q = q if w is None else q * w
+            q = _dense_target(_classes_last(target.astype(z.dtype, copy=False), target.ndim),
+                              label_smoothing, classes, w)
             denominator = rows
         if target.dtype.kind in "iu" and not label_smoothing:
             ctx.q, ctx.t, ctx.s = None, t, a
@@ -201,22 +195,43 @@ class CrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):
         coef = grad.reshape((-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
+        need_z, need_q = ctx.needs_input_grad
         if _is_raw(grad) and ctx.q is None:
             rows = coef * ctx.s[:, None]
             grad_z = ctx.probs * rows
             grad_z[np.arange(len(ctx.t)), ctx.t] -= rows[:, 0]
-            return _classes_back(grad_z, ctx.shape)
-        q = ctx.q
+            return _classes_back(grad_z, ctx.shape), None
+        logits, target = ctx.saved_tensors
+        q, s = ctx.q, ctx.s
         if q is None:  # create_graph with sparse targets: build the dense q once
             q = np.zeros_like(ctx.probs)
-            q[np.arange(len(ctx.t)), ctx.t] = ctx.s
-        if _is_raw(grad):
-            probs = ctx.probs
-        else:
-            (logits,) = ctx.saved_tensors
-            probs = _classes_last(logits, len(ctx.shape)).softmax(axis=-1)
-        grad_z = (probs * ctx.s[:, None] - q) * coef
-        return _classes_back(grad_z, ctx.shape)
+            q[np.arange(len(ctx.t)), ctx.t] = s
+        elif not _is_raw(target):  # a target in the graph: rebuild q from it
+            q = _dense_target(_classes_last(target, len(ctx.shape)), ctx.smoothing,
+                              ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0], ctx.w)
+            s = q.sum(axis=1)
+        grad_z = grad_q = None
+        if need_z:
+            if _is_raw(grad):
+                probs = ctx.probs
+            else:
+                probs = _classes_last(logits, len(ctx.shape)).softmax(axis=-1)
+            grad_z = _classes_back((probs * s.reshape((-1, 1)) - q) * coef, ctx.shape)
+        if need_q:
+            log_probs = (ctx.log_probs if _is_raw(grad) else
+                         _classes_last(logits, len(ctx.shape)).log_softmax(axis=-1))
+            scale = 1.0 - ctx.smoothing
+            grad_q = -(log_probs * (scale if ctx.w is None else scale * ctx.w)) * coef
+            grad_q = _classes_back(grad_q, ctx.shape)
+        return grad_z, grad_q
+
+
+
+def _dense_target(q, smoothing, classes, weight):
+    """Class-probability rows mixed with the uniform distribution, then class-weighted."""
+    if smoothing:
+        q = q * (1.0 - smoothing) + smoothing / classes
+    return q if weight is None else q * weight
 
 
 def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",  # noqa: A002
@@ -229,7 +244,8 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
         Logits, (N, C), (C,) or (N, C, d1, ...).
     target : Tensor or array
         Class indices (N,) (integers, ``ignore_index`` skipped), or class
-        probabilities of the input's shape (floats).
+        probabilities of the input's shape (floats; a Tensor that requires grad gets
+        the gradient ``-(1 - label_smoothing) * weight * log_softmax(input)``).
     weight : array, optional
         Per-class weights (C,); ``mean`` divides by the summed target weights.
     reduction : {"mean", "sum", "none"}
@@ -246,7 +262,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
                          f"{label_smoothing}")
     if np.ndim(input) == 0:
         raise ShapeError("cross_entropy: input must have a class axis, got a 0-d tensor")
-    return CrossEntropy.apply(input, target=_numeric_target(target, "cross_entropy"),
+    if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
+        target = _numeric_target(target, "cross_entropy")
+    return CrossEntropy.apply(input, target,
                                weight=None if weight is None else _raw(weight),
                                ignore_index=ignore_index, reduction=reduction,
                                label_smoothing=float(label_smoothing))

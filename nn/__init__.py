@@ -22,11 +22,14 @@ from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      ConvTranspose1d,
                      ConvTranspose2d,
                      Dropout,
+                     Dropout2d,
                      Embedding,
                      Flatten,
                      Fold,
+                     GroupNorm,
                      GRUCell,
                      Identity,
+                     InstanceNorm2d,
                      LayerNorm,
                      LeakyReLU,
                      Linear,
@@ -47,5 +50,20 @@ from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      Unfold,
                      Upsample,
 )
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss  # noqa: F401
+from .loss import (  # noqa: F401
+                     BCELoss,
+                     BCEWithLogitsLoss,
+                     CosineEmbeddingLoss,
+                     CrossEntropyLoss,
+                     GaussianNLLLoss,
+                     HuberLoss,
+                     KLDivLoss,
+                     L1Loss,
+                     MarginRankingLoss,
+                     MSELoss,
+                     NLLLoss,
+                     PoissonNLLLoss,
+                     SmoothL1Loss,
+                     TripletMarginLoss,
+)
 from .module import Module, Parameter  # noqa: F401

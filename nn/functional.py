@@ -3,7 +3,9 @@
 Activations delegate to autograd's ops; ``linear`` is one fused op
 (``x @ W.T + b`` in one graph node); ``dropout`` draws from
 ``autograd.generator()`` so ``autograd.manual_seed`` makes it repeatable.
-The losses live in ``nn/_functional_losses.py`` and are re-exported here.
+The losses live in ``nn/_functional_losses.py``, ``_functional_distance.py`` (with
+``normalize``, ``cosine_similarity``, ``pairwise_distance``) and
+``_functional_likelihood.py``, and are re-exported here.
 """
 import warnings
 
@@ -11,6 +13,20 @@ import numpy as np
 
 from .. import autograd
 from ..autograd import Function, ShapeError, Tensor
+from ._functional_distance import (  # noqa: F401
+    cosine_embedding_loss,
+    cosine_similarity,
+    margin_ranking_loss,
+    normalize,
+    pairwise_distance,
+    triplet_margin_loss,
+)
+from ._functional_likelihood import (  # noqa: F401
+    gaussian_nll_loss,
+    kl_div,
+    poisson_nll_loss,
+    smooth_l1_loss,
+)
 from ._functional_losses import (  # noqa: F401
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -124,17 +140,49 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa
     ``autograd.generator()``.
     """
     p = probability("p", p, "dropout")
+    return _dropout(input, p, training, None, generator)
+
+
+def _dropout(input, p, training, mask_shape, generator):  # noqa: A002
+    """``input`` times a kept/dropped mask of ``mask_shape`` (the input's by default)."""
     if not training or p == 0.0:
         return input
     data = input.data if isinstance(input, Tensor) else np.asarray(input)
     dtype = data.dtype if data.dtype.kind == "f" else np.dtype(np.float32)
+    shape = data.shape if mask_shape is None else mask_shape
     if p == 1.0:
-        return input * Tensor(np.zeros(data.shape, dtype=dtype))
+        return input * Tensor(np.zeros(shape, dtype=dtype))
     rng = generator if generator is not None else autograd.generator()
-    keep = rng.random(data.shape, dtype=np.float64 if dtype == np.float64 else np.float32) >= p
+    keep = rng.random(shape, dtype=np.float64 if dtype == np.float64 else np.float32) >= p
     mask = keep.astype(dtype)
     mask *= 1.0 / (1.0 - p)
     return input * Tensor(mask)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002, ARG001
+    """Zero whole channels with probability ``p`` (scale the rest by ``1 / (1 - p)``).
+
+    ``input`` is (N, C, H, W) or (C, H, W); one draw per channel of each sample. A 3-D
+    input is taken as (N, C, L) with a warning, as PyTorch does.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> F.dropout2d(gg.ones((2, 3, 4, 4)), 0.5).shape
+    (2, 3, 4, 4)
+    """
+    p = probability("p", p, "dropout2d")
+    ndim = np.ndim(input)
+    if ndim not in (3, 4):
+        raise ShapeError(f"dropout2d: input of shape {tuple(np.shape(input))} is not "
+                         "(N, C, H, W) or (C, H, W)")
+    if ndim == 3:
+        warnings.warn("dropout2d: received a 3-D input; assuming (N, C, L) and dropping "
+                      "channels of axis 1, as PyTorch (use dropout1d for 1-D channels)",
+                      UserWarning, stacklevel=2)
+    shape = tuple(np.shape(input)[:2]) + (1,) * (ndim - 2)
+    return _dropout(input, p, training, shape, None)
+
 
 # Convolution, pooling, normalisation and embedding live beside their layers.
 from ..autograd import (  # noqa: E402, F401
@@ -153,4 +201,4 @@ from ..autograd import (  # noqa: E402, F401
 )
 from .layers.attention import scaled_dot_product_attention  # noqa: E402, F401
 from .layers.embedding import embedding  # noqa: E402, F401
-from .layers.norm import batch_norm, layer_norm  # noqa: E402, F401
+from .layers.norm import batch_norm, group_norm, instance_norm, layer_norm  # noqa: E402, F401

@@ -1,0 +1,167 @@
+"""Distances and the losses built on them (re-exported by ``nn.functional``): ``normalize``,
+``cosine_similarity``, ``pairwise_distance``, ``cosine_embedding_loss``,
+``margin_ranking_loss`` and ``triplet_margin_loss``, with PyTorch's arguments.
+
+All are compositions of autograd ops, so gradients of every order come from the engine.
+A norm of an all-zero vector has gradient 0 there (the subgradient PyTorch picks), never
+NaN: the square root only ever sees positive sums.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from ..autograd import ShapeError, Tensor, minimum, where
+from . import _reduction
+
+
+def _tensor(x, op, name):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
+    return x
+
+
+def _order(p, op):
+    if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 < p < math.inf:
+        raise ValueError(f"{op}: p={p!r} must be a positive finite number")
+    return float(p)
+
+
+def _axis(dim, ndim, op):
+    if not isinstance(dim, (int, np.integer)) or not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise ShapeError(f"{op}: dim={dim!r} is out of range for a tensor of {ndim} "
+                         "dimensions")
+    return int(dim) % max(ndim, 1)
+
+
+def vector_norm(x, p, axis, keepdims=False):
+    """``(sum |x|^p)^(1/p)`` along ``axis``; gradient 0 (not NaN) where the sum is 0."""
+    powered = x * x if p == 2.0 else abs(x) ** p
+    total = powered.sum(axis=axis, keepdims=keepdims)
+    positive = total.data > 0
+    # NOTE: the root sees 1 where the sum is 0, so its derivative stays finite, and
+    # `where` sends that branch no gradient.
+    safe = where(positive, total, 1.0)
+    return where(positive, safe.sqrt() if p == 2.0 else safe ** (1.0 / p), 0.0)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002 - PyTorch's names
+    """``input / max(||input||_p, eps)`` along ``dim``, as PyTorch.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> F.normalize(gg.tensor([[3.0, 4.0]])).tolist()
+    [[0.6000000238418579, 0.800000011920929]]
+    """
+    _tensor(input, "normalize", "input")
+    axis = _axis(dim, input.ndim, "normalize")
+    norm = vector_norm(input, _order(p, "normalize"), axis, keepdims=True)
+    return input / norm.clip(min=eps)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """``x1 . x2 / (max(||x1||, eps) max(||x2||, eps))`` along ``dim`` (inputs broadcast).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> F.cosine_similarity(gg.tensor([[1.0, 0.0]]), gg.tensor([[1.0, 1.0]])).tolist()
+    [0.7071067690849304]
+    """
+    _tensor(x1, "cosine_similarity", "x1")
+    _tensor(x2, "cosine_similarity", "x2")
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ShapeError(f"cosine_similarity: shapes {x1.shape} and {x2.shape} cannot be "
+                         "broadcast together") from None
+    axis = _axis(dim, len(shape), "cosine_similarity")
+    x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
+    n1 = vector_norm(x1, 2.0, axis, keepdims=True).clip(min=eps)
+    n2 = vector_norm(x2, 2.0, axis, keepdims=True).clip(min=eps)
+    return ((x1 / n1) * (x2 / n2)).sum(axis=axis)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``||x1 - x2 + eps||_p`` along the last axis, as PyTorch.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> round(F.pairwise_distance(gg.tensor([[0.0, 0.0]]), gg.tensor([[3.0, 4.0]])).item(), 4)
+    5.0
+    """
+    _tensor(x1, "pairwise_distance", "x1")
+    diff = x1 - x2 + eps
+    if diff.ndim == 0:
+        raise ShapeError("pairwise_distance: inputs must have at least one axis")
+    return vector_norm(diff, _order(p, "pairwise_distance"), diff.ndim - 1, keepdim)
+
+
+# ------------------------------------------------------------------ losses
+def _signs(target, shape, op):
+    """Targets of +1/-1 as an array of ``shape``."""
+    values = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if values.shape != tuple(shape):
+        raise ShapeError(f"{op}: target of shape {values.shape} does not match the "
+                         f"expected shape {tuple(shape)}")
+    if values.size and not np.isin(values, (-1, 1)).all():
+        raise ValueError(f"{op}: target values must be 1 or -1")
+    return values
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,  # noqa: A002
+                          reduce=None, reduction="mean"):
+    """``1 - cos`` where ``target`` is 1, ``max(0, cos - margin)`` where it is -1.
+
+    ``cos`` is taken along axis 1 of (N, D) inputs (axis 0 of (D,)), with PyTorch's
+    ``sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12))`` denominator.
+    """
+    op = "cosine_embedding_loss"
+    reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
+                                                             op), op)
+    if input1.shape != input2.shape or input1.ndim not in (1, 2):
+        raise ShapeError(f"{op}: inputs of shapes {input1.shape} and {input2.shape} must be "
+                         "equal, (N, D) or (D,)")
+    axis = input1.ndim - 1
+    signs = _signs(target, input1.shape[:axis], op)
+    dot = (input1 * input2).sum(axis=axis)
+    square1 = (input1 * input1).sum(axis=axis) + 1e-12
+    square2 = (input2 * input2).sum(axis=axis) + 1e-12
+    cos = dot / (square1 * square2).sqrt()
+    loss = where(signs == 1, 1.0 - cos, 0.0) + where(signs == -1, (cos - margin).relu(), 0.0)
+    return _reduction.apply(loss, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None,  # noqa: A002
+                        reduce=None, reduction="mean"):
+    """``max(0, -target (input1 - input2) + margin)``: rank input1 above input2 where 1."""
+    op = "margin_ranking_loss"
+    reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
+                                                             op), op)
+    if input1.shape != input2.shape:
+        raise ShapeError(f"{op}: inputs of shapes {input1.shape} and {input2.shape} differ")
+    signs = _signs(target, input1.shape, op).astype(input1.dtype)
+    return _reduction.apply((-signs * (input1 - input2) + margin).relu(), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
+                        swap=False, size_average=None, reduce=None, reduction="mean"):
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d = pairwise_distance(., ., p, eps)``.
+
+    ``swap`` uses ``min(d(a, n), d(p, n))`` as the negative distance.
+    """
+    op = "triplet_margin_loss"
+    reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
+                                                             op), op)
+    if not anchor.shape == positive.shape == negative.shape or anchor.ndim not in (1, 2):
+        raise ShapeError(f"{op}: anchor, positive and negative of shapes {anchor.shape}, "
+                         f"{positive.shape}, {negative.shape} must be equal, (N, D) or (D,)")
+    if margin <= 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduction.apply((d_pos - d_neg + margin).relu(), reduction)

@@ -66,6 +66,21 @@ from .ops.pooling import (
                        max_pool2d,
                        max_unpool2d,
 )
+from .ops.rearrange import (
+                       diag,
+                       diagonal,
+                       flip,
+                       meshgrid,
+                       moveaxis,
+                       movedim,
+                       repeat_interleave,
+                       roll,
+                       tile,
+                       trace,
+                       tril,
+                       triu,
+                       unflatten,
+)
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var
 from .ops.resample import interpolate
 from .ops.shape import (
@@ -120,6 +135,9 @@ __all__ = [
     "gather", "scatter", "scatter_add", "index_select", "index_add", "take_along_axis",
     "put_along_axis", "masked_fill", "masked_select", "nonzero", "one_hot", "narrow", "chunk",
     "unbind",
+    # rearranging
+    "flip", "roll", "tile", "repeat_interleave", "diagonal", "diag", "trace", "tril", "triu",
+    "moveaxis", "movedim", "unflatten", "meshgrid",
     # convolution, pooling and resampling (N, C, H, W)
     "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool2d", "avg_pool2d",
     "max_unpool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d", "unfold", "fold",

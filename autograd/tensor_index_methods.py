@@ -5,6 +5,7 @@ short. PyTorch's method names and argument order (``x.gather(dim, index)``).
 """
 from .ops import einsum as C
 from .ops import indexing as I
+from .ops import rearrange as R
 
 
 class IndexMethods:
@@ -72,3 +73,61 @@ class IndexMethods:
     def kron(self, other):
         """Kronecker product with ``other``."""
         return C.kron(self, other)
+
+    # ------------------------------------------------------------ rearranging
+    def flip(self, *dims):
+        """Reverse along ``dims`` (all axes if none): ``x.flip(0)``, ``x.flip((0, 1))``."""
+        return R.flip(self, _dims_arg(dims))
+
+    def roll(self, shifts, dims=None):
+        """Shift cyclically by ``shifts`` along ``dims`` (flattened if None)."""
+        return R.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        """PyTorch's ``repeat``: tile ``sizes[i]`` times along axis ``i`` (not numpy's)."""
+        return R.repeat(self, *sizes)
+
+    def tile(self, reps):
+        """numpy's ``tile``."""
+        return R.tile(self, reps)
+
+    def repeat_interleave(self, repeats, dim=None):
+        """Repeat each element ``repeats`` times along ``dim`` (``numpy.repeat``)."""
+        return R.repeat_interleave(self, repeats, dim)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        """The diagonal of axes ``dim1``/``dim2``, as the last axis."""
+        return R.diagonal(self, offset, dim1, dim2)
+
+    def diag(self, diagonal=0):
+        """1-D: a diagonal matrix; 2-D: the diagonal ``diagonal``."""
+        return R.diag(self, diagonal)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        """Sum along a diagonal."""
+        return R.trace(self, offset, axis1, axis2)
+
+    def tril(self, diagonal=0):
+        """Zero above ``diagonal`` of the last two axes."""
+        return R.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        """Zero below ``diagonal`` of the last two axes."""
+        return R.triu(self, diagonal)
+
+    def moveaxis(self, source, destination):
+        """Move axes ``source`` to ``destination``."""
+        return R.moveaxis(self, source, destination)
+
+    movedim = moveaxis
+
+    def unflatten(self, dim, sizes):
+        """Split axis ``dim`` into ``sizes``."""
+        return R.unflatten(self, dim, sizes)
+
+
+def _dims_arg(dims):
+    """``f(0, 1)`` or ``f((0, 1))`` as one tuple; ``f()`` as None (every axis)."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        return tuple(dims[0])
+    return tuple(dims) or None

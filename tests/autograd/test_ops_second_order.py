@@ -12,8 +12,9 @@ from graphgrad.autograd.testing import gradgradcheck
 from tests.autograd.op_specs import cases
 from tests.autograd.op_specs_indexing import INDEXING_SPECS
 from tests.autograd.op_specs_linalg import LINALG_SPECS
+from tests.autograd.op_specs_rearrange import REARRANGE_SPECS
 
-SECOND_ORDER_SPECS = INDEXING_SPECS + LINALG_SPECS
+SECOND_ORDER_SPECS = INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS
 
 
 @pytest.mark.parametrize("spec", SECOND_ORDER_SPECS, ids=[s.name for s in SECOND_ORDER_SPECS])

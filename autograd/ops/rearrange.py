@@ -62,14 +62,15 @@ def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
     steps = (shift,) * len(axes) if isinstance(shift, (int, np.integer)) else tuple(shift)
     if len(steps) != len(axes):
         raise ValueError(f"roll: {len(steps)} shifts for {len(axes)} axes; give one per axis")
+    out = x[...]  # a new node even when nothing moves, as PyTorch's roll
     for step, a in zip(steps, axes):
         n = x.shape[a] if x.ndim else 1
         step = int(step) % n if n else 0
         if step:
             before = (slice(None),) * a
-            x = concatenate([x[before + (slice(n - step, None),)],
-                             x[before + (slice(0, n - step),)]], axis=a)
-    return x
+            out = concatenate([out[before + (slice(n - step, None),)],
+                               out[before + (slice(0, n - step),)]], axis=a)
+    return out
 
 
 def tile(x, reps):

@@ -58,10 +58,13 @@ def _conv_weight(x, g, stride, padding, dilation, w_shape, groups=1, cols=None):
 def _conv_t(g, w, stride, padding, dilation, x_shape, groups=1):
     """The adjoint of ``_conv`` in ``x``: each window's share added back (col2im)."""
     n, ho, wo = g.shape[0], g.shape[2], g.shape[3]
-    rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, groups, -1).transpose(1, 0, 2)
-    kernels = w.reshape(groups, w.shape[0] // groups, -1)                     # (G, Og, K)
-    cols = (rows @ kernels).transpose(1, 0, 2)                                # (R, G, K)
-    cols = cols.reshape((n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
+    if groups == 1:
+        cols = np.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
+    else:
+        rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, groups, -1).transpose(1, 0, 2)
+        kernels = w.reshape(groups, w.shape[0] // groups, -1)                 # (G, Og, K)
+        cols = (rows @ kernels).transpose(1, 0, 2)                            # (R, G, K)
+        cols = cols.reshape((n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
     return col2im(cols.transpose(0, 3, 1, 2, 4, 5), x_shape, stride, padding, dilation)
 
 

@@ -2,6 +2,7 @@
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh  # noqa: F401
 from .attention import MultiheadAttention  # noqa: F401
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .dropout import Dropout, Dropout2d  # noqa: F401
 from .embedding import Embedding  # noqa: F401
 from .flatten import Flatten  # noqa: F401

@@ -183,3 +183,12 @@ def test_legacy_size_average_and_reduce_map_to_reduction():
 def test_new_losses_reject_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_distance_modules_match_torch():
+    torch = pytest.importorskip("torch")
+    for name, kwargs in (("CosineSimilarity", dict(dim=0)),
+                         ("PairwiseDistance", dict(p=3.0, keepdim=True))):
+        expected = getattr(torch.nn, name)(**kwargs)(torch.tensor(X), torch.tensor(Y))
+        out = getattr(nn, name)(**kwargs)(Tensor(X), Tensor(Y))
+        np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-10, err_msg=name)

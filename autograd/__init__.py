@@ -3,12 +3,41 @@
 Tensors (numpy arrays) and Scalars (Python floats) record the operations
 applied to them; ``backward()`` differentiates the recorded graph in reverse.
 """
-from . import functional  # noqa: F401 - public submodule (autograd.testing is imported on use)
-from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, zeros, zeros_like
+from . import dtypes, functional  # noqa: F401 - public submodules (autograd.testing on use)
+from .creation import (
+                       arange,
+                       eye,
+                       full,
+                       linspace,
+                       multinomial,
+                       ones,
+                       ones_like,
+                       rand,
+                       randn,
+                       zeros,
+                       zeros_like,
+)
+from .dtypes import (
+                       bool_,
+                       device,
+                       double,
+                       float16,
+                       float32,
+                       float64,
+                       half,
+                       int8,
+                       int16,
+                       int32,
+                       int64,
+                       long,
+                       short,
+                       uint8,
+)
 from .engine import backward_step, grad, toposort
 from .errors import (
                        AnomalyError,
                        AutogradError,
+                       DeviceError,
                        DtypeError,
                        GradientError,
                        GraphFreedError,
@@ -100,9 +129,10 @@ from .ops.shape import (
 )
 from .ops.softmax import log_softmax, softmax
 from .ops.windows import fold, unfold
-from .random import generator, manual_seed
+from .random import Generator, generator, manual_seed
 from .scalar import Scalar
-from .tensor import Tensor, tensor
+from .statistics import histogram
+from .tensor import Tensor, from_numpy, tensor
 from .value import Value, increment_version, is_value
 
 view = reshape
@@ -110,7 +140,7 @@ cat = concatenate  # PyTorch's name
 
 __all__ = [
     # values and graph
-    "Tensor", "tensor", "Scalar", "Function", "grad", "functional",
+    "Tensor", "tensor", "from_numpy", "Scalar", "Function", "grad", "functional",
     # the engine's public graph API (for nn, viz and users' own tools)
     "Value", "is_value", "toposort", "backward_step", "increment_version",
     # grad mode
@@ -118,10 +148,13 @@ __all__ = [
     "is_anomaly_enabled",
     # errors
     "AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
-    "InplaceModificationError", "AnomalyError",
+    "InplaceModificationError", "AnomalyError", "DeviceError",
     # creation and randomness
     "zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
-    "ones_like", "manual_seed", "generator",
+    "ones_like", "manual_seed", "generator", "Generator", "multinomial", "histogram",
+    # dtypes (numpy's scalar types under PyTorch's names) and the one device
+    "dtypes", "float16", "half", "float32", "float64", "double", "int8", "int16", "short",
+    "int32", "int64", "long", "uint8", "bool_", "device",
     # math
     "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
     "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",

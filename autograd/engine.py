@@ -8,6 +8,7 @@ backward once, and passes the results on to the op's inputs. Leaves and
 values that retain their gradient accumulate it into ``.grad``.
 """
 import gc
+import warnings
 
 from . import grad_mode
 from .errors import GradientError
@@ -209,7 +210,7 @@ def _step(node, grad, retain_graph, anomaly):
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
+         only_inputs=None, allow_unused=False):
     """Return the gradients of ``outputs`` with respect to ``inputs`` (a tuple).
 
     Like ``torch.autograd.grad``: nothing is accumulated into ``.grad``. With
@@ -222,6 +223,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> grad(dx, x)                                   # 6 x = 18
     (Tensor(18., dtype=float32),)
     """
+    if only_inputs is not None:
+        # NOTE: PyTorch's deprecated keyword, accepted (and ignored) with PyTorch's warning.
+        warnings.warn("grad: only_inputs is deprecated and ignored (gradients are only "
+                      "computed for inputs)", DeprecationWarning, stacklevel=2)
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if grad_outputs is None:

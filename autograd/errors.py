@@ -39,6 +39,10 @@ class AnomalyError(AutogradError, FloatingPointError):
     """A NaN or inf appeared while ``detect_anomaly()`` was active."""
 
 
+class DeviceError(AutogradError, RuntimeError):
+    """A device other than the CPU was asked for (graphgrad computes with numpy)."""
+
+
 def shape_error(op, *shapes, reason="", hint=""):
     """Build a ``ShapeError`` that names ``op`` and every shape involved."""
     listed = " and ".join(str(tuple(s)) for s in shapes)

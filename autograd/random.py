@@ -7,11 +7,70 @@ _generator = np.random.default_rng()
 def manual_seed(seed):
     """Seed every random draw of the library (creation functions, init, dropout, data)."""
     global _generator
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
+    _check_seed("manual_seed", seed)
     _generator = np.random.default_rng(seed)
 
 
 def generator():
     """The current ``numpy.random.Generator`` (use it for your own draws to stay seeded)."""
     return _generator
+
+
+class Generator(np.random.Generator):
+    """A random stream of its own, as ``torch.Generator``: ``Generator().manual_seed(n)``.
+
+    It is a ``numpy.random.Generator``, so it also works wherever one is taken
+    (``nn.init``, dropout, ``DataLoader``). Pass it as ``generator=`` to
+    ``rand``, ``randn``, ``randint``, ``randperm`` and ``multinomial``. The numbers differ
+    from PyTorch's for the same seed (another algorithm), not their distribution.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> g = gg.Generator().manual_seed(2147483647)
+    >>> a = gg.randn(3, generator=g)
+    >>> bool((a == gg.randn(3, generator=g.manual_seed(2147483647))).all())
+    True
+    """
+
+    def __init__(self, device="cpu"):
+        from .dtypes import check_device
+
+        check_device("Generator", device)
+        super().__init__(np.random.PCG64())
+        self._seed = None
+
+    def manual_seed(self, seed: int) -> "Generator":
+        """Restart the stream from ``seed``; returns the generator (PyTorch's chaining)."""
+        _check_seed("Generator.manual_seed", seed)
+        self.bit_generator.state = np.random.PCG64(int(seed)).state
+        self._seed = int(seed)
+        return self
+
+    def initial_seed(self) -> int | None:
+        """The last seed given to ``manual_seed`` (None before any)."""
+        return self._seed
+
+    def get_state(self) -> dict:
+        """The stream's state, a dict that ``set_state`` (and ``graphgrad.save``) accept."""
+        return self.bit_generator.state
+
+    def set_state(self, state: dict) -> "Generator":
+        """Resume the stream from a state returned by ``get_state``."""
+        self.bit_generator.state = state
+        return self
+
+
+def _check_seed(op, seed):
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{op}: seed must be a non-negative integer, got {seed!r}")
+
+
+def resolve(generator, op):
+    """``generator`` if given (a ``Generator`` or any numpy Generator), else the library's."""
+    if generator is None:
+        return _generator
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(f"{op}: generator= must be a graphgrad.Generator (or a "
+                        f"numpy.random.Generator), got {type(generator).__name__}")
+    return generator

@@ -4,14 +4,18 @@ A Tensor holds its value in ``.data`` and, when it was computed by a recorded
 op, the graph node in ``.grad_fn``. It holds no math of its own: every method
 below delegates to an op in ``autograd.ops`` (see ``tensor_methods.py``).
 """
+import math
+
 import numpy as np
 
+from .dtypes import check_device
 from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.rule_helpers import sum_to_shape
 from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
+from .tensor_torch_methods import TorchMethods
 from .value import is_value, value_type
 
 _FLOAT_DEFAULT = np.float32
@@ -57,8 +61,35 @@ def _check_can_require_grad(array, op):
             "convert first, e.g. tensor(data, dtype=np.float32, requires_grad=True)")
 
 
+class ElementCount(int):
+    """The element count of a shape (an int) that, called, answers PyTorch's ``size()``.
+
+    Example
+    -------
+    >>> n = ElementCount((2, 3))
+    >>> n, n(), n(-1)
+    (6, (2, 3), 3)
+    """
+
+    # NOTE: no __slots__: int subclasses cannot have non-empty ones; _shape lives in __dict__.
+
+    def __new__(cls, shape):
+        count = super().__new__(cls, math.prod(shape))
+        count._shape = shape
+        return count
+
+    def __call__(self, dim=None):
+        shape = self._shape
+        if dim is None:
+            return shape
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool) \
+                or not -len(shape) <= dim < len(shape):
+            raise IndexError(f"size: dim {dim!r} is out of range for a tensor of shape {shape}")
+        return shape[dim]
+
+
 @value_type
-class Tensor(TensorMethods, IndexMethods):
+class Tensor(TensorMethods, IndexMethods, TorchMethods):
     """A numpy array plus a node of the computation graph.
 
     Parameters
@@ -123,8 +154,12 @@ class Tensor(TensorMethods, IndexMethods):
 
     @property
     def size(self):
-        """Number of elements."""
-        return self.data.size
+        """Number of elements, an int that PyTorch users may also call: ``x.size(0)``.
+
+        ``x.size`` is numpy's element count; ``x.size()`` is the shape and
+        ``x.size(d)`` the length of axis ``d``, as ``torch.Tensor.size``.
+        """
+        return ElementCount(self.data.shape)
 
     @property
     def dtype(self):
@@ -336,12 +371,13 @@ class _HookHandle:
             self.hooks.remove(self.hook)
 
 
-def tensor(data, requires_grad=False, dtype=None):
+def tensor(data, requires_grad=False, dtype=None, device=None):
     """Make a Tensor; like ``torch.tensor``, lists of Python ints stay integers.
 
     Python floats and float lists become float32; numpy arrays keep their
     dtype unless ``dtype`` is given.
     """
+    check_device("tensor", device)
     array = _to_array(data, dtype, "tensor", infer_ints=True)
     if isinstance(data, (Tensor, np.ndarray)) and dtype is None:
         array = array.copy()
@@ -350,3 +386,27 @@ def tensor(data, requires_grad=False, dtype=None):
     result = Tensor._from_op(array, None)
     result.requires_grad = bool(requires_grad)
     return result
+
+
+def from_numpy(array):
+    """A tensor that shares memory with the numpy ``array``, as ``torch.from_numpy``.
+
+    The dtype is kept (float64 stays float64). Writing into ``array`` later
+    changes the tensor too; copy it first (``tensor(array)``) if that is not wanted.
+
+    Example
+    -------
+    >>> import numpy as np, graphgrad as gg
+    >>> a = np.arange(3.0)
+    >>> t = gg.from_numpy(a)
+    >>> a[0] = 7.0
+    >>> t
+    Tensor([7., 1., 2.], dtype=float64)
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy array, got {type(array).__name__}; "
+                        "use tensor(data) for other data")
+    if array.dtype.kind not in "fiub":
+        raise DtypeError(f"from_numpy: tensors hold numbers (float, int or bool), not "
+                         f"{array.dtype}")
+    return Tensor._from_op(array, None)

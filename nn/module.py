@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 
 import numpy as np
 
-from ..autograd import Tensor, no_grad
+from ..autograd import Tensor, dtypes, no_grad
 from .checkpoint import StateDictError, load_arrays, save_arrays
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -262,9 +262,23 @@ class Module:
             else:
                 param.grad = Tensor(np.zeros_like(param.data))
 
-    def to(self, dtype):
-        """Cast every floating-point parameter and buffer to ``dtype`` in place."""
-        dtype = np.dtype(dtype)
+    def to(self, *args, dtype=None, device=None, non_blocking=False):
+        """Cast every floating-point parameter and buffer to a float dtype, in place.
+
+        Takes PyTorch's forms: ``to(dtype)``, ``to("cpu")``, ``to(device, dtype)``,
+        ``to(tensor)``. The only device is the CPU (others raise ``DeviceError``).
+        Returns the module.
+
+        Example
+        -------
+        >>> from graphgrad import nn
+        >>> nn.Linear(2, 1).to("cpu", np.float64).weight.dtype
+        dtype('float64')
+        """
+        dtype = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
+                                    non_blocking=non_blocking)
+        if dtype is None:
+            return self
         if dtype.kind != "f":
             raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got {dtype}")
         for tensor in list(self.parameters()) + list(self.buffers()):
@@ -272,6 +286,29 @@ class Module:
                 tensor.data = tensor.data.astype(dtype)
                 if tensor.grad is not None:
                     tensor.grad = Tensor(tensor.grad.data.astype(dtype))
+        return self
+
+    def cpu(self):
+        """The module itself (everything is on the CPU)."""
+        return self
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every submodule, then on this one (PyTorch's order).
+
+        Typical use: custom initialisation, ``model.apply(init_weights)``.
+        Returns the module.
+
+        Example
+        -------
+        >>> from graphgrad import nn
+        >>> seen = []
+        >>> _ = nn.Sequential(nn.Linear(2, 2), nn.ReLU()).apply(lambda m: seen.append(type(m)))
+        >>> [t.__name__ for t in seen]
+        ['Linear', 'ReLU', 'Sequential']
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
         return self
 
     def double(self):

@@ -33,6 +33,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         return x + y
 
     @staticmethod
@@ -47,6 +48,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         return x - y
 
     @staticmethod
@@ -61,6 +63,7 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
         return x * y
 
@@ -78,6 +81,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
         return x / y
 
@@ -117,6 +121,7 @@ class Pow(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         out = x ** y
         ctx.save_for_backward(x, y, out)
         return out
@@ -326,6 +331,7 @@ class Maximum(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
         return np.maximum(x, y)
 
@@ -343,6 +349,7 @@ class Minimum(Function):
 
     @staticmethod
     def forward(ctx, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
         return np.minimum(x, y)
 
@@ -376,6 +383,7 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, condition, x, y):
+        x, y = rule_helpers.float_wins(x, y)
         ctx.condition = np.asarray(condition, dtype=bool)
         return np.where(ctx.condition, x, y)
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..errors import shape_error
 from ..function import Function
+from . import rule_helpers
 
 
 def _swap_last(x):
@@ -31,6 +32,7 @@ class MatMul(Function):
                               reason=f"are not aligned: {inner_a} != {inner_b}",
                               hint="the last axis of the first must equal the second-to-last "
                                    "axis of the second")
+        a, b = rule_helpers.float_wins(a, b)
         ctx.save_for_backward(a, b)
         try:
             return np.matmul(a, b)

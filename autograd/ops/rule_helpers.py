@@ -168,3 +168,20 @@ def link(value, source):
         return value
     from .elementwise import Link
     return Link.apply(value, source)
+
+
+def float_wins(x, y):
+    """PyTorch's promotion of a float array with an integer or bool one: the float's dtype.
+
+    numpy would give float64 for float32 with int64; PyTorch keeps float32 (an
+    integer tensor does not upcast a float tensor, as a Python number does not).
+    Python numbers and two floats are left to numpy (weak scalars, float64 wins).
+    """
+    x_dtype, y_dtype = getattr(x, "dtype", None), getattr(y, "dtype", None)
+    if x_dtype is None or y_dtype is None or x_dtype == y_dtype:
+        return x, y
+    if x_dtype.kind == "f" and y_dtype.kind in "iub":
+        return x, np.asarray(y, dtype=x_dtype)
+    if y_dtype.kind == "f" and x_dtype.kind in "iub":
+        return np.asarray(x, dtype=y_dtype), y
+    return x, y

@@ -128,6 +128,10 @@ class Concatenate(Function):
     @staticmethod
     def forward(ctx, *xs, axis=0):
         shapes = [np.shape(x) for x in xs]
+        floats = [x.dtype for x in xs if getattr(x, "dtype", None) is not None
+                  and x.dtype.kind == "f"]
+        if floats and len(floats) < len(xs):  # PyTorch's rule: integers join as the floats' type
+            xs = [np.asarray(x, dtype=np.result_type(*floats)) for x in xs]
         try:
             out = np.concatenate(xs, axis=axis)
         except ValueError:

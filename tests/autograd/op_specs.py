@@ -436,6 +436,11 @@ def _unbiased_case(draw, max_side):
     return (x,), draw(one_dim_keepdim((shape,)))
 
 
+@st.composite
+def _at_most_2d_case(draw, max_side):
+    return (draw(floats_array(draw(gst.shapes(0, 2, max_side=max_side)))),), {}
+
+
 def _first_extreme_values(pick):
     """numpy reference of PyTorch's ``max(dim=)[0]``: the values at the first arg-extreme."""
     def ref(x, dim, keepdim):
@@ -570,6 +575,26 @@ SPECS = [
            custom=_torch_split_case,
            forms=(lambda x, split_size_or_sections, dim:
                   tuple(x.split(split_size_or_sections, dim=dim)),)),
+    OpSpec("clamp", lambda x, lo, hi: x.clamp(lo, hi), lambda x, lo, hi: np.clip(x, lo, hi),
+           kinks=(-1.0, -0.5, 0.5, 1.0), domain=(-2.0, 2.0),
+           forms=(lambda x, lo, hi: x.clamp(min=lo, max=hi),),
+           kwargs=lambda shapes: st.sampled_from([{"lo": -1.0, "hi": 1.0}, {"lo": None, "hi": 0.5},
+                                                  {"lo": -0.5, "hi": None}])),
+    OpSpec("pow_method", lambda x, y: x.pow(y), np.power, arity=2,
+           domain=((0.5, 3.0), (-2.0, 2.0))),
+    OpSpec("view_as", lambda x: x.view_as(ag.zeros(x.size)), lambda x: x.reshape(-1),
+           forms=(lambda x: x.reshape_as(ag.zeros(x.size)),)),
+    OpSpec("t", lambda x: x.t(), lambda x: x.T, custom=_at_most_2d_case),
+    OpSpec("expand_as", lambda x: x.expand_as(ag.zeros((2,) + x.shape)),
+           lambda x: np.broadcast_to(x, (2,) + x.shape)),
+    # a float tensor with an integer tensor keeps the float's dtype (PyTorch's promotion)
+    OpSpec("mul_int_tensor", lambda x: x * ag.tensor(np.arange(x.size).reshape(x.shape)),
+           lambda x: x * np.arange(x.size).reshape(x.shape),
+           forms=(lambda x: ag.tensor(np.arange(x.size).reshape(x.shape)) * x,)),
+    OpSpec("div_by_int_tensor", lambda x: x / ag.tensor(np.arange(1, x.size + 1).reshape(x.shape)),
+           lambda x: x / np.arange(1, x.size + 1).reshape(x.shape)),
+    OpSpec("matmul_int_tensor", lambda a: a @ ag.tensor(np.arange(a.shape[-1] * 2).reshape(-1, 2)),
+           lambda a: a @ np.arange(a.shape[-1] * 2).reshape(-1, 2), min_dims=1),
     # linear algebra
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, custom=_matmul_case,
            forms=(ag.matmul, lambda a, b: a.matmul(b))),

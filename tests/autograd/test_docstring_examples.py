@@ -9,6 +9,12 @@ MODULES = [
     "graphgrad.autograd.ops.reduce",
     "graphgrad.autograd.ops.softmax",
     "graphgrad.autograd.ops.shape",
+    "graphgrad.autograd.dtypes",
+    "graphgrad.autograd.random",
+    "graphgrad.autograd.statistics",
+    "graphgrad.autograd.tensor",
+    "graphgrad.autograd.tensor_torch_methods",
+    "graphgrad.autograd.creation",
 ]
 
 

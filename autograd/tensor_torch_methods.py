@@ -1,0 +1,164 @@
+"""Tensor methods under PyTorch's names: conversions, the CPU device, and short aliases.
+
+A mixin of ``Tensor`` kept apart from ``tensor_methods.py`` (numpy's names)
+so each file stays short. Each method is a delegation to an op or a numpy
+call; none holds math of its own.
+"""
+import numpy as np
+
+from . import dtypes
+from .errors import ShapeError
+from .ops import elementwise as E
+from .ops import shape as S
+
+_TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
+               "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
+               "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+class TorchMethods:
+    """PyTorch's Tensor methods that numpy spells otherwise (``x.long()``, ``x.to("cpu")``)."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ comparisons and math
+    def eq(self, other):
+        """Elementwise ``self == other`` (bool, no grad)."""
+        return self == other
+
+    def ne(self, other):
+        """Elementwise ``self != other`` (bool, no grad)."""
+        return self != other
+
+    def pow(self, exponent):
+        """``self ** exponent``."""
+        return E.Pow.apply(self, exponent)
+
+    def clamp(self, min=None, max=None):  # noqa: A002 - PyTorch's names
+        """Limit values to ``[min, max]`` (numpy's ``clip``)."""
+        return E.clip(self, min, max)
+
+    # ------------------------------------------------------------ shape
+    def view_as(self, other):
+        """This tensor reshaped to ``other.shape``."""
+        return S.reshape(self, other.shape)
+
+    def reshape_as(self, other):
+        """This tensor reshaped to ``other.shape``."""
+        return S.reshape(self, other.shape)
+
+    def expand_as(self, other):
+        """This tensor broadcast to ``other.shape``."""
+        return S.broadcast_to(self, other.shape)
+
+    def t(self):
+        """Transpose of a tensor of at most 2 axes (PyTorch's ``t()``)."""
+        if self.ndim > 2:
+            raise ShapeError(f"t: expects a tensor of at most 2 axes, got shape {self.shape}; "
+                             "use transpose(a, b) or permute(...) for more")
+        return S.Transpose.apply(self, axes=None)
+
+    def contiguous(self):
+        """This tensor (numpy arrays need no reordering for any op here)."""
+        return self
+
+    def numel(self):
+        """Number of elements (``x.size`` in numpy's spelling)."""
+        return int(self.data.size)
+
+    def dim(self):
+        """Number of axes (``x.ndim``)."""
+        return self.data.ndim
+
+    # ------------------------------------------------------------ new tensors like this one
+    def new_zeros(self, *size, dtype=None, requires_grad=False, device=None):
+        """Zeros of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        return self._new(np.zeros, size, dtype, requires_grad, device, "new_zeros")
+
+    def new_ones(self, *size, dtype=None, requires_grad=False, device=None):
+        """Ones of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        return self._new(np.ones, size, dtype, requires_grad, device, "new_ones")
+
+    def new_full(self, size, fill_value, *, dtype=None, requires_grad=False, device=None):
+        """``fill_value`` everywhere in ``size``, with this tensor's dtype."""
+        return self._new(lambda shape, dtype: np.full(shape, fill_value, dtype=dtype), (size,),
+                         dtype, requires_grad, device, "new_full")
+
+    def _new(self, make, size, dtype, requires_grad, device, op):
+        dtypes.check_device(op, device)
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        dtype = self.data.dtype if dtype is None else dtypes.to_dtype(op, dtype)
+        result = self._from_op(make(tuple(int(n) for n in shape), dtype=dtype), None)
+        return result.requires_grad_(requires_grad) if requires_grad else result
+
+    # ------------------------------------------------------------ dtype and device
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """This tensor on the CPU with ``dtype``: ``to("cpu")``, ``to(gg.float64)``, ``to(other)``.
+
+        Returns ``self`` when nothing changes (as PyTorch) unless ``copy=True``.
+        Any device other than the CPU raises ``DeviceError``.
+
+        Example
+        -------
+        >>> import graphgrad as gg
+        >>> gg.ones(2).to("cpu", gg.float64).dtype
+        dtype('float64')
+        """
+        wanted = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
+                                     non_blocking=non_blocking, copy=copy)
+        if wanted is None or wanted == self.data.dtype:
+            return self.clone() if copy else self
+        return self.astype(wanted)
+
+    def cpu(self):
+        """This tensor (it is already on the CPU)."""
+        return self
+
+    @property
+    def device(self):
+        """Always ``device("cpu")``."""
+        return dtypes.device("cpu")
+
+    @property
+    def is_cuda(self):
+        """Always False."""
+        return False
+
+    def type(self, dtype=None):
+        """Without ``dtype``: PyTorch's type name (``"graphgrad.FloatTensor"``); with: a cast."""
+        if dtype is None:
+            return "graphgrad." + _TYPE_NAMES.get(self.data.dtype.name, self.data.dtype.name)
+        if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():
+            name = dtype.rsplit(".", 1)[-1]
+            dtype = next(k for k, v in _TYPE_NAMES.items() if v == name)
+        return self.to(dtypes.to_dtype("type", dtype))
+
+    def is_floating_point(self):
+        """True for float16/32/64 tensors."""
+        return self.data.dtype.kind == "f"
+
+    def half(self):
+        """A float16 copy."""
+        return self.astype(np.float16)
+
+    def long(self):
+        """An int64 copy (no grad)."""
+        return self.astype(np.int64)
+
+    def int(self):
+        """An int32 copy (no grad)."""
+        return self.astype(np.int32)
+
+    def bool(self):
+        """A bool copy (no grad)."""
+        return self.astype(np.bool_)
+
+    # ------------------------------------------------------------ printing
+    def __format__(self, spec):
+        """``f"{loss:.3f}"`` formats a 0-d tensor's value, as PyTorch."""
+        if not spec:
+            return str(self)
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        raise TypeError(f"format: the spec {spec!r} needs a 0-d tensor, got shape "
+                        f"{self.data.shape}; format t.item() or index one element first")

@@ -14,6 +14,8 @@ from . import grad_mode
 from .errors import GradientError
 from .indexed_grad import IndexedGrad
 
+__all__ = ["toposort", "count_consumers", "run_backward", "backward_step", "grad"]
+
 
 def toposort(roots):
     """Return the values reachable from ``roots``, each after all its consumers.

@@ -10,6 +10,9 @@ import numpy as np
 
 from .value import is_value
 
+__all__ = ["AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
+    "InplaceModificationError", "AnomalyError", "shape_error", "constant_number", "named_error"]
+
 
 class AutogradError(Exception):
     """Base class of every error raised by the engine."""

@@ -33,6 +33,8 @@ from . import grad_mode
 from .errors import GraphFreedError, InplaceModificationError, named_error
 from .value import is_value
 
+__all__ = ["Function"]
+
 _FREED = object()  # marks saved values released after backward
 
 

@@ -11,6 +11,8 @@ from .engine import grad
 from .errors import GradientError
 from .tensor import Tensor
 
+__all__ = ["vjp", "jvp", "jacobian", "hessian"]
+
 
 def _as_inputs(inputs, create_graph):
     """Normalise inputs to a tuple of Tensors that require grad.

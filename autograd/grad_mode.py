@@ -6,6 +6,9 @@ training loops).
 """
 import functools
 
+__all__ = ["is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "detect_anomaly",
+    "is_anomaly_enabled", "record_creation_site", "check_anomaly"]
+
 _enabled = True
 
 

@@ -11,6 +11,8 @@ import numpy as np
 
 from .ops.shape import is_basic_index
 
+__all__ = ["IndexedGrad"]
+
 
 class IndexedGrad:
     """A gradient of ``shape`` that is a dense ``base`` (or zero) plus values at indices."""

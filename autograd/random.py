@@ -1,6 +1,8 @@
 """The library's random number generator, seeded by ``manual_seed``."""
 import numpy as np
 
+__all__ = ["manual_seed", "generator"]
+
 _generator = np.random.default_rng()
 
 

@@ -39,6 +39,8 @@ from .errors import GradientError
 from .ops import scalar_ops as S
 from .value import is_value, value_type
 
+__all__ = ["Scalar"]
+
 _new = object.__new__
 _BOTH = (True, True)
 _FIRST = (True, False)

@@ -18,6 +18,8 @@ from .tensor_methods import TensorMethods
 from .tensor_torch_methods import TorchMethods
 from .value import is_value, value_type
 
+__all__ = ["Tensor", "add_hook", "tensor"]
+
 _FLOAT_DEFAULT = np.float32
 
 

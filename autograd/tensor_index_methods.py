@@ -7,6 +7,8 @@ from .ops import einsum as C
 from .ops import indexing as I
 from .ops import rearrange as R
 
+__all__ = ["IndexMethods"]
+
 
 class IndexMethods:
     """Gather/scatter, masks and splitting along a dim, as PyTorch's Tensor methods."""

@@ -14,6 +14,8 @@ from .ops import shape as S
 from .ops import softmax as SM
 from .value import is_value
 
+__all__ = ["TensorMethods"]
+
 
 def _index_arg(index):
     """Turn Tensors inside an index into arrays (numpy does the rest)."""

@@ -69,3 +69,15 @@ from .loss import (  # noqa: F401
                      TripletMarginLoss,
 )
 from .module import Module, Parameter  # noqa: F401
+
+__all__ = ["data", "functional", "init", "optim", "utils", "StateDictError", "ModuleList",
+    "Sequential", "GELU", "GRU", "LSTM", "RNN", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+    "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "ConvTranspose1d",
+    "ConvTranspose2d", "Dropout", "Dropout2d", "Embedding", "Flatten", "Fold", "GroupNorm",
+    "GRUCell", "Identity", "InstanceNorm2d", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax",
+    "LSTMCell", "MaxPool2d", "MaxUnpool2d", "MultiheadAttention", "ReLU", "RNNCell", "Sigmoid",
+    "Softmax", "Tanh", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
+    "TransformerEncoderLayer", "Unfold", "Upsample", "BCELoss", "BCEWithLogitsLoss",
+    "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss", "KLDivLoss",
+    "L1Loss", "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
+    "TripletMarginLoss", "Module", "Parameter"]

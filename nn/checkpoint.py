@@ -7,6 +7,8 @@ import numpy as np
 
 from ..autograd import AutogradError
 
+__all__ = ["StateDictError", "save_arrays", "load_arrays"]
+
 
 class StateDictError(AutogradError, ValueError):
     """A state dict or checkpoint that does not fit the module (nothing was changed)."""

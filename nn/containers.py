@@ -4,6 +4,8 @@ from collections import OrderedDict
 
 from .module import Module
 
+__all__ = ["Sequential", "ModuleList"]
+
 
 def _index(container, idx):
     """``idx`` as a non-negative position, with PyTorch's error for out-of-range indices."""

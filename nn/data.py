@@ -17,6 +17,8 @@ from .. import autograd
 from ..autograd import Tensor
 from ._validate import positive_int
 
+__all__ = ["TensorDataset", "DataLoader"]
+
 
 class TensorDataset:
     """Arrays (or Tensors) sharing their first axis; item ``i`` is the tuple of their rows.

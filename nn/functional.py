@@ -38,6 +38,16 @@ from ._functional_losses import (  # noqa: F401
 )
 from ._validate import probability
 
+__all__ = ["cosine_embedding_loss", "cosine_similarity", "margin_ranking_loss", "normalize",
+    "pairwise_distance", "triplet_margin_loss", "gaussian_nll_loss", "kl_div", "poisson_nll_loss",
+    "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "huber_loss", "l1_loss", "mse_loss", "nll_loss", "Linear", "linear", "relu", "leaky_relu",
+    "sigmoid", "tanh", "gelu", "softmax", "log_softmax", "dropout", "dropout2d",
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "conv1d", "conv2d",
+    "conv_transpose1d", "conv_transpose2d", "fold", "interpolate", "max_pool2d", "max_unpool2d",
+    "unfold", "scaled_dot_product_attention", "embedding", "batch_norm", "group_norm",
+    "instance_norm", "layer_norm"]
+
 
 class Linear(Function):
     """out = x @ W^T + b.  d/dx = grad @ W, d/dW = grad^T @ x, d/db = sum(grad) over rows."""

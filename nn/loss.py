@@ -8,6 +8,10 @@ from . import functional as F
 from ._functional_losses import check_reduction
 from .module import Module
 
+__all__ = ["MSELoss", "L1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+    "BCEWithLogitsLoss", "KLDivLoss", "SmoothL1Loss", "CosineEmbeddingLoss", "MarginRankingLoss",
+    "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss"]
+
 
 class _Loss(Module):
     def __init__(self, reduction="mean"):

@@ -14,6 +14,8 @@ import numpy as np
 from ..autograd import Tensor, dtypes, no_grad
 from .checkpoint import StateDictError, load_arrays, save_arrays
 
+__all__ = ["Parameter", "Module", "IncompatibleKeys"]
+
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 

@@ -208,3 +208,33 @@ def test_the_checker_catches_each_kind_of_violation(source, expected):
 ])
 def test_the_checker_accepts_public_uses(source):
     assert violations(source, "graphgrad.nn.module", frozenset({"_version"})) == []
+
+
+def _public_modules():
+    for part in PARTS:
+        for path in _files(part):
+            if not path.name.startswith("_") or path.name == "__init__.py":
+                yield path
+
+
+@pytest.mark.parametrize("path", list(_public_modules()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_public_module_declares_its_public_names(path):
+    """``__all__`` in every public module: complete (each public class and function it
+    defines, each name an ``__init__`` re-exports) and resolvable."""
+    import importlib
+
+    name = module_name(path)
+    module = importlib.import_module(name)
+    declared = getattr(module, "__all__", None)
+    assert declared is not None, f"{name} has no __all__"
+    assert len(set(declared)) == len(declared), f"{name}.__all__ repeats a name"
+    missing = [n for n in declared if not hasattr(module, n)]
+    assert not missing, f"{name}.__all__ names what it does not have: {missing}"
+    tree = ast.parse(path.read_text())
+    defined = {node.name for node in tree.body
+               if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    if path.name == "__init__.py":
+        defined |= {a.asname or a.name for node in tree.body
+                    if isinstance(node, ast.ImportFrom) and node.level > 0 for a in node.names}
+    undeclared = sorted(n for n in defined if not n.startswith("_") and n not in declared)
+    assert not undeclared, f"{name}: public names missing from __all__: {undeclared}"

@@ -21,6 +21,8 @@ from .labels import html_text
 from .modules import ModuleTrace, module_types, parent_path
 from .walk import GraphWalk, grad_array, is_scalar_value, op_label
 
+__all__ = ["draw_graph", "retain_grads", "GradientScale", "value_label"]
+
 MAX_NODES = 250
 # NOTE: absolute thresholds for flagging (RMS of a gradient); the colours in between
 # follow a log scale over the magnitudes present in the picture.

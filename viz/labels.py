@@ -12,6 +12,8 @@ import re
 
 import numpy as np
 
+__all__ = ["visible", "text_lines", "html_text", "fmt", "summarize", "rms"]
+
 MAX_LINE = 60  # characters of one label line; longer lines end in an ellipsis
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")

@@ -11,6 +11,8 @@ import contextlib
 
 from ..autograd import is_value
 
+__all__ = ["named_modules", "module_types", "parent_path", "ModuleTrace", "trace_modules"]
+
 
 def named_modules(model):
     """``(path, module)`` pairs of ``model`` and all its submodules, root first."""

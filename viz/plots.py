@@ -11,6 +11,8 @@ import numpy as np
 
 from .modules import module_types, parent_path
 
+__all__ = ["plot_losses", "grad_norms", "flag_layers", "plot_grad_flow"]
+
 VANISHING = 1e-7   # absolute: a layer's gradient norm below this is flagged
 EXPLODING = 1e3    # absolute: above this
 RELATIVE = 1e-4    # below RELATIVE x the largest non-exploding layer's norm is flagged too

@@ -5,6 +5,8 @@ import graphviz
 
 from .graph import draw_graph
 
+__all__ = ["GraphvizNotFoundError", "to_svg", "render_svg"]
+
 INSTALL_HINT = ("install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
                 "`brew install graphviz` (macOS) or `conda install graphviz`")
 

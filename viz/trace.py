@@ -28,6 +28,8 @@ from .graph import draw_graph
 from .render import to_svg
 from .walk import GraphWalk, is_scalar_value, op_label, rule_of
 
+__all__ = ["backward_steps", "display_name", "shape_text", "grad_text", "backprop_page"]
+
 MAX_SHOWN = 16  # gradients with more elements are summarised as min / mean / max
 
 

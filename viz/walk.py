@@ -11,6 +11,8 @@ import numpy as np
 from ..autograd import is_value
 from .labels import fmt
 
+__all__ = ["Constant", "GraphWalk", "op_label", "rule_of", "grad_array", "is_scalar_value"]
+
 # NOTE: ctx also holds a rule's bookkeeping (shapes, masks, scales), so only attributes
 # named like the usual numpy / PyTorch keyword arguments are shown, minus their defaults.
 SHOWN_ATTRS = ("axis", "keepdims", "ddof", "negative_slope", "approximate", "bounds",

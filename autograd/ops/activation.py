@@ -10,6 +10,9 @@ from ..errors import constant_number
 from ..function import Function
 from . import rule_helpers
 
+__all__ = ["ReLU", "LeakyReLU", "Softplus", "erf", "GELU", "Erf", "relu", "leaky_relu", "gelu",
+    "softplus"]
+
 
 class ReLU(Function):
     """out = max(x, 0).  d/dx = 1 where x > 0, else 0."""

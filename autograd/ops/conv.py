@@ -20,6 +20,9 @@ from ..function import Function
 from . import rule_helpers
 from .windows import col2im, im2col, out_hw, pair
 
+__all__ = ["Conv2d", "ConvTranspose2d", "ConvWeight", "conv2d", "conv_transpose2d", "conv1d",
+    "conv_transpose1d"]
+
 
 # ------------------------------------------------------------------ array kernels
 def _conv(x, w, stride, padding, dilation, groups=1, cols=None, hw=None):

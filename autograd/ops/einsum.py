@@ -19,6 +19,8 @@ from ..function import Function
 from . import linalg
 from .rule_helpers import is_raw
 
+__all__ = ["Einsum", "einsum", "tensordot", "outer", "inner", "kron", "dot"]
+
 
 def _parse(subscripts, shapes):
     """Explicit ``(terms, output)`` for numpy's subscripts and the operands' shapes."""

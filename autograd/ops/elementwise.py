@@ -10,6 +10,11 @@ import numpy as np
 from ..function import Function
 from . import rule_helpers
 
+__all__ = ["stable_sigmoid", "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Log1p",
+    "Sqrt", "Sin", "Cos", "Tanh", "Sigmoid", "Abs", "Clip", "Maximum", "Minimum", "Where", "Link",
+    "Cast", "exp", "log", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid", "abs", "clip",
+    "maximum", "minimum", "where"]
+
 
 def stable_sigmoid(x):
     """``1 / (1 + e^-x)``, accurate in both tails and without overflow warnings."""

@@ -6,6 +6,8 @@ meanings (``x.max(1)``, ``x.std(0)``, ``x.split(2)``) the keywords decide:
 ``convention`` tells an op which library's meaning the call asked for, and
 ``ambiguous`` builds the error shown when nothing in the call says.
 """
+
+__all__ = ["reject_unknown", "axis_keywords", "convention", "ambiguous"]
 NUMPY, TORCH = "numpy", "PyTorch"
 
 

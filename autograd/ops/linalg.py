@@ -5,6 +5,8 @@ from ..errors import shape_error
 from ..function import Function
 from . import rule_helpers
 
+__all__ = ["MatMul", "matmul"]
+
 
 def _swap_last(x):
     return x.swapaxes(-1, -2)

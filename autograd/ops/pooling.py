@@ -16,6 +16,9 @@ from .conv import Conv2d, _conv
 from .shape import Pad
 from .windows import out_hw, padded, pair
 
+__all__ = ["MaxPool2d", "max_pool2d", "avg_pool2d", "MaxUnpool", "max_unpool2d",
+    "adaptive_avg_pool2d", "adaptive_max_pool2d"]
+
 
 # ------------------------------------------------------------------ helpers
 def _offset_slices(kernel, stride, dilation, hw):

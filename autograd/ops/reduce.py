@@ -14,6 +14,9 @@ from ..value import is_value
 from . import keywords, rule_helpers
 from .elementwise import Sqrt
 
+__all__ = ["Sum", "Mean", "Max", "Min", "LogSumExp", "StdOfVar", "normalize_axis_arg",
+    "ValuesIndices", "sum", "mean", "max", "min", "var", "std", "logsumexp"]
+
 
 class Sum(Function):
     """out = sum of x over axis.  d/dx = 1 for every summed element."""

@@ -13,6 +13,8 @@ import numpy as np
 from ..errors import ShapeError
 from . import rule_helpers
 
+__all__ = ["interpolate"]
+
 _MODES = {"nearest": (3, 4), "nearest-exact": (3, 4), "linear": (3,), "bilinear": (4,)}
 
 

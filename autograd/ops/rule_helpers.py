@@ -11,6 +11,10 @@ import numpy as np
 from ..errors import shape_error
 from ..value import is_value
 
+__all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
+    "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
+    "where", "link"]
+
 
 def is_raw(x):
     """True for plain arrays and numbers (the fast path), False for values (Tensors)."""

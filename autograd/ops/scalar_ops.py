@@ -23,6 +23,9 @@ from ..function import Function
 from ..value import is_value
 from .elementwise import Add, Neg, Sub
 
+__all__ = ["ScalarFunction", "ScalarAdd", "ScalarSub", "ScalarMul", "ScalarDiv", "ScalarPow",
+    "ScalarNeg", "ScalarExp", "ScalarLog", "ScalarTanh", "ScalarSigmoid", "ScalarReLU"]
+
 
 class ScalarFunction(Function):
     """Base of the Scalar ops: saved values are floats, so there is nothing to free.

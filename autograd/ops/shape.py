@@ -9,6 +9,10 @@ from ..errors import ShapeError, constant_number, shape_error
 from ..function import Function
 from . import keywords, rule_helpers
 
+__all__ = ["Reshape", "Transpose", "BroadcastTo", "is_basic_index", "GetItem", "ScatterAdd",
+    "Concatenate", "Pad", "reshape", "flatten", "transpose", "permute", "swapaxes", "squeeze",
+    "unsqueeze", "broadcast_to", "expand", "concatenate", "stack", "split", "pad"]
+
 
 class Reshape(Function):
     """out = x with a new shape.  The gradient is reshaped back."""

@@ -7,6 +7,8 @@ import numpy as np
 from ..function import Function
 from . import keywords, rule_helpers
 
+__all__ = ["Softmax", "LogSoftmax", "softmax", "log_softmax"]
+
 
 def _shifted(x, axis):
     """``x`` minus its max along ``axis``: exp of it cannot overflow."""

@@ -11,6 +11,9 @@ from ..errors import ShapeError
 from ..function import Function
 from . import rule_helpers
 
+__all__ = ["pair", "out_size", "out_hw", "padded", "windows", "im2col", "col2im", "Unfold",
+    "Fold", "unfold", "fold"]
+
 
 # ------------------------------------------------------------------ geometry helpers
 def pair(value, name, op, minimum):

@@ -17,6 +17,8 @@ from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from ..value import is_value
 
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
 _SEED = 20240607  # fixed: a failing check fails the same way every run
 
 

@@ -2,6 +2,8 @@
 from .. import functional as F
 from ..module import Module
 
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax"]
+
 
 class ReLU(Module):
     """``max(x, 0)``. ``inplace`` is accepted for compatibility; the result is a new tensor."""

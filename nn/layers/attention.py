@@ -22,6 +22,8 @@ from .._validate import positive_int, probability
 from ..module import Module, Parameter
 from .linear import Linear
 
+__all__ = ["causal_mask", "attend", "scaled_dot_product_attention", "MultiheadAttention"]
+
 
 # ------------------------------------------------------------------ masks
 def _raw(value):

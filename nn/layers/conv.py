@@ -7,6 +7,8 @@ from ...autograd import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 
+__all__ = ["Conv2d", "Conv1d", "ConvTranspose2d", "ConvTranspose1d"]
+
 
 def _uniform(shape, bound):
     data = autograd.generator().uniform(-bound, bound, shape)

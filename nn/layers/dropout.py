@@ -3,6 +3,8 @@ from .. import functional as F
 from .._validate import probability
 from ..module import Module
 
+__all__ = ["Dropout", "Dropout2d"]
+
 
 class Dropout(Module):
     """Zero each element with probability ``p`` while training; scale the rest by 1/(1-p).

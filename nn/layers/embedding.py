@@ -11,6 +11,8 @@ from ...autograd import Function, Tensor
 from .._validate import non_negative_int
 from ..module import Module, Parameter
 
+__all__ = ["embedding", "Embedding"]
+
 
 class _MaskGrad(Function):
     """out = x.  d/dx = grad * keep: stops the gradient where ``keep`` is 0."""

@@ -2,6 +2,8 @@
 from ...autograd import Tensor
 from ..module import Module
 
+__all__ = ["Flatten"]
+
 
 class Flatten(Module):
     """Merge axes ``start_dim..end_dim``: (N, C, H, W) -> (N, C*H*W) by default."""

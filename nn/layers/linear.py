@@ -8,6 +8,8 @@ from .. import init
 from .._validate import non_negative_int
 from ..module import Module, Parameter
 
+__all__ = ["Linear", "Identity"]
+
 
 class Linear(Module):
     """Affine map ``y = x @ weight.T + bias`` over the last axis.

@@ -14,6 +14,9 @@ from ...autograd import ShapeError, Tensor
 from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
 
+__all__ = ["batch_norm", "layer_norm", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "group_norm",
+    "instance_norm", "GroupNorm", "InstanceNorm2d"]
+
 
 def _stat_shape(x, axes):
     return tuple(1 if i in axes else n for i, n in enumerate(x.shape))

@@ -10,6 +10,8 @@ from ...autograd import (
 from .._validate import int_tuple, pool_padding
 from ..module import Module
 
+__all__ = ["MaxPool2d", "AvgPool2d", "MaxUnpool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
+
 
 def _check_geometry(op, kernel_size, stride, padding, dilation):
     """Ints or pairs: kernel, stride, dilation >= 1, padding >= 0 and at most half the kernel."""

@@ -40,6 +40,10 @@ from .rnn_cells import (  # noqa: F401 - re-exported: the step rules and cells l
     uniform_parameter,
 )
 
+__all__ = ["GRUCell", "GRUPointwise", "LSTMCell", "LSTMPointwise", "RNNCell", "gru_cell",
+    "gru_step", "lstm_cell", "lstm_step", "project", "rnn_cell", "rnn_step", "uniform_parameter",
+    "RNN", "LSTM", "GRU"]
+
 
 def _steps(batch_sizes, total_steps, batch):
     """(offset, rows) of each time step in the flat layout."""

@@ -2,6 +2,8 @@
 from ...autograd import fold, interpolate, unfold
 from ..module import Module
 
+__all__ = ["Upsample", "Unfold", "Fold"]
+
 
 class Upsample(Module):
     """Resize (N, C, L) or (N, C, H, W) inputs; see ``interpolate`` for the modes.

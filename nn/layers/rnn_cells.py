@@ -13,6 +13,9 @@ from .. import functional as F
 from .._validate import positive_int
 from ..module import Module, Parameter
 
+__all__ = ["LSTMPointwise", "GRUPointwise", "rnn_step", "lstm_step", "gru_step", "project",
+    "rnn_cell", "lstm_cell", "gru_cell", "uniform_parameter", "RNNCell", "LSTMCell", "GRUCell"]
+
 
 # ------------------------------------------------------------------ fused pointwise ops
 class LSTMPointwise(autograd.Function):

@@ -18,6 +18,9 @@ from .dropout import Dropout
 from .linear import Linear
 from .norm import LayerNorm
 
+__all__ = ["TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
+    "TransformerDecoder"]
+
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
 

@@ -3,6 +3,8 @@ import numpy as np
 
 from .optimizer import Optimizer
 
+__all__ = ["Adagrad"]
+
 
 class Adagrad(Optimizer):
     """Adagrad (PyTorch's ``torch.optim.Adagrad``, same update and defaults).

@@ -5,6 +5,8 @@ import numpy as np
 
 from .optimizer import Optimizer, lerp_
 
+__all__ = ["Adam", "AdamW"]
+
 
 class Adam(Optimizer):
     """Adam (PyTorch's ``torch.optim.Adam``, same update and defaults).

@@ -9,6 +9,8 @@ import warnings
 
 from .optimizer import Optimizer
 
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau"]
+
 
 def _check_optimizer(scheduler, optimizer):
     if not isinstance(optimizer, Optimizer):

@@ -12,6 +12,8 @@ import numpy as np
 
 from ...autograd import Tensor, enable_grad, increment_version
 
+__all__ = ["Optimizer", "lerp_"]
+
 # Hyper-parameters that must be >= 0, checked wherever they appear in a group.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "dampening", "lr_decay", "alpha",
                  "initial_accumulator_value")

@@ -3,6 +3,8 @@ import numpy as np
 
 from .optimizer import Optimizer, lerp_
 
+__all__ = ["RMSprop"]
+
 
 class RMSprop(Optimizer):
     """RMSprop (PyTorch's ``torch.optim.RMSprop``, same update and defaults).

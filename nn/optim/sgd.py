@@ -3,6 +3,8 @@ import numpy as np
 
 from .optimizer import Optimizer
 
+__all__ = ["SGD"]
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent (PyTorch's ``torch.optim.SGD``, same update).

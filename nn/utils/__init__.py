@@ -15,6 +15,9 @@ from ...autograd import GradientError, Tensor, no_grad
 from .._validate import non_negative_float
 from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
 
+__all__ = ["GradientError", "Tensor", "no_grad", "non_negative_float", "rnn", "clip_grad_norm_",
+    "clip_grad_value_"]
+
 
 def _grads(parameters):
     if isinstance(parameters, Tensor):

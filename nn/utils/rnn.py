@@ -22,6 +22,9 @@ import numpy as np
 from ... import autograd
 from ...autograd import ShapeError, Tensor
 
+__all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
+    "pack_sequence"]
+
 
 class PackedSequence(NamedTuple):
     """``(data, batch_sizes, sorted_indices, unsorted_indices)``, as PyTorch's."""

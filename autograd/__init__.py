@@ -53,7 +53,28 @@ from .grad_mode import (
                        no_grad,
                        set_grad_enabled,
 )
-from .ops.activation import gelu, leaky_relu, relu, softplus
+from .ops.activation import (
+                       gelu,
+                       glu,
+                       leaky_relu,
+                       logsigmoid,
+                       mish,
+                       relu,
+                       silu,
+                       softmin,
+                       softplus,
+                       softsign,
+)
+from .ops.activation_piecewise import (
+                       celu,
+                       elu,
+                       hardsigmoid,
+                       hardswish,
+                       hardtanh,
+                       prelu,
+                       relu6,
+                       selu,
+)
 from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .ops.einsum import dot, einsum, inner, kron, outer, tensordot
 from .ops.elementwise import (
@@ -88,6 +109,7 @@ from .ops.indexing import (
                        unbind,
 )
 from .ops.linalg import matmul
+from .ops.padding import pad
 from .ops.pooling import (
                        adaptive_avg_pool2d,
                        adaptive_max_pool2d,
@@ -117,7 +139,6 @@ from .ops.shape import (
                        concatenate,
                        expand,
                        flatten,
-                       pad,
                        permute,
                        reshape,
                        split,
@@ -158,6 +179,8 @@ __all__ = [
     # math
     "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
     "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",
+    "silu", "mish", "elu", "selu", "celu", "hardtanh", "relu6", "hardsigmoid", "hardswish",
+    "softsign", "logsigmoid", "softmin", "glu", "prelu",
     "dot", "matmul", "einsum", "tensordot", "inner", "outer", "kron",
     # reductions
     "sum", "mean", "max", "min", "var", "std", "logsumexp",

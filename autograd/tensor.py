@@ -13,6 +13,7 @@ from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.rule_helpers import sum_to_shape
+from .tensor_activation_methods import ActivationMethods
 from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
 from .tensor_torch_methods import TorchMethods
@@ -91,7 +92,7 @@ class ElementCount(int):
 
 
 @value_type
-class Tensor(TensorMethods, IndexMethods, TorchMethods):
+class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     """A numpy array plus a node of the computation graph.
 
     Parameters

@@ -8,7 +8,7 @@ import numpy as np
 from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
-from .ops import einsum, keywords, linalg, reduce
+from .ops import einsum, keywords, linalg, padding, reduce
 from .ops import elementwise as E
 from .ops import shape as S
 from .ops import softmax as SM
@@ -242,9 +242,9 @@ class TensorMethods:
         """Gaussian error linear unit."""
         return A.gelu(self, approximate)
 
-    def softplus(self):
-        """Elementwise ``log(1 + e**x)``."""
-        return A.Softplus.apply(self)
+    def softplus(self, beta=1.0, threshold=20.0):
+        """``log(1 + e**(beta x)) / beta``; linear where ``beta x > threshold``."""
+        return A.softplus(self, beta, threshold)
 
     def abs(self):
         """Elementwise absolute value."""
@@ -347,9 +347,10 @@ class TensorMethods:
 
     split = S.split
 
-    def pad(self, pad_width, value=0.0):
-        """Pad with a constant, as ``numpy.pad``."""
-        return S.pad(self, pad_width, value)
+    def pad(self, pad_width, value=0.0, mode="constant"):
+        """Pad (negative widths crop), as ``numpy.pad``; modes constant/reflect/replicate/
+        circular."""
+        return padding.pad(self, pad_width, value, mode)
 
     def matmul(self, other):
         """Matrix product ``self @ other``."""

@@ -13,6 +13,23 @@ import numpy as np
 
 from .. import autograd
 from ..autograd import Function, ShapeError, Tensor
+from ._functional_activations import (  # noqa: F401
+    celu,
+    elu,
+    glu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    mish,
+    prelu,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softsign,
+)
 from ._functional_distance import (  # noqa: F401
     cosine_embedding_loss,
     cosine_similarity,
@@ -141,6 +158,28 @@ def log_softmax(input, dim=None):  # noqa: A002
     return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", np.ndim(input), dim))
 
 
+# ------------------------------------------------------------------ padding
+def pad(input, pad, mode="constant", value=None):  # noqa: A002 - PyTorch's signature
+    """PyTorch's ``F.pad``: ``pad`` gives (before, after) pairs from the last axis backwards.
+
+    ``(1, 2)`` pads the last axis by 1 and 2, ``(1, 2, 3, 4)`` also the one before
+    it by 3 and 4. Negative entries crop. Modes ``constant reflect replicate circular``.
+
+    Example
+    -------
+    >>> import graphgrad as gg, graphgrad.nn.functional as F
+    >>> F.pad(gg.ones((1, 2)), (1, 0), value=5.0).tolist()
+    [[5.0, 1.0, 1.0]]
+    """
+    pad = tuple(pad)
+    if len(pad) % 2 or len(pad) // 2 > np.ndim(input):
+        raise ValueError(f"pad: pad {pad} must have an even length of at most 2 * ndim "
+                         f"({2 * np.ndim(input)} for shape {tuple(np.shape(input))})")
+    pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
+    widths = [(0, 0)] * (np.ndim(input) - len(pairs)) + pairs[::-1]
+    return autograd.pad(input, widths, 0.0 if value is None else value, mode)
+
+
 # ------------------------------------------------------------------ dropout
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa: A002, ARG001
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
@@ -207,6 +246,7 @@ from ..autograd import (  # noqa: E402, F401
     interpolate,
     max_pool2d,
     max_unpool2d,
+    one_hot,
     unfold,
 )
 from .layers.attention import scaled_dot_product_attention  # noqa: E402, F401

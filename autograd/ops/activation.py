@@ -1,14 +1,19 @@
-"""Activation functions: ReLU, leaky ReLU, GELU (and erf), softplus.
+"""Activation functions: ReLU, leaky ReLU, GELU (and erf), softplus, SiLU, Mish, and the
+compositions logsigmoid, softsign, softmin and glu.
 
-Elementwise like ``elementwise.py``, kept apart so each file stays short.
+Elementwise like ``elementwise.py``, kept apart so each file stays short; the
+piecewise ELU and hard families are in ``activation_piecewise.py``.
 """
 import math
 
 import numpy as np
 
-from ..errors import constant_number
+from ..errors import ShapeError, constant_number
 from ..function import Function
-from . import rule_helpers
+from . import elementwise as E
+from . import keywords, rule_helpers
+from .indexing import narrow, one_dim
+from .softmax import softmax
 
 __all__ = ["ReLU", "LeakyReLU", "Softplus", "erf", "GELU", "Erf", "relu", "leaky_relu", "gelu",
     "softplus"]
@@ -50,20 +55,65 @@ class LeakyReLU(Function):
         return rule_helpers.link(grad * factor, x)
 
 
+def _softplus_of(x):
+    """``log(1 + e^x)`` of an array or, recorded, of a Tensor."""
+    return np.logaddexp(0, x) if rule_helpers.is_raw(x) else Softplus.apply(x)
+
+
 class Softplus(Function):
-    """out = ln(1 + e^x), computed stably.  d/dx = sigmoid(x)."""
+    """out = log(1 + e^(beta x)) / beta, or x where beta x > threshold.
+    d/dx = sigmoid(beta x), or 1."""
 
     op_name = "softplus"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx, x, beta=1.0, threshold=20.0):
         ctx.save_for_backward(x)
-        return np.logaddexp(0, x).astype(np.result_type(x), copy=False)
+        ctx.constants = (beta, threshold)
+        scaled = x * beta
+        smooth = np.logaddexp(0, scaled) / beta
+        return np.where(scaled > threshold, x, smooth).astype(np.result_type(x), copy=False)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * rule_helpers.sigmoid(x)
+        beta, threshold = ctx.constants
+        linear = rule_helpers.data_of(x) * beta > threshold
+        return rule_helpers.where(linear, grad, grad * rule_helpers.sigmoid(x * beta))
+
+
+class SiLU(Function):
+    """out = x sigmoid(x).  d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
+
+    op_name = "silu"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * rule_helpers.sigmoid(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        s = rule_helpers.sigmoid(x)
+        return grad * s * (1 + x * (1 - s))
+
+
+class Mish(Function):
+    """out = x tanh(softplus(x)).  d/dx = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))."""
+
+    op_name = "mish"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return (x * np.tanh(np.logaddexp(0, x))).astype(np.result_type(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        t = rule_helpers.tanh(_softplus_of(x))
+        return grad * (t + x * (1 - t * t) * rule_helpers.sigmoid(x))
 
 
 def erf(x):
@@ -163,6 +213,97 @@ def gelu(x, approximate="none"):
     return GELU.apply(x, approximate=approximate)
 
 
-def softplus(x):
-    """Elementwise ``log(1 + e**x)``, stable for large ``|x|``."""
-    return Softplus.apply(x)
+def softplus(x, beta=1.0, threshold=20.0):
+    """``log(1 + e**(beta x)) / beta``, stable; ``x`` itself where ``beta x > threshold``.
+
+    PyTorch's ``beta`` and ``threshold`` (defaults 1 and 20).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> round(gg.softplus(gg.tensor([0.0])).item(), 4)
+    0.6931
+    """
+    beta = constant_number("softplus", "beta", beta)
+    if beta == 0:
+        raise ValueError("softplus: beta must not be 0 (it divides the result)")
+    return Softplus.apply(x, beta=beta,
+                          threshold=constant_number("softplus", "threshold", threshold))
+
+
+def silu(x):
+    """Sigmoid linear unit (swish): ``x * sigmoid(x)``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.silu(gg.tensor([0.0, 1.0])).tolist()
+    [0.0, 0.7310585975646973]
+    """
+    return SiLU.apply(x)
+
+
+def mish(x):
+    """``x * tanh(softplus(x))``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> round(gg.mish(gg.tensor([1.0])).item(), 4)
+    0.8651
+    """
+    return Mish.apply(x)
+
+
+def logsigmoid(x):
+    """``log(sigmoid(x)) = -softplus(-x)``, exact and finite for any finite ``x``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.logsigmoid(gg.tensor([-200.0])).tolist()
+    [-200.0]
+    """
+    return -Softplus.apply(-x, beta=1.0, threshold=math.inf)
+
+
+def softsign(x):
+    """``x / (1 + |x|)``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.softsign(gg.tensor([-3.0, 1.0])).tolist()
+    [-0.75, 0.5]
+    """
+    return x / (1 + E.abs(x))
+
+
+def softmin(x, axis=None, *, dim=None, **unknown):
+    """``softmax(-x)`` along ``axis`` (or PyTorch's ``dim``; default -1).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.softmin(gg.tensor([0.0, 0.0]), dim=0).tolist()
+    [0.5, 0.5]
+    """
+    axis, _ = keywords.axis_keywords("softmin", axis, None, dim, None, unknown, default=-1)
+    return softmax(-x, axis=axis)
+
+
+def glu(x, dim=-1):
+    """Gated linear unit: ``a * sigmoid(b)``, ``a`` and ``b`` the halves of ``x`` along ``dim``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.glu(gg.tensor([2.0, 0.0])).tolist()
+    [1.0]
+    """
+    d = one_dim("glu", dim, x.ndim)
+    n = x.shape[d] if x.ndim else 1
+    if x.ndim == 0 or n % 2:
+        raise ShapeError(f"glu: dim {dim} of shape {tuple(x.shape)} has odd length {n}; glu "
+                         "halves it, so it needs an even length")
+    return narrow(x, d, 0, n // 2) * E.sigmoid(narrow(x, d, n // 2, n // 2))

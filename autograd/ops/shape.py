@@ -5,13 +5,13 @@ gradient back to where its value came from.
 """
 import numpy as np
 
-from ..errors import ShapeError, constant_number, shape_error
+from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import keywords, rule_helpers
 
 __all__ = ["Reshape", "Transpose", "BroadcastTo", "is_basic_index", "GetItem", "ScatterAdd",
     "Concatenate", "Pad", "reshape", "flatten", "transpose", "permute", "swapaxes", "squeeze",
-    "unsqueeze", "broadcast_to", "expand", "concatenate", "stack", "split", "pad"]
+    "unsqueeze", "broadcast_to", "expand", "concatenate", "stack", "split"]
 
 
 class Reshape(Function):
@@ -418,11 +418,3 @@ def _torch_cuts(sizes, length, axis):
         raise ValueError(f"split: sizes {sizes} do not add up to the length {length} of axis "
                          f"{axis}; give non-negative sizes that sum to it")
     return list(np.cumsum(sizes[:-1]).tolist())
-
-
-def pad(x, pad_width, value=0.0):
-    """Pad with a constant, as ``numpy.pad(x, pad_width, constant_values=value)``.
-
-    ``value`` is a number (a Tensor raises ``DtypeError``: it would get no gradient).
-    """
-    return Pad.apply(x, pad_width=pad_width, value=constant_number("pad", "value", value))

@@ -635,10 +635,11 @@ SPECS = [
 ]
 
 # Op families with tables of their own (each imports OpSpec from this module).
+from tests.autograd.op_specs_activation import ACTIVATION_SPECS  # noqa: E402
 from tests.autograd.op_specs_indexing import INDEXING_SPECS  # noqa: E402
 from tests.autograd.op_specs_linalg import LINALG_SPECS  # noqa: E402
 from tests.autograd.op_specs_rearrange import REARRANGE_SPECS  # noqa: E402
 
-SPECS += INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS
+SPECS += INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS + ACTIVATION_SPECS
 
 SPEC_IDS = [spec.name for spec in SPECS]

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 import graphgrad.autograd as ag
 from graphgrad.autograd.testing import gradgradcheck
 from tests.autograd.op_specs import cases
+from tests.autograd.op_specs_activation import ACTIVATION_SPECS
 from tests.autograd.op_specs_indexing import INDEXING_SPECS
 from tests.autograd.op_specs_linalg import LINALG_SPECS
 from tests.autograd.op_specs_rearrange import REARRANGE_SPECS
 
-SECOND_ORDER_SPECS = INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS
+SECOND_ORDER_SPECS = INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS + ACTIVATION_SPECS
 
 
 @pytest.mark.parametrize("spec", SECOND_ORDER_SPECS, ids=[s.name for s in SECOND_ORDER_SPECS])

@@ -93,20 +93,17 @@ from .ops.elementwise import (
                        where,
 )
 from .ops.indexing import (
-                       chunk,
                        gather,
                        index_add,
                        index_select,
                        masked_fill,
                        masked_select,
-                       narrow,
                        nonzero,
                        one_hot,
                        put_along_axis,
                        scatter,
                        scatter_add,
                        take_along_axis,
-                       unbind,
 )
 from .ops.linalg import matmul
 from .ops.padding import pad
@@ -118,18 +115,21 @@ from .ops.pooling import (
                        max_unpool2d,
 )
 from .ops.rearrange import (
+                       chunk,
                        diag,
                        diagonal,
                        flip,
                        meshgrid,
                        moveaxis,
                        movedim,
+                       narrow,
                        repeat_interleave,
                        roll,
                        tile,
                        trace,
                        tril,
                        triu,
+                       unbind,
                        unflatten,
 )
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var

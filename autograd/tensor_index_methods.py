@@ -53,15 +53,15 @@ class IndexMethods:
 
     def narrow(self, dim, start, length):
         """The slice ``start:start + length`` along ``dim``."""
-        return I.narrow(self, dim, start, length)
+        return R.narrow(self, dim, start, length)
 
     def chunk(self, chunks, dim=0):
         """PyTorch's ``chunk``: a tuple of pieces of ``ceil(n / chunks)`` along ``dim``."""
-        return I.chunk(self, chunks, dim)
+        return R.chunk(self, chunks, dim)
 
     def unbind(self, dim=0):
         """The slices along ``dim`` with ``dim`` removed, as a tuple."""
-        return I.unbind(self, dim)
+        return R.unbind(self, dim)
 
     # ------------------------------------------------------------ products
     def outer(self, other):

@@ -12,7 +12,8 @@ from ..errors import ShapeError, constant_number
 from ..function import Function
 from . import elementwise as E
 from . import keywords, rule_helpers
-from .indexing import narrow, one_dim
+from .indexing import one_dim
+from .rearrange import narrow
 from .softmax import softmax
 
 __all__ = ["ReLU", "LeakyReLU", "Softplus", "erf", "GELU", "Erf", "relu", "leaky_relu", "gelu",

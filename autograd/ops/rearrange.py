@@ -1,5 +1,5 @@
-"""Rearranging ops: flip, roll, tile/repeat, repeat_interleave, diagonals and triangles,
-moveaxis, unflatten, meshgrid.
+"""Rearranging ops: flip, roll, tile/repeat, repeat_interleave, narrow/chunk/unbind,
+diagonals and triangles, moveaxis, unflatten, meshgrid.
 
 All are compositions of differentiable ops (indexing, reshape, broadcast,
 concatenate, where), so their gradients, of any order, come from those rules:
@@ -138,6 +138,67 @@ def repeat_interleave(x, repeats, dim=None, *, axis=None):
         raise ValueError(f"repeat_interleave: repeats must be a non-negative int or one per "
                          f"element along dim {dim} ({n}), got {np.shape(counts)} values")
     return index_select(x, dim, np.repeat(np.arange(n), counts.reshape(-1)))
+
+
+# ------------------------------------------------------------------ splitting along a dim
+def narrow(input, dim, start, length):  # noqa: A002
+    """The slice ``start:start + length`` of ``input`` along ``dim`` (start may be negative).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> gg.narrow(gg.arange(5.0), 0, 1, 3).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    dim = one_dim("narrow", dim, input.ndim)
+    size = input.shape[dim] if input.ndim else 1
+    if not -size <= start <= size:
+        raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {size} "
+                         f"(shape {tuple(input.shape)})")
+    start = start % size if start < 0 else start
+    if length < 0 or start + length > size:
+        raise IndexError(f"narrow: start {start} + length {length} exceeds dim {dim} of size "
+                         f"{size} (shape {tuple(input.shape)}); use a length in [0, "
+                         f"{size - start}]")
+    return input[(slice(None),) * dim + (slice(start, start + length),)]
+
+
+def chunk(input, chunks, dim=0):  # noqa: A002
+    """Split into ``chunks`` pieces along ``dim`` as PyTorch: each ``ceil(n / chunks)`` long.
+
+    The last piece may be shorter and fewer pieces may come back (``chunk(arange(5), 4)``
+    gives lengths 2, 2, 1). Returns a tuple of tensors.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> [t.tolist() for t in gg.chunk(gg.arange(5.0), 2)]
+    [[0.0, 1.0, 2.0], [3.0, 4.0]]
+    """
+    if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks <= 0:
+        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    dim = one_dim("chunk", dim, input.ndim)
+    if input.ndim == 0:
+        raise ShapeError("chunk: a 0-d tensor has no dim to split; reshape it to 1-D first")
+    size = input.shape[dim]
+    step = -(-size // chunks) if size else 1
+    return tuple(narrow(input, dim, lo, min(step, size - lo)) for lo in range(0, size, step)) \
+        or (input,)
+
+
+def unbind(input, dim=0):  # noqa: A002
+    """The slices of ``input`` along ``dim``, with ``dim`` removed (a tuple).
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> [t.tolist() for t in gg.unbind(gg.tensor([[1.0, 2.0], [3.0, 4.0]]), dim=1)]
+    [[1.0, 3.0], [2.0, 4.0]]
+    """
+    dim = one_dim("unbind", dim, input.ndim)
+    if input.ndim == 0:
+        raise ShapeError("unbind: a 0-d tensor has no dim to unbind; reshape it to 1-D first")
+    return tuple(input[(slice(None),) * dim + (i,)] for i in range(input.shape[dim]))
 
 
 # ------------------------------------------------------------------ diagonals and triangles

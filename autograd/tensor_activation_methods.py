@@ -5,6 +5,8 @@ A mixin of ``Tensor``, kept apart from ``tensor_methods.py`` so each file stays 
 from .ops import activation as A
 from .ops import activation_piecewise as P
 
+__all__ = ["ActivationMethods"]
+
 
 class ActivationMethods:
     """``x.silu()``, ``x.elu(alpha)``, ... with PyTorch's names and arguments."""

@@ -95,4 +95,6 @@ __all__ = ["data", "functional", "init", "optim", "utils", "StateDictError", "Mo
     "TransformerEncoderLayer", "Unfold", "Upsample", "BCELoss", "BCEWithLogitsLoss",
     "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HuberLoss", "KLDivLoss",
     "L1Loss", "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
-    "TripletMarginLoss", "Module", "Parameter"]
+    "TripletMarginLoss", "Module", "Parameter", "SiLU", "Mish", "ELU", "SELU", "CELU", "Hardtanh",
+    "ReLU6", "Hardsigmoid", "Hardswish", "Softsign", "LogSigmoid", "Softplus", "Softmin", "GLU",
+    "PReLU"]

@@ -63,7 +63,9 @@ __all__ = ["cosine_embedding_loss", "cosine_similarity", "margin_ranking_loss", 
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "avg_pool2d", "conv1d", "conv2d",
     "conv_transpose1d", "conv_transpose2d", "fold", "interpolate", "max_pool2d", "max_unpool2d",
     "unfold", "scaled_dot_product_attention", "embedding", "batch_norm", "group_norm",
-    "instance_norm", "layer_norm"]
+    "instance_norm", "layer_norm", "silu", "mish", "elu", "selu", "celu", "hardtanh", "relu6",
+    "hardsigmoid", "hardswish", "softsign", "logsigmoid", "softplus", "softmin", "glu", "prelu",
+    "pad", "one_hot"]
 
 
 class Linear(Function):

@@ -17,7 +17,7 @@ from .rearrange import narrow
 from .softmax import softmax
 
 __all__ = ["ReLU", "LeakyReLU", "Softplus", "erf", "GELU", "Erf", "relu", "leaky_relu", "gelu",
-    "softplus"]
+    "softplus", "SiLU", "Mish", "silu", "mish", "logsigmoid", "softsign", "softmin", "glu"]
 
 
 class ReLU(Function):

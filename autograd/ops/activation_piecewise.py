@@ -19,6 +19,9 @@ from .elementwise import Clip, where
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
+__all__ = ["ELU", "Hardtanh", "Hardsigmoid", "Hardswish", "elu", "selu", "celu", "hardtanh",
+    "relu6", "hardsigmoid", "hardswish", "prelu"]
+
 
 class ELU(Function):
     """out = scale x if x > 0, else scale alpha (e^(x input_scale) - 1).

@@ -18,7 +18,7 @@ from .shape import ScatterAdd, broadcast_to
 
 __all__ = ["int_index", "one_dim", "gather", "take_along_axis", "scatter", "scatter_add",
     "put_along_axis", "index_select", "index_add", "masked_fill", "masked_select", "nonzero",
-    "one_hot", "narrow", "chunk", "unbind"]
+    "one_hot"]
 
 
 # ------------------------------------------------------------------ argument checks

@@ -15,6 +15,8 @@ from .shape import Pad
 _MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "edge": "edge",
           "circular": "wrap", "wrap": "wrap"}
 
+__all__ = ["pad"]
+
 
 def _widths(x, pad_width):
     try:

@@ -14,6 +14,9 @@ from .indexing import index_select, int_index, one_dim
 from .rule_helpers import normalize_axes
 from .shape import ScatterAdd, broadcast_to, concatenate, permute, reshape
 
+__all__ = ["flip", "roll", "tile", "repeat", "repeat_interleave", "narrow", "chunk", "unbind",
+    "diagonal", "trace", "diag", "tril", "triu", "moveaxis", "movedim", "unflatten", "meshgrid"]
+
 
 def _axes_arg(op, axis, dims, ndim):
     """numpy's ``axis`` or PyTorch's ``dims`` (one of them) as a tuple of axes."""

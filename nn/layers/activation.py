@@ -5,7 +5,9 @@ from .. import functional as F
 from .._validate import positive_int
 from ..module import Module, Parameter
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax"]
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "SiLU", "Mish",
+    "ELU", "SELU", "CELU", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign",
+    "LogSigmoid", "Softplus", "Softmin", "GLU", "PReLU"]
 
 
 class ReLU(Module):

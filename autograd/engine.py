@@ -101,7 +101,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                retain_graph, create_graph):
     """The backward loop of ``run_backward``: release values in Kahn order."""
-    anomaly = grad_mode._anomaly_enabled
+    anomaly = grad_mode.modes.anomaly
     accumulate = wanted is None
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
@@ -172,7 +172,7 @@ def backward_step(node, grad, retain_graph=False):
     >>> gg.backward_step(y.grad_fn, gg.tensor([1.0, 1.0]).data)
     (array([3., 3.], dtype=float32), None)
     """
-    grads = _step(node, grad, retain_graph, grad_mode._anomaly_enabled)
+    grads = _step(node, grad, retain_graph, grad_mode.modes.anomaly)
     return tuple(g.to_dense() if type(g) is IndexedGrad else g for g in grads)
 
 
@@ -181,11 +181,11 @@ def _step(node, grad, retain_graph, anomaly):
     if node.versions is not None:
         node.check_versions()
     if anomaly:
-        owner, grad_mode._rule_owner = grad_mode._rule_owner, node
+        owner, grad_mode.modes.rule_owner = grad_mode.modes.rule_owner, node
         try:
             parent_grads = node.backward(node, grad)
         finally:
-            grad_mode._rule_owner = owner
+            grad_mode.modes.rule_owner = owner
     else:
         parent_grads = node.backward(node, grad)
     parents = node.parents

@@ -98,11 +98,12 @@ class Function:
         ctx.parents = args
         ctx._saved = ()
         ctx._output_ref = None
-        record = record and grad_mode._enabled
+        modes = grad_mode.modes
+        record = record and modes.grad
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
         try:
-            if grad_mode._anomaly_enabled:
-                owner = grad_mode._rule_owner
+            if modes.anomaly:
+                owner = modes.rule_owner
                 if owner is None:
                     grad_mode.record_creation_site(ctx)
                     out = cls.forward(ctx, *raw, **kwargs)
@@ -165,7 +166,7 @@ class Function:
                 f"{type(self).__name__}: backward through the graph a second time, but its "
                 "saved values were freed by the first backward; pass retain_graph=True to the "
                 "first backward() if you need to call it again")
-        if not grad_mode._enabled:
+        if not grad_mode.modes.grad:
             return saved
         return tuple(self._recorded(i, item) for i, item in enumerate(saved))
 

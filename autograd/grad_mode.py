@@ -1,20 +1,31 @@
 """Whether operations are recorded into the graph: ``no_grad`` and friends.
 
-The flag is a module-level global read on every op (a thread-local would cost
-a lookup per op; like micrograd and tinygrad we serve single-threaded
-training loops).
+Grad mode and anomaly mode are per thread, as in PyTorch: ``no_grad()`` in one
+thread never stops recording in another, and each thread starts with grad
+mode on and anomaly mode off. Hot paths read ``modes.grad`` (one attribute of
+a ``threading.local``) on every op.
 """
 import functools
+import threading
 
 __all__ = ["is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "detect_anomaly",
     "is_anomaly_enabled", "record_creation_site", "check_anomaly"]
 
-_enabled = True
+
+class _Modes(threading.local):
+    """This thread's modes; the class attributes are every new thread's defaults."""
+
+    grad = True
+    anomaly = False
+    rule_owner = None  # in anomaly mode, the node whose backward rule is running (create_graph)
+
+
+modes = _Modes()  # NOTE: one object for the process; its attributes are per thread
 
 
 def is_grad_enabled():
-    """Return True when new operations are being recorded for backward."""
-    return _enabled
+    """Return True when new operations are being recorded for backward (in this thread)."""
+    return modes.grad
 
 
 class _GradModeContext:
@@ -23,14 +34,12 @@ class _GradModeContext:
     mode = True
 
     def __enter__(self):
-        global _enabled
-        self.prev = _enabled
-        _enabled = self.mode
+        self.prev = modes.grad
+        modes.grad = self.mode
         return self
 
     def __exit__(self, *exc_info):
-        global _enabled
-        _enabled = self.prev
+        modes.grad = self.prev
         return False
 
     def __call__(self, fn):
@@ -47,8 +56,8 @@ class _GradModeContext:
 class set_grad_enabled(_GradModeContext):
     """Turn recording on or off; usable as a call, context manager or decorator.
 
-    ``set_grad_enabled(False)`` takes effect at once, like PyTorch's; as a
-    context manager it restores the previous mode on exit.
+    ``set_grad_enabled(False)`` takes effect at once (in this thread), like
+    PyTorch's; as a context manager it restores the previous mode on exit.
     """
 
     def __init__(self, mode):
@@ -59,7 +68,7 @@ class set_grad_enabled(_GradModeContext):
         return self
 
     def __call__(self, fn):
-        # NOTE: constructing this decorator flipped the global flag; undo that.
+        # NOTE: constructing this decorator flipped the thread's flag; undo that.
         self.__exit__(None, None, None)
         return super().__call__(fn)
 
@@ -83,8 +92,6 @@ class enable_grad(_GradModeContext):
 
 
 # ---------------------------------------------------------------- anomaly mode
-_anomaly_enabled = False
-_rule_owner = None  # in anomaly mode, the node whose backward rule is running (create_graph)
 
 
 class detect_anomaly:
@@ -93,18 +100,16 @@ class detect_anomaly:
     The error names the op, its input shapes, whether the value appeared in
     forward or in backward, and the line of user code that created the op.
     Creation sites are recorded only while this mode is on, so the normal
-    path pays nothing. Usable as a decorator too.
+    path pays nothing. Usable as a decorator too. Per thread, like grad mode.
     """
 
     def __enter__(self):
-        global _anomaly_enabled
-        self.prev = _anomaly_enabled
-        _anomaly_enabled = True
+        self.prev = modes.anomaly
+        modes.anomaly = True
         return self
 
     def __exit__(self, *exc_info):
-        global _anomaly_enabled
-        _anomaly_enabled = self.prev
+        modes.anomaly = self.prev
         return False
 
     def __call__(self, fn):
@@ -117,8 +122,8 @@ class detect_anomaly:
 
 
 def is_anomaly_enabled():
-    """Return True inside ``detect_anomaly()``."""
-    return _anomaly_enabled
+    """Return True inside ``detect_anomaly()`` (in this thread)."""
+    return modes.anomaly
 
 
 def record_creation_site(node):

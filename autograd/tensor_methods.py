@@ -116,7 +116,7 @@ class TensorMethods:
         return S.GetItem.apply(self, index=_index_arg(index))
 
     def __setitem__(self, index, value):
-        if grad_mode._enabled and (self.requires_grad or getattr(value, "requires_grad", False)):
+        if grad_mode.modes.grad and (self.requires_grad or getattr(value, "requires_grad", False)):
             raise GradientError(
                 "setitem: cannot assign into a tensor while gradients are being recorded for "
                 "it; build the result out of place (where(), concatenate()) or assign inside "
@@ -138,7 +138,7 @@ class TensorMethods:
 
     def zero_(self):
         """Set every element to 0 in place; returns self."""
-        if grad_mode._enabled and self.requires_grad:
+        if grad_mode.modes.grad and self.requires_grad:
             # NOTE: not recorded, so on a non-leaf it would leave a stale gradient rule.
             raise GradientError("zero_: cannot modify a tensor that requires grad while "
                                 "gradients are recorded; call it inside no_grad(), or use "
@@ -165,7 +165,7 @@ class TensorMethods:
     def _inplace(self, op, other, ufunc):
         """``self op= other`` keeping this object; recorded like PyTorch's in-place ops."""
         name = op.op_name
-        if not (grad_mode._enabled and (self.requires_grad or getattr(other, "requires_grad",
+        if not (grad_mode.modes.grad and (self.requires_grad or getattr(other, "requires_grad",
                                                                       False))):
             try:
                 result = ufunc(self.data, _raw(other))

@@ -69,7 +69,7 @@ class ScalarMul(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
         return grad * y, grad * x
 
 
@@ -88,7 +88,7 @@ class ScalarDiv(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
         grad_x = grad / y
         return grad_x, (-grad_x * x / y if ctx.needs_input_grad[1] else None)
 
@@ -118,7 +118,7 @@ class ScalarPow(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
         need_x, need_y = ctx.needs_input_grad
         grad_x = None
         if need_x:
@@ -163,7 +163,7 @@ class ScalarExp(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        if grad_mode._enabled:
+        if grad_mode.modes.grad:
             return grad * ctx.saved_tensors[0].exp()
         return grad * ctx._saved[1]
 
@@ -184,7 +184,7 @@ class ScalarLog(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors if grad_mode._enabled else ctx._saved
+        (x,) = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
         return grad / x
 
 
@@ -202,7 +202,7 @@ class ScalarTanh(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved_tensors[0].tanh() if grad_mode._enabled else ctx._saved[1]
+        out = ctx.saved_tensors[0].tanh() if grad_mode.modes.grad else ctx._saved[1]
         return grad * (1.0 - out * out)
 
 
@@ -225,7 +225,7 @@ class ScalarSigmoid(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved_tensors[0].sigmoid() if grad_mode._enabled else ctx._saved[1]
+        out = ctx.saved_tensors[0].sigmoid() if grad_mode.modes.grad else ctx._saved[1]
         return grad * (out * (1.0 - out))
 
 

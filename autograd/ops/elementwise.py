@@ -117,7 +117,7 @@ class Pow(Function):
     """out = x ** y.  d/dx = y x^(y-1), d/dy = out log(x).
 
     PyTorch's values where these formulas break down: d/dx = 0 where y == 0
-    (so ``x ** 0`` at 0 has gradient 0); d/dy = 0 at x == 0 for y >= 0, -inf at
+    (so ``x ** 0`` at 0 has gradient 0, not 0 * inf); d/dy = 0 at x == 0 for y >= 0, -inf at
     x == 0 for y < 0 (``out log x = inf * -inf``), and NaN for x < 0, where
     ``x ** y`` is not real for nearby y.
     """
@@ -137,8 +137,10 @@ class Pow(Function):
         need_x, need_y = ctx.needs_input_grad
         grad_x = grad_y = None
         if need_x:
-            off = np.asarray(rule_helpers.data_of(y) == 0)
-            if off.any():  # NOTE: base 1 where masked, so 0 ** -1 never makes 0 * inf
+            # NOTE: only at x == 0 does y x^(y-1) give 0 * inf where y == 0; elsewhere the
+            # formula is 0 by itself and keeps its derivative in y (second order).
+            off = np.asarray((rule_helpers.data_of(y) == 0) & (rule_helpers.data_of(x) == 0))
+            if off.any():  # base 1 where masked, so 0 ** -1 never makes 0 * inf
                 base = rule_helpers.where(off, 1.0, x)
                 grad_x = rule_helpers.select(~off, grad * y * base ** (y - 1))
             else:

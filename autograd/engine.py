@@ -91,11 +91,28 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     finally:
         if pause_collector:
             gc.enable()
+    if any(consumers.values()):
+        _raise_for_cycle(consumers)
     for value, grad in zip(finished_values, finished_grads):
         value._accumulate_grad(grad, handed)
     if wanted is not None:
         return tuple(wanted[value] for value in inputs)
     return None
+
+
+def _raise_for_cycle(consumers):
+    """Some values were never released: an in-place op made the graph a cycle.
+
+    ``a += b`` with ``b`` computed from ``a`` makes ``a``'s new node an input of
+    its own history. Kahn's order then never reaches the ops in the cycle, which
+    would silently get no gradient; one of them used ``a`` before the write, and
+    its version check says which.
+    """
+    for value, count in consumers.items():
+        if count and value.grad_fn is not None and value.grad_fn.versions is not None:
+            value.grad_fn.check_versions()
+    raise GradientError("backward: the graph has a cycle (a tensor was modified in place with "
+                        "a value computed from itself); use an out-of-place op (x = x + y)")
 
 
 def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,

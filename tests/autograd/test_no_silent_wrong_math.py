@@ -302,3 +302,16 @@ def test_pow_base_below_zero_gives_nan_for_the_exponent_in_tensor_and_scalar():
     a, b = ag.Scalar(-2.0), ag.Scalar(2.0)
     (a ** b).backward()
     assert np.isnan(b.grad) and a.grad == -4.0
+
+
+# ---------------------------------------------------------------- found by the differential test
+def test_inplace_write_of_a_value_computed_from_itself_raises_not_none():
+    # a += b with b made from a: a's new node is an input of its own history, a cycle that
+    # backward used to stop at silently, leaving x.grad None (PyTorch: a value)
+    x = _t(1.0)
+    a = x.abs()
+    b = a.tanh().exp()
+    a += b
+    with pytest.raises(ag.InplaceModificationError, match="tanh"):
+        (b * 2.0).sum().backward()
+    assert x.grad is None

@@ -98,12 +98,15 @@ class Function:
         ctx.parents = args
         ctx._saved = ()
         ctx._output_ref = None
-        modes = grad_mode.modes
-        record = record and modes.grad
+        anomaly = False
+        if grad_mode.departed:  # some thread left the defaults: read this thread's modes
+            modes = grad_mode.modes
+            record = record and modes.grad
+            anomaly = modes.anomaly
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
         try:
-            if modes.anomaly:
-                owner = modes.rule_owner
+            if anomaly:
+                owner = grad_mode.modes.rule_owner
                 if owner is None:
                     grad_mode.record_creation_site(ctx)
                     out = cls.forward(ctx, *raw, **kwargs)

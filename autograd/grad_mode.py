@@ -2,8 +2,13 @@
 
 Grad mode and anomaly mode are per thread, as in PyTorch: ``no_grad()`` in one
 thread never stops recording in another, and each thread starts with grad
-mode on and anomaly mode off. Hot paths read ``modes.grad`` (one attribute of
-a ``threading.local``) on every op.
+mode on and anomaly mode off.
+
+Hot paths first read ``departed``, a plain module global that counts the
+threads whose modes differ from those defaults: while it is 0 (no thread is in
+``no_grad`` or ``detect_anomaly``) every thread records and none checks for
+anomalies, so the per-thread ``modes`` (a ``threading.local``, several times
+slower to read) is consulted only when it is not.
 """
 import functools
 import threading
@@ -21,6 +26,19 @@ class _Modes(threading.local):
 
 
 modes = _Modes()  # NOTE: one object for the process; its attributes are per thread
+departed = 0  # threads whose modes are not the defaults (grad on, anomaly off)
+_departed_lock = threading.Lock()
+
+
+def _set_modes(grad, anomaly):
+    """Set this thread's modes, keeping ``departed`` exact."""
+    global departed
+    with _departed_lock:
+        was_default = modes.grad and not modes.anomaly
+        modes.grad, modes.anomaly = grad, anomaly
+        is_default = grad and not anomaly
+        if was_default != is_default:
+            departed += -1 if is_default else 1
 
 
 def is_grad_enabled():
@@ -35,11 +53,11 @@ class _GradModeContext:
 
     def __enter__(self):
         self.prev = modes.grad
-        modes.grad = self.mode
+        _set_modes(self.mode, modes.anomaly)
         return self
 
     def __exit__(self, *exc_info):
-        modes.grad = self.prev
+        _set_modes(self.prev, modes.anomaly)
         return False
 
     def __call__(self, fn):
@@ -105,11 +123,11 @@ class detect_anomaly:
 
     def __enter__(self):
         self.prev = modes.anomaly
-        modes.anomaly = True
+        _set_modes(modes.grad, True)
         return self
 
     def __exit__(self, *exc_info):
-        modes.anomaly = self.prev
+        _set_modes(modes.grad, self.prev)
         return False
 
     def __call__(self, fn):

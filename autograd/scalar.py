@@ -70,7 +70,7 @@ def _leaf(value):
 
 def _unary(cls, x):
     """Record ``cls`` on one Scalar (the fast path of ``cls.apply(x)``)."""
-    if not _gm.modes.grad or _gm.modes.anomaly:
+    if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
         return cls.apply(x)
     node = _new(cls)
     node.parents = (x,)
@@ -102,7 +102,7 @@ def _binary(cls, value, other, reflected):
         parents, x, y = (other, value), other_data, value.data
     else:
         parents, x, y = (value, other), value.data, other_data
-    if not _gm.modes.grad or _gm.modes.anomaly:
+    if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
         return cls.apply(*parents)
     node = _new(cls)
     node.parents = parents
@@ -230,7 +230,7 @@ class Scalar:
             if other_data is None:
                 return _binary(S.ScalarAdd, self, other, False)
             parents, needs = (self, other_data), _FIRST
-        if _gm.modes.grad and not _gm.modes.anomaly:
+        if not _gm.departed or (_gm.modes.grad and not _gm.modes.anomaly):
             out = _new(Scalar)
             out.data = self.data + other_data
             out.grad = 0.0
@@ -254,7 +254,7 @@ class Scalar:
             if y is None:
                 return _binary(S.ScalarMul, self, other, False)
             parents, needs = (self, y), _FIRST
-        if _gm.modes.grad and not _gm.modes.anomaly:
+        if not _gm.departed or (_gm.modes.grad and not _gm.modes.anomaly):
             out = _new(Scalar)
             out.data = x * y
             out.grad = 0.0

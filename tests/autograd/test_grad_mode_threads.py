@@ -167,3 +167,35 @@ def test_two_threads_train_separate_models_bit_identical_to_single_threaded_runs
     for seed in (1, 2):
         for ours, single in zip(results[seed], alone[seed]):
             np.testing.assert_array_equal(ours, single)
+
+
+def test_the_departed_count_returns_to_zero_after_every_mode_change():
+    from graphgrad.autograd import grad_mode
+
+    assert grad_mode.departed == 0
+    with ag.no_grad():
+        assert grad_mode.departed == 1
+        with ag.enable_grad():
+            assert grad_mode.departed == 0  # back at the defaults
+            with ag.detect_anomaly():
+                assert grad_mode.departed == 1
+        with ag.detect_anomaly():
+            assert grad_mode.departed == 1  # one thread, however many modes it changed
+    inside, leave = threading.Event(), threading.Event()
+
+    def away():
+        with ag.no_grad():
+            inside.set()
+            _wait(leave)
+
+    thread = threading.Thread(target=away)
+    thread.start()
+    _wait(inside)
+    with ag.no_grad():
+        assert grad_mode.departed == 2
+        x = ag.tensor([1.0], requires_grad=True)
+        assert not (x * 2.0).requires_grad
+    assert ag.is_grad_enabled() and (x * 2.0).requires_grad  # read from this thread's modes
+    leave.set()
+    thread.join(TIMEOUT)
+    assert grad_mode.departed == 0

@@ -1,8 +1,8 @@
 """Function transforms built on ``grad``: jacobian, hessian, vjp, jvp.
 
 They follow ``torch.autograd.functional``: ``func`` takes one Tensor or a
-tuple of Tensors and returns one Tensor (or a tuple, for ``jacobian``);
-results come back in the same structure. Higher derivatives come from
+tuple of Tensors and returns one Tensor or a tuple of Tensors; results come
+back in the same structure. Higher derivatives come from
 differentiating the recorded backward pass (``create_graph=True``).
 """
 import numpy as np
@@ -65,39 +65,74 @@ def _detach_all(values, create_graph):
     return values if create_graph else tuple(v.detach() for v in values)
 
 
+def _vectors_for_outputs(v, outs, outputs_tuple):
+    """``v`` as one vector per output, checked against the outputs' shapes (vjp)."""
+    if v is None:
+        for index, out in enumerate(outs):
+            if out.size != 1:
+                raise GradientError(f"vjp: output {index} has shape {out.shape}; pass v "
+                                    "(one tensor per output, with its shape)")
+        return tuple(Tensor(np.ones(out.shape, dtype=out.dtype)) for out in outs)
+    one_in_tuple = isinstance(v, (tuple, list)) and len(v) == 1 and isinstance(v[0], Tensor)
+    if outputs_tuple or one_in_tuple:
+        if not isinstance(v, (tuple, list)) or len(v) != len(outs):
+            count = len(v) if isinstance(v, (tuple, list)) else "one"
+            raise GradientError(f"vjp: got {count} vectors for {len(outs)} outputs; pass a "
+                                "tuple with one tensor per output")
+        vs = tuple(v)
+    else:
+        vs = (v,)
+    for index, (out, vector) in enumerate(zip(outs, vs)):
+        if tuple(np.shape(vector)) != out.shape:
+            raise GradientError(f"vjp: v[{index}] has shape {tuple(np.shape(vector))} but "
+                                f"output {index} has shape {out.shape}; they must match")
+    return vs
+
+
+def _outputs_back(outs, outputs_tuple, create_graph):
+    outs = _detach_all(outs, create_graph)
+    return outs if outputs_tuple else outs[0]
+
+
 def vjp(func, inputs, v=None, create_graph=False):
     """Vector-Jacobian product ``v^T J`` of ``func`` at ``inputs``.
 
-    Returns ``(func(inputs), vjp)``; ``v`` has the output's shape (it may be
-    omitted for a one-element output).
+    Returns ``(func(inputs), vjp)``. ``v`` has the output's shape (it may be
+    omitted for one-element outputs); when ``func`` returns a tuple of
+    Tensors, ``v`` is a tuple with one vector per output and the products are
+    summed, as in ``torch.autograd.functional.vjp``.
 
     Example
     -------
-    >>> x = tensor([1.0, 2.0])
-    >>> vjp(lambda x: x ** 2, x, tensor([1.0, 1.0]))[1]      # 2 x
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0])
+    >>> vjp(lambda x: x ** 2, x, gg.tensor([1.0, 1.0]))[1]      # 2 x
     Tensor([2., 4.], dtype=float32)
+    >>> vjp(lambda x: (x ** 2, 3 * x), x, (gg.tensor([1.0, 1.0]), gg.tensor([1.0, 0.0])))[1]
+    Tensor([5., 4.], dtype=float32)
     """
     is_tuple, xs = _as_inputs(inputs, create_graph)
-    output = func(*xs)
-    _, (out,) = _as_outputs(output, "vjp")
-    if v is None:
-        if out.size != 1:
-            raise GradientError(f"vjp: the output has shape {out.shape}; pass v of that shape")
-        v = Tensor(np.ones(out.shape, dtype=out.dtype))
-    elif tuple(np.shape(v)) != out.shape:
-        raise GradientError(f"vjp: v has shape {tuple(np.shape(v))} but the output has shape "
-                            f"{out.shape}; they must match")
-    result = _detach_all(_grads((out,), xs, (v,), create_graph), create_graph)
-    out = out if create_graph else out.detach()
-    return out, (result if is_tuple else result[0])
+    outputs_tuple, outs = _as_outputs(func(*xs), "vjp")
+    vs = _vectors_for_outputs(v, outs, outputs_tuple)
+    result = _detach_all(_grads(outs, xs, vs, create_graph), create_graph)
+    return _outputs_back(outs, outputs_tuple, create_graph), (result if is_tuple else result[0])
 
 
 def jvp(func, inputs, v=None, create_graph=False):
     """Jacobian-vector product ``J v`` of ``func`` at ``inputs``.
 
-    Returns ``(func(inputs), jvp)``. Computed with the double-backward trick:
-    ``u -> u^T J`` is linear in ``u``, so differentiating it against ``v``
-    gives ``J v`` without forming ``J``.
+    Returns ``(func(inputs), jvp)``; when ``func`` returns a tuple of Tensors,
+    both are tuples with one entry per output, as in
+    ``torch.autograd.functional.jvp``. Computed with the double-backward
+    trick: ``u -> u^T J`` is linear in ``u``, so differentiating it against
+    ``v`` gives ``J v`` without forming ``J``.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0])
+    >>> jvp(lambda x: (x ** 2, 3 * x), x, gg.tensor([1.0, 1.0]))[1]
+    (Tensor([2., 4.], dtype=float32), Tensor([3., 3.], dtype=float32))
     """
     is_tuple, xs = _as_inputs(inputs, create_graph)
     vs = tuple(v) if isinstance(v, (tuple, list)) else (v,)
@@ -112,25 +147,26 @@ def jvp(func, inputs, v=None, create_graph=False):
         if tuple(np.shape(vector)) != x.shape:
             raise GradientError(f"jvp: v[{index}] has shape {tuple(np.shape(vector))} but input "
                                 f"{index} has shape {x.shape}; they must match")
-    output = func(*xs)
-    _, (out,) = _as_outputs(output, "jvp")
-    if not out.requires_grad:
-        result = Tensor(np.zeros(out.shape, dtype=out.dtype))
-        return out.detach(), result
-    dummy = Tensor(np.zeros(out.shape, dtype=out.dtype), requires_grad=True)
-    vjps = grad(out, xs, dummy, retain_graph=True, create_graph=True, allow_unused=True)
-    pairs = [(g, vector) for g, vector in zip(vjps, vs) if g is not None and g.requires_grad]
-    if not pairs:
-        return out.detach(), Tensor(np.zeros(out.shape, dtype=out.dtype))
-    (result,) = grad([g for g, _ in pairs], dummy,
-                     [vector if isinstance(vector, Tensor) else Tensor(vector)
-                      for _, vector in pairs],
-                     retain_graph=True, create_graph=create_graph, allow_unused=True)
-    if result is None:
-        result = Tensor(np.zeros(out.shape, dtype=out.dtype))
-    if not create_graph:
-        out, result = out.detach(), result.detach()
-    return out, result
+    outputs_tuple, outs = _as_outputs(func(*xs), "jvp")
+    results = [_zeros_for(out) for out in outs]
+    live = [i for i, out in enumerate(outs) if out.requires_grad]
+    if live:
+        dummies = [Tensor(np.zeros(outs[i].shape, dtype=outs[i].dtype), requires_grad=True)
+                   for i in live]
+        vjps = grad([outs[i] for i in live], xs, dummies, retain_graph=True,
+                    create_graph=True, allow_unused=True)
+        pairs = [(g, vector) for g, vector in zip(vjps, vs) if g is not None and g.requires_grad]
+        if pairs:
+            found = grad([g for g, _ in pairs], dummies,
+                         [vector if isinstance(vector, Tensor) else Tensor(vector)
+                          for _, vector in pairs],
+                         retain_graph=True, create_graph=create_graph, allow_unused=True)
+            for i, r in zip(live, found):
+                if r is not None:
+                    results[i] = r
+    results = _detach_all(tuple(results), create_graph)
+    return (_outputs_back(outs, outputs_tuple, create_graph),
+            results if outputs_tuple else results[0])
 
 
 def jacobian(func, inputs, create_graph=False):
@@ -141,7 +177,8 @@ def jacobian(func, inputs, create_graph=False):
 
     Example
     -------
-    >>> jacobian(lambda x: x.sin(), tensor([0.0, 1.0])).data   # diag(cos x)
+    >>> import graphgrad as gg
+    >>> jacobian(lambda x: x.sin(), gg.tensor([0.0, 1.0])).data   # diag(cos x)
     array([[1.       , 0.       ],
            [0.       , 0.5403023]], dtype=float32)
     """
@@ -180,7 +217,8 @@ def hessian(func, inputs, create_graph=False):
 
     Example
     -------
-    >>> hessian(lambda x: (x ** 3).sum(), tensor([1.0, 2.0])).data   # diag(6 x)
+    >>> import graphgrad as gg
+    >>> hessian(lambda x: (x ** 3).sum(), gg.tensor([1.0, 2.0])).data   # diag(6 x)
     array([[ 6.,  0.],
            [ 0., 12.]], dtype=float32)
     """

@@ -43,6 +43,14 @@ def _four_d(x, op):
     return x.ndim == 3
 
 
+def _lowest(x):
+    """The padding value of max pooling: -inf, or the dtype's minimum for integers (as PyTorch)."""
+    kind = np.asarray(x).dtype
+    if kind.kind in "iu":
+        return np.iinfo(kind).min
+    return False if kind.kind == "b" else -np.inf
+
+
 def _pool_geometry(op, kernel_size, stride, padding, dilation):
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
@@ -72,7 +80,7 @@ class MaxPool2d(Function):
             raise ShapeError(f"max_pool2d: input of shape {x_shape} is not (N, C, H, W)")
         hw = out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d", ceil_mode)
         extra = _ceil_extra(x_shape, hw, kernel, stride, padding, dilation)
-        xp = padded(x, padding, -np.inf, extra)
+        xp = padded(x, padding, _lowest(x), extra)
         slices = _offset_slices(kernel, stride, dilation, hw)
         out = xp[slices[0]].copy()
         for where in slices[1:]:
@@ -177,7 +185,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,  # noqa: 
         return out
     data = rule_helpers.data_of(x)
     hw = tuple(out.shape[-2:])
-    xp = padded(data, padding, -np.inf, _ceil_extra(data.shape, hw, *geometry))
+    xp = padded(data, padding, _lowest(data), _ceil_extra(data.shape, hw, *geometry))
     pick = _picks(xp, rule_helpers.data_of(out).reshape((data.shape[:2]) + hw),
                   _offset_slices(kernel, stride, dilation, hw))
     rows, columns = _picked_rows_columns(pick, *geometry)

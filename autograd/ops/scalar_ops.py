@@ -93,6 +93,20 @@ class ScalarDiv(ScalarFunction):
         return grad_x, (-grad_x * x / y if ctx.needs_input_grad[1] else None)
 
 
+def _power(x, y):
+    """``x ** y`` of Python numbers, overflowing to +-inf as ``x * y`` and numpy do.
+
+    Python's float power raises ``OverflowError`` (``1e200 ** 2``) where float
+    multiplication gives inf; a Scalar follows multiplication and numpy.
+    """
+    try:
+        return x ** y
+    except OverflowError:
+        magnitude = math.inf
+        odd_integer = float(y).is_integer() and int(y) % 2 == 1
+        return -magnitude if x < 0 and odd_integer else magnitude
+
+
 class ScalarPow(ScalarFunction):
     """out = x ** y.  d/dx = y * x**(y - 1), d/dy = out * log(x).
 
@@ -108,7 +122,7 @@ class ScalarPow(ScalarFunction):
     def forward(ctx, x, y):
         ctx._saved = (x, y)
         try:
-            out = x ** y
+            out = _power(x, y)
         except ZeroDivisionError:
             raise ZeroDivisionError(f"pow: {x!r} ** {y!r}: zero to a negative power") from None
         if type(out) is complex:
@@ -127,12 +141,13 @@ class ScalarPow(ScalarFunction):
             elif y - 1 < 0 and float(x) == 0:  # NOTE: float ** negative raises; slope infinite
                 grad_x = grad * (y * math.inf)
             else:
-                grad_x = grad * y * x ** (y - 1)
+                grad_x = grad * y * (x ** (y - 1) if is_value(x) else _power(x, y - 1))
         grad_y = None
         if need_y:
             base = float(x)
             if base > 0:
-                grad_y = grad * x ** y * (x.log() if is_value(x) else math.log(x))
+                grad_y = grad * (x ** y if is_value(x) else _power(x, y)) * (
+                    x.log() if is_value(x) else math.log(x))
             elif base == 0:  # PyTorch's choice at x == 0
                 grad_y = 0.0
             else:  # x ** y is not real for y near an integer y at x < 0: NaN, as PyTorch

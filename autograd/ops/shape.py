@@ -257,7 +257,10 @@ def squeeze(x, axis=None):
     """Remove axes of length 1 (all of them, or those in ``axis``)."""
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
-    axes = rule_helpers.normalize_axes(axis, x.ndim, "squeeze")
+    # NOTE: a 0-d tensor accepts axis 0 or -1 and is returned as is, as in PyTorch
+    axes = rule_helpers.normalize_axes(axis, max(x.ndim, 1), "squeeze")
+    if x.ndim == 0:
+        return reshape(x, ())
     for a in axes:
         if x.shape[a] != 1:
             raise ShapeError(f"squeeze: axis {a} of shape {x.shape} has length {x.shape[a]}, "

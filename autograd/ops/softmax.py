@@ -11,7 +11,12 @@ __all__ = ["Softmax", "LogSoftmax", "softmax", "log_softmax"]
 
 
 def _shifted(x, axis):
-    """``x`` minus its max along ``axis``: exp of it cannot overflow."""
+    """``x`` minus its max along ``axis``: exp of it cannot overflow.
+
+    An empty axis has no max: the result is empty too, as PyTorch's.
+    """
+    if np.size(x) == 0:
+        return np.array(x, copy=True)
     peak = np.max(x, axis=axis, keepdims=True)
     return x - np.where(np.isfinite(peak), peak, 0)
 
@@ -43,7 +48,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, x, axis=-1):
         shifted = _shifted(x, axis)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)) \
+            if shifted.size else shifted
         ctx.axis = axis
         ctx.save_for_backward(out)
         return out

@@ -108,6 +108,10 @@ class _RNNBase(Module):
             raise ShapeError(f"{name}: input of shape {x.shape} is not (seq, batch, "
                              f"{self.input_size}){' with batch_first' * self.batch_first} "
                              f"or unbatched (seq, {self.input_size})")
+        time_axis = 1 if self.batch_first and x.ndim == 3 else 0
+        if x.shape[time_axis] == 0:
+            raise ShapeError(f"{name}: input of shape {x.shape} has a sequence length of 0; "
+                             "a recurrence needs at least one step (as PyTorch)")
 
     def _initial_states(self, hx, batch, dtype, unbatched):
         """The initial states, each (num_layers * num_directions, batch, size)."""

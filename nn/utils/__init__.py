@@ -34,7 +34,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         Typically ``model.parameters()``; those without ``.grad`` are skipped.
     max_norm : float
     norm_type : float
-        The p of the p-norm; ``float("inf")`` for the largest absolute value.
+        The p of the p-norm; ``float("inf")`` for the largest absolute value,
+        ``0`` for PyTorch's count: how many gradients have a non-zero entry (the
+        0-"norm", ``vector_norm(ord=0)``, of the per-gradient 0-"norms").
     error_if_nonfinite : bool
         Raise if the total norm is NaN or inf (else the gradients become NaN).
 
@@ -50,6 +52,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         return Tensor(np.zeros((), dtype=np.float32))
     if math.isinf(norm_type):
         total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+    elif norm_type == 0:  # PyTorch's: the 0-"norm" of the per-gradient 0-"norms"
+        total = float(sum(bool(np.count_nonzero(g.data)) for g in grads))
     else:
         total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
                     for g in grads) ** (1.0 / norm_type)

@@ -15,6 +15,7 @@ MODULES = [
     "graphgrad.autograd.tensor",
     "graphgrad.autograd.tensor_torch_methods",
     "graphgrad.autograd.creation",
+    "graphgrad.autograd.functional",
 ]
 
 

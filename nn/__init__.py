@@ -5,7 +5,7 @@
 >>> opt = nn.optim.Adam(model.parameters(), lr=1e-3)
 """
 from . import data, functional, init, optim, utils  # noqa: F401
-from .checkpoint import StateDictError  # noqa: F401
+from .checkpoint import ReadOnlyCheckpointError, StateDictError  # noqa: F401
 from .containers import ModuleList, Sequential  # noqa: F401
 from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      CELU,
@@ -85,7 +85,8 @@ from .loss import (  # noqa: F401
 )
 from .module import Module, Parameter  # noqa: F401
 
-__all__ = ["data", "functional", "init", "optim", "utils", "StateDictError", "ModuleList",
+__all__ = ["data", "functional", "init", "optim", "utils", "StateDictError",
+    "ReadOnlyCheckpointError", "ModuleList",
     "Sequential", "GELU", "GRU", "LSTM", "RNN", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
     "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "ConvTranspose1d",
     "ConvTranspose2d", "Dropout", "Dropout2d", "Embedding", "Flatten", "Fold", "GroupNorm",

@@ -1,39 +1,112 @@
-"""Checkpoint files: named numpy arrays in an ``.npz``, written atomically, read without pickle."""
+"""Writing checkpoints: named numpy arrays in an ``.npz``, written atomically.
+
+``save_arrays`` writes to a temporary file beside the target and renames it
+over the target, so a crash never leaves a half-written checkpoint. It keeps
+what the user set on the target: a read-only file is refused, the file's mode
+is kept (a new file gets the umask's), and a symlink is written through to
+the file it points to. Temporaries are named ``.NAME.PID.RANDOM.tmp``: those
+a crashed save left behind (their process is gone) are removed by the next
+save of the same target. Reading is in ``checkpoint_read.py``.
+"""
 import os
-import tempfile
+import re
+import secrets
+import stat
+import threading
 import zipfile
 
 import numpy as np
 
 from ..autograd import AutogradError
+from .checkpoint_read import MAX_MEMBERS, StateDictError, load_arrays, read_checkpoint  # noqa: F401
 
-__all__ = ["StateDictError", "save_arrays", "load_arrays"]
+_IN_USE = set()  # temporaries this process is writing right now (other threads may save)
+_IN_USE_LOCK = threading.Lock()
+
+__all__ = ["StateDictError", "ReadOnlyCheckpointError", "save_arrays", "load_arrays",
+           "read_checkpoint"]
 
 
-class StateDictError(AutogradError, ValueError):
-    """A state dict or checkpoint that does not fit the module (nothing was changed)."""
+class ReadOnlyCheckpointError(AutogradError, PermissionError):
+    """``save`` refused to replace a checkpoint file that has no write permission."""
 
 
 def save_arrays(arrays, path):
     """Write ``{name: array}`` to ``path`` as ``.npz``: a temporary file, then a rename.
 
     A crash never leaves a half-written file at ``path``; the name is used as
-    given (no ``.npz`` is appended).
+    given (no ``.npz`` is appended). A read-only ``path`` raises
+    ``ReadOnlyCheckpointError``; an existing file keeps its mode, a new one
+    gets the umask's; a symlink is written through. Errors name ``path``,
+    never the temporary file.
     """
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                    suffix=".tmp")
+    target = os.path.realpath(path)  # through symlinks: the link itself stays
+    old = _existing(target)
+    if old is not None and (not old.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise ReadOnlyCheckpointError(
+            f"save: {path!r} is read-only (mode {stat.filemode(old.st_mode)}); make it "
+            "writable (chmod u+w) or save to another path")
+    folder, name = os.path.split(target)
+    _remove_stale_temporaries(folder, name)
+    temp = os.path.join(folder, f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    with _IN_USE_LOCK:
+        _IN_USE.add(temp)
     try:
-        with os.fdopen(handle, "wb") as file:
-            _write_npz(file, arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
+        _write_file(temp, arrays, old)
+        os.replace(temp, target)
+        _sync_folder(folder)
+    except BaseException as exc:
         if os.path.exists(temp):
             os.remove(temp)
+        if isinstance(exc, OSError) and temp in (exc.filename, exc.filename2):
+            raise OSError(exc.errno, f"save: cannot write {path!r}: {exc.strerror}",
+                          path) from None
         raise
+    finally:
+        with _IN_USE_LOCK:
+            _IN_USE.discard(temp)
+
+
+def _existing(target):
+    try:
+        return os.stat(target)
+    except FileNotFoundError:
+        return None
+
+
+def _write_file(temp, arrays, old):
+    # NOTE: mode 0o666 lets the kernel apply the umask to a new file (mkstemp gives 0600)
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
+    with os.fdopen(handle, "wb") as file:
+        if old is not None:
+            os.chmod(temp, stat.S_IMODE(old.st_mode))
+            _keep_owner(temp, old)
+        _write_npz(file, arrays)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _keep_owner(temp, old):
+    if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+        try:
+            os.chown(temp, old.st_uid, old.st_gid)
+        except OSError:  # not allowed (not root): the file is ours, as any new file
+            pass
+
+
+def _sync_folder(folder):
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; the rename is still atomic
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def _write_npz(file, arrays):
@@ -44,21 +117,53 @@ def _write_npz(file, arrays):
                 np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
 
 
-def load_arrays(path):
-    """Read every array of an ``.npz`` checkpoint into a dict, without pickle.
-
-    Raises ``StateDictError`` naming the file for anything that is not a
-    readable ``.npz`` of numeric arrays (truncated, pickled objects, ...).
-    """
-    path = os.fspath(path)
+def _remove_stale_temporaries(folder, name):
+    """Delete ``.NAME.PID.RANDOM.tmp`` files of ``name`` that no running save owns."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[0-9a-f]{{8}}\.tmp")
     try:
-        archive = np.load(path, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not named arrays")
-        with archive:
-            return {key: archive[key] for key in archive.files}
-    except FileNotFoundError:
-        raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise StateDictError(f"load: cannot read {path!r} as an .npz checkpoint of arrays: "
-                             f"{exc}; write checkpoints with module.save(path)") from exc
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry)
+        if not match:
+            continue
+        temp = os.path.join(folder, entry)
+        with _IN_USE_LOCK:
+            if temp in _IN_USE or not _is_stale(temp, int(match.group(1))):
+                continue
+        try:
+            os.remove(temp)
+        except OSError:  # gone already, or not ours to remove: leave it
+            pass
+
+
+def _is_stale(temp, pid):
+    """True when the process that wrote ``temp`` cannot be writing it any more."""
+    if pid == os.getpid():
+        return True  # not in _IN_USE: a save of this process that did not finish
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):
+        pass  # a live process of another user (or no kill on this platform)
+    started = _process_start_time(pid)
+    try:
+        written = os.stat(temp).st_mtime
+    except OSError:
+        return False
+    # NOTE: a recycled pid: the live process started after the file was last written
+    return started is not None and started > written + 1.0
+
+
+def _process_start_time(pid):
+    """Start of process ``pid`` in seconds since the epoch (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as file:
+            fields = file.read().rsplit(b")", 1)[1].split()
+        with open("/proc/stat", "rb") as file:
+            boot = next(int(line.split()[1]) for line in file if line.startswith(b"btime"))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None

@@ -12,7 +12,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from ..autograd import Tensor, dtypes, no_grad
-from .checkpoint import StateDictError, load_arrays, save_arrays
+from .checkpoint import MAX_MEMBERS, StateDictError, read_checkpoint, save_arrays
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
@@ -400,13 +400,20 @@ class Module:
         """
         save_arrays({key: value.data for key, value in self.state_dict().items()}, path)
 
-    def load(self, path, strict=True):
+    def load(self, path, strict=True, max_members=MAX_MEMBERS):
         """Load a checkpoint written by ``save`` (or ``np.savez``); returns the key report.
 
-        The file is read with ``allow_pickle=False`` and checked in full before
-        anything is assigned: on any error the module is unchanged.
+        The archive's headers are checked against the module before any array
+        is read: member count (at most ``max_members``), names, dtypes, and
+        declared shapes and sizes. Only the members that will be loaded are
+        read (``strict=False`` skips the others unread), never with pickle.
+        Any problem raises ``StateDictError`` naming the file and key, and
+        then the module is unchanged.
         """
-        return self.load_state_dict(load_arrays(path), strict=strict)
+        expected = {key: value.shape for key, value in self.state_dict().items()}
+        arrays, unexpected = read_checkpoint(path, expected, strict, max_members)
+        missing = self.load_state_dict(arrays, strict=strict).missing_keys
+        return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ repr
     def extra_repr(self):

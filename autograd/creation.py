@@ -7,7 +7,7 @@ from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
 
 __all__ = ["zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
-    "ones_like"]
+    "ones_like", "multinomial"]
 
 _DEFAULT_DTYPE = np.float32
 

@@ -11,6 +11,8 @@ import numpy as np
 from .errors import DeviceError, DtypeError
 from .value import is_value
 
+__all__ = ["device", "is_device", "check_device", "to_dtype", "to_arguments"]
+
 float16 = half = np.float16
 float32 = np.float32
 float64 = double = np.float64

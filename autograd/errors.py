@@ -11,7 +11,8 @@ import numpy as np
 from .value import is_value
 
 __all__ = ["AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
-    "InplaceModificationError", "AnomalyError", "shape_error", "constant_number", "named_error"]
+    "InplaceModificationError", "AnomalyError", "shape_error", "constant_number", "named_error",
+    "DeviceError"]
 
 
 class AutogradError(Exception):

@@ -1,7 +1,7 @@
 """The library's random number generator, seeded by ``manual_seed``."""
 import numpy as np
 
-__all__ = ["manual_seed", "generator"]
+__all__ = ["manual_seed", "generator", "Generator", "resolve"]
 
 _generator = np.random.default_rng()
 

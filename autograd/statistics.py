@@ -5,6 +5,8 @@ import numpy as np
 
 from .tensor import Tensor
 
+__all__ = ["HistogramResult", "histogram"]
+
 
 class HistogramResult(NamedTuple):
     """``(hist, bin_edges)`` as PyTorch's ``histogram`` returns."""

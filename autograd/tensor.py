@@ -19,7 +19,7 @@ from .tensor_methods import TensorMethods
 from .tensor_torch_methods import TorchMethods
 from .value import is_value, value_type
 
-__all__ = ["Tensor", "add_hook", "tensor"]
+__all__ = ["Tensor", "add_hook", "tensor", "ElementCount", "from_numpy"]
 
 _FLOAT_DEFAULT = np.float32
 

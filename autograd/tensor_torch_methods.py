@@ -11,6 +11,8 @@ from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import shape as S
 
+__all__ = ["TorchMethods"]
+
 _TYPE_NAMES = {"float16": "HalfTensor", "float32": "FloatTensor", "float64": "DoubleTensor",
                "int8": "CharTensor", "int16": "ShortTensor", "int32": "IntTensor",
                "int64": "LongTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}

@@ -98,4 +98,4 @@ __all__ = ["data", "functional", "init", "optim", "utils", "StateDictError",
     "L1Loss", "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
     "TripletMarginLoss", "Module", "Parameter", "SiLU", "Mish", "ELU", "SELU", "CELU", "Hardtanh",
     "ReLU6", "Hardsigmoid", "Hardswish", "Softsign", "LogSigmoid", "Softplus", "Softmin", "GLU",
-    "PReLU"]
+    "PReLU", "CosineSimilarity", "PairwiseDistance"]

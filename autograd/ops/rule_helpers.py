@@ -13,7 +13,7 @@ from ..value import is_value
 
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
     "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
-    "where", "link"]
+    "where", "link", "float_wins"]
 
 
 def is_raw(x):

@@ -51,8 +51,8 @@ __all__ = ["GELU", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tan
     "MultiheadAttention", "Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Dropout",
     "Dropout2d", "Embedding", "Flatten", "Identity", "Linear", "BatchNorm1d", "BatchNorm2d",
     "GroupNorm", "InstanceNorm2d", "LayerNorm", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
-    "AvgPool2d", "MaxPool2d", "MaxUnpool2d", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell",
-    "Fold", "Unfold", "Upsample", "TransformerDecoder", "TransformerDecoderLayer",
+    "AvgPool2d", "MaxPool2d", "MaxUnpool2d", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell",
+    "RNNCell", "Fold", "Unfold", "Upsample", "TransformerDecoder", "TransformerDecoderLayer",
     "TransformerEncoder", "TransformerEncoderLayer", "SiLU", "Mish", "ELU", "SELU", "CELU",
     "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "Softsign", "LogSigmoid", "Softplus",
-    "Softmin", "GLU", "PReLU"]
+    "Softmin", "GLU", "PReLU", "CosineSimilarity", "PairwiseDistance"]

@@ -1,11 +1,12 @@
 """Render graphs to SVG with Graphviz's ``dot`` program."""
 import os
+import secrets
 
 import graphviz
 
 from .graph import draw_graph
 
-__all__ = ["GraphvizNotFoundError", "to_svg", "render_svg"]
+__all__ = ["GraphvizNotFoundError", "to_svg", "render_svg", "write_text_atomically"]
 
 INSTALL_HINT = ("install Graphviz: `sudo apt-get install graphviz` (Debian/Ubuntu), "
                 "`brew install graphviz` (macOS) or `conda install graphviz`")
@@ -39,10 +40,30 @@ def render_svg(root, path, **kwargs):
     'step.svg'
     """
     graph = root if isinstance(root, graphviz.Digraph) else draw_graph(root, **kwargs)
-    svg = to_svg(graph)
-    directory = os.path.dirname(os.fspath(path))
+    write_text_atomically(path, to_svg(graph))
+    return path
+
+
+def write_text_atomically(path, text):
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
+
+    The text is encoded first and the old file is replaced only once the new
+    one is complete, so a failure never leaves a truncated file. Missing
+    folders are created; a new file gets the umask's mode.
+    """
+    data = text.encode("utf-8")
+    path = os.fspath(path)
+    directory = os.path.dirname(path)
     if directory:
         os.makedirs(directory, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(svg)
-    return path
+    temp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}."
+                                   f"{secrets.token_hex(4)}.tmp")
+    try:
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise

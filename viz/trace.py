@@ -17,7 +17,7 @@ the op's rule, gradients fitted to each input), without touching any
 """
 import html
 import json
-import os
+import re
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from .. import autograd
 from ..autograd import GraphFreedError, backward_step, toposort
 from . import labels
 from .graph import draw_graph
-from .render import to_svg
+from .render import to_svg, write_text_atomically
 from .walk import GraphWalk, is_scalar_value, op_label, rule_of
 
 __all__ = ["backward_steps", "display_name", "shape_text", "grad_text", "backprop_page"]
@@ -142,19 +142,28 @@ def backprop_page(root, path, params=None, title="Backpropagation, step by step"
                        show_ids=True)
     svg = to_svg(graph)
     svg = svg[svg.index("<svg"):]
-    payload = json.dumps({"title": title, "steps": steps}, ensure_ascii=False)
+    payload = json.dumps(_visible({"title": title, "steps": steps}), ensure_ascii=False)
     # NOTE: inside <script>, "</script" would end the element; \u003c is the same
     # character to JSON.parse and cannot close anything.
     payload = payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace(
         "\u2029", "\\u2029")
-    page = (_TEMPLATE.replace("%TITLE%", html.escape(title))
-            .replace("%SVG%", svg).replace("%DATA%", payload))
-    directory = os.path.dirname(os.fspath(path))
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(page)
+    # NOTE: the pieces are joined, never substituted into the page, so a label or title
+    # holding "%SVG%" or "%DATA%" comes through as text
+    head, middle, tail, end = _TEMPLATE_PARTS
+    page = "".join((head, html.escape(labels.visible(title)), middle, svg, tail, payload, end))
+    write_text_atomically(path, page)
     return path
+
+
+def _visible(item):
+    """Every string in ``item`` (nested dicts and lists) through ``labels.visible``."""
+    if isinstance(item, str):
+        return labels.visible(item)
+    if isinstance(item, dict):
+        return {key: _visible(value) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_visible(value) for value in item]
+    return item
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -255,3 +264,4 @@ show(0);
 </body>
 </html>
 """
+_TEMPLATE_PARTS = re.split("%TITLE%|%SVG%|%DATA%", _TEMPLATE)

@@ -160,3 +160,63 @@ def test_missing_browser_skips_locally_but_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
         unavailable("no browser")
+
+
+def _steps_blob(page):
+    return json.loads(page.split('<script type="application/json" id="steps">')[1]
+                      .split("</script>")[0])
+
+
+def test_placeholders_in_labels_and_title_come_through_literally(tmp_path):
+    """The page is joined from pieces: no %SVG% / %DATA% substitution a label can hit."""
+    a = Scalar(2.0, label="%SVG% and %DATA% and %TITLE%")
+    b = Scalar(-3.0, label="%DATA%")
+    root = a * b + a
+    page = viz.backprop_page(root, tmp_path / "page.html", title="t %SVG% %DATA%")
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<svg") == 1
+    assert text.count('<script type="application/json" id="steps">') == 1
+    data = _steps_blob(text)
+    assert data["title"] == "t %SVG% %DATA%"
+    names = [s["name"] for s in data["steps"]]
+    assert any("%SVG% and %DATA% and %TITLE%" in n for n in names), names
+    assert "<title>t %SVG% %DATA%</title>" in text
+
+
+def test_lone_surrogate_in_a_label_is_escaped_as_render_svg_does(tmp_path):
+    a = Scalar(2.0, label="bad \ud800 label\x01")
+    root = (a * 3.0).tanh()
+    page = viz.backprop_page(root, tmp_path / "page.html", title="title \udfff")
+    text = page.read_text(encoding="utf-8")  # valid UTF-8: it was written at all
+    data = _steps_blob(text)
+    assert any("bad \\ud800 label\\x01" in s["name"] for s in data["steps"])
+    assert data["title"] == "title \\udfff"
+    svg = viz.render_svg(root, tmp_path / "graph.svg").read_text(encoding="utf-8")
+    assert "\\ud800" in svg  # the same visible escape in the picture
+
+
+def test_failed_page_leaves_the_old_page_whole(tmp_path, monkeypatch):
+    path = tmp_path / "page.html"
+    path.write_text("old page", encoding="utf-8")
+    root = Scalar(2.0) * Scalar(3.0)
+
+    def broken(graph):
+        raise RuntimeError("dot crashed")
+
+    monkeypatch.setattr(viz.trace, "to_svg", broken)
+    with pytest.raises(RuntimeError, match="dot crashed"):
+        viz.backprop_page(root, path)
+    monkeypatch.undo()
+    real_replace = __import__("os").replace
+
+    def fail_replace(src, dst):
+        raise OSError("disk gone at rename")
+
+    monkeypatch.setattr("os.replace", fail_replace)
+    with pytest.raises(OSError, match="disk gone"):
+        viz.backprop_page(root, path)
+    monkeypatch.setattr("os.replace", real_replace)
+    assert path.read_text(encoding="utf-8") == "old page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+    viz.backprop_page(root, path)
+    assert "<svg" in path.read_text(encoding="utf-8")

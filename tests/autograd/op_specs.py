@@ -47,6 +47,8 @@ class OpSpec:
     check: dict = field(default_factory=dict)    # gradcheck keyword overrides
     fwd_tol: dict = field(default_factory=dict)  # assert_allclose keyword overrides
     keeps_dtype: bool = True          # float32 in -> float32 out
+    differentiable: bool = True       # False: no gradcheck; outputs must not require grad
+    gradgrad: bool = False            # also run gradgradcheck (second order)
 
 
 # ---------------------------------------------------------------- input strategies
@@ -90,6 +92,16 @@ def cases(spec, max_side=3):
     if spec.custom is not None:
         return spec.custom(max_side)
     return _default_case(spec, max_side)
+
+
+def float_outputs(spec, kwargs):
+    """``spec.fn`` with ``kwargs``, keeping only float outputs (sort's values, not indices)."""
+    def fn(*xs):
+        outs = spec.fn(*xs, **kwargs)
+        if not isinstance(outs, (tuple, list)):
+            return outs
+        return tuple(out for out in outs if out.dtype.kind == "f")
+    return fn
 
 
 def floats_array(shape, low=-3.0, high=3.0):
@@ -640,8 +652,10 @@ SPECS = [
 from tests.autograd.op_specs_activation import ACTIVATION_SPECS  # noqa: E402
 from tests.autograd.op_specs_indexing import INDEXING_SPECS  # noqa: E402
 from tests.autograd.op_specs_linalg import LINALG_SPECS  # noqa: E402
+from tests.autograd.op_specs_math import MATH_SPECS  # noqa: E402
 from tests.autograd.op_specs_rearrange import REARRANGE_SPECS  # noqa: E402
 
 SPECS += INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS + ACTIVATION_SPECS
+SPECS += MATH_SPECS
 
 SPEC_IDS = [spec.name for spec in SPECS]

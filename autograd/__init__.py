@@ -6,14 +6,24 @@ applied to them; ``backward()`` differentiates the recorded graph in reverse.
 from . import dtypes, functional  # noqa: F401 - public submodules (autograd.testing on use)
 from .creation import (
                        arange,
+                       empty,
+                       empty_like,
                        eye,
                        full,
+                       full_like,
                        linspace,
                        multinomial,
+                       normal,
                        ones,
                        ones_like,
                        rand,
+                       rand_like,
+                       randint,
                        randn,
+                       randn_like,
+                       tril_indices,
+                       triu_indices,
+                       uniform,
                        zeros,
                        zeros_like,
 )
@@ -92,6 +102,18 @@ from .ops.elementwise import (
                        tanh,
                        where,
 )
+from .ops.explog import (
+                       erf,
+                       erfc,
+                       exp2,
+                       expm1,
+                       log2,
+                       log10,
+                       logaddexp,
+                       reciprocal,
+                       rsqrt,
+                       square,
+)
 from .ops.indexing import (
                        gather,
                        index_add,
@@ -106,6 +128,20 @@ from .ops.indexing import (
                        take_along_axis,
 )
 from .ops.linalg import matmul
+from .ops.logical import (
+                       all,
+                       any,
+                       count_nonzero,
+                       isclose,
+                       isfinite,
+                       isinf,
+                       isnan,
+                       logical_and,
+                       logical_not,
+                       logical_or,
+                       logical_xor,
+)
+from .ops.norm import norm
 from .ops.padding import pad
 from .ops.pooling import (
                        adaptive_avg_pool2d,
@@ -114,6 +150,7 @@ from .ops.pooling import (
                        max_pool2d,
                        max_unpool2d,
 )
+from .ops.products import cumprod, prod
 from .ops.rearrange import (
                        chunk,
                        diag,
@@ -134,6 +171,21 @@ from .ops.rearrange import (
 )
 from .ops.reduce import logsumexp, max, mean, min, std, sum, var
 from .ops.resample import interpolate
+from .ops.rounding import (
+                       ceil,
+                       copysign,
+                       floor,
+                       floor_divide,
+                       fmod,
+                       lerp,
+                       nan_to_num,
+                       remainder,
+                       round,
+                       sign,
+                       trunc,
+)
+from .ops.scan import cummax, cummin, cumsum, logcumsumexp
+from .ops.search import argmax, argmin, argsort, median, sort, topk
 from .ops.shape import (
                        broadcast_to,
                        concatenate,
@@ -149,6 +201,7 @@ from .ops.shape import (
                        unsqueeze,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.trig import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan
 from .ops.windows import fold, unfold
 from .random import Generator, generator, manual_seed
 from .scalar import Scalar
@@ -173,6 +226,8 @@ __all__ = [
     # creation and randomness
     "zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
     "ones_like", "manual_seed", "generator", "Generator", "multinomial", "histogram",
+    "full_like", "empty", "empty_like", "randint", "randn_like", "rand_like", "normal",
+    "uniform", "tril_indices", "triu_indices",
     # dtypes (numpy's scalar types under PyTorch's names) and the one device
     "dtypes", "float16", "half", "float32", "float64", "double", "int8", "int16", "short",
     "int32", "int64", "long", "uint8", "bool_", "device",
@@ -182,8 +237,17 @@ __all__ = [
     "silu", "mish", "elu", "selu", "celu", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "softsign", "logsigmoid", "softmin", "glu", "prelu",
     "dot", "matmul", "einsum", "tensordot", "inner", "outer", "kron",
-    # reductions
-    "sum", "mean", "max", "min", "var", "std", "logsumexp",
+    "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "square", "rsqrt", "reciprocal", "log2", "log10", "exp2", "expm1", "logaddexp", "erf",
+    "erfc", "sign", "floor", "ceil", "round", "trunc", "floor_divide", "fmod", "remainder",
+    "copysign", "lerp", "nan_to_num",
+    # tests and logic (no grad)
+    "isnan", "isinf", "isfinite", "isclose", "logical_and", "logical_or", "logical_not",
+    "logical_xor", "any", "all", "count_nonzero",
+    # reductions, search and scans
+    "sum", "mean", "max", "min", "var", "std", "logsumexp", "prod", "norm",
+    "argmax", "argmin", "sort", "argsort", "topk", "median",
+    "cumsum", "cumprod", "cummax", "cummin", "logcumsumexp",
     # shape
     "reshape", "view", "flatten", "transpose", "permute", "swapaxes", "squeeze", "unsqueeze",
     "expand", "broadcast_to", "concatenate", "cat", "stack", "split", "pad",

@@ -1,4 +1,6 @@
 """Functions that make new leaf tensors (numpy's and PyTorch's names)."""
+from __future__ import annotations
+
 import numpy as np
 
 from . import random
@@ -7,7 +9,8 @@ from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
 
 __all__ = ["zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
-    "ones_like", "multinomial"]
+    "ones_like", "full_like", "empty", "empty_like", "randint", "rand_like", "randn_like",
+    "normal", "uniform", "tril_indices", "triu_indices", "multinomial"]
 
 _DEFAULT_DTYPE = np.float32
 
@@ -69,22 +72,92 @@ def eye(n, m=None, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
     return _leaf(np.eye(n, m, dtype=dtype), requires_grad, "eye")
 
 
-def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
-    """Evenly spaced values in ``[start, stop)``; integers stay int64 as in numpy."""
+def _number(op, name, value):
+    if isinstance(value, (bool, str, bytes)) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{op}: {name} must be a real number, got {value!r}")
+    return value
+
+
+def arange(start: float, stop: float | None = None, step: float = 1, dtype=None,
+           requires_grad: bool = False, device=None, *, end: float | None = None) -> Tensor:
+    """Evenly spaced values in ``[start, stop)``: numpy's ``arange`` and PyTorch's.
+
+    Parameters
+    ----------
+    start, stop, step : numbers
+        ``arange(n)`` is ``0 .. n-1``; PyTorch's ``end=`` is accepted for ``stop``.
+    dtype : numpy dtype, optional
+        Default: int64 when every argument is an integer, else float32 (the library's
+        float default, as PyTorch; numpy would give float64).
+    requires_grad : bool
+    device : "cpu" or None
+
+    Returns
+    -------
+    Tensor
+
+    >>> import graphgrad as gg
+    >>> gg.arange(1, 7, 2)
+    Tensor([1, 3, 5], dtype=int64)
+    >>> gg.arange(0, end=1, step=0.25)
+    Tensor([0.  , 0.25, 0.5 , 0.75], dtype=float32)
+    """
     check_device("arange", device)
+    if end is not None:
+        if stop is not None:
+            raise TypeError("arange: give stop= (numpy) or end= (PyTorch), not both")
+        stop = end
+    for name, value in (("start", start), ("stop", stop), ("step", step)):
+        if value is not None:
+            _number("arange", name, value)
     if step == 0:
         raise ValueError("arange: step must not be 0")
+    if dtype is None and any(isinstance(v, (float, np.floating)) for v in (start, stop, step)):
+        dtype = _DEFAULT_DTYPE
     return _leaf(_numpy("arange", np.arange, start, stop, step, dtype=dtype), requires_grad,
                  "arange")
 
 
-def linspace(start, stop, num=50, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
-    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive."""
+def linspace(start: float, stop: float | None = None, num: int | None = None,
+             endpoint: bool = True, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
+             device=None, *, end: float | None = None, steps: int | None = None) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``: numpy's and PyTorch's forms.
+
+    Parameters
+    ----------
+    start, stop : numbers
+        PyTorch's ``end=`` is accepted for ``stop``.
+    num : int
+        How many values (default 50, as numpy); PyTorch's ``steps=`` is accepted.
+    endpoint : bool
+        Include ``stop`` (numpy's option; default True, as both).
+    dtype : numpy dtype
+        Default float32.
+    requires_grad : bool
+
+    Returns
+    -------
+    Tensor
+
+    >>> import graphgrad as gg
+    >>> gg.linspace(0, 1, 5)
+    Tensor([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
+    >>> gg.linspace(0, end=1, steps=3)
+    Tensor([0. , 0.5, 1. ], dtype=float32)
+    """
     check_device("linspace", device)
-    if not isinstance(num, (int, np.integer)) or num < 0:
+    if end is not None and stop is not None or steps is not None and num is not None:
+        raise TypeError("linspace: give stop=/num= (numpy) or end=/steps= (PyTorch), not both")
+    stop = end if stop is None else stop
+    num = (50 if steps is None else steps) if num is None else num
+    if stop is None:
+        raise TypeError("linspace: missing the end point: linspace(start, stop, num)")
+    _number("linspace", "start", start)
+    _number("linspace", "stop", stop)
+    if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
         raise ValueError(f"linspace: num must be a non-negative integer, got {num!r}")
-    return _leaf(_numpy("linspace", np.linspace, start, stop, num, dtype=dtype), requires_grad,
-                 "linspace")
+    return _leaf(_numpy("linspace", np.linspace, start, stop, num, endpoint=endpoint,
+                        dtype=dtype), requires_grad, "linspace")
 
 
 def rand(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False, generator=None, device=None):
@@ -158,3 +231,211 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):  # no
     draws = np.stack([rng.choice(rows.shape[1], size=int(num_samples), replace=bool(replacement),
                                  p=row / row.sum()) for row in rows]).astype(np.int64)
     return _leaf(draws.reshape(weights.shape[:-1] + (int(num_samples),)), False, "multinomial")
+
+
+def full_like(x: Tensor, fill_value: float, dtype=None, requires_grad: bool = False,
+              device=None) -> Tensor:
+    """``fill_value`` with the shape (and dtype, unless given) of ``x``.
+
+    >>> import graphgrad as gg
+    >>> gg.full_like(gg.zeros(2), 7.0)
+    Tensor([7., 7.], dtype=float32)
+    """
+    check_device("full_like", device)
+    if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
+        raise DtypeError(f"full_like: fill_value must be a number, got {fill_value!r}")
+    return _leaf(_numpy("full_like", np.full_like, np.asarray(x), fill_value, dtype=dtype),
+                 requires_grad, "full_like")
+
+
+def empty(*shape: int, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
+          device=None) -> Tensor:
+    """A tensor of ``shape`` whose values are arbitrary (numpy's and PyTorch's ``empty``).
+
+    >>> import graphgrad as gg
+    >>> gg.empty(2, 3).shape
+    (2, 3)
+    """
+    check_device("empty", device)
+    return _leaf(_numpy("empty", np.empty, _shape_of(shape), dtype=dtype), requires_grad,
+                 "empty")
+
+
+def empty_like(x: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+    """An uninitialised tensor with the shape (and dtype, unless given) of ``x``.
+
+    >>> import graphgrad as gg
+    >>> gg.empty_like(gg.zeros(4)).shape
+    (4,)
+    """
+    check_device("empty_like", device)
+    return _leaf(_numpy("empty_like", np.empty_like, np.asarray(x), dtype=dtype), requires_grad,
+                 "empty_like")
+
+
+def _size_of(op, size):
+    """A ``size=`` argument (None, an int or a sequence of ints) as a shape tuple."""
+    if size is None:
+        return ()
+    try:
+        return _shape_of((size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    except (TypeError, ValueError):
+        raise ValueError(f"{op}: size must be a non-negative int or a tuple of them, "
+                         f"got {size!r}") from None
+
+
+def randint(low: int, high: int | None = None, size=None, dtype=np.int64,
+            requires_grad: bool = False, *, generator=None, device=None) -> Tensor:
+    """Uniform random integers in ``[low, high)`` from the library's seeded generator.
+
+    Both argument forms work: numpy's ``randint(high)``, ``randint(low, high, size)``,
+    and PyTorch's ``randint(high, size)`` (a tuple second argument is the size, with
+    ``low = 0``) and ``randint(low, high, size)``.
+
+    ``generator=`` picks the random stream (default: the library's, seeded).
+
+    Returns
+    -------
+    Tensor
+        int64 by default; no grad.
+
+    >>> import graphgrad as gg
+    >>> gg.manual_seed(0)
+    >>> gg.randint(0, 10, (2, 3)).shape
+    (2, 3)
+    >>> gg.randint(5, (4,)).dtype
+    dtype('int64')
+    """
+    check_device("randint", device)
+    if isinstance(high, (tuple, list)) and size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    for name, value in (("low", low), ("high", high)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"randint: {name} must be an int, got {value!r}")
+    if high <= low:
+        raise ValueError(f"randint: high must be larger than low, got low={low}, high={high}")
+    rng = random.resolve(generator, "randint")
+    values = rng.integers(low, high, size=_size_of("randint", size), dtype=dtype)
+    return _leaf(np.asarray(values), requires_grad, "randint")
+
+
+def rand_like(x: Tensor, dtype=None, requires_grad: bool = False, *, generator=None,
+              device=None) -> Tensor:
+    """Uniform samples in ``[0, 1)`` with the shape (and dtype, unless given) of ``x``.
+
+    >>> import graphgrad as gg
+    >>> gg.rand_like(gg.zeros((2, 2))).shape
+    (2, 2)
+    """
+    check_device("rand_like", device)
+    data = np.asarray(x)
+    dtype = np.dtype(data.dtype if dtype is None else dtype)
+    if dtype.kind != "f":
+        raise DtypeError(f"rand_like: needs a float dtype, got {dtype}; pass dtype=np.float32")
+    rng = random.resolve(generator, "rand_like")
+    return _leaf(rng.random(data.shape).astype(dtype), requires_grad, "rand_like")
+
+
+def randn_like(x: Tensor, dtype=None, requires_grad: bool = False, *, generator=None,
+               device=None) -> Tensor:
+    """Standard normal samples with the shape (and dtype, unless given) of ``x``.
+
+    >>> import graphgrad as gg
+    >>> gg.randn_like(gg.zeros(3)).shape
+    (3,)
+    """
+    check_device("randn_like", device)
+    data = np.asarray(x)
+    dtype = np.dtype(data.dtype if dtype is None else dtype)
+    if dtype.kind != "f":
+        raise DtypeError(f"randn_like: needs a float dtype, got {dtype}; pass dtype=np.float32")
+    rng = random.resolve(generator, "randn_like")
+    return _leaf(rng.standard_normal(data.shape).astype(dtype), requires_grad, "randn_like")
+
+
+def _distribution(op, method, first, second, size, dtype, requires_grad, generator, device):
+    check_device(op, device)
+    draw = getattr(random.resolve(generator, op), method)
+    a, b = (np.asarray(v.data if isinstance(v, Tensor) else v) for v in (first, second))
+    if a.dtype.kind not in "fiu" or b.dtype.kind not in "fiu":
+        raise TypeError(f"{op}: parameters must be numbers or tensors of numbers, got "
+                        f"{first!r} and {second!r}")
+    shape = _size_of(op, size) if size is not None else np.broadcast_shapes(a.shape, b.shape)
+    return _leaf(np.asarray(draw(a, b, shape)).astype(dtype), requires_grad, op)
+
+
+def normal(mean=0.0, std=1.0, size=None, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
+           *, generator=None, device=None) -> Tensor:
+    """Normal samples with ``mean`` and standard deviation ``std`` (numbers or tensors,
+    broadcast; numpy's ``loc``/``scale`` and PyTorch's ``mean``/``std`` in that order).
+
+    ``size`` gives the shape; by default it is the broadcast shape of ``mean`` and ``std``.
+
+    >>> import graphgrad as gg
+    >>> gg.normal(2.0, 0.5, size=(3,)).shape
+    (3,)
+    """
+    if np.any(np.asarray(std.data if isinstance(std, Tensor) else std) < 0):
+        raise ValueError(f"normal: std must be non-negative, got {std!r}")
+    return _distribution("normal", "normal", mean, std, size, dtype, requires_grad, generator,
+                         device)
+
+
+def uniform(low=0.0, high=1.0, size=None, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
+            *, generator=None, device=None) -> Tensor:
+    """Uniform samples in ``[low, high)`` (numbers or tensors, broadcast), as numpy's.
+
+    >>> import graphgrad as gg
+    >>> bool(((gg.uniform(-1, 1, size=100) >= -1) & (gg.uniform(-1, 1, size=100) < 1)).all())
+    True
+    """
+    return _distribution("uniform", "uniform", low, high, size, dtype, requires_grad,
+                         generator, device)
+
+
+def _triangle_indices(op, keep, row, col, offset, k, m):
+    if (k is not None or m is not None) and (col is not None or offset != 0):
+        raise TypeError(f"{op}: give col=/offset= (PyTorch) or k=/m= (numpy), not both")
+    col = m if col is None else col
+    offset = k if k is not None else offset
+    col = row if col is None else col
+    for name, value in (("row", row), ("col", col), ("offset", offset)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{op}: {name} must be an int, got {value!r}")
+    if row < 0 or col < 0:
+        raise ValueError(f"{op}: row and col must be non-negative, got {row} and {col}")
+    rows, cols = np.nonzero(keep(np.ones((row, col), dtype=bool), offset))
+    return (_leaf(rows.astype(np.int64), False, op), _leaf(cols.astype(np.int64), False, op))
+
+
+def tril_indices(row: int, *, col: int | None = None, offset: int = 0, k: int | None = None,
+                 m: int | None = None) -> tuple[Tensor, Tensor]:
+    """Row and column indices of the lower triangle of a ``row x col`` matrix.
+
+    Only ``row`` is positional: ``tril_indices(3, 1)`` means ``k=1`` in numpy but
+    ``col=1`` in PyTorch, so the others are keywords, in either library's names
+    (``col``/``offset`` or ``m``/``k``). Returns a tuple of two int64 tensors (numpy's
+    form, which indexes directly: ``x[gg.tril_indices(3)]``); PyTorch returns them
+    stacked, ``gg.stack(gg.tril_indices(3))``.
+
+    >>> import graphgrad as gg
+    >>> rows, cols = gg.tril_indices(3)
+    >>> rows, cols
+    (Tensor([0, 1, 1, 2, 2, 2], dtype=int64), Tensor([0, 0, 1, 0, 1, 2], dtype=int64))
+    """
+    return _triangle_indices("tril_indices", np.tril, row, col, offset, k, m)
+
+
+def triu_indices(row: int, *, col: int | None = None, offset: int = 0, k: int | None = None,
+                 m: int | None = None) -> tuple[Tensor, Tensor]:
+    """Row and column indices of the upper triangle of a ``row x col`` matrix.
+
+    Keywords as ``tril_indices`` (``col``/``offset`` or numpy's ``m``/``k``).
+
+    >>> import graphgrad as gg
+    >>> gg.triu_indices(3, offset=1)
+    (Tensor([0, 0, 1], dtype=int64), Tensor([1, 2, 2], dtype=int64))
+    """
+    return _triangle_indices("triu_indices", np.triu, row, col, offset, k, m)

@@ -8,10 +8,11 @@ import numpy as np
 from . import grad_mode
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
-from .ops import einsum, keywords, linalg, padding, reduce
+from .ops import einsum, linalg, padding, reduce
 from .ops import elementwise as E
 from .ops import shape as S
 from .ops import softmax as SM
+from .tensor_math import TensorMath
 from .value import is_value
 
 __all__ = ["TensorMethods"]
@@ -28,7 +29,7 @@ def _raw(x):
     return x.data if is_value(x) else x
 
 
-class TensorMethods:
+class TensorMethods(TensorMath):
     """Operators, math, reductions and shape methods shared by every Tensor."""
 
     __slots__ = ()
@@ -97,19 +98,6 @@ class TensorMethods:
 
     def __ge__(self, other):
         return self._from_op(self.data >= _raw(other), None)
-
-    def __invert__(self):
-        return self._from_op(~self.data, None)
-
-    def any(self, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
-        """True where any element along ``axis`` (or ``dim``) is nonzero (no grad)."""
-        axis, keepdims = keywords.axis_keywords("any", axis, keepdims, dim, keepdim, unknown)
-        return self._from_op(np.any(self.data, axis=axis, keepdims=keepdims), None)
-
-    def all(self, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
-        """True where every element along ``axis`` (or ``dim``) is nonzero (no grad)."""
-        axis, keepdims = keywords.axis_keywords("all", axis, keepdims, dim, keepdim, unknown)
-        return self._from_op(np.all(self.data, axis=axis, keepdims=keepdims), None)
 
     # ------------------------------------------------------------ indexing
     def __getitem__(self, index):

@@ -12,6 +12,8 @@ from ..errors import ShapeError, constant_number
 from ..function import Function
 from . import elementwise as E
 from . import keywords, rule_helpers
+from .explog import Erf
+from .explog import erf_array as erf
 from .indexing import one_dim
 from .rearrange import narrow
 from .softmax import softmax
@@ -117,25 +119,10 @@ class Mish(Function):
         return grad * (t + x * (1 - t * t) * rule_helpers.sigmoid(x))
 
 
-def erf(x):
-    """The error function, elementwise (numpy has none; relative error < 1.2e-7).
-
-    Numerical Recipes' Chebyshev fit of erfc, accurate to float32 precision.
-    """
-    z = np.abs(x)
-    t = 1 / (1 + 0.5 * z)
-    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
-    erfc = t * np.exp(poly)
-    return np.where(x >= 0, 1 - erfc, erfc - 1)
-
-
 # NOTE: Python floats, not numpy float64 scalars: those would upcast float32 data.
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
 class GELU(Function):
@@ -172,23 +159,6 @@ class GELU(Function):
 def _erf_of(x):
     """erf on an array, or on a Tensor as a recorded op (for higher order)."""
     return erf(x) if rule_helpers.is_raw(x) else Erf.apply(x)
-
-
-class Erf(Function):
-    """out = erf(x).  d/dx = 2/sqrt(pi) e^(-x^2)."""
-
-    op_name = "erf"
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return erf(x).astype(np.result_type(x), copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return grad * _TWO_OVER_SQRT_PI * rule_helpers.exp(-x * x)
-
 
 
 # ------------------------------------------------------------------ public functions

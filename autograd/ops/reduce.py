@@ -146,14 +146,14 @@ def normalize_axis_arg(axis, ndim, op):
 
 # ------------------------------------------------------------------ public functions
 class ValuesIndices(NamedTuple):
-    """``(values, indices)`` as PyTorch's ``max(dim=)``/``min(dim=)`` return."""
+    """``(values, indices)`` as PyTorch's max/min(dim=), sort, topk, median, cummax return."""
 
     values: object
     indices: object
 
 
-def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None,  # noqa: A001 - numpy's name
-        **unknown):
+def sum(x, axis=None, keepdims=None, dtype=None, *, dim=None,  # noqa: A001 - numpy's name
+        keepdim=None, **unknown):
     """Sum over ``axis`` (None: all axes), as ``numpy.sum`` and ``torch.sum``.
 
     Parameters
@@ -163,6 +163,8 @@ def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None,  # noqa: A001 - 
         The axes to sum over (numpy's or PyTorch's name; pass one).
     keepdims, keepdim : bool, optional
         Keep the summed axes with length 1 (default False).
+    dtype : numpy dtype, optional
+        Cast ``x`` to it first (numpy's and PyTorch's ``dtype=``).
 
     Returns
     -------
@@ -175,11 +177,14 @@ def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None,  # noqa: A001 - 
     (2, 1)
     """
     axis, keepdims = keywords.axis_keywords("sum", axis, keepdims, dim, keepdim, unknown)
+    if dtype is not None:
+        x = x.astype(dtype)
     return Sum.apply(x, axis=normalize_axis_arg(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
-    """Mean over ``axis`` (None: all axes); ``dim=``/``keepdim=`` are accepted too.
+def mean(x, axis=None, keepdims=None, dtype=None, *, dim=None, keepdim=None, **unknown):
+    """Mean over ``axis`` (None: all axes); ``dim=``/``keepdim=`` are accepted too;
+    ``dtype`` casts ``x`` first.
 
     Example
     -------
@@ -188,6 +193,8 @@ def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
     Tensor([2.], dtype=float32)
     """
     axis, keepdims = keywords.axis_keywords("mean", axis, keepdims, dim, keepdim, unknown)
+    if dtype is not None:
+        x = x.astype(dtype)
     return Mean.apply(x, axis=normalize_axis_arg(axis, x.ndim, "mean"), keepdims=keepdims)
 
 

@@ -13,7 +13,8 @@ from ..value import is_value
 
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
     "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
-    "where", "link", "float_wins"]
+    "where", "link", "float_wins", "constant", "zeros_like", "unary", "concatenate", "stack",
+    "permute", "flip"]
 
 
 def is_raw(x):
@@ -57,6 +58,50 @@ def sigmoid(x):
         from .elementwise import stable_sigmoid
         return stable_sigmoid(x)
     return x.sigmoid()
+
+
+def constant(array):
+    """A Tensor that requires no grad holding ``array`` (results of non-differentiable ops)."""
+    from ..function import Function
+    return Function.value_type._from_op(np.asarray(array), None)
+
+
+def zeros_like(grad):
+    """A zero gradient of ``grad``'s shape and dtype, in ``grad``'s mode (array or Tensor)."""
+    zeros = np.zeros_like(data_of(grad))
+    return zeros if is_raw(grad) else constant(zeros)
+
+
+def unary(x, array_fn, function):
+    """``array_fn(x)`` on an array; ``function.apply(x)``, recorded, on a Tensor."""
+    return array_fn(x) if is_raw(x) else function.apply(x)
+
+
+def concatenate(values, axis):
+    """Join arrays or Tensors along ``axis`` (recorded when any is a Tensor)."""
+    if all(is_raw(v) for v in values):
+        return np.concatenate(values, axis=axis)
+    from .shape import concatenate as join
+    return join(values, axis=axis)
+
+
+def stack(values, axis):
+    """Stack arrays or Tensors along a new ``axis`` (recorded when any is a Tensor)."""
+    if all(is_raw(v) for v in values):
+        return np.stack(values, axis=axis)
+    from .shape import stack as join
+    return join(values, axis=axis)
+
+
+def permute(x, axes):
+    """``x`` with its axes reordered by the permutation ``axes`` (array or Tensor)."""
+    return np.transpose(x, axes) if is_raw(x) else x.permute(*axes)
+
+
+def flip(x, axis):
+    """``x`` reversed along ``axis`` (a view for arrays, a recorded getitem for Tensors)."""
+    index = (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),)
+    return x[index]
 
 
 def broadcast_to(x, shape):

@@ -13,20 +13,24 @@ from hypothesis import strategies as st
 
 import graphgrad.autograd as ag
 from graphgrad.autograd.testing import gradgradcheck
-from tests.autograd.op_specs import SPECS, cases
+from tests.autograd.op_specs import SPECS, cases, float_outputs
 from tests.autograd.op_specs_activation import ACTIVATION_SPECS
 from tests.autograd.op_specs_indexing import INDEXING_SPECS
 from tests.autograd.op_specs_linalg import LINALG_SPECS
+from tests.autograd.op_specs_math import MATH_SPECS
 from tests.autograd.op_specs_rearrange import REARRANGE_SPECS
 
 SECOND_ORDER_SPECS = INDEXING_SPECS + LINALG_SPECS + REARRANGE_SPECS + ACTIVATION_SPECS
+# NOTE: issue 14's math rows opt in (gradgrad=True): the rest return indices or booleans,
+# or have gradient 0 everywhere (floor, sign, ...), with nothing to differentiate again.
+_MATH_OPT_OUT = {spec.name for spec in MATH_SPECS if not spec.gradgrad}
+ROWS = [spec for spec in SPECS + SECOND_ORDER_SPECS if spec.name not in _MATH_OPT_OUT]
 
 
-@pytest.mark.parametrize("spec", SPECS + SECOND_ORDER_SPECS,
-                         ids=[s.name for s in SPECS + SECOND_ORDER_SPECS])
+@pytest.mark.parametrize("spec", ROWS, ids=[s.name for s in ROWS])
 @settings(max_examples=max(10, settings().max_examples // 2))
 @given(data=st.data())
 def test_op_gradgradcheck(spec, data):
     arrays, kwargs = data.draw(cases(spec, max_side=3))
     leaves = [ag.Tensor(a, requires_grad=True) for a in arrays]
-    assert gradgradcheck(lambda *xs: spec.fn(*xs, **kwargs), leaves, **spec.check)
+    assert gradgradcheck(float_outputs(spec, kwargs), leaves, **spec.check)

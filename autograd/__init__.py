@@ -204,6 +204,7 @@ from .ops.softmax import log_softmax, softmax
 from .ops.trig import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan
 from .ops.windows import fold, unfold
 from .random import Generator, generator, manual_seed
+from .readonly import writable_data
 from .scalar import Scalar
 from .statistics import histogram
 from .tensor import Tensor, from_numpy, tensor
@@ -216,7 +217,7 @@ __all__ = [
     # values and graph
     "Tensor", "tensor", "from_numpy", "Scalar", "Function", "grad", "functional",
     # the engine's public graph API (for nn, viz and users' own tools)
-    "Value", "is_value", "toposort", "backward_step", "increment_version",
+    "Value", "is_value", "toposort", "backward_step", "increment_version", "writable_data",
     # grad mode
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "is_anomaly_enabled",

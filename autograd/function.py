@@ -29,13 +29,32 @@ helpers in ``autograd.ops.rule_helpers`` serves both:
 """
 import weakref
 
-from . import grad_mode
+import numpy as np
+
+from . import grad_mode, readonly
 from .errors import GraphFreedError, InplaceModificationError, named_error
 from .value import is_value
 
 __all__ = ["Function"]
 
 _FREED = object()  # marks saved values released after backward
+
+
+def _distinguish(raw):
+    """Give each input position its own array object (a view where one array repeats).
+
+    ``save_for_backward`` receives these objects, so which input a saved array
+    is can then be told by identity even for ``c * Tensor(c)`` or ``x * x``.
+    """
+    if len(raw) == 2:
+        if raw[0] is raw[1] and type(raw[1]) is np.ndarray:
+            raw[1] = raw[1].view()
+        return
+    seen = set()
+    for index, item in enumerate(raw):
+        if id(item) in seen and type(item) is np.ndarray:
+            raw[index] = item.view()
+        seen.add(id(item))
 
 
 class Function:
@@ -45,11 +64,13 @@ class Function:
     ``backward(ctx, grad)`` and are called through ``apply``. Inside them,
     ``ctx`` is the graph node: ``ctx.save_for_backward(...)``,
     ``ctx.saved_tensors``, ``ctx.needs_input_grad`` and any attribute you set
-    (``ctx.axis = axis``).
+    (``ctx.axis = axis``). Keep arrays (masks, indices) with ``save_for_backward``,
+    not as attributes: saved values are read-only while the graph lives, freed
+    after backward, and a second backward without ``retain_graph`` raises.
     """
 
     __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
-                 "_output_version", "__dict__")
+                 "_output_version", "_raw", "_lock", "__dict__")
 
     value_type = None  # set by tensor.py: the type apply wraps results of raw arguments in
     # False for ops whose values are never modified in place (Scalar ops): no versions
@@ -79,7 +100,7 @@ class Function:
             value_type = cls._value_type_of(args)
         raw = []
         needs = []
-        record = False
+        record = lists = False
         for arg in args:
             if isinstance(arg, value_type):
                 raw.append(arg.data)
@@ -91,10 +112,18 @@ class Function:
                     f"{getattr(cls, 'op_name', cls.__name__)}: cannot mix "
                     f"{value_type.__name__} and {type(arg).__name__} in one op; convert one "
                     f"first, e.g. {value_type.__name__}(value)")
+            elif type(arg) is list:
+                # a list operand (x ** [1, 2, 3]) becomes an array once, here, so the rule
+                # sees the same array in forward and backward
+                raw.append(np.asarray(arg))
+                needs.append(False)
+                lists = True
             else:
                 raw.append(arg)
                 needs.append(False)
         ctx = cls.__new__(cls)
+        if lists:
+            args = tuple(r if type(a) is list else a for a, r in zip(args, raw))
         ctx.parents = args
         ctx._saved = ()
         ctx._output_ref = None
@@ -103,6 +132,8 @@ class Function:
             modes = grad_mode.modes
             record = record and modes.grad
             anomaly = modes.anomaly
+        if record and len(raw) > 1 and (raw[0] is raw[1] or len(raw) > 2):
+            _distinguish(raw)
         ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
         try:
             if anomaly:
@@ -131,15 +162,20 @@ class Function:
         ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
         result = value_type._from_op(out, ctx)
         saved = ctx._saved
-        for item in saved:
-            if item is out:
-                ctx._output_ref = weakref.ref(result)
-                ctx._output_version = result._version
-                if result.data is not out:
-                    # NOTE: numpy returns scalars for 0-d results; _from_op wrapped it in a
-                    # new array, so save that array to keep the output identifiable.
-                    ctx._saved = tuple(result.data if s is out else s for s in saved)
-                break
+        if saved:
+            # NOTE: raw holds one distinct object per input (see _distinguish), so
+            # saved_tensors can tell later, by identity, which input a saved value is.
+            ctx._raw = raw
+            for item in saved:
+                if item is out:
+                    ctx._output_ref = weakref.ref(result)
+                    ctx._output_version = result._version
+                    if result.data is not out:
+                        # NOTE: numpy returns scalars for 0-d results; _from_op wrapped it in
+                        # a new array, so save that array (the output's) in its place.
+                        ctx._saved = saved = tuple(result.data if s is out else s for s in saved)
+                    break
+            ctx._lock = readonly.protect(ctx.parents, raw, saved, result.data)
         return result
 
     @staticmethod
@@ -162,36 +198,37 @@ class Function:
 
     @property
     def saved_tensors(self):
-        """The values given to ``save_for_backward``, in the same order."""
+        """The values given to ``save_for_backward``, in the same order.
+
+        On the first-order path they are the raw arrays saved; when backward
+        records itself (``create_graph=True``) a saved input or output comes
+        back as that graph value, anything else as the constant it is. Inputs
+        are told apart by position: each was handed to ``forward`` as its own
+        object, so a constant that is the very array of a variable input
+        (``c * Tensor(c)``, ``2.0 / a``) stays a constant.
+        """
         saved = self._saved
         if saved is _FREED:
-            raise GraphFreedError(
-                f"{type(self).__name__}: backward through the graph a second time, but its "
-                "saved values were freed by the first backward; pass retain_graph=True to the "
-                "first backward() if you need to call it again")
-        if not grad_mode.modes.grad:
+            raise self._freed_error()
+        if not saved or not grad_mode.modes.grad:
             return saved
-        return tuple(self._recorded(i, item) for i, item in enumerate(saved))
-
-    def _recorded(self, position, item):
-        """The graph value a saved array came from (an input, the output) or the array."""
-        taken = set()
-        for earlier in self._saved[:position]:
-            for index, arg in enumerate(self.parents):
-                if index not in taken and getattr(arg, "data", None) is earlier:
-                    taken.add(index)
+        raw, ref = self._raw, self._output_ref
+        output = None if ref is None else ref()
+        values = []
+        for item in saved:
+            for index, arg in enumerate(raw):
+                if arg is item:
+                    values.append(self.parents[index])
                     break
-        for index, arg in enumerate(self.parents):
-            # NOTE: match by identity; two inputs may share one array, so prefer
-            # an input not matched by an earlier saved value (save_for_backward(x, y)).
-            if index not in taken and getattr(arg, "data", None) is item:
-                return arg
-        ref = self._output_ref
-        if ref is not None:
-            output = ref()
-            if output is not None and output.data is item:
-                return output
-        return item
+            else:
+                values.append(output if output is not None and output.data is item else item)
+        return tuple(values)
+
+    def _freed_error(self):
+        return GraphFreedError(
+            f"{self.name()}: backward through the graph a second time, but its saved values "
+            "were freed by the first backward; pass retain_graph=True to the first backward() "
+            "if you need to call it again")
 
     @property
     def saved_values(self):
@@ -220,10 +257,10 @@ class Function:
                     f"{self.name()}'s backward needs it; use an out-of-place op instead")
 
     def release_saved(self):
-        """Drop saved values after backward (unless ``retain_graph``)."""
+        """Drop saved values after backward (unless ``retain_graph``) and unlock their arrays."""
         if self._saved:
             self._saved = _FREED
-        self._output_ref = None
+        self._output_ref = self._raw = self._lock = None
 
     def name(self):
         """The op's name as shown in errors and pictures (``matmul``, ``sum(axis=1)``)."""

@@ -410,10 +410,13 @@ class Scalar:
         for hook in list(self._hooks):
             result = hook(grad)
             if result is not None:
-                if recorded:
-                    grad = result if type(result) is Scalar else _leaf(float(result))
+                if recorded and type(result) is Scalar:
+                    grad = result
                 else:
-                    grad = float(result)
+                    name = f"hook {getattr(hook, '__qualname__', type(hook).__name__)}"
+                    value = _as_float_grad(result.data if type(result) is Scalar else result,
+                                           name)
+                    grad = _leaf(value) if recorded else value
         return grad
 
     def _wrap_grad(self, grad):

@@ -13,6 +13,7 @@ from .engine import run_backward
 from .errors import DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.rule_helpers import sum_to_shape
+from .readonly import is_shared
 from .tensor_activation_methods import ActivationMethods
 from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
@@ -114,7 +115,6 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_version", "_hooks",
                  "_retains_grad", "label", "__weakref__")
-    __array_ufunc__ = None  # make numpy defer `array * tensor` to Tensor.__rmul__
     __hash__ = object.__hash__  # identity: Tensors are graph nodes, == is elementwise
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
@@ -204,6 +204,31 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     def tolist(self):
         """The value as (nested) Python lists."""
         return self.data.tolist()
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        """numpy meets a Tensor: ``array * t`` is ``t.__rmul__(array)``; ``array += t`` writes.
+
+        An operator with an array (or numpy number) on the left runs the
+        Tensor's reflected operator, so it is recorded like ``t * array``.
+        Writing into an array (``p.data += -lr * p.grad``, ``out=``) is a raw
+        numpy update outside the graph, refused by numpy if a live graph saved
+        that array (see ``readonly.py``). Other ufuncs on Tensors are not
+        supported: use the Tensor's methods (``t.exp()``).
+        """
+        if method != "__call__":
+            return NotImplemented
+        if out is not None:
+            if any(isinstance(o, Tensor) for o in out):
+                return NotImplemented
+            raw = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            return ufunc(*raw, out=out, **kwargs)
+        names = _OPERATORS.get(ufunc)
+        if names is None or len(inputs) != 2 or kwargs:
+            return NotImplemented
+        left, right = inputs
+        if isinstance(left, Tensor):
+            return getattr(left, names[0])(right)
+        return getattr(right, names[1])(left)
 
     def __array__(self, dtype=None, copy=None):
         return self.data if dtype is None else self.data.astype(dtype)
@@ -313,15 +338,34 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         for hook in list(self._hooks):
             result = hook(Tensor._from_op(grad, None) if raw else grad)
             if result is not None:
-                if isinstance(result, Tensor):
-                    result = result.data if raw else result
-                elif not raw:
-                    result = Tensor._from_op(np.asarray(result), None)
-                if result.shape != self.data.shape:
-                    raise ShapeError(f"hook: returned a gradient of shape {result.shape} for a "
-                                     f"tensor of shape {self.data.shape}; return the same shape")
-                grad = result
+                grad = self._hook_result(hook, result, raw)
         return grad
+
+    def _hook_result(self, hook, result, raw):
+        """A hook's replacement gradient, checked and as a new array of this tensor's dtype.
+
+        A float Tensor or array of this tensor's shape, or a Python float for a
+        0-d tensor, is accepted; it is copied (so a later accumulation into
+        ``.grad`` never writes into the hook's own array) and cast to the dtype.
+        """
+        name = f"hook {getattr(hook, '__qualname__', type(hook).__name__)}"
+        if isinstance(result, Tensor):
+            array = result.data
+        elif isinstance(result, (float, np.floating, np.ndarray)):
+            array = np.asarray(result)
+        else:
+            raise GradientError(f"{name} returned a {type(result).__name__}; a hook must return "
+                                "None or a float Tensor (or array) of the tensor's shape")
+        if array.dtype.kind != "f":
+            raise DtypeError(f"{name} returned a gradient of dtype {array.dtype}; return a "
+                             f"floating-point one (the tensor is {self.data.dtype})")
+        if array.shape != self.data.shape:
+            raise ShapeError(f"{name} returned a gradient of shape {array.shape} for a tensor "
+                             f"of shape {self.data.shape}; return the same shape")
+        if not raw and isinstance(result, Tensor):  # create_graph: keep the result's graph
+            return result if result.dtype == self.data.dtype else result.astype(self.data.dtype)
+        array = np.array(array, dtype=self.data.dtype)
+        return array if raw else Tensor._from_op(array, None)
 
     def _accumulate_grad(self, grad, handed):
         """Add ``grad`` into ``.grad`` (in place when that is safe).
@@ -335,8 +379,10 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
             self.grad = grad if self.grad is None else self.grad + grad
             return
         existing = self.grad
-        if existing is not None and not existing.requires_grad and existing.data.flags.writeable \
-                and existing.data.shape == self.data.shape:
+        # NOTE: never add into an array a live graph saved (it is read-only then: see
+        # readonly.py): the graph keeps the old .grad, this tensor gets a new one.
+        if existing is not None and not existing.requires_grad \
+                and not is_shared(existing.data) and existing.data.shape == self.data.shape:
             existing.data += grad
             return
         if (type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable
@@ -350,6 +396,16 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
 
 Function.value_type = Tensor  # what ops on raw arrays alone return
+
+# numpy's ufunc for each operator: (the Tensor's method, its reflected form)
+_OPERATORS = {
+    np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"), np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.power: ("__pow__", "__rpow__"), np.matmul: ("__matmul__", "__rmatmul__"),
+    np.equal: ("__eq__", "__eq__"), np.not_equal: ("__ne__", "__ne__"),
+    np.less: ("__lt__", "__gt__"), np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"), np.greater_equal: ("__ge__", "__le__"),
+}
 
 
 def add_hook(value, hook):

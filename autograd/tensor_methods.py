@@ -5,7 +5,7 @@ graph node, backward) and this one what it can *do*.
 """
 import numpy as np
 
-from . import grad_mode
+from . import grad_mode, random
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
 from .ops import einsum, linalg, padding, reduce
@@ -134,6 +134,64 @@ class TensorMethods(TensorMath):
         self._write(Ellipsis, 0)
         return self
 
+    def add_(self, other, alpha=1):
+        """``self += alpha * other`` in place (PyTorch's ``add_``); returns self.
+
+        Example
+        -------
+        >>> import graphgrad as gg
+        >>> p = gg.tensor([1.0, 2.0])
+        >>> p.add_(gg.tensor([1.0, 1.0]), alpha=-0.5)
+        Tensor([0.5, 1.5], dtype=float32)
+        """
+        return self._inplace(E.Add, other if alpha == 1 else other * alpha, np.add)
+
+    def sub_(self, other, alpha=1):
+        """``self -= alpha * other`` in place; returns self."""
+        return self._inplace(E.Sub, other if alpha == 1 else other * alpha, np.subtract)
+
+    def mul_(self, other):
+        """``self *= other`` in place; returns self."""
+        return self._inplace(E.Mul, other, np.multiply)
+
+    def div_(self, other):
+        """``self /= other`` in place; returns self."""
+        return self._inplace(E.Div, other, np.true_divide)
+
+    def fill_(self, value):
+        """Set every element to ``value`` in place, outside the graph; returns self.
+
+        Example
+        -------
+        >>> import graphgrad as gg
+        >>> gg.zeros(2).fill_(3.0)
+        Tensor([3., 3.], dtype=float32)
+        """
+        return self._overwrite("fill_", value)
+
+    def copy_(self, src):
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) in place; returns self."""
+        return self._overwrite("copy_", _raw(src))
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Fill in place with draws from U(a, b) (the library's generator by default)."""
+        rng = generator if generator is not None else random.generator()
+        return self._overwrite("uniform_", rng.uniform(a, b, size=self.data.shape))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Fill in place with draws from N(mean, std^2) (the library's generator by default)."""
+        rng = generator if generator is not None else random.generator()
+        return self._overwrite("normal_", rng.normal(mean, std, size=self.data.shape))
+
+    def _overwrite(self, name, value):
+        """Replace every element by ``value``, outside the graph (as ``zero_``)."""
+        if grad_mode.modes.grad and self.requires_grad:
+            raise GradientError(f"{name}: cannot overwrite a tensor that requires grad while "
+                                "gradients are recorded; call it inside no_grad() (as nn.init "
+                                "does)")
+        self._write(Ellipsis, value)
+        return self
+
     def _write(self, index, value):
         """Assign ``value`` at ``index`` in place, checking first, bumping the version."""
         # NOTE: write into a copy, never the buffer itself: views (reshape, getitem, .T,
@@ -175,6 +233,9 @@ class TensorMethods(TensorMath):
         # The old value becomes a separate node so the new op can refer to it.
         old = self._from_op(self.data, self.grad_fn)
         old.requires_grad, old._version = self.requires_grad, self._version
+        # NOTE: hooks registered so far belong to the old value (PyTorch's rule): they see
+        # the gradient with respect to it, not to the result written over it.
+        old._hooks = self._hooks
         result = op.apply(old, other)
         if result.shape != self.data.shape:
             raise ShapeError(f"{name}: in-place result of shape {result.shape} does not fit the "
@@ -182,6 +243,7 @@ class TensorMethods(TensorMath):
         if result.dtype != self.data.dtype:
             result = E.Cast.apply(result, dtype=self.data.dtype)
         self.data, self.grad_fn, self.requires_grad = result.data, result.grad_fn, True
+        self._hooks = None
         self._version += 1
         return self
 

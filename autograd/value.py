@@ -106,14 +106,15 @@ def increment_version(value: Value) -> None:
     ``np.add(p.data, ..., out=p.data)``) calls this, so that a graph which
     used the old values raises ``InplaceModificationError`` at backward
     instead of computing a silently wrong gradient (PyTorch's
-    ``torch.autograd.graph.increment_version``). Scalars have no in-place
+    ``torch.autograd.graph.increment_version``). An array a live graph saved is
+    read-only: use ``writable_data`` to get one to write into. Scalars have no in-place
     ops: reassigning ``Scalar.data`` never changes a recorded graph.
 
     Example
     -------
     >>> import graphgrad as gg
     >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
-    >>> y = (w * w).sum()
+    >>> y = (w + 1.0).sum()       # add saves nothing, so w's array stays writable
     >>> w.data *= 0.5
     >>> gg.increment_version(w)
     >>> try:

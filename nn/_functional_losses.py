@@ -152,12 +152,11 @@ class CrossEntropy(Function):
         total = e.sum(axis=1, keepdims=True)
         log_total = np.log(total)[:, 0]
         e /= total
-        ctx.probs, ctx.shape, ctx.reduction = e, shape, reduction
-        ctx.save_for_backward(logits, target)
+        ctx.shape, ctx.reduction, ctx.smoothing = shape, reduction, label_smoothing
         w = None if weight is None else weight.astype(z.dtype, copy=False)
-        ctx.w, ctx.smoothing = w, label_smoothing
-        if ctx.needs_input_grad[1]:  # d/dq = -log softmax: keep it only when asked
-            ctx.log_probs = shifted - log_total[:, None]
+        # d/dq = -log softmax: keep it only when asked
+        log_probs = shifted - log_total[:, None] if ctx.needs_input_grad[1] else None
+        q = None
         if target.dtype.kind in "iu":
             valid, t = _class_targets(target, shape, ignore_index, "cross_entropy")
             a = valid.astype(z.dtype) if w is None else w[t] * valid
@@ -174,11 +173,12 @@ class CrossEntropy(Function):
                               label_smoothing, classes, w)
             denominator = rows
         if target.dtype.kind in "iu" and not label_smoothing:
-            ctx.q, ctx.t, ctx.s = None, t, a
+            s = a
             loss = a * (log_total - shifted[index, t])
         else:
-            ctx.q, ctx.t, ctx.s = q, None, q.sum(axis=1)
-            loss = ctx.s * log_total - (q * shifted).sum(axis=1)
+            s, t = q.sum(axis=1), None
+            loss = s * log_total - (q * shifted).sum(axis=1)
+        ctx.save_for_backward(logits, target, e, q, t, s, w, log_probs)
         if reduction == "none":
             return loss.reshape(shape[:1] + shape[2:] if len(shape) > 1 else ())
         total_loss = loss.sum()
@@ -196,32 +196,29 @@ class CrossEntropy(Function):
     def backward(ctx, grad):
         coef = grad.reshape((-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
         need_z, need_q = ctx.needs_input_grad
-        if _is_raw(grad) and ctx.q is None:
-            rows = coef * ctx.s[:, None]
-            grad_z = ctx.probs * rows
-            grad_z[np.arange(len(ctx.t)), ctx.t] -= rows[:, 0]
+        logits, target, probs, q, t, s, w, log_probs = ctx.saved_tensors
+        if _is_raw(grad) and q is None:
+            rows = coef * s[:, None]
+            grad_z = probs * rows
+            grad_z[np.arange(len(t)), t] -= rows[:, 0]
             return _classes_back(grad_z, ctx.shape), None
-        logits, target = ctx.saved_tensors
-        q, s = ctx.q, ctx.s
         if q is None:  # create_graph with sparse targets: build the dense q once
-            q = np.zeros_like(ctx.probs)
-            q[np.arange(len(ctx.t)), ctx.t] = s
+            q = np.zeros_like(probs)
+            q[np.arange(len(t)), t] = s
         elif not _is_raw(target):  # a target in the graph: rebuild q from it
             q = _dense_target(_classes_last(target, len(ctx.shape)), ctx.smoothing,
-                              ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0], ctx.w)
+                              ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0], w)
             s = q.sum(axis=1)
         grad_z = grad_q = None
         if need_z:
-            if _is_raw(grad):
-                probs = ctx.probs
-            else:
+            if not _is_raw(grad):
                 probs = _classes_last(logits, len(ctx.shape)).softmax(axis=-1)
             grad_z = _classes_back((probs * s.reshape((-1, 1)) - q) * coef, ctx.shape)
         if need_q:
-            log_probs = (ctx.log_probs if _is_raw(grad) else
-                         _classes_last(logits, len(ctx.shape)).log_softmax(axis=-1))
+            if not _is_raw(grad):
+                log_probs = _classes_last(logits, len(ctx.shape)).log_softmax(axis=-1)
             scale = 1.0 - ctx.smoothing
-            grad_q = -(log_probs * (scale if ctx.w is None else scale * ctx.w)) * coef
+            grad_q = -(log_probs * (scale if w is None else scale * w)) * coef
             grad_q = _classes_back(grad_q, ctx.shape)
         return grad_z, grad_q
 
@@ -369,8 +366,7 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def forward(ctx, x, t, pos_weight=None):
-        ctx.save_for_backward(x, t)
-        ctx.pos_weight = pos_weight
+        ctx.save_for_backward(x, t, pos_weight)
         softplus = np.logaddexp(0, x).astype(x.dtype, copy=False)  # -log(1 - sigmoid(x))
         if pos_weight is None:
             return softplus - t * x
@@ -378,9 +374,8 @@ class BinaryCrossEntropyWithLogits(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, t = ctx.saved_tensors
+        x, t, w = ctx.saved_tensors
         need_x, need_t = ctx.needs_input_grad
-        w = ctx.pos_weight
         grad_x = grad_t = None
         if need_x:
             sig = _sigmoid(x)

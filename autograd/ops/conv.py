@@ -96,32 +96,26 @@ class Conv2d(Function):
                                    "(weight: C/groups), and O divisible by groups")
         ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
         ctx.x_shape, ctx.w_shape = x_shape, w_shape
-        ctx.save_for_backward(x, w)
         if hw is None:
             hw = out_hw(x_shape, w_shape[2:], stride, padding, dilation, "conv2d")
         cols = im2col(x, w_shape[2:], stride, padding, dilation, hw)
         # NOTE: the weight gradient needs the same im2col matrix: keep it rather than
         # copying the windows again in backward.
-        ctx.cols = cols if ctx.needs_input_grad[1] else None
+        ctx.save_for_backward(x, w, cols if ctx.needs_input_grad[1] else None)
         return _conv(x, w, stride, padding, dilation, groups, cols=cols, hw=hw)
 
     @staticmethod
     def backward(ctx, grad):
-        x, w = ctx.saved_tensors
+        x, w, cols = ctx.saved_tensors
         need_x, need_w = ctx.needs_input_grad
         grad_x = (_dispatch(ConvTranspose2d, _conv_t, grad, w, x_shape=ctx.x_shape,
                             **ctx.geometry) if need_x else None)
         grad_w = None
         if need_w and rule_helpers.is_raw(x) and rule_helpers.is_raw(grad):
-            grad_w = _conv_weight(x, grad, w_shape=ctx.w_shape, cols=ctx.cols, **ctx.geometry)
+            grad_w = _conv_weight(x, grad, w_shape=ctx.w_shape, cols=cols, **ctx.geometry)
         elif need_w:
             grad_w = ConvWeight.apply(x, grad, w_shape=ctx.w_shape, **ctx.geometry)
         return grad_x, grad_w
-
-    def release_saved(self):
-        """Drop the im2col matrix with the saved values."""
-        super().release_saved()
-        self.cols = None
 
 
 class ConvTranspose2d(Function):

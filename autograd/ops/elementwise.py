@@ -314,14 +314,12 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx, x, lo=None, hi=None):
-        ctx.save_for_backward(x)
-        ctx.bounds = (lo, hi)
+        ctx.save_for_backward(x, lo, hi)
         return np.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        lo, hi = ctx.bounds
+        x, lo, hi = ctx.saved_tensors
         data = rule_helpers.data_of(x)
         inside = np.ones(data.shape, dtype=bool)
         if lo is not None:
@@ -391,14 +389,16 @@ class Where(Function):
     @staticmethod
     def forward(ctx, condition, x, y):
         x, y = rule_helpers.float_wins(x, y)
-        ctx.condition = np.asarray(condition, dtype=bool)
-        return np.where(ctx.condition, x, y)
+        condition = np.asarray(condition, dtype=bool)
+        ctx.save_for_backward(condition)
+        return np.where(condition, x, y)
 
     @staticmethod
     def backward(ctx, grad):
         _, need_x, need_y = ctx.needs_input_grad
-        grad_x = rule_helpers.select(ctx.condition, grad) if need_x else None
-        grad_y = rule_helpers.select(~ctx.condition, grad) if need_y else None
+        condition = rule_helpers.data_of(ctx.saved_tensors[0])  # a constant, also when recorded
+        grad_x = rule_helpers.select(condition, grad) if need_x else None
+        grad_y = rule_helpers.select(~condition, grad) if need_y else None
         return None, grad_x, grad_y
 
 

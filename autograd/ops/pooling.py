@@ -87,13 +87,14 @@ class MaxPool2d(Function):
             np.maximum(out, xp[where], out=out)
         # NOTE: a window wholly in the padding (possible with dilation) gives -inf, as
         # PyTorch's; its gradient lands in the padding and is cropped away.
-        ctx.padded, ctx.out, ctx.slices = xp, out, slices
+        ctx.save_for_backward(xp, out)
+        ctx.slices = slices
         ctx.x_shape, ctx.geometry = x_shape, (kernel, stride, padding, dilation)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        xp, out = ctx.padded, ctx.out
+        xp, out = (rule_helpers.data_of(v) for v in ctx.saved_tensors)  # constants in both modes
         if rule_helpers.is_raw(grad):
             taken = np.zeros(out.shape, dtype=bool)
             grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
@@ -109,11 +110,6 @@ class MaxPool2d(Function):
         flat = _picked_flat_index(_picks(xp, out, ctx.slices), ctx.x_shape, *ctx.geometry)
         summed = rule_helpers.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
         return rule_helpers.link(summed[:size].reshape(ctx.x_shape), ctx.parents[0])
-
-    def release_saved(self):
-        """Drop the padded input and the output kept for the gradient."""
-        super().release_saved()
-        self.padded = self.out = None
 
 
 def _picks(xp, out, slices):
@@ -260,14 +256,15 @@ class MaxUnpool(Function):
 
     @staticmethod
     def forward(ctx, x, index=None, shape=None):
-        ctx.index, ctx.x_shape = index, x.shape
+        ctx.save_for_backward(index)
+        ctx.x_shape = x.shape
         out = np.zeros(int(np.prod(shape)), dtype=x.dtype)
         out[index] = x.reshape(-1)
         return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(-1)[ctx.index].reshape(ctx.x_shape)
+        return grad.reshape(-1)[ctx.saved_tensors[0]].reshape(ctx.x_shape)
 
 
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002

@@ -61,13 +61,13 @@ class _Extreme(Function):
             raise ValueError(f"{cls.op_name}: cannot reduce an empty tensor of shape "
                              f"{np.shape(x)}; it has no {cls.op_name}imum")
         out = cls.reduce(x, axis=axis, keepdims=True)
-        ctx.winners = np.asarray(x == out)
+        ctx.save_for_backward(np.asarray(x == out))
         ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
         return out if keepdims else np.squeeze(out, axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
-        winners = ctx.winners
+        (winners,) = ctx.saved_tensors
         count = winners.sum(axis=ctx.axis, keepdims=True)
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
         # NOTE: select the winners (an infinite gradient stays 0 elsewhere), then share ties.
@@ -101,17 +101,16 @@ class LogSumExp(Function):
         peak = np.max(x, axis=axis, keepdims=True)
         peak = np.where(np.isfinite(peak), peak, 0)
         out = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak
-        ctx.save_for_backward(x)
-        ctx.out_kept = out
+        ctx.save_for_backward(x, out)
         ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
         return out if keepdims else np.squeeze(out, axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
+        x, out = ctx.saved_tensors
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
         if rule_helpers.is_raw(x):
-            return grad * np.exp(x - ctx.out_kept)
+            return grad * np.exp(x - out)
         # recorded: recompute out from x so that its own dependence on x is kept
         return grad * (x - x.logsumexp(axis=ctx.axis, keepdims=True)).exp()
 

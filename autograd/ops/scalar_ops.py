@@ -10,8 +10,10 @@ Conventions that keep the hot path short (see ``ScalarFunction``):
   reassigning an input's ``.data`` later does not change its gradient;
 * rules read ``ctx._saved`` on the first-order path (``grad`` is a float) and
   ``ctx.saved_tensors`` under ``create_graph=True`` (``grad`` is a Scalar),
-  where inputs come back as the graph's Scalars, so the same operator
-  expression records the backward pass and differentiates again;
+  where the inputs come back by position (the node's ``parents``: Scalars, or
+  the constants themselves), so the same operator expression records the
+  backward pass and differentiates again. A rule saves its inputs first, in
+  order, and anything else after them;
 * ops whose fast rule uses their output (exp, tanh, sigmoid) recompute it
   from the recorded input under ``create_graph`` (the node never refers to
   its output: no reference cycles).
@@ -19,6 +21,7 @@ Conventions that keep the hot path short (see ``ScalarFunction``):
 import math
 
 from .. import grad_mode
+from ..errors import InplaceModificationError
 from ..function import Function
 from ..value import is_value
 from .elementwise import Add, Neg, Sub
@@ -38,6 +41,21 @@ class ScalarFunction(Function):
 
     __slots__ = ()
     tracks_versions = False
+
+    @property
+    def saved_tensors(self):
+        """The inputs, by position: Scalars (connected to the graph) or constants.
+
+        Positions, not values, say which is which: in ``2.0 / a`` with
+        ``a.data`` the very float ``2.0``, the first input is still the constant.
+        """
+        for parent, value in zip(self.parents, self._saved):
+            if is_value(parent) and parent.data != value and parent.data == parent.data:
+                raise InplaceModificationError(
+                    f"{self.name()}: an input Scalar's .data was reassigned ({value!r} -> "
+                    f"{parent.data!r}) after {self.name()} used it, so a gradient recorded "
+                    "through it (create_graph=True) would be wrong; recompute the forward pass")
+        return self.parents
 
     def release_saved(self):
         """Keep the saved floats: the graph stays reusable, as micrograd's."""

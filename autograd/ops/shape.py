@@ -90,7 +90,8 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index=None):
-        ctx.shape, ctx.index = np.shape(x), index
+        ctx.shape = np.shape(x)
+        ctx.save_for_backward(index)
         # NOTE: basic indexing returns a view of x, as reshape and transpose do. That is
         # safe: in-place ops on Tensors write a new buffer (TensorMethods._write), and
         # optimizers' in-place updates bump the version that backward checks.
@@ -98,10 +99,11 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
         if rule_helpers.is_raw(grad):
             from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
-            return IndexedGrad(ctx.index, grad, ctx.shape)
-        return ScatterAdd.apply(grad, index=ctx.index, shape=ctx.shape)
+            return IndexedGrad(index, grad, ctx.shape)
+        return ScatterAdd.apply(grad, index=index, shape=ctx.shape)
 
 
 class ScatterAdd(Function):
@@ -111,7 +113,7 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx, x, index=None, shape=None):
-        ctx.index = index
+        ctx.save_for_backward(index)
         out = np.zeros(shape, dtype=np.result_type(x))
         if is_basic_index(index):
             out[index] = x
@@ -121,7 +123,7 @@ class ScatterAdd(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad[ctx.index]
+        return grad[ctx.saved_tensors[0]]
 
 
 class Concatenate(Function):
@@ -142,7 +144,7 @@ class Concatenate(Function):
             raise shape_error("concatenate", *shapes, reason=f"cannot be joined along axis {axis}",
                               hint="all axes but the joined one must match") from None
         ctx.axis = axis % out.ndim
-        ctx.bounds = np.cumsum([0] + [s[ctx.axis] for s in shapes])
+        ctx.bounds = np.cumsum([0] + [s[ctx.axis] for s in shapes]).tolist()
         return out
 
     @staticmethod

@@ -21,12 +21,12 @@ class _MaskGrad(Function):
 
     @staticmethod
     def forward(ctx, x, keep=None):
-        ctx.keep = keep
+        ctx.save_for_backward(keep)
         return x
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.keep
+        return grad * ctx.saved_tensors[0]
 
 
 def _indices(ids, num_embeddings):

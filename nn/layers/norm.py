@@ -10,7 +10,7 @@ normalisation in training uses the biased one (divided by n).
 """
 import numpy as np
 
-from ...autograd import ShapeError, Tensor
+from ...autograd import ShapeError, Tensor, writable_data
 from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
 
@@ -87,7 +87,7 @@ def _raw(value):
 
 def _update(running, batch_stat, momentum):
     """running <- (1 - momentum) running + momentum batch_stat, in place, outside the graph."""
-    target = _raw(running)
+    target = writable_data(running) if isinstance(running, Tensor) else running
     target *= 1.0 - momentum
     target += momentum * batch_stat.reshape(target.shape)
 
@@ -133,9 +133,9 @@ class _BatchNorm(Module):
     def reset_running_stats(self):
         """Running mean 0, running variance 1, no batches seen."""
         if self.track_running_stats:
-            self.running_mean.data[...] = 0.0
-            self.running_var.data[...] = 1.0
-            self.num_batches_tracked.data[...] = 0
+            writable_data(self.running_mean)[...] = 0.0
+            writable_data(self.running_var)[...] = 1.0
+            writable_data(self.num_batches_tracked)[...] = 0
 
     def forward(self, x):
         if x.ndim not in self._input_dims or x.shape[1] != self.num_features:
@@ -148,7 +148,7 @@ class _BatchNorm(Module):
                              "batch or call .eval()")
         momentum = self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data[...] += 1
+            writable_data(self.num_batches_tracked)[...] += 1
             if momentum is None:  # cumulative moving average
                 momentum = 1.0 / int(self.num_batches_tracked.data)
         # NOTE: without tracked statistics (buffers None) batch statistics are used in eval too.

@@ -33,18 +33,17 @@ class LSTMPointwise(autograd.Function):
 
     @staticmethod
     def forward(ctx, z, c):
-        ctx.save_for_backward(z, c)
         i, f, g, o = _lstm_gates(z)
         c_new = f * c + i * g
         tanh_c = np.tanh(c_new)
-        ctx.acts = (i, f, g, o, tanh_c)
+        ctx.save_for_backward(z, c, (i, f, g, o, tanh_c))
         return np.stack([o * tanh_c, c_new])
 
     @staticmethod
     def backward(ctx, grad):
-        z, c = ctx.saved_tensors
+        z, c, acts = ctx.saved_tensors
         if isinstance(z, np.ndarray):
-            i, f, g, o, tanh_c = ctx.acts
+            i, f, g, o, tanh_c = acts
             join = np.concatenate
         else:  # create_graph: recompute from z and c so the rule stays differentiable
             i, f, g, o = _lstm_gates(z)
@@ -82,16 +81,15 @@ class GRUPointwise(autograd.Function):
 
     @staticmethod
     def forward(ctx, gi, gh, h):
-        ctx.save_for_backward(gi, gh, h)
         r, z, n = _gru_gates(gi, gh)
-        ctx.acts = (r, z, n)
+        ctx.save_for_backward(gi, gh, h, (r, z, n))
         return n + z * (h - n)
 
     @staticmethod
     def backward(ctx, grad):
-        gi, gh, h = ctx.saved_tensors
+        gi, gh, h, acts = ctx.saved_tensors
         if isinstance(gi, np.ndarray):
-            r, z, n = ctx.acts
+            r, z, n = acts
             join = np.concatenate
         else:  # create_graph: recompute so the rule stays differentiable
             r, z, n = _gru_gates(gi, gh)

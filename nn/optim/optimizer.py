@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ...autograd import Tensor, enable_grad, increment_version
+from ...autograd import DtypeError, ShapeError, Tensor, enable_grad, writable_data
 
 __all__ = ["Optimizer", "lerp_"]
 
@@ -158,9 +158,37 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        self._check_grads()
         for group in self.param_groups:
             self._step_group(group)
         return loss
+
+    def _check_grads(self):
+        """Raise before any update if some parameter's ``.grad`` does not fit it.
+
+        A gradient must be a float Tensor of the parameter's shape (another float
+        dtype is cast by the update, as numpy casts into ``out=``): a 0-d
+        or otherwise broadcastable one would update every element by the same
+        number, and a mis-shaped one found half-way would leave the earlier
+        parameters updated and the later ones not.
+        """
+        name = type(self).__name__
+        index = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is not None:
+                    where = f"{name}.step: params[{index}] (shape {p.data.shape}, {p.data.dtype})"
+                    if not isinstance(grad, Tensor):
+                        raise TypeError(f"{where} has a .grad of type {type(grad).__name__}; "
+                                        "it must be a Tensor (or None)")
+                    if grad.data.shape != p.data.shape:
+                        raise ShapeError(f"{where} has a .grad of shape {grad.data.shape}; it "
+                                         "must have the parameter's shape (nothing was updated)")
+                    if grad.data.dtype.kind != "f":
+                        raise DtypeError(f"{where} has a .grad of dtype {grad.data.dtype}; it "
+                                         "must be floating-point (nothing was updated)")
+                index += 1
 
     def _step_group(self, group):
         raise NotImplementedError(f"{type(self).__name__} must define _step_group(group)")
@@ -200,8 +228,7 @@ class Optimizer:
         for p in group["params"]:
             if p.grad is None:
                 continue
-            param = p.data
-            increment_version(p)  # an in-place update: a graph that saved p must notice
+            param = writable_data(p)  # a copy if a live graph saved p's array; bumps the version
             state = self._state_for(p, group) if with_state else None
             if state is not None and "step" in state:
                 state["step"] += 1

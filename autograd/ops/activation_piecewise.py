@@ -54,8 +54,7 @@ class Hardtanh(Clip):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        lo, hi = ctx.bounds
+        x, lo, hi = ctx.saved_tensors  # Clip.forward saves the bounds with x
         data = rh.data_of(x)
         return rh.link(rh.select((data > lo) & (data < hi), grad), x)
 

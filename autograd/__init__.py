@@ -3,7 +3,7 @@
 Tensors (numpy arrays) and Scalars (Python floats) record the operations
 applied to them; ``backward()`` differentiates the recorded graph in reverse.
 """
-from . import dtypes, functional  # noqa: F401 - public submodules (autograd.testing on use)
+from . import dtypes, functional, serialization  # noqa: F401 - public submodules
 from .creation import (
                        arange,
                        empty,
@@ -52,6 +52,7 @@ from .errors import (
                        GradientError,
                        GraphFreedError,
                        InplaceModificationError,
+                       SerializationError,
                        ShapeError,
 )
 from .function import Function
@@ -206,6 +207,7 @@ from .ops.windows import fold, unfold
 from .random import Generator, generator, manual_seed
 from .readonly import writable_data
 from .scalar import Scalar
+from .serialization import load, save
 from .statistics import histogram
 from .tensor import Tensor, from_numpy, tensor
 from .value import Value, increment_version, is_value
@@ -223,7 +225,9 @@ __all__ = [
     "is_anomaly_enabled",
     # errors
     "AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
-    "InplaceModificationError", "AnomalyError", "DeviceError",
+    "InplaceModificationError", "AnomalyError", "DeviceError", "SerializationError",
+    # files (no pickle)
+    "save", "load", "serialization",
     # creation and randomness
     "zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
     "ones_like", "manual_seed", "generator", "Generator", "multinomial", "histogram",

@@ -43,6 +43,10 @@ class AnomalyError(AutogradError, FloatingPointError):
     """A NaN or inf appeared while ``detect_anomaly()`` was active."""
 
 
+class SerializationError(AutogradError, ValueError):
+    """A file that ``load`` cannot read as one ``save`` (or ``numpy.savez``) wrote."""
+
+
 class DeviceError(AutogradError, RuntimeError):
     """A device other than the CPU was asked for (graphgrad computes with numpy)."""
 

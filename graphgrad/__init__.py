@@ -32,6 +32,8 @@ def __getattr__(name):
     # light as the engine and does not pull in graphviz.
     if name in _SUBPACKAGES:
         return _import_module(f"{__name__}.{name}")
+    if name == "optim":  # torch.optim's place: the same package as graphgrad.nn.optim
+        return _import_module(f"{__name__}.nn.optim")
     if name in autograd.dtypes.BUILTIN_NAMED:  # gg.float, gg.int, gg.bool (not star-exported)
         return autograd.dtypes.BUILTIN_NAMED[name]
     raise AttributeError(f"module 'graphgrad' has no attribute {name!r}")

@@ -1,0 +1,206 @@
+"""Saving and loading without pickle: ``save(obj, path)`` and ``load(path)``.
+
+One file format serves ``graphgrad.save`` and ``nn.Module.save``: an ``.npz``
+(a zip of ``.npy`` arrays) written to a temporary file and renamed, so a crash
+never leaves half a file. A state dict (names to Tensors) is stored as plain
+named arrays, readable by ``numpy.load``; any other object adds one JSON member
+describing its nesting (dicts, lists, tuples, strings, numbers, None), and
+arrays are referenced from there by member name. Loading reads arrays with
+``allow_pickle=False`` and the structure with ``json``: it never runs code.
+
+It lives in autograd (which depends on numpy only) so that ``nn`` can use it
+without autograd ever importing ``nn``.
+"""
+import json
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
+
+import numpy as np
+
+from .errors import SerializationError
+from .tensor import Tensor
+from .value import is_value
+
+STRUCTURE = "__graphgrad__.json"
+_FORMAT = "graphgrad.save"
+
+
+def save_arrays(arrays, path, extra=None):
+    """Write ``{name: array}`` (and ``extra`` raw members) to ``path`` as ``.npz``, atomically.
+
+    The data goes to a temporary file in the same folder, is flushed to disk,
+    and is renamed over ``path``; the name is used as given (no ``.npz`` added).
+    """
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
+                                    suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for key, array in arrays.items():
+                    with archive.open(key + ".npy", "w", force_zip64=True) as member:
+                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+                for key, data in (extra or {}).items():
+                    archive.writestr(key, data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
+
+
+def load_arrays(path):
+    """Read an ``.npz`` into ``({name: array}, structure or None)`` without pickle.
+
+    Raises ``SerializationError`` naming the file for anything that is not a
+    readable ``.npz`` of numeric arrays (truncated, pickled objects, ...).
+    """
+    path = os.fspath(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not named arrays")
+        with archive:
+            names = [key for key in archive.files if key != STRUCTURE]
+            arrays = OrderedDict((key, archive[key]) for key in names)
+            structure = archive.zip.read(STRUCTURE) if STRUCTURE in archive.files else None
+        return arrays, (None if structure is None else json.loads(structure))
+    except FileNotFoundError:
+        raise
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise SerializationError(f"load: cannot read {path!r} as a graphgrad/.npz file of "
+                                 f"arrays: {exc}") from exc
+
+
+# ------------------------------------------------------------------ save / load
+def save(obj, path):
+    """Save a state dict or a nested structure of arrays, Tensors, numbers and strings.
+
+    As ``torch.save`` for the things training programs save: ``model.state_dict()``,
+    ``optimizer.state_dict()``, ``{"epoch": 3, "model": ..., "optimizer": ...}``.
+    No pickle: dicts, lists, tuples, strings, numbers (Python and numpy), None,
+    numpy arrays and Tensors are stored; anything else raises ``TypeError``.
+    The write is atomic (a temporary file, then a rename).
+
+    Parameters
+    ----------
+    obj : dict, list, tuple, array, Tensor, number, str or None (nested)
+    path : str or os.PathLike
+
+    Example
+    -------
+    >>> import os, tempfile, graphgrad as gg
+    >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.pt")
+    >>> gg.save({"epoch": 3, "w": gg.ones(2), "history": [0.5, 0.25]}, path)
+    >>> gg.load(path)
+    {'epoch': 3, 'w': Tensor([1., 1.], dtype=float32), 'history': [0.5, 0.25]}
+    """
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"save: path must be a file name, got {type(path).__name__} (file "
+                        "objects are not supported: the write is atomic by renaming)")
+    if _is_state_dict(obj):
+        save_arrays({key: value.data for key, value in obj.items()}, path)
+        return
+    arrays = {}
+    root = _encode(obj, arrays, "obj")
+    document = json.dumps({"format": _FORMAT, "version": 1, "root": root})
+    save_arrays(arrays, path, extra={STRUCTURE: document})
+
+
+def load(path, map_location=None, weights_only=None):
+    """Load what ``save`` wrote (or ``Module.save``, or ``numpy.savez``), never running code.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    map_location : optional
+        Accepted as ``torch.load``'s; only the CPU exists, others raise ``DeviceError``.
+    weights_only : optional
+        Accepted as ``torch.load``'s; loading is always as safe as ``weights_only=True``.
+
+    Returns
+    -------
+    The saved object: Tensors come back as Tensors, arrays as arrays; a plain
+    ``.npz`` of named arrays (a state dict) as an ordered dict of Tensors.
+    """
+    from .dtypes import check_device
+
+    if map_location is not None and not callable(map_location) \
+            and not isinstance(map_location, dict):
+        check_device("load", map_location)
+    arrays, structure = load_arrays(path)
+    if structure is None:
+        return OrderedDict((key, Tensor(array)) for key, array in arrays.items())
+    if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
+        raise SerializationError(f"load: {os.fspath(path)!r} has a {STRUCTURE} member that "
+                                 "graphgrad.save did not write")
+    return _decode(structure["root"], arrays, path)
+
+
+def _is_state_dict(obj):
+    return isinstance(obj, dict) and all(
+        isinstance(key, str) and type(value) is Tensor and not value.requires_grad
+        for key, value in obj.items())
+
+
+def _encode(obj, arrays, where):
+    """JSON for ``obj``; arrays are stored in ``arrays`` and referenced by name."""
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, (int, float)) and not isinstance(obj, np.generic):
+        return int(obj) if isinstance(obj, int) else float(obj)
+    if is_value(obj):
+        if not isinstance(obj, Tensor):
+            return {"scalar_value": float(obj.data)}
+        return {"tensor": _store(obj.data, arrays, where), "requires_grad": obj.requires_grad}
+    if isinstance(obj, (np.ndarray, np.generic)):
+        kind = "array" if isinstance(obj, np.ndarray) else "numpy_scalar"
+        return {kind: _store(np.asarray(obj), arrays, where)}
+    if isinstance(obj, dict):
+        return {"dict": [[_encode(k, arrays, f"{where} key {k!r}"),
+                          _encode(v, arrays, f"{where}[{k!r}]")] for k, v in obj.items()],
+                "ordered": isinstance(obj, OrderedDict)}
+    if isinstance(obj, (list, tuple)):
+        items = [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]
+        return {"tuple" if isinstance(obj, tuple) else "list": items}
+    hint = ("save its state_dict() instead" if hasattr(obj, "state_dict")
+            else "save holds dicts, lists, tuples, strings, numbers, None, arrays and Tensors")
+    raise TypeError(f"save: cannot store {type(obj).__name__} at {where}; {hint}")
+
+
+def _store(array, arrays, where):
+    if array.dtype.hasobject:
+        raise TypeError(f"save: the array at {where} holds Python objects (dtype "
+                        f"{array.dtype}); only numeric, bool and string arrays are stored")
+    name = str(len(arrays))
+    arrays[name] = array
+    return name
+
+
+def _decode(node, arrays, path):
+    if not isinstance(node, dict):
+        return node
+    if "tensor" in node:
+        tensor = Tensor(arrays[node["tensor"]])
+        return tensor.requires_grad_() if node.get("requires_grad") else tensor
+    if "array" in node:
+        return arrays[node["array"]]
+    if "numpy_scalar" in node:
+        return arrays[node["numpy_scalar"]][()]
+    if "scalar_value" in node:
+        from .scalar import Scalar
+        return Scalar(node["scalar_value"])
+    if "dict" in node:
+        pairs = [(_decode(k, arrays, path), _decode(v, arrays, path)) for k, v in node["dict"]]
+        return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
+    if "list" in node:
+        return [_decode(v, arrays, path) for v in node["list"]]
+    if "tuple" in node:
+        return tuple(_decode(v, arrays, path) for v in node["tuple"])
+    raise SerializationError(f"load: {os.fspath(path)!r} has an entry graphgrad.save does not "
+                             f"write: {sorted(node)}")

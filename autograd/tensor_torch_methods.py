@@ -41,6 +41,13 @@ class TorchMethods:
         return E.clip(self, min, max)
 
     # ------------------------------------------------------------ shape
+    def mm(self, other):
+        """Matrix product of two 2-D tensors (PyTorch's ``mm``; ``@`` for any shape)."""
+        if self.ndim != 2 or getattr(other, "ndim", 0) != 2:
+            raise ShapeError(f"mm: expects two 2-D tensors, got shapes {self.shape} and "
+                             f"{getattr(other, 'shape', ())}; use @ (matmul) for other shapes")
+        return self @ other
+
     def view_as(self, other):
         """This tensor reshaped to ``other.shape``."""
         return S.reshape(self, other.shape)

@@ -180,3 +180,10 @@ def test_grad_accepts_only_inputs_with_a_deprecation_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ag.grad(x * x, x)
+
+
+def test_mm_is_a_2d_matmul():
+    a, b = ag.ones(2, 3), ag.ones(3, 4)
+    np.testing.assert_array_equal(a.mm(b).data, a.data @ b.data)
+    with pytest.raises(ag.ShapeError, match="2-D"):
+        a.mm(ag.ones(3))

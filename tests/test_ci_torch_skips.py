@@ -1,0 +1,27 @@
+"""Under CI=true a skipped torch comparison fails (tests/conftest.py); elsewhere it skips."""
+import types
+
+import conftest
+
+
+def _skip(reason):
+    return types.SimpleNamespace(skipped=True, outcome="skipped",
+                                 longrepr=("tests/x.py", 3, f"Skipped: {reason}"))
+
+
+def test_a_torch_skip_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    report = _skip("could not import 'torch': No module named 'torch'")
+    conftest._torch_skip_as_failure(report)
+    assert report.outcome == "failed" and "CI=true" in report.longrepr
+
+
+def test_other_skips_and_runs_without_ci_stay_skips(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    report = _skip("log is undefined there")
+    conftest._torch_skip_as_failure(report)
+    assert report.outcome == "skipped"
+    monkeypatch.delenv("CI")
+    report = _skip("could not import 'torch'")
+    conftest._torch_skip_as_failure(report)
+    assert report.outcome == "skipped"

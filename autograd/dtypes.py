@@ -11,7 +11,9 @@ import numpy as np
 from .errors import DeviceError, DtypeError
 from .value import is_value
 
-__all__ = ["device", "is_device", "check_device", "to_dtype", "to_arguments"]
+__all__ = ["float16", "half", "float32", "float64", "double", "int8", "int16", "short", "int32",
+           "int64", "long", "uint8", "bool_", "device", "is_device", "check_device", "to_dtype",
+           "to_arguments"]
 
 float16 = half = np.float16
 float32 = np.float32

@@ -11,8 +11,8 @@ import numpy as np
 from .value import is_value
 
 __all__ = ["AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
-    "InplaceModificationError", "AnomalyError", "shape_error", "constant_number", "named_error",
-    "DeviceError"]
+    "InplaceModificationError", "AnomalyError", "SerializationError", "DeviceError",
+    "shape_error", "constant_number", "named_error"]
 
 
 class AutogradError(Exception):

@@ -23,6 +23,8 @@ from .errors import SerializationError
 from .tensor import Tensor
 from .value import is_value
 
+__all__ = ["save", "load", "save_arrays", "load_arrays"]
+
 STRUCTURE = "__graphgrad__.json"
 _FORMAT = "graphgrad.save"
 

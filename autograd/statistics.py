@@ -5,7 +5,7 @@ import numpy as np
 
 from .tensor import Tensor
 
-__all__ = ["HistogramResult", "histogram"]
+__all__ = ["histogram", "HistogramResult"]
 
 
 class HistogramResult(NamedTuple):

@@ -20,7 +20,7 @@ from .tensor_methods import TensorMethods
 from .tensor_torch_methods import TorchMethods
 from .value import is_value, value_type
 
-__all__ = ["Tensor", "add_hook", "tensor", "ElementCount", "from_numpy"]
+__all__ = ["Tensor", "ElementCount", "add_hook", "tensor", "from_numpy"]
 
 _FLOAT_DEFAULT = np.float32
 

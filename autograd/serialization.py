@@ -1,15 +1,17 @@
 """Saving and loading without pickle: ``save(obj, path)`` and ``load(path)``.
 
-One file format serves ``graphgrad.save`` and ``nn.Module.save``: an ``.npz``
-(a zip of ``.npy`` arrays) written to a temporary file and renamed, so a crash
-never leaves half a file. A state dict (names to Tensors) is stored as plain
-named arrays, readable by ``numpy.load``; any other object adds one JSON member
-describing its nesting (dicts, lists, tuples, strings, numbers, None), and
-arrays are referenced from there by member name. Loading reads arrays with
+The file is an ``.npz`` (a zip of ``.npy`` arrays) written to a temporary file
+and renamed, so a crash never leaves half a file. A state dict (names to
+Tensors) is stored as plain named arrays, the layout ``nn.Module.save`` writes
+and ``numpy.load`` reads; any other object adds one JSON member describing its
+nesting (dicts, lists, tuples, strings, numbers, None), and arrays are
+referenced from there by member name. Loading reads arrays with
 ``allow_pickle=False`` and the structure with ``json``: it never runs code.
 
-It lives in autograd (which depends on numpy only) so that ``nn`` can use it
-without autograd ever importing ``nn``.
+It lives in autograd (which depends on numpy only) so ``graphgrad.save`` never
+imports ``nn``, and so that nn can use it (arrows point down).
+NOTE: ``nn/checkpoint.py`` still has its own, hardened writer and reader (issue
+17); moving them here so both share one is the next step.
 """
 import json
 import os

@@ -8,6 +8,18 @@ from .optimizer import Optimizer, lerp_
 __all__ = ["Adam", "AdamW"]
 
 
+def update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work):
+    """Adam's running moments in place: ``m = lerp(m, g, 1 - b1)``, ``v = b2 v + (1 - b2) g**2``.
+
+    Rounded as PyTorch rounds them; ``work`` is a scratch array (overwritten).
+    """
+    lerp_(exp_avg, grad, 1.0 - beta1, work)
+    exp_avg_sq *= beta2
+    np.multiply(grad, grad, out=work)
+    work *= 1.0 - beta2
+    exp_avg_sq += work
+
+
 class Adam(Optimizer):
     """Adam (PyTorch's ``torch.optim.Adam``, same update and defaults).
 
@@ -64,11 +76,7 @@ class Adam(Optimizer):
                 param *= 1.0 - lr * weight_decay
             step = state["step"]
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            lerp_(exp_avg, grad, 1.0 - beta1, work)
-            exp_avg_sq *= beta2
-            np.multiply(grad, grad, out=work)
-            work *= 1.0 - beta2
-            exp_avg_sq += work
+            update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work)
             if group["amsgrad"]:
                 exp_avg_sq = np.maximum(state["max_exp_avg_sq"], exp_avg_sq,
                                         out=state["max_exp_avg_sq"])

@@ -16,7 +16,8 @@ __all__ = ["Optimizer", "lerp_"]
 
 # Hyper-parameters that must be >= 0, checked wherever they appear in a group.
 _NON_NEGATIVE = ("lr", "eps", "weight_decay", "momentum", "dampening", "lr_decay", "alpha",
-                 "initial_accumulator_value")
+                 "initial_accumulator_value", "momentum_decay", "tolerance_grad",
+                 "tolerance_change")
 
 
 class Optimizer:

@@ -4,100 +4,17 @@ Call ``scheduler.step()`` once per epoch, after ``optimizer.step()``;
 ``ReduceLROnPlateau.step(metric)`` takes the validation metric.
 """
 import math
-import numbers
-import warnings
+import types
+from bisect import bisect_right
+from collections import Counter
 
-from .optimizer import Optimizer
+from ._cyclic_schedulers import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
+from ._plateau import ReduceLROnPlateau
+from ._scheduler_base import LRScheduler, _check_number, _check_optimizer, _format_param
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau"]
-
-
-def _check_optimizer(scheduler, optimizer):
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(scheduler).__name__}: expected an Optimizer, got "
-                        f"{type(optimizer).__name__}")
-
-
-def _check_number(scheduler, name, value, low, low_open=False, integer=False):
-    """Raise naming the argument and value unless ``value`` is a number above ``low``."""
-    kind = numbers.Integral if integer else numbers.Real
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise TypeError(f"{type(scheduler).__name__}: {name} must be "
-                        f"{'an integer' if integer else 'a number'}, got {value!r}")
-    if not (value > low if low_open else value >= low):
-        raise ValueError(f"{type(scheduler).__name__}: invalid {name}={value!r}: it must be "
-                         f"{'>' if low_open else '>='} {low}")
-
-
-class LRScheduler:
-    """Base class: sets every group's ``lr`` from ``get_lr()`` at each ``step()``.
-
-    ``last_epoch`` counts the calls to ``step()`` (construction makes the
-    first, to epoch 0); ``base_lrs`` are the groups' ``initial_lr``. To resume,
-    pass ``last_epoch`` and an optimizer whose groups have ``initial_lr``
-    (from its loaded ``state_dict``), or use the scheduler's ``load_state_dict``.
-    """
-
-    def __init__(self, optimizer, last_epoch=-1):
-        _check_optimizer(self, optimizer)
-        if last_epoch != -1:
-            missing = [i for i, group in enumerate(optimizer.param_groups)
-                       if "initial_lr" not in group]
-            if missing:
-                raise KeyError(f"{type(self).__name__}: param_groups{missing} have no "
-                               "'initial_lr', needed to resume with last_epoch >= 0; load the "
-                               "optimizer's state_dict first, or start with last_epoch=-1")
-        for group in optimizer.param_groups:
-            group.setdefault("initial_lr", group["lr"])
-        self.optimizer = optimizer
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self._step_count = 0
-        self._is_initial = True
-        try:
-            self.step()
-        finally:
-            self._is_initial = False
-
-    def get_lr(self):
-        """The next learning rate of each group (called by ``step``)."""
-        raise NotImplementedError(f"{type(self).__name__} must define get_lr()")
-
-    def get_last_lr(self):
-        """The learning rates the last ``step()`` set, one per param group."""
-        return self._last_lr
-
-    def step(self, epoch=None):
-        """Advance one epoch and write the new rates into ``optimizer.param_groups``.
-
-        ``epoch`` (deprecated, as in PyTorch) jumps to that epoch using the closed form.
-        """
-        self._step_count += 1
-        if epoch is None:
-            self.last_epoch += 1
-            values = self.get_lr()
-        else:
-            warnings.warn("passing epoch to scheduler.step() is deprecated (as in PyTorch); "
-                          "call step() once per epoch", DeprecationWarning, stacklevel=2)
-            self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            values = closed_form() if closed_form is not None else self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-
-    def _current_lrs(self):
-        return [group["lr"] for group in self.optimizer.param_groups]
-
-    def state_dict(self):
-        """Everything but the optimizer, as a dict (lists copied)."""
-        return {key: (list(value) if isinstance(value, list) else value)
-                for key, value in self.__dict__.items() if key != "optimizer"}
-
-    def load_state_dict(self, state_dict):
-        """Restore what ``state_dict()`` returned."""
-        self.__dict__.update({key: (list(value) if isinstance(value, list) else value)
-                              for key, value in state_dict.items()})
+__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau",
+           "LambdaLR", "MultiStepLR", "LinearLR", "SequentialLR", "OneCycleLR", "CyclicLR",
+           "CosineAnnealingWarmRestarts"]
 
 
 class StepLR(LRScheduler):
@@ -175,97 +92,223 @@ class CosineAnnealingLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
-class ReduceLROnPlateau(LRScheduler):
-    """Multiply the rate by ``factor`` when a metric has stopped improving.
+class LambdaLR(LRScheduler):
+    """Set the rate to ``base_lr * lr_lambda(epoch)`` (one function, or one per param group).
 
-    Call ``step(metric)`` after each validation. A metric counts as better
-    than the best so far when (``mode="min"``) it is below
-    ``best * (1 - threshold)`` (``threshold_mode="rel"``) or ``best - threshold``
-    (``"abs"``); mirrored for ``mode="max"``. After more than ``patience``
-    epochs without improvement the rate becomes ``max(lr * factor, min_lr)``
-    (changes smaller than ``eps`` are skipped), then ``cooldown`` epochs pass
-    before bad epochs count again.
+    ``state_dict`` saves callable objects' ``__dict__`` but not plain functions
+    or lambdas (as in PyTorch): pass the same functions when rebuilding.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.Tensor([1.0], requires_grad=True)], lr=0.1)
+    >>> sched = nn.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+    >>> sched.step(); sched.get_last_lr()
+    [0.05]
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
-        if mode not in ("min", "max"):
-            raise ValueError(f"ReduceLROnPlateau: invalid mode={mode!r}: use 'min' or 'max'")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"ReduceLROnPlateau: invalid threshold_mode={threshold_mode!r}: "
-                             "use 'rel' or 'abs'")
-        _check_number(self, "factor", factor, 0)
-        if factor >= 1.0:
-            raise ValueError(f"ReduceLROnPlateau: invalid factor={factor!r}: it must be < 1.0")
-        _check_number(self, "patience", patience, 0, integer=True)
-        _check_number(self, "cooldown", cooldown, 0, integer=True)
-        _check_number(self, "threshold", threshold, 0)
-        _check_number(self, "eps", eps, 0)
-        n_groups = len(optimizer.param_groups)
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != n_groups:
-                raise ValueError(f"ReduceLROnPlateau: expected {n_groups} min_lrs (one per "
-                                 f"param group), got {len(min_lr)}")
-            min_lrs = list(min_lr)
-        else:
-            min_lrs = [min_lr] * n_groups
-        for value in min_lrs:
-            _check_number(self, "min_lr", value, 0)
+        lambdas = _format_param(self, "lr_lambda", optimizer, lr_lambda)
+        for i, fn in enumerate(lambdas):
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda[{i}] must be callable (epoch -> factor), "
+                                f"got {type(fn).__name__}")
+        self.lr_lambdas = lambdas
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas,
+                                                                     self.base_lrs)]
+
+    def state_dict(self):
+        """The state without the functions (callable objects keep their ``__dict__``)."""
+        state = {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict):
+        """Restore ``state_dict()``; the functions stay those given to the constructor."""
+        saved = state_dict.get("lr_lambdas", [])
+        super().load_state_dict({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
+        for fn, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                fn.__dict__.update(attributes)
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the rate by ``gamma`` at each milestone epoch (a repeated milestone counts twice).
+
+    ``lr = base_lr * gamma ** (number of milestones <= epoch)``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
+    >>> for _ in range(4): sched.step()
+    >>> sched.get_last_lr()
+    [0.25]
+    """
+
+    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        milestones = list(milestones)
+        for m in milestones:
+            _check_number(self, "milestones", m, 0, integer=True)
+        _check_number(self, "gamma", gamma, 0)
+        self.milestones = Counter(milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch not in self.milestones:
+            return self._current_lrs()
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        milestones = sorted(self.milestones.elements())
+        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
+                for base_lr in self.base_lrs]
+
+
+class LinearLR(LRScheduler):
+    """Scale the rate by a factor going linearly from ``start_factor`` to ``end_factor``.
+
+    ``lr = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters)``;
+    the usual warm-up (compose it with ``SequentialLR``). As PyTorch, ``step()``
+    uses the recursive form, so a rate changed by hand is carried along.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+    >>> [round(sched.get_last_lr()[0], 4) for _ in range(5) if sched.step() is None]
+    [0.5, 0.75, 1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1) -> None:
+        _check_number(self, "start_factor", start_factor, 0, low_open=True)
+        _check_number(self, "end_factor", end_factor, 0)
+        for name, value in (("start_factor", start_factor), ("end_factor", end_factor)):
+            if value > 1.0:
+                raise ValueError(f"LinearLR: invalid {name}={value!r}: it must be <= 1")
+        _check_number(self, "total_iters", total_iters, 0, low_open=True, integer=True)
+        self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        start, end, epoch = self.start_factor, self.end_factor, self.last_epoch
+        if epoch == 0:
+            return [lr * start for lr in self._current_lrs()]
+        if self._is_initial or epoch > self.total_iters:
+            return self._current_lrs()
+        factor = 1.0 + (end - start) / (self.total_iters * start + (epoch - 1) * (end - start))
+        return [lr * factor for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self):
+        fraction = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * fraction)
+                for base_lr in self.base_lrs]
+
+
+class SequentialLR(LRScheduler):
+    """Run ``schedulers`` one after another, switching at the ``milestones`` epochs.
+
+    At a milestone the next scheduler restarts from its epoch 0 (its closed
+    form, so it starts from the base rates). Construction undoes the first step
+    the schedulers' own constructors made and restarts the first one, as PyTorch.
+    A SequentialLR may be nested in another (PyTorch raises when the outer one
+    reaches the inner one's milestone; ours restarts the inner one at its epoch 0).
+    A linear warm-up then cosine annealing::
+
+        warmup = LinearLR(opt, start_factor=0.1, total_iters=5)
+        cosine = CosineAnnealingLR(opt, T_max=95)
+        sched = SequentialLR(opt, [warmup, cosine], milestones=[5])
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.Tensor([1.0], requires_grad=True)], lr=1.0)
+    >>> warm = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+    >>> decay = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> sched = nn.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[2])
+    >>> [sched.get_last_lr()[0] for _ in range(5) if sched.step() is None]
+    [0.75, 1.0, 0.5, 0.25, 0.125]
+    """
+
+    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1) -> None:
+        _check_optimizer(self, optimizer)
+        schedulers, milestones = list(schedulers), list(milestones)
+        if not schedulers:
+            raise ValueError("SequentialLR: expects at least one scheduler, got none")
+        for i, scheduler in enumerate(schedulers):
+            if isinstance(scheduler, ReduceLROnPlateau) or not isinstance(scheduler, LRScheduler):
+                raise TypeError(f"SequentialLR: schedulers[{i}] is a "
+                                f"{type(scheduler).__name__}; it takes epoch-driven schedulers "
+                                "(not ReduceLROnPlateau, whose step needs a metric)")
+            if scheduler.optimizer is not optimizer:
+                raise ValueError(f"SequentialLR: schedulers[{i}] ({type(scheduler).__name__}) "
+                                 "belongs to another optimizer; all must share this one")
+        if len(milestones) != len(schedulers) - 1:
+            raise ValueError(f"SequentialLR: expects one milestone fewer than schedulers, got "
+                             f"{len(schedulers)} schedulers and {len(milestones)} milestones")
+        self._schedulers, self._milestones = schedulers, milestones
+        self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
-        self.mode, self.factor, self.patience = mode, factor, patience
-        self.threshold, self.threshold_mode = threshold, threshold_mode
-        self.cooldown, self.eps = cooldown, eps
-        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
-        self.min_lrs = min_lrs
-        self.mode_worse = math.inf if mode == "min" else -math.inf
-        self.best = self.mode_worse
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
-        self.last_epoch = 0
-        self._last_lr = self._current_lrs()
+        for group in optimizer.param_groups:
+            group["lr"] = group["initial_lr"]
+        self._undo_initial_steps(self)
+        first = self._schedulers[bisect_right(milestones, 0)]
+        first._initial_step()
+        self._last_lr = first.get_last_lr()
 
-    @property
-    def in_cooldown(self):
-        """True while bad epochs are being ignored after a reduction."""
-        return self.cooldown_counter > 0
+    @staticmethod
+    def _undo_initial_steps(scheduler):
+        for inner in getattr(scheduler, "_schedulers", []):
+            if hasattr(inner, "_schedulers"):
+                SequentialLR._undo_initial_steps(inner)
+            else:
+                inner.last_epoch -= 1
 
-    def is_better(self, a, best):
-        """Whether metric ``a`` improves on ``best`` by more than the threshold."""
-        if self.mode == "min":
-            return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
-                        else best - self.threshold)
-        return a > (best * (1.0 + self.threshold) if self.threshold_mode == "rel"
-                    else best + self.threshold)
-
-    def step(self, metrics, epoch=None):
-        """Record this epoch's metric (a number or one-element tensor); reduce the rate if stuck."""
-        current = float(metrics)
-        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
-        if self.is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
+    def step(self):
+        """Step the scheduler in force; at a milestone, restart the next one at its epoch 0."""
+        self.last_epoch += 1
+        index = bisect_right(self._milestones, self.last_epoch)
+        scheduler = self._schedulers[index]
+        if index > 0 and self._milestones[index - 1] == self.last_epoch:
+            scheduler._update_lr(0)
         else:
-            self.num_bad_epochs += 1
-        if self.in_cooldown:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0  # bad epochs during cooldown are ignored
-        if self.num_bad_epochs > self.patience:
-            self._reduce_lr()
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
-        self._last_lr = self._current_lrs()
+            scheduler.step()
+        self._last_lr = scheduler.get_last_lr()
 
-    def _reduce_lr(self):
-        groups = self.optimizer.param_groups
-        if len(groups) != len(self.min_lrs):
-            if self.default_min_lr is None:
-                raise RuntimeError(f"ReduceLROnPlateau: the optimizer now has {len(groups)} param "
-                                   f"groups but min_lr listed {len(self.min_lrs)}; set "
-                                   "scheduler.min_lrs to one value per group")
-            self.min_lrs = [self.default_min_lr] * len(groups)
-        for group, min_lr in zip(groups, self.min_lrs):
-            old_lr = float(group["lr"])
-            new_lr = max(old_lr * self.factor, min_lr)
-            if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+    def _update_lr(self, epoch=None):
+        """Jump to ``epoch`` (when nested in another SequentialLR, which restarts it at 0)."""
+        if epoch is None:
+            self.step()
+            return
+        self.last_epoch = epoch
+        index = bisect_right(self._milestones, epoch)
+        start = self._milestones[index - 1] if index else 0
+        self._schedulers[index]._update_lr(epoch - start)
+        self._last_lr = self._schedulers[index].get_last_lr()
+
+    def state_dict(self):
+        """Own counters plus each wrapped scheduler's ``state_dict()``."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_milestones"] = list(self._milestones)
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict):
+        """Restore ``state_dict()``, the wrapped schedulers' states included."""
+        self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
+        for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):
+            scheduler.load_state_dict(saved)

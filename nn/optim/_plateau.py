@@ -1,0 +1,100 @@
+"""ReduceLROnPlateau: cut the rate when a validation metric stops improving."""
+import math
+
+from ._scheduler_base import LRScheduler, _check_number, _check_optimizer
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """Multiply the rate by ``factor`` when a metric has stopped improving.
+
+    Call ``step(metric)`` after each validation. A metric counts as better
+    than the best so far when (``mode="min"``) it is below
+    ``best * (1 - threshold)`` (``threshold_mode="rel"``) or ``best - threshold``
+    (``"abs"``); mirrored for ``mode="max"``. After more than ``patience``
+    epochs without improvement the rate becomes ``max(lr * factor, min_lr)``
+    (changes smaller than ``eps`` are skipped), then ``cooldown`` epochs pass
+    before bad epochs count again.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+        _check_optimizer(self, optimizer)
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: invalid mode={mode!r}: use 'min' or 'max'")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: invalid threshold_mode={threshold_mode!r}: "
+                             "use 'rel' or 'abs'")
+        _check_number(self, "factor", factor, 0)
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau: invalid factor={factor!r}: it must be < 1.0")
+        _check_number(self, "patience", patience, 0, integer=True)
+        _check_number(self, "cooldown", cooldown, 0, integer=True)
+        _check_number(self, "threshold", threshold, 0)
+        _check_number(self, "eps", eps, 0)
+        n_groups = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)):
+            if len(min_lr) != n_groups:
+                raise ValueError(f"ReduceLROnPlateau: expected {n_groups} min_lrs (one per "
+                                 f"param group), got {len(min_lr)}")
+            min_lrs = list(min_lr)
+        else:
+            min_lrs = [min_lr] * n_groups
+        for value in min_lrs:
+            _check_number(self, "min_lr", value, 0)
+        self.optimizer = optimizer
+        self.mode, self.factor, self.patience = mode, factor, patience
+        self.threshold, self.threshold_mode = threshold, threshold_mode
+        self.cooldown, self.eps = cooldown, eps
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.min_lrs = min_lrs
+        self.mode_worse = math.inf if mode == "min" else -math.inf
+        self.best = self.mode_worse
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+        self.last_epoch = 0
+        self._last_lr = self._current_lrs()
+
+    @property
+    def in_cooldown(self):
+        """True while bad epochs are being ignored after a reduction."""
+        return self.cooldown_counter > 0
+
+    def is_better(self, a, best):
+        """Whether metric ``a`` improves on ``best`` by more than the threshold."""
+        if self.mode == "min":
+            return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
+                        else best - self.threshold)
+        return a > (best * (1.0 + self.threshold) if self.threshold_mode == "rel"
+                    else best + self.threshold)
+
+    def step(self, metrics, epoch=None):
+        """Record this epoch's metric (a number or one-element tensor); reduce the rate if stuck."""
+        current = float(metrics)
+        self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
+        if self.is_better(current, self.best):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.in_cooldown:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs during cooldown are ignored
+        if self.num_bad_epochs > self.patience:
+            self._reduce_lr()
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+        self._last_lr = self._current_lrs()
+
+    def _reduce_lr(self):
+        groups = self.optimizer.param_groups
+        if len(groups) != len(self.min_lrs):
+            if self.default_min_lr is None:
+                raise RuntimeError(f"ReduceLROnPlateau: the optimizer now has {len(groups)} param "
+                                   f"groups but min_lr listed {len(self.min_lrs)}; set "
+                                   "scheduler.min_lrs to one value per group")
+            self.min_lrs = [self.default_min_lr] * len(groups)
+        for group, min_lr in zip(groups, self.min_lrs):
+            old_lr = float(group["lr"])
+            new_lr = max(old_lr * self.factor, min_lr)
+            if old_lr - new_lr > self.eps:
+                group["lr"] = new_lr

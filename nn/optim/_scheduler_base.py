@@ -1,0 +1,129 @@
+"""The base of the learning-rate schedulers and their argument checks (see ``lr_scheduler``)."""
+import numbers
+import warnings
+
+from .optimizer import Optimizer
+
+
+def _check_optimizer(scheduler, optimizer):
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{type(scheduler).__name__}: expected an Optimizer, got "
+                        f"{type(optimizer).__name__}")
+
+
+def _check_number(scheduler, name, value, low, low_open=False, integer=False):
+    """Raise naming the argument and value unless ``value`` is a number above ``low``."""
+    kind = numbers.Integral if integer else numbers.Real
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"{type(scheduler).__name__}: {name} must be "
+                        f"{'an integer' if integer else 'a number'}, got {value!r}")
+    if not (value > low if low_open else value >= low):
+        raise ValueError(f"{type(scheduler).__name__}: invalid {name}={value!r}: it must be "
+                         f"{'>' if low_open else '>='} {low}")
+
+
+class LRScheduler:
+    """Base class: sets every group's ``lr`` from ``get_lr()`` at each ``step()``.
+
+    ``last_epoch`` counts the calls to ``step()`` (construction makes the
+    first, to epoch 0); ``base_lrs`` are the groups' ``initial_lr``. To resume,
+    pass ``last_epoch`` and an optimizer whose groups have ``initial_lr``
+    (from its loaded ``state_dict``), or use the scheduler's ``load_state_dict``.
+    """
+
+    def __init__(self, optimizer, last_epoch=-1):
+        _check_optimizer(self, optimizer)
+        if last_epoch != -1:
+            missing = [i for i, group in enumerate(optimizer.param_groups)
+                       if "initial_lr" not in group]
+            if missing:
+                raise KeyError(f"{type(self).__name__}: param_groups{missing} have no "
+                               "'initial_lr', needed to resume with last_epoch >= 0; load the "
+                               "optimizer's state_dict first, or start with last_epoch=-1")
+        for group in optimizer.param_groups:
+            group.setdefault("initial_lr", group["lr"])
+        self.optimizer = optimizer
+        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._is_initial = False
+        self._initial_step()
+
+    def _initial_step(self):
+        """Reset the step count and make the first step (to ``last_epoch + 1``)."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    def get_lr(self):
+        """The next learning rate of each group (called by ``step``)."""
+        raise NotImplementedError(f"{type(self).__name__} must define get_lr()")
+
+    def get_last_lr(self):
+        """The learning rates the last ``step()`` set, one per param group."""
+        return self._last_lr
+
+    def step(self, epoch=None):
+        """Advance one epoch and write the new rates into ``optimizer.param_groups``.
+
+        ``epoch`` (deprecated, as in PyTorch) jumps to that epoch using the closed form.
+        """
+        self._step_count += 1
+        if epoch is not None:
+            warnings.warn("passing epoch to scheduler.step() is deprecated (as in PyTorch); "
+                          "call step() once per epoch", DeprecationWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None):
+        """Advance one epoch (``epoch=None``) or jump to ``epoch`` by the closed form; set rates."""
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            self.last_epoch = epoch
+            closed_form = getattr(self, "_get_closed_form_lr", None)
+            values = closed_form() if closed_form is not None else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _current_lrs(self):
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+    def state_dict(self):
+        """Everything but the optimizer, as a dict (lists copied)."""
+        return {key: (list(value) if isinstance(value, list) else value)
+                for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict):
+        """Restore what ``state_dict()`` returned."""
+        self.__dict__.update({key: (list(value) if isinstance(value, list) else value)
+                              for key, value in state_dict.items()})
+
+
+def _format_param(scheduler, name, optimizer, value):
+    """One value per param group: ``value`` repeated, or a list/tuple of exactly that many."""
+    n_groups = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n_groups:
+            raise ValueError(f"{type(scheduler).__name__}: expected {n_groups} values for {name} "
+                             f"(one per param group), got {len(value)}")
+        return list(value)
+    return [value] * n_groups
+
+
+def _set_momentum(optimizer, group, momentum):
+    """Write ``momentum`` into a group: as beta1 of ``betas`` (Adam family) or as ``momentum``."""
+    if "betas" in optimizer.defaults:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
+def _check_cycle_momentum(scheduler, optimizer):
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(f"{type(scheduler).__name__}: cycle_momentum=True needs an optimizer with "
+                         f"momentum or betas, and {type(optimizer).__name__} has neither; pass "
+                         "cycle_momentum=False")

@@ -3,6 +3,8 @@ import numpy as np
 
 from .optimizer import Optimizer
 
+__all__ = ["Adadelta"]
+
 
 class Adadelta(Optimizer):
     """Adadelta (PyTorch's ``torch.optim.Adadelta``, same update and defaults).

@@ -5,7 +5,7 @@ import numpy as np
 
 from .optimizer import Optimizer, lerp_
 
-__all__ = ["Adam", "AdamW"]
+__all__ = ["Adam", "AdamW", "update_moments_"]
 
 
 def update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work):

@@ -3,6 +3,8 @@ import numpy as np
 
 from .optimizer import Optimizer, lerp_
 
+__all__ = ["Adamax"]
+
 
 class Adamax(Optimizer):
     """Adamax (PyTorch's ``torch.optim.Adamax``, same update and defaults).

@@ -6,6 +6,8 @@ import numpy as np
 from ...autograd import Tensor, enable_grad, increment_version
 from .optimizer import Optimizer
 
+__all__ = ["LBFGS", "lbfgs_direction", "cubic_interpolate", "strong_wolfe"]
+
 
 class LBFGS(Optimizer):
     """L-BFGS (PyTorch's ``torch.optim.LBFGS``, same algorithm, defaults and stopping rules).

@@ -4,6 +4,8 @@ import numpy as np
 from .adam import update_moments_
 from .optimizer import Optimizer
 
+__all__ = ["NAdam"]
+
 
 class NAdam(Optimizer):
     """NAdam (PyTorch's ``torch.optim.NAdam``, same update and defaults).

@@ -6,6 +6,8 @@ import numpy as np
 from .adam import update_moments_
 from .optimizer import Optimizer
 
+__all__ = ["RAdam"]
+
 
 class RAdam(Optimizer):
     """RAdam (PyTorch's ``torch.optim.RAdam``, same update and defaults).

@@ -6,7 +6,7 @@
 """
 from . import data, functional, init, optim, utils  # noqa: F401
 from .checkpoint import ReadOnlyCheckpointError, StateDictError  # noqa: F401
-from .containers import ModuleList, Sequential  # noqa: F401
+from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
                      CELU,
                      ELU,
@@ -84,6 +84,7 @@ from .loss import (  # noqa: F401
                      TripletMarginLoss,
 )
 from .module import Module, Parameter  # noqa: F401
+from .parameter_containers import ParameterDict, ParameterList  # noqa: F401
 
 __all__ = ["data", "functional", "init", "optim", "utils", "StateDictError",
     "ReadOnlyCheckpointError", "ModuleList",
@@ -98,4 +99,5 @@ __all__ = ["data", "functional", "init", "optim", "utils", "StateDictError",
     "L1Loss", "MarginRankingLoss", "MSELoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss",
     "TripletMarginLoss", "Module", "Parameter", "SiLU", "Mish", "ELU", "SELU", "CELU", "Hardtanh",
     "ReLU6", "Hardsigmoid", "Hardswish", "Softsign", "LogSigmoid", "Softplus", "Softmin", "GLU",
-    "PReLU", "CosineSimilarity", "PairwiseDistance"]
+    "PReLU", "CosineSimilarity", "PairwiseDistance", "ModuleDict", "ParameterList",
+    "ParameterDict"]

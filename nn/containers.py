@@ -1,10 +1,10 @@
-"""Containers: ``Sequential`` (a chain of modules) and ``ModuleList`` (an indexable list)."""
+"""Containers: ``Sequential`` (a chain), ``ModuleList`` (a list) and ``ModuleDict`` (a dict)."""
 import operator
 from collections import OrderedDict
 
 from .module import Module
 
-__all__ = ["Sequential", "ModuleList"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
 def _index(container, idx):
@@ -115,3 +115,79 @@ class ModuleList(_Chain):
         modules.insert(index, module)
         self._modules.clear()
         self.extend(modules)
+
+
+class ModuleDict(Module):
+    """An insertion-ordered dict of modules, registered under their keys (``"enc.weight"``).
+
+    Parameters
+    ----------
+    modules : mapping or iterable of (str, Module) pairs, optional
+        The initial entries.
+
+    Examples
+    --------
+    >>> from graphgrad import nn
+    >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+    >>> [name for name, _ in heads.named_parameters()]
+    ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
+    """
+
+    def __init__(self, modules=None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key) -> bool:
+        return key in self._modules
+
+    def __getitem__(self, key):
+        if key not in self._modules:
+            raise KeyError(key)
+        return self._modules[key]
+
+    def __setitem__(self, key, module) -> None:
+        if key in self._modules and isinstance(module, Module):
+            self._modules[key] = module  # replacing keeps the key's position, as in a dict
+        else:
+            self.add_module(key, module)
+
+    def __delitem__(self, key) -> None:
+        del self._modules[key]
+
+    def keys(self):
+        """The keys, in insertion order."""
+        return self._modules.keys()
+
+    def values(self):
+        """The modules, in insertion order."""
+        return self._modules.values()
+
+    def items(self):
+        """``(key, module)`` pairs, in insertion order."""
+        return self._modules.items()
+
+    def pop(self, key):
+        """Remove ``key`` and return its module."""
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        self._modules.clear()
+
+    def update(self, modules) -> None:
+        """Add or replace entries from a mapping or an iterable of ``(key, module)`` pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for i, pair in enumerate(pairs):
+            if len(pair) != 2:
+                raise ValueError(f"ModuleDict.update: element {i} should be a (key, module) "
+                                 f"pair, has length {len(pair)}")
+            self[pair[0]] = pair[1]

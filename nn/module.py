@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd import Tensor, dtypes, no_grad
 from .checkpoint import MAX_MEMBERS, StateDictError, read_checkpoint, save_arrays
+from .hooks import HookMixin
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
@@ -48,7 +49,7 @@ def _check_name(module, name, kind):
                              "super().__init__() first in your module's __init__")
 
 
-class Module:
+class Module(HookMixin):
     """Base class of every layer and model; subclass it and define ``forward``.
 
     Example
@@ -70,14 +71,15 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_hooks_with_kwargs", OrderedDict())
 
     def forward(self, *args, **kwargs):
         """The computation; subclasses define it and call the module, not forward."""
         raise NotImplementedError(f"{type(self).__name__} defines no forward(); define "
                                   "forward(self, ...) in your Module subclass")
-
-    def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
 
     # ------------------------------------------------------------ registration
     def __setattr__(self, name, value):

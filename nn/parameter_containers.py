@@ -1,0 +1,170 @@
+"""``ParameterList`` and ``ParameterDict``: parameters held in a list or a dict, registered.
+
+Their entries are the module's parameters, named by position (``"0"``, ``"1"``)
+or by key, so ``state_dict`` names them as PyTorch does (``"plist.0"``,
+``"pdict.alpha"``). A Tensor or numpy array that is not a ``Parameter`` is
+wrapped in one (as PyTorch does).
+"""
+import operator
+
+import numpy as np
+
+from ..autograd import Tensor
+from .module import Module, Parameter
+
+__all__ = ["ParameterList", "ParameterDict"]
+
+
+def _as_parameter(owner, value):
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value.data, requires_grad=value.requires_grad or value.is_leaf)
+    if isinstance(value, np.ndarray):
+        return Parameter(value)
+    raise TypeError(f"{type(owner).__name__}: entries must be Parameters, Tensors or numpy "
+                    f"arrays, got {type(value).__name__}")
+
+
+class ParameterList(Module):
+    """A list of parameters, registered under ``"0"``, ``"1"``, ...
+
+    Parameters
+    ----------
+    values : iterable of Parameter, Tensor or numpy array, optional
+        The initial entries (non-Parameters are wrapped in a ``Parameter``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphgrad import nn
+    >>> plist = nn.ParameterList([nn.Parameter(np.zeros(2)), np.ones(3)])
+    >>> [(name, p.shape) for name, p in plist.named_parameters()]
+    [('0', (2,)), ('1', (3,))]
+    """
+
+    def __init__(self, values=None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def _position(self, idx):
+        idx = operator.index(idx)
+        if not -len(self) <= idx < len(self):
+            raise IndexError(f"index {idx} is out of range for ParameterList of length "
+                             f"{len(self)}")
+        return idx % len(self)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return ParameterList(list(self._parameters.values())[idx])
+        return self._parameters[str(self._position(idx))]
+
+    def __setitem__(self, idx, value) -> None:
+        self._parameters[str(self._position(idx))] = _as_parameter(self, value)
+
+    def append(self, value) -> "ParameterList":
+        """Add ``value`` at the end; returns self."""
+        self.register_parameter(str(len(self)), _as_parameter(self, value))
+        return self
+
+    def extend(self, values) -> "ParameterList":
+        """Add each of ``values`` at the end; returns self."""
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({i}): Parameter of shape {tuple(p.shape)} ({p.dtype})"
+                         for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """An insertion-ordered dict of parameters, registered under their keys.
+
+    Parameters
+    ----------
+    parameters : mapping or iterable of (str, value) pairs, optional
+        The initial entries (non-Parameters are wrapped in a ``Parameter``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphgrad import nn
+    >>> pdict = nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(2)})
+    >>> list(pdict.keys()), "scale" in pdict
+    (['scale', 'shift'], True)
+    """
+
+    def __init__(self, parameters=None) -> None:
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def __contains__(self, key) -> bool:
+        return key in self._parameters
+
+    def __getitem__(self, key):
+        if key not in self._parameters:
+            raise KeyError(key)
+        return self._parameters[key]
+
+    def __setitem__(self, key, value) -> None:
+        if key in self._parameters:
+            self._parameters[key] = _as_parameter(self, value)  # keeps the key's position
+        else:
+            self.register_parameter(key, _as_parameter(self, value))
+
+    def __delitem__(self, key) -> None:
+        del self._parameters[key]
+
+    def keys(self):
+        """The keys, in insertion order."""
+        return self._parameters.keys()
+
+    def values(self):
+        """The parameters, in insertion order."""
+        return self._parameters.values()
+
+    def items(self):
+        """``(key, parameter)`` pairs, in insertion order."""
+        return self._parameters.items()
+
+    def get(self, key, default=None):
+        """The parameter under ``key``, or ``default``."""
+        return self._parameters.get(key, default)
+
+    def pop(self, key):
+        """Remove ``key`` and return its parameter."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        self._parameters.clear()
+
+    def update(self, parameters) -> None:
+        """Add or replace entries from a mapping or an iterable of ``(key, value)`` pairs."""
+        pairs = parameters.items() if hasattr(parameters, "items") else parameters
+        for i, pair in enumerate(pairs):
+            if len(pair) != 2:
+                raise ValueError(f"ParameterDict.update: element {i} should be a (key, value) "
+                                 f"pair, has length {len(pair)}")
+            self[pair[0]] = pair[1]
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({k}): Parameter of shape {tuple(p.shape)} ({p.dtype})"
+                         for k, p in self.items())

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 from ..autograd import Tensor, cat, is_grad_enabled
 
-__all__ = ["RemovableHandle", "HookMixin"]
+__all__ = ["RemovableHandle", "HookMixin", "BackwardHook", "add_hook"]
 
 _next_id = itertools.count()
 

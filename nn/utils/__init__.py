@@ -1,4 +1,5 @@
 """Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place, PyTorch's rules);
+``parameters_to_vector``/``vector_to_parameters``; ``weight_norm`` and ``spectral_norm``;
 ``nn.utils.rnn``: packed variable-length sequences.
 
 L1 regularisation has no optimizer flag; add it to the loss in one line::
@@ -14,9 +15,13 @@ import numpy as np
 from ...autograd import GradientError, Tensor, no_grad
 from .._validate import non_negative_float
 from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
+from .convert import parameters_to_vector, vector_to_parameters
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["GradientError", "Tensor", "no_grad", "non_negative_float", "rnn", "clip_grad_norm_",
-    "clip_grad_value_"]
+    "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "spectral_norm",
+    "remove_spectral_norm", "weight_norm", "remove_weight_norm"]
 
 
 def _grads(parameters):

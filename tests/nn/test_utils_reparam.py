@@ -84,7 +84,7 @@ def test_weight_norm_matches_torch_names_values_outputs_and_grads(make, dim, sha
         np.testing.assert_allclose(ours.state_dict()[key].numpy(), value.numpy(), rtol=1e-12)
     # the definition: g * v / ||v|| reproduces the original weight
     np.testing.assert_allclose(ours.weight.numpy(), weight, rtol=1e-12)
-    ours.weight_g.data *= 1.7  # moved: the next forward must rebuild the weight
+    ours.weight_g.data = ours.weight_g.data * 1.7  # moved: the next forward rebuilds the weight
     theirs.weight_g.data *= 1.7
     shape = (2, 3) if isinstance(ours, nn.Linear) else (2, 3, 5, 5)
     x = RNG.standard_normal(shape)

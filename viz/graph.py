@@ -12,6 +12,7 @@ keep theirs after ``backward``; intermediate Tensors keep a gradient only after
 ``retain_grad()``, so call ``retain_grads(loss)`` before ``loss.backward()`` to
 see every gradient in the picture.
 """
+import heapq
 import math
 
 import graphviz
@@ -19,11 +20,15 @@ import graphviz
 from . import labels
 from .labels import html_text
 from .modules import ModuleTrace, module_types, parent_path
-from .walk import GraphWalk, grad_array, is_scalar_value, op_label
+from .walk import MORE, GraphWalk, grad_array, is_scalar_value, op_label
 
 __all__ = ["draw_graph", "retain_grads", "GradientScale", "value_label"]
 
 MAX_NODES = 250
+# NOTE: the walk stops after WALK_FACTOR * max_nodes values (ids stay those of a full walk),
+# enough for whole modules to collapse; the rest is only counted, so a 10^6-op graph costs
+# one cheap pass plus the few hundred nodes that are drawn.
+WALK_FACTOR = 4
 # NOTE: absolute thresholds for flagging (RMS of a gradient); the colours in between
 # follow a log scale over the magnitudes present in the picture.
 VANISHING = 1e-7
@@ -53,7 +58,10 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         Graphviz direction: ``"LR"`` (left to right) or ``"TB"``.
     max_nodes : int
         Past this many nodes, modules collapse to one box (largest first), then
-        the nodes farthest from the root are folded into one box.
+        the nodes farthest from the root are folded into one box that says how
+        many nodes it stands for. Only ``4 * max_nodes`` values are walked and
+        only drawn nodes are labelled, so the cost is bounded by ``max_nodes``
+        (plus one pass counting what is left).
     module : Module, optional
         Supplies parameter names and module class names for cluster labels.
     modules : ModuleTrace, optional
@@ -72,7 +80,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         module = modules.model
     if params is None and module is not None:
         params = dict(module.named_parameters())
-    walk = GraphWalk(root)
+    walk = GraphWalk(root, limit=WALK_FACTOR * max_nodes)
     names = {id(v): name for name, v in (params or {}).items()}
     types = module_types(module) if module is not None else {}
     if isinstance(modules, ModuleTrace):
@@ -84,9 +92,11 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         "rankdir": rankdir, "fontname": "Helvetica", "nodesep": "0.25", "ranksep": "0.35"},
         node_attr={"fontname": "Helvetica", "fontsize": "10"},
         edge_attr={"arrowsize": "0.6", "color": "#555555"})
-    nodes = _node_table(walk, names, show_values, show_grads, scale, show_ids)
-    collapsed, folded = _collapse(walk, nodes, owner, types, max_nodes, scale)
-    _emit(graph, walk, nodes, owner, types, collapsed, folded)
+    collapsed, boxes, box_attrs, folded = _collapse(walk, _bfs_order(walk), owner, types,
+                                                    max_nodes, scale)
+    nodes = _node_table(walk, names, show_values, show_grads, scale, show_ids,
+                        lambda n: n not in folded and n not in boxes)
+    _emit(graph, walk, nodes, owner, types, boxes, box_attrs, folded, max_nodes)
     if scale is not None and scale.has_grads:
         graph.node("legend", label=scale.legend(), shape="plaintext", id="legend")
     return graph
@@ -174,11 +184,13 @@ def _owners(walk, names, modules):
     return owner
 
 
-def _node_table(walk, names, show_values, show_grads, scale, show_ids):
-    """``node_id -> dict(label=..., attrs)`` for every value, op and constant."""
+def _node_table(walk, names, show_values, show_grads, scale, show_ids, drawn):
+    """``node_id -> dict(label=..., attrs)`` for every value, op and constant ``drawn``."""
     nodes = {}
     for value in walk.values:
         vid = walk.id_of(value)
+        if not drawn(vid):
+            continue
         fill = scale.color(_magnitude(value)) if scale is not None else NO_GRAD_COLOR
         font = "#ffffff" if fill in DARK_FILLS else "#000000"
         label = value_label(value, names.get(id(value)), show_values, show_grads)
@@ -186,12 +198,13 @@ def _node_table(walk, names, show_values, show_grads, scale, show_ids):
             label = f'<<FONT POINT-SIZE="8" COLOR="#777777">{vid}</FONT><BR/>{label[1:]}'
         nodes[vid] = dict(label=label,
                           shape="box", style="filled,rounded", fillcolor=fill, fontcolor=font)
-        if value.grad_fn is not None:
+        if value.grad_fn is not None and drawn("f" + vid[1:]):
             nodes["f" + vid[1:]] = dict(label=f"<{html_text(op_label(value.grad_fn))}>",
                                         shape="ellipse", style="filled", fillcolor="#e8e8e8")
     for cid, constant in walk.constants.items():
-        nodes[cid] = dict(label=f"<{html_text(constant.text())}>", shape="plaintext",
-                          fontcolor="#555555")
+        if drawn(cid):
+            nodes[cid] = dict(label=f"<{html_text(constant.text())}>", shape="plaintext",
+                              fontcolor="#555555")
     return nodes
 
 
@@ -212,27 +225,42 @@ def value_label(value, name=None, show_values=True, show_grads=True):
     return "<" + "<BR/>".join(lines) + ">"
 
 
-def _collapse(walk, nodes, owner, types, max_nodes, scale):
-    """Decide which module clusters become one box, and which nodes fold away."""
+def _collapse(walk, node_ids, owner, types, max_nodes, scale):
+    """Decide which module clusters become one box, and which nodes fold away.
+
+    Returns ``collapsed`` (path -> hidden node ids), ``boxes`` (hidden node id -> its
+    box's id), ``box_attrs`` (path -> the box's node attributes) and ``folded`` (ids
+    drawn as the "more nodes" box). The largest module with no open submodule collapses first
+    (ties: the greater path); a heap keeps this linear in the number of modules.
+    """
+    members = _cluster_members(node_ids, owner)
+    children = {}
+    for path in members:
+        if parent_path(path):
+            children.setdefault(parent_path(path), []).append(path)
+    open_children = {path: len(children.get(path, ())) for path in members}
+    heap = [_Pick(path, len(members[path])) for path in members if not open_children[path]]
+    heapq.heapify(heap)
     collapsed = {}
-    members = _cluster_members(nodes, owner)
-    count = len(nodes)
-    while count > max_nodes:
-        open_paths = [p for p in members if not any(_inside(p, c) for c in collapsed)]
-        leaves = [p for p in open_paths if not any(q != p and _inside(q, p) for q in open_paths)]
-        if not leaves:
-            break
-        path = max(leaves, key=lambda p: (len(members[p]), p))
-        hidden = members[path]
-        collapsed[path] = hidden
-        count -= len(hidden) - 1
-        for other in list(collapsed):
-            if other != path and _inside(other, path):
-                count += len(collapsed.pop(other)) - 1  # absorbed by the outer box
+    count = len(node_ids)
+    while count > max_nodes and heap:
+        path = heapq.heappop(heap).path
+        collapsed[path] = members[path]
+        count -= len(members[path]) - 1
+        for child in children.get(path, ()):
+            if child in collapsed:
+                count += len(collapsed.pop(child)) - 1  # absorbed by the outer box
+        parent = parent_path(path)
+        if parent:
+            open_children[parent] -= 1
+            if not open_children[parent]:
+                heapq.heappush(heap, _Pick(parent, len(members[parent])))
+    boxes = {node_id: _box_id(path) for path, hidden in collapsed.items() for node_id in hidden}
     folded = set()
-    if count > max_nodes:
-        order = [n for n in _bfs_order(walk) if not any(n in h for h in collapsed.values())]
+    if count + bool(walk.cut) > max_nodes:
+        order = [n for n in _bfs_order(walk) if n not in boxes]
         folded = set(order[max(1, max_nodes - len(collapsed) - 1):])
+    box_attrs = {}
     for path, hidden in collapsed.items():
         mags = [_magnitude(walk.value(n)) for n in hidden if n.startswith("v")]
         mags = [m for m in mags if m is not None]
@@ -243,24 +271,32 @@ def _collapse(walk, nodes, owner, types, max_nodes, scale):
         body = html_text(text)
         if total is not None:
             body += "<BR/>" + html_text(f"|grad| RMS {labels.fmt(total)}")
-        nodes[_box_id(path)] = dict(label=f"<{body}>", shape="box3d", style="filled",
-                                    fillcolor=fill)
-    return collapsed, folded
+        box_attrs[path] = dict(label=f"<{body}>", shape="box3d", style="filled",
+                               fillcolor=fill)
+    return collapsed, boxes, box_attrs, folded
 
 
-def _cluster_members(nodes, owner):
+class _Pick:
+    """Heap entry: the larger module first, then the greater path."""
+
+    __slots__ = ("path", "size")
+
+    def __init__(self, path, size):
+        self.path, self.size = path, size
+
+    def __lt__(self, other):
+        return (self.size, self.path) > (other.size, other.path)
+
+
+def _cluster_members(node_ids, owner):
     """``path -> set of node ids`` inside it (nested paths count for their parents)."""
     members = {}
-    for node_id in nodes:
+    for node_id in node_ids:
         path = owner.get("v" + node_id[1:].split("_")[0])
         while path:
             members.setdefault(path, set()).add(node_id)
             path = parent_path(path)
     return members
-
-
-def _inside(inner, outer):
-    return inner == outer or inner.startswith(outer + ".")
 
 
 def _box_id(path):
@@ -279,28 +315,31 @@ def _bfs_order(walk):
     return order
 
 
-def _emit(graph, walk, nodes, owner, types, collapsed, folded):
+def _emit(graph, walk, nodes, owner, types, boxes, box_attrs, folded, max_nodes):
     """Write nodes (in clusters) and edges into ``graph``."""
     def shown(node_id):
-        for path, hidden in collapsed.items():
-            if node_id in hidden:
-                return _box_id(path)
-        return "more" if node_id in folded else node_id
+        box = boxes.get(node_id)
+        if box is not None:
+            return box
+        return MORE if node_id in folded else node_id
 
     clusters = {}
     for node_id, attrs in nodes.items():
-        if shown(node_id) != node_id:
-            continue
-        if node_id.startswith("m_"):
-            path = parent_path(next(p for p in collapsed if _box_id(p) == node_id))
-        else:
-            path = owner.get("v" + node_id[1:].split("_")[0])
-        clusters.setdefault(path or "", []).append((node_id, attrs))
-    if folded:
-        clusters.setdefault("", []).append(("more", dict(
-            label=f"<{html_text(f'{len(folded)} more nodes (max_nodes)')}>",
-            shape="note", style="filled", fillcolor="#f0f0f0")))
-    _emit_cluster(graph, "", clusters, types)
+        clusters.setdefault(owner.get("v" + node_id[1:].split("_")[0]) or "", []).append(
+            (node_id, attrs))
+    for path, attrs in box_attrs.items():
+        clusters.setdefault(parent_path(path), []).append((_box_id(path), attrs))
+    more = len(folded) + walk.cut
+    if more:
+        text = f"{more} more nodes not drawn (max_nodes={max_nodes})"
+        clusters.setdefault("", []).append((MORE, dict(
+            label=f"<{html_text(text)}>", shape="note", style="filled", fillcolor="#f0f0f0")))
+    kids = {}
+    for path in clusters:
+        while path and path not in kids.get(parent_path(path), ()):
+            kids.setdefault(parent_path(path), set()).add(path)
+            path = parent_path(path)
+    _emit_cluster(graph, "", clusters, types, kids)
     edges = set()
     for vid, inputs in walk.inputs.items():
         op = shown("f" + vid[1:])
@@ -312,22 +351,13 @@ def _emit(graph, walk, nodes, owner, types, collapsed, folded):
             graph.edge(tail, head)
 
 
-def _emit_cluster(graph, path, clusters, types):
+def _emit_cluster(graph, path, clusters, types, kids):
     for node_id, attrs in clusters.get(path, []):
         graph.node(node_id, id=node_id, **attrs)
-    children = sorted({_child_of(p, path) for p in clusters if p and p != path
-                       and (path == "" or p.startswith(path + "."))})
-    for child in children:
+    for child in sorted(kids.get(path, ())):
         with graph.subgraph(name=f"cluster_{_box_id(child)}") as sub:
             kind = types.get(child)
             label = f"<B>{html_text(child)}</B>" + (f" ({html_text(kind)})" if kind else "")
             sub.attr(label=f"<{label}>", style="rounded,dashed", color="#888888",
                      fontname="Helvetica", fontsize="10", id=f"cluster_{_box_id(child)}")
-            _emit_cluster(sub, child, clusters, types)
-
-
-def _child_of(path, parent):
-    """The direct child of ``parent`` on the way to ``path`` (``a.b.c`` under ``a`` is ``a.b``)."""
-    rest = path if parent == "" else path[len(parent) + 1:]
-    head = rest.split(".")[0]
-    return head if parent == "" else f"{parent}.{head}"
+            _emit_cluster(sub, child, clusters, types, kids)

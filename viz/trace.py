@@ -14,6 +14,10 @@ time with ``autograd.backward_step`` (the engine's own step: version check,
 the op's rule, gradients fitted to each input), without touching any
 ``.grad``. Tensor hooks are not run. Build the page before ``backward()`` frees the graph, or call
 ``backward(retain_graph=True)``.
+
+Big graphs are bounded: the page holds the first ``max_steps`` steps (default
+2,000) and the picture ``max_nodes`` nodes (default 1,000; the rest is one
+"more nodes" box), and a note at the top of the panel says what was left out.
 """
 import html
 import json
@@ -26,21 +30,29 @@ from ..autograd import GraphFreedError, backward_step, toposort
 from . import labels
 from .graph import draw_graph
 from .render import to_svg, write_text_atomically
-from .walk import GraphWalk, is_scalar_value, op_label, rule_of
+from .walk import MORE, GraphWalk, is_scalar_value, op_label, rule_of
 
 __all__ = ["backward_steps", "display_name", "shape_text", "grad_text", "backprop_page"]
 
 MAX_SHOWN = 16  # gradients with more elements are summarised as min / mean / max
+MAX_STEPS = 2000  # backprop_page's default: steps kept on the page
+MAX_PAGE_NODES = 1000  # backprop_page's default: nodes drawn (Graphviz layout is superlinear)
 
 
-def backward_steps(root, params=None):
+def backward_steps(root, params=None, max_steps=None):
     """The steps of the page: one dict per value, in the order backward visits them.
 
     Each step has ``node`` (the value's id in the drawn graph), ``op`` (the id
     of the op that made it, or None), ``name``, ``rule``, ``arriving`` (a list
     of ``{"from", "from_label", "grad"}``), ``accumulated``, ``sends`` and,
-    for checking, ``value`` (the accumulated gradient as nested lists).
+    for checking, ``value`` (the accumulated gradient as nested lists). With
+    ``max_steps``, only the first ``max_steps`` steps are computed.
     """
+    return _steps(root, params, max_steps)[0]
+
+
+def _steps(root, params, max_steps):
+    """``(steps, total)``: the first ``max_steps`` steps and how many there are in all."""
     if not getattr(root, "requires_grad", True):
         raise autograd.GradientError("backprop_page: the root does not require grad, so there "
                                      "is no backward pass to show; create its inputs with "
@@ -52,8 +64,9 @@ def backward_steps(root, params=None):
     arriving = {id(root): [{"from": None, "from_label": "seed (d root / d root)",
                             "grad": grad_text(seed)}]}
     steps = []
+    order = toposort([root])
     with autograd.no_grad():
-        for value in toposort([root]):
+        for value in order[:max_steps]:
             vid = walk.id_of(value)
             total = pending.pop(id(value), None)
             node = value.grad_fn
@@ -68,7 +81,7 @@ def backward_steps(root, params=None):
                 if total is not None:
                     step["sends"] = _send(node, total, vid, walk, names, pending, arriving)
             steps.append(step)
-    return steps
+    return steps, len(order)
 
 
 def _send(node, total, vid, walk, names, pending, arriving):
@@ -124,12 +137,14 @@ def _nested(array):
     return "[" + ", ".join(_nested(item) for item in array) + "]"
 
 
-def backprop_page(root, path, params=None, title="Backpropagation, step by step"):
+def backprop_page(root, path, params=None, title="Backpropagation, step by step",
+                  max_steps=MAX_STEPS, max_nodes=MAX_PAGE_NODES):
     """Write the step-by-step backward page for ``root`` to ``path``; returns ``path``.
 
     ``root`` is a Scalar or a one-element Tensor whose graph has not been freed
     (build the page before ``backward()``). ``params`` names values as in
-    ``draw_graph``.
+    ``draw_graph``. The page keeps the first ``max_steps`` steps of backward and
+    draws at most ``max_nodes`` nodes; a note on the page says what was left out.
 
     Example
     -------
@@ -137,12 +152,14 @@ def backprop_page(root, path, params=None, title="Backpropagation, step by step"
     >>> viz.backprop_page((a * b + a).tanh(), "backprop.html")
     'backprop.html'
     """
-    steps = backward_steps(root, params)
-    graph = draw_graph(root, params=params, show_grads=False, shade=False, max_nodes=10 ** 9,
+    steps, total = _steps(root, params, max_steps)
+    graph = draw_graph(root, params=params, show_grads=False, shade=False, max_nodes=max_nodes,
                        show_ids=True)
     svg = to_svg(graph)
     svg = svg[svg.index("<svg"):]
-    payload = json.dumps(_visible({"title": title, "steps": steps}), ensure_ascii=False)
+    note = _limits_note(len(steps), total, graph, max_steps, max_nodes)
+    payload = json.dumps(_visible({"title": title, "note": note, "steps": steps}),
+                         ensure_ascii=False)
     # NOTE: inside <script>, "</script" would end the element; \u003c is the same
     # character to JSON.parse and cannot close anything.
     payload = payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace(
@@ -153,6 +170,19 @@ def backprop_page(root, path, params=None, title="Backpropagation, step by step"
     page = "".join((head, html.escape(labels.visible(title)), middle, svg, tail, payload, end))
     write_text_atomically(path, page)
     return path
+
+
+def _limits_note(shown, total, graph, max_steps, max_nodes):
+    """What the page left out (``""`` when nothing was)."""
+    parts = []
+    if shown < total:
+        parts.append(f"Showing the first {shown} of {total} backward steps "
+                     f"(max_steps={max_steps}).")
+    source = graph.source
+    if f"\t{MORE} [" in source or "box3d" in source:
+        parts.append(f"The picture is cut at max_nodes={max_nodes}: its boxes say which "
+                     "modules were collapsed and how many nodes were not drawn.")
+    return " ".join(parts)
 
 
 def _visible(item):
@@ -195,6 +225,7 @@ g.node.receiving polygon, g.node.receiving path { stroke: #1f77b4; stroke-width:
 <div id="graph">%SVG%</div>
 <div id="panel">
   <h1 id="title"></h1>
+  <p id="note" style="color:#a33"></p>
   <div><button id="prev" type="button">&larr; Previous</button><button id="next"
     type="button">Next &rarr;</button> <span id="counter"></span></div>
   <div class="label">Value</div><div id="node-name" class="mono"></div>
@@ -251,6 +282,7 @@ function show(i) {
   if (el && el.scrollIntoView) { el.scrollIntoView({block: "nearest", inline: "nearest"}); }
 }
 setText("title", data.title);
+setText("note", data.note);
 byId("next").addEventListener("click", () => show(index + 1));
 byId("prev").addEventListener("click", () => show(index - 1));
 document.addEventListener("keydown", event => {

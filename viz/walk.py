@@ -4,20 +4,23 @@ A value (Tensor or Scalar) has ``data``, ``grad``, ``grad_fn`` and ``label``;
 a graph node (``grad_fn``) has ``parents`` (aligned with forward's positional
 arguments: values or plain constants), ``name()`` and ctx attributes such as
 ``axis``. ``walk`` numbers what it finds from the root outwards, so the same
-graph always gets the same ids: value ``v3`` is made by op ``f3``.
+graph always gets the same ids: value ``v3`` is made by op ``f3``. A walk with a
+``limit`` records only the first ``limit`` values (the same ids as a full walk) and
+counts the rest without recording or labelling them.
 """
 import numpy as np
 
 from ..autograd import is_value
 from .labels import fmt
 
-__all__ = ["Constant", "GraphWalk", "op_label", "rule_of", "grad_array", "is_scalar_value"]
+__all__ = ["MORE", "Constant", "GraphWalk", "op_label", "rule_of", "grad_array", "is_scalar_value"]
 
 # NOTE: ctx also holds a rule's bookkeeping (shapes, masks, scales), so only attributes
 # named like the usual numpy / PyTorch keyword arguments are shown, minus their defaults.
 SHOWN_ATTRS = ("axis", "keepdims", "ddof", "negative_slope", "approximate", "bounds",
                "reduction", "ignore_index", "label_smoothing", "delta", "beta", "eps", "p",
                "kernel_size", "stride", "padding", "dilation", "groups", "dim")
+MORE = "more"  # the id that stands for every value past a walk's limit
 _DEFAULTS = {"keepdims": False, "axis": None, "approximate": "none", "ddof": 0,
              "reduction": "mean", "dim": None}
 
@@ -47,10 +50,11 @@ class GraphWalk:
     Attributes: ``values`` (root first, breadth-first), ``ids`` (``id(value)``
     to ``"v<k>"``), ``inputs`` (``"v<k>"`` to the list of ``(parent_id,
     position)`` of its op, where parent ids are values' or constants' ids),
-    ``constants`` (id to ``Constant``).
+    ``constants`` (id to ``Constant``), ``cut`` (how many nodes, values, ops and
+    constants, lie past ``limit``: an input past it has the id ``MORE``).
     """
 
-    def __init__(self, roots):
+    def __init__(self, roots, limit=None):
         roots = list(roots) if isinstance(roots, (list, tuple)) else [roots]
         for root in roots:
             if not is_value(root):
@@ -60,8 +64,10 @@ class GraphWalk:
         self.ids = {}
         self.inputs = {}
         self.constants = {}
+        self.limit = limit
+        frontier = {}  # id -> value, reached but past the limit
         for root in roots:
-            self._add(root)
+            self._add(root, frontier)
         position = 0
         while position < len(self.values):  # NOTE: iterative, deep graphs are fine
             value = self.values[position]
@@ -73,16 +79,20 @@ class GraphWalk:
             edges = []
             for index, parent in enumerate(node.parents):
                 if is_value(parent):
-                    edges.append((self._add(parent), index))
+                    edges.append((self._add(parent, frontier), index))
                 else:
                     cid = f"c{vid[1:]}_{index}"
                     self.constants[cid] = Constant(parent, cid)
                     edges.append((cid, index))
             self.inputs[vid] = edges
+        self.cut = _count_beyond(frontier, self.ids)
 
-    def _add(self, value):
+    def _add(self, value, frontier):
         key = id(value)
         if key not in self.ids:
+            if self.limit is not None and len(self.values) >= self.limit:
+                frontier[key] = value
+                return MORE
             self.ids[key] = f"v{len(self.values)}"
             self.values.append(value)
         return self.ids[key]
@@ -94,6 +104,24 @@ class GraphWalk:
     def id_of(self, value):
         """The id of ``value`` (KeyError if it is not in the graph)."""
         return self.ids[id(value)]
+
+
+def _count_beyond(frontier, recorded):
+    """Nodes (values, ops, constants) reachable from ``frontier`` and not ``recorded``."""
+    seen, stack, count = set(frontier), list(frontier.values()), 0
+    while stack:
+        node = stack.pop().grad_fn
+        count += 1
+        if node is None:
+            continue
+        count += 1
+        for parent in node.parents:
+            if not is_value(parent):
+                count += 1
+            elif id(parent) not in recorded and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return count
 
 
 def op_label(node):

@@ -10,6 +10,7 @@ from .harness import RESULTS_DIR, print_results, write_reports
 
 WORKLOADS = [
     "mlp_step", "tiny_chain", "scalar_vs_micrograd", "scalar_chain", "cnn_step", "lstm_step",
+    "viz_draw",
 ]
 
 

@@ -80,7 +80,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
         module = modules.model
     if params is None and module is not None:
         params = dict(module.named_parameters())
-    walk = GraphWalk(root, limit=WALK_FACTOR * max_nodes)
+    walk = GraphWalk(root, limit=WALK_FACTOR * max(max_nodes, 1))
     names = {id(v): name for name, v in (params or {}).items()}
     types = module_types(module) if module is not None else {}
     if isinstance(modules, ModuleTrace):

@@ -43,7 +43,7 @@ from .dtypes import (
                        short,
                        uint8,
 )
-from .engine import backward_step, grad, toposort
+from .engine import BackwardPass, backward_step, current_backward, grad, queue_callback, toposort
 from .errors import (
                        AnomalyError,
                        AutogradError,
@@ -220,6 +220,7 @@ __all__ = [
     "Tensor", "tensor", "from_numpy", "Scalar", "Function", "grad", "functional",
     # the engine's public graph API (for nn, viz and users' own tools)
     "Value", "is_value", "toposort", "backward_step", "increment_version", "writable_data",
+    "BackwardPass", "current_backward", "queue_callback",
     # grad mode
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "detect_anomaly",
     "is_anomaly_enabled",

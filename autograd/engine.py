@@ -8,13 +8,104 @@ backward once, and passes the results on to the op's inputs. Leaves and
 values that retain their gradient accumulate it into ``.grad``.
 """
 import gc
+import threading
 import warnings
 
 from . import grad_mode
 from .errors import GradientError
 from .indexed_grad import IndexedGrad
 
-__all__ = ["toposort", "count_consumers", "run_backward", "backward_step", "grad"]
+__all__ = ["toposort", "count_consumers", "run_backward", "backward_step", "grad",
+           "BackwardPass", "current_backward", "queue_callback"]
+
+
+class BackwardPass:
+    """One running backward pass (see ``current_backward``).
+
+    Attributes
+    ----------
+    accumulates : bool
+        True for ``.backward()`` (leaves accumulate into ``.grad``), False for
+        ``autograd.grad`` (gradients are returned, no ``.grad`` changes).
+    callbacks : list
+        Callables queued with ``queue_callback``; run in order, without
+        arguments, after the pass wrote every ``.grad``.
+    """
+
+    __slots__ = ("accumulates", "callbacks")
+
+    def __init__(self, accumulates: bool) -> None:
+        self.accumulates = accumulates
+        self.callbacks: list = []
+
+
+# NOTE: a stack per thread: a hook may itself call backward (a nested pass), and
+# threads run their passes independently.
+_running = threading.local()
+
+
+def current_backward() -> BackwardPass | None:
+    """Return the innermost backward pass running on this thread, or None.
+
+    Gradient hooks use it to tell ``.backward()`` (``accumulates`` True) from
+    ``autograd.grad`` (False).
+
+    Returns
+    -------
+    BackwardPass or None
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> seen = []
+    >>> handle = x.register_hook(lambda g: seen.append(gg.current_backward().accumulates))
+    >>> (x * x).sum().backward(); _ = gg.grad((x * x).sum(), x)
+    >>> seen, gg.current_backward() is None
+    ([True, False], True)
+    """
+    stack = getattr(_running, "stack", None)
+    return stack[-1] if stack else None
+
+
+def queue_callback(callback) -> None:
+    """Run ``callback()`` once the current backward pass has finished.
+
+    Callable only while a pass runs (from a gradient hook or a Function's
+    backward), like PyTorch's ``Variable._execution_engine.queue_callback``.
+    Callbacks run in the order queued, after every ``.grad`` of the pass is
+    written (for ``autograd.grad``, before its results are returned); a
+    callback may queue further callbacks, which run in the same pass. If the
+    pass raises, its queued callbacks are dropped.
+
+    Parameters
+    ----------
+    callback : callable
+        Called without arguments.
+
+    Raises
+    ------
+    GradientError
+        When no backward pass runs on this thread.
+
+    Example
+    -------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> log = []
+    >>> h = x.register_hook(lambda g: gg.queue_callback(lambda: log.append(x.grad.tolist())))
+    >>> (3 * x).sum().backward()
+    >>> log
+    [[3.0, 3.0]]
+    """
+    running = current_backward()
+    if running is None:
+        raise GradientError("queue_callback: no backward pass is running on this thread; call "
+                            "it from a gradient hook or a Function's backward")
+    if not callable(callback):
+        raise GradientError(f"queue_callback: expected a callable, got "
+                            f"{type(callback).__name__}")
+    running.callbacks.append(callback)
 
 
 def toposort(roots):
@@ -83,18 +174,31 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     # the cycle collector has nothing to find here; pausing it saves the dozens of
     # collections (some full, over the whole graph) that those allocations trigger.
     pause_collector = gc.isenabled()
-    if pause_collector:
-        gc.disable()
+    stack = getattr(_running, "stack", None)
+    if stack is None:
+        stack = _running.stack = []
+    running = BackwardPass(wanted is None)
+    stack.append(running)
     try:
-        _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
-                   retain_graph, create_graph)
-    finally:
         if pause_collector:
-            gc.enable()
-    if any(consumers.values()):
-        _raise_for_cycle(consumers)
-    for value, grad in zip(finished_values, finished_grads):
-        value._accumulate_grad(grad, handed)
+            gc.disable()
+        try:
+            _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
+                       retain_graph, create_graph)
+        finally:
+            if pause_collector:
+                gc.enable()
+        if any(consumers.values()):
+            _raise_for_cycle(consumers)
+        for value, grad in zip(finished_values, finished_grads):
+            value._accumulate_grad(grad, handed)
+        callbacks = running.callbacks
+        index = 0
+        while index < len(callbacks):  # NOTE: a callback may queue more callbacks
+            callbacks[index]()
+            index += 1
+    finally:
+        stack.pop()
     if wanted is not None:
         return tuple(wanted[value] for value in inputs)
     return None

@@ -4,7 +4,7 @@
 >>> model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
 >>> opt = nn.optim.Adam(model.parameters(), lr=1e-3)
 """
-from . import data, functional, init, optim, utils  # noqa: F401
+from . import data, functional, init, optim, parallel, utils  # noqa: F401
 from .checkpoint import ReadOnlyCheckpointError, StateDictError  # noqa: F401
 from .containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from .layers import (  # noqa: F401  # noqa: F401  # noqa: F401
@@ -86,7 +86,7 @@ from .loss import (  # noqa: F401
 from .module import Module, Parameter  # noqa: F401
 from .parameter_containers import ParameterDict, ParameterList  # noqa: F401
 
-__all__ = ["data", "functional", "init", "optim", "utils", "StateDictError",
+__all__ = ["data", "functional", "init", "optim", "parallel", "utils", "StateDictError",
     "ReadOnlyCheckpointError", "ModuleList",
     "Sequential", "GELU", "GRU", "LSTM", "RNN", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
     "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "ConvTranspose1d",

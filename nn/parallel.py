@@ -1,0 +1,301 @@
+"""Data-parallel training across processes on MPI (mpi4py): ``init`` and
+``DistributedDataParallel``.
+
+Every process (a *rank*) holds a full copy of the model, runs forward and
+backward on its own shard of the batch, and the ranks average their gradients
+with MPI allreduce, so each optimizer step sees the gradient of the whole
+batch and the copies stay identical. Start the job with::
+
+    mpiexec -n 2 python -m mpi4py train.py
+
+``python -m mpi4py`` turns an uncaught exception on any rank into
+``MPI_Abort``: the whole job stops with the error instead of the other ranks
+waiting forever in a collective. Needs the ``dist`` extra
+(``pip install 'graphgrad[dist]'``: mpi4py and the mpich wheel, which puts
+``mpiexec`` into the environment's ``bin``).
+
+How gradients are exchanged (the engine's part):
+
+* A hook on a leaf runs when the leaf's gradient of the pass is final (all
+  of its consumers have sent theirs), and ``.grad`` is written only after
+  the whole pass succeeded. So each parameter hook copies
+  ``.grad`` (what earlier passes accumulated, e.g. under ``no_sync``) plus the
+  pass's gradient into its slot of a flat bucket; when every parameter of a
+  bucket is in, a non-blocking ``Iallreduce`` starts while backward goes on.
+* Buckets are filled in reverse registration order (as PyTorch, roughly the
+  order backward reaches them) and are started strictly in bucket order, so
+  every rank issues the same collectives in the same order.
+* At the end of the pass (``autograd.queue_callback``) it fills the slots of
+  parameters that got no gradient (with their ``.grad`` or zeros), starts the
+  remaining buckets, waits, divides by the number of ranks and writes
+  ``.grad``. A parameter that no rank used keeps ``.grad`` as it was (None),
+  as PyTorch's ``find_unused_parameters``; one that some rank used gets the
+  average with zeros from the others, on every rank.
+* ``autograd.grad`` passes (``current_backward().accumulates`` False) and
+  passes inside ``no_sync()`` stay local.
+"""
+from __future__ import annotations
+
+import time
+from collections import namedtuple
+from contextlib import contextmanager
+
+import numpy as np
+
+from ..autograd import AutogradError, ShapeError, current_backward, from_numpy, queue_callback
+from .module import Module
+
+__all__ = ["init", "ProcessGroup", "DistributedDataParallel", "DistributedError"]
+
+ProcessGroup = namedtuple("ProcessGroup", ["comm", "rank", "world_size"])
+ProcessGroup.__doc__ = "An MPI communicator with this process's rank and the number of ranks."
+
+
+class DistributedError(AutogradError):
+    """The ranks of a data-parallel job disagree (model structure, dtypes)."""
+
+
+def _mpi():
+    try:
+        from mpi4py import MPI
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise ImportError("nn.parallel needs mpi4py and an MPI library: "
+                          "pip install 'graphgrad[dist]'") from error
+    return MPI
+
+
+def init(comm=None) -> ProcessGroup:
+    """Return the communicator to train on, this process's rank and the world size.
+
+    Parameters
+    ----------
+    comm : mpi4py communicator, optional
+        Default ``MPI.COMM_WORLD`` (every process ``mpiexec`` started).
+
+    Returns
+    -------
+    ProcessGroup
+        ``(comm, rank, world_size)``.
+
+    Example
+    -------
+    >>> from graphgrad.nn import parallel
+    >>> group = parallel.init()        # doctest: +SKIP
+    >>> group.rank, group.world_size   # doctest: +SKIP
+    (0, 1)
+    """
+    if comm is None:
+        comm = _mpi().COMM_WORLD
+    return ProcessGroup(comm, comm.Get_rank(), comm.Get_size())
+
+
+class _Bucket:
+    """Parameters whose gradients travel in one flat array."""
+
+    def __init__(self, indices, params):
+        self.indices = indices
+        self.offsets = np.cumsum([0] + [params[i].data.size for i in indices])
+        self.flat = np.zeros(int(self.offsets[-1]), dtype=params[indices[0]].data.dtype)
+        self.used = np.zeros(len(indices), dtype=np.int32)  # 1: a gradient exists here
+
+    def slot(self, position, shape):
+        return self.flat[self.offsets[position]:self.offsets[position + 1]].reshape(shape)
+
+
+class DistributedDataParallel(Module):
+    """Wrap ``module`` to train one copy per MPI rank on shards of each batch.
+
+    At construction the parameters and buffers of rank 0 are broadcast to
+    every rank (after checking that all ranks hold the same names, shapes and
+    dtypes). After ``loss.backward()`` every rank's ``.grad`` holds the average
+    of the ranks' gradients. See the module docstring for how.
+
+    Parameters
+    ----------
+    module : Module
+    bucket_cap_mb : float
+        Largest bucket of gradients reduced by one allreduce (MiB).
+    broadcast_buffers : bool
+        Broadcast rank 0's buffers (e.g. BatchNorm running statistics) at the
+        start of every forward, as PyTorch.
+    comm : mpi4py communicator, optional
+        Default ``MPI.COMM_WORLD``.
+
+    Attributes
+    ----------
+    module : Module
+        The wrapped module (save ``ddp.module.state_dict()`` on rank 0).
+    wait_seconds : float
+        Time the last synchronised backward spent waiting for allreduce
+        at its end (communication not hidden behind backward).
+
+    Example
+    -------
+    >>> from graphgrad import nn
+    >>> model = nn.parallel.DistributedDataParallel(nn.Linear(4, 2))  # doctest: +SKIP
+    >>> loss = model(x).pow(2).mean(); loss.backward()                # doctest: +SKIP
+    """
+
+    def __init__(self, module: Module, bucket_cap_mb: float = 25, broadcast_buffers: bool = True,
+                 comm=None) -> None:
+        super().__init__()
+        if not isinstance(module, Module):
+            raise TypeError(f"DistributedDataParallel: expected a Module, got "
+                            f"{type(module).__name__}")
+        if not bucket_cap_mb > 0:
+            raise ValueError(f"DistributedDataParallel: bucket_cap_mb must be positive, "
+                             f"got {bucket_cap_mb}")
+        self.module = module
+        group = init(comm)
+        object.__setattr__(self, "_group", group)
+        self.broadcast_buffers = bool(broadcast_buffers)
+        self.wait_seconds = 0.0
+        self._sync = True
+        self._pass = None
+        named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
+        self._check_same_structure(module)
+        self._broadcast([p.data for p in module.parameters()])
+        self._broadcast([b.data for b in module.buffers()])
+        self._params = [p for _, p in named]
+        self._buckets = self._make_buckets(bucket_cap_mb * 2 ** 20)
+        self._where = {}
+        for b, bucket in enumerate(self._buckets):
+            for position, index in enumerate(bucket.indices):
+                self._where[index] = (b, position)
+        self._handles = [p.register_hook(self._hook_for(i)) for i, p in enumerate(self._params)]
+
+    def forward(self, *args, **kwargs):
+        """Run the wrapped module (after broadcasting rank 0's buffers)."""
+        if self.broadcast_buffers:
+            self._broadcast([b.data for b in self.module.buffers()])
+        return self.module(*args, **kwargs)
+
+    @contextmanager
+    def no_sync(self):
+        """Inside this context backward accumulates local gradients only.
+
+        The first synchronised backward after it averages the accumulated
+        ``.grad`` together with its own gradient (gradient accumulation).
+        """
+        before, self._sync = self._sync, False
+        try:
+            yield
+        finally:
+            self._sync = before
+
+    # -- construction ------------------------------------------------------------------
+
+    def _check_same_structure(self, module):
+        mine = [(name, tuple(t.shape), str(t.data.dtype)) for name, t in
+                list(module.named_parameters()) + list(module.named_buffers())]
+        everyone = self._group.comm.allgather(mine)
+        for rank, theirs in enumerate(everyone):
+            if theirs != everyone[0]:
+                differ = [f"{a} vs {b}" for a, b in zip(everyone[0], theirs) if a != b]
+                detail = ", ".join(differ[:3]) or f"{len(everyone[0])} vs {len(theirs)} tensors"
+                raise DistributedError(f"DistributedDataParallel: rank {rank}'s module differs "
+                                       f"from rank 0's ({detail}); build the same model on "
+                                       "every rank")
+
+    def _broadcast(self, arrays):
+        comm = self._group.comm
+        if self._group.world_size == 1:
+            return
+        for array in arrays:
+            if not (array.flags.c_contiguous and array.flags.writeable):
+                raise ShapeError("DistributedDataParallel: a parameter or buffer of shape "
+                                 f"{array.shape} is not a writable contiguous array; "
+                                 "make it one (np.ascontiguousarray) before wrapping")
+            comm.Bcast(array, root=0)
+
+    def _make_buckets(self, cap_bytes):
+        buckets, current, size = [], [], 0
+        for index in reversed(range(len(self._params))):
+            data = self._params[index].data
+            if current and (size + data.nbytes > cap_bytes
+                            or data.dtype != self._params[current[0]].data.dtype):
+                buckets.append(_Bucket(current, self._params))
+                current, size = [], 0
+            current.append(index)
+            size += data.nbytes
+        if current:
+            buckets.append(_Bucket(current, self._params))
+        return buckets
+
+    # -- backward ----------------------------------------------------------------------
+
+    def _hook_for(self, index):
+        def hook(grad):
+            running = current_backward()
+            if running is None or not running.accumulates or not self._sync:
+                return None  # autograd.grad and no_sync stay local
+            if self._pass is not running:
+                self._start_pass(running)
+            self._fill(index, grad.data if hasattr(grad, "data") else grad)
+            self._launch_ready()
+            return None
+        return hook
+
+    def _start_pass(self, running):
+        self._pass = running
+        self._filled = [np.zeros(len(b.indices), dtype=bool) for b in self._buckets]
+        self._requests = []
+        self._launched = 0
+        for bucket in self._buckets:
+            bucket.used[:] = 0
+        queue_callback(self._finish)
+
+    def _fill(self, index, grad):
+        b, position = self._where[index]
+        bucket, param = self._buckets[b], self._params[index]
+        slot = bucket.slot(position, param.data.shape)
+        if param.grad is not None:
+            np.add(param.grad.data, grad, out=slot, casting="unsafe")
+        else:
+            np.copyto(slot, grad, casting="unsafe")
+        bucket.used[position] = 1
+        self._filled[b][position] = True
+
+    def _launch_ready(self):
+        mpi = _mpi()
+        while self._launched < len(self._buckets) and self._filled[self._launched].all():
+            bucket = self._buckets[self._launched]
+            self._requests.append(self._group.comm.Iallreduce(mpi.IN_PLACE, bucket.flat,
+                                                              op=mpi.SUM))
+            self._requests.append(self._group.comm.Iallreduce(mpi.IN_PLACE, bucket.used,
+                                                              op=mpi.SUM))
+            self._launched += 1
+        if self._requests:
+            mpi.Request.Testall(self._requests)  # NOTE: lets MPI progress the reductions
+
+    def _finish(self):
+        for bucket, filled in zip(self._buckets, self._filled):
+            for position in np.flatnonzero(~filled):
+                index = bucket.indices[position]
+                param = self._params[index]
+                slot = bucket.slot(position, param.data.shape)
+                if param.grad is not None:
+                    np.copyto(slot, param.grad.data, casting="unsafe")
+                    bucket.used[position] = 1
+                else:
+                    slot[...] = 0
+            filled[:] = True
+        self._launch_ready()
+        start = time.perf_counter()
+        _mpi().Request.Waitall(self._requests)
+        self.wait_seconds = time.perf_counter() - start
+        size = self._group.world_size
+        for bucket in self._buckets:
+            bucket.flat /= size
+            for position, index in enumerate(bucket.indices):
+                if not bucket.used[position]:
+                    continue  # no rank has a gradient here: .grad stays None
+                param = self._params[index]
+                average = bucket.slot(position, param.data.shape)
+                grad = param.grad
+                if grad is not None and not grad.requires_grad and grad.data.flags.writeable:
+                    np.copyto(grad.data, average, casting="unsafe")
+                else:
+                    param.grad = from_numpy(average.astype(param.data.dtype, copy=True))
+        self._pass = None
+        self._requests = []

@@ -8,6 +8,9 @@ Shuffling draws from ``generator`` (a numpy Generator or an int seed) or, by
 default, from ``autograd.generator()`` at the start of each epoch, so
 ``autograd.manual_seed`` makes the batch order repeatable. To split data into
 train and test sets, use scikit-learn's ``train_test_split``.
+
+For data-parallel training, ``shard=(rank, world_size)`` (or a
+``DistributedSampler``) gives every rank a disjoint part of each epoch.
 """
 import math
 
@@ -17,7 +20,77 @@ from .. import autograd
 from ..autograd import Tensor
 from ._validate import positive_int
 
-__all__ = ["TensorDataset", "DataLoader"]
+__all__ = ["TensorDataset", "DataLoader", "DistributedSampler"]
+
+
+class DistributedSampler:
+    """The indices of one rank's part of each epoch, as PyTorch's ``DistributedSampler``.
+
+    Every rank draws the same permutation (seeded by ``seed + epoch``) and takes
+    every ``num_replicas``-th index starting at ``rank``, so the parts are
+    disjoint and together cover the epoch. Unless ``drop_last``, the
+    permutation is padded with its own first indices to a multiple of
+    ``num_replicas`` (every rank gets the same number of samples, so the ranks
+    run the same number of steps); with ``drop_last`` the tail is dropped.
+
+    Parameters
+    ----------
+    dataset : sized object or int
+        The dataset (or its length).
+    num_replicas : int
+        The number of ranks.
+    rank : int
+        This rank, ``0 <= rank < num_replicas``.
+    shuffle : bool
+        A new permutation every epoch (else the indices in order).
+    seed : int
+        Must be the same on every rank.
+    drop_last : bool
+
+    Example
+    -------
+    >>> from graphgrad import nn
+    >>> sampler = nn.data.DistributedSampler(5, num_replicas=2, rank=1, shuffle=False)
+    >>> list(sampler), len(sampler)
+    ([1, 3, 0], 3)
+    """
+
+    def __init__(self, dataset, num_replicas: int, rank: int, shuffle: bool = True,
+                 seed: int = 0, drop_last: bool = False) -> None:
+        size = dataset if isinstance(dataset, (int, np.integer)) else len(dataset)
+        num_replicas = positive_int("num_replicas", num_replicas, "DistributedSampler")
+        if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or not (
+                0 <= rank < num_replicas):
+            raise ValueError(f"DistributedSampler: rank must be an int in [0, {num_replicas}), "
+                             f"got {rank!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"DistributedSampler: seed must be an int (the same on every "
+                            f"rank), got {type(seed).__name__}")
+        self.size, self.num_replicas, self.rank = int(size), int(num_replicas), int(rank)
+        self.shuffle, self.seed, self.drop_last = bool(shuffle), int(seed), bool(drop_last)
+        self.epoch = 0
+        if self.drop_last:
+            self.num_samples = self.size // self.num_replicas
+        else:
+            self.num_samples = math.ceil(self.size / self.num_replicas)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Use the permutation of ``epoch`` next (call it with the same value on every rank)."""
+        self.epoch = int(epoch)
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def __iter__(self):
+        if self.shuffle:
+            order = np.random.default_rng(self.seed + self.epoch).permutation(self.size)
+        else:
+            order = np.arange(self.size)
+        total = self.num_samples * self.num_replicas
+        if total > self.size and self.size:
+            order = np.resize(order, total)  # NOTE: repeats from the start, as PyTorch pads
+        order = order[:total]
+        return iter(order[self.rank:total:self.num_replicas].tolist())
 
 
 class TensorDataset:
@@ -58,13 +131,21 @@ class DataLoader:
     generator : numpy.random.Generator or int, optional
         The source of shuffles (an int seeds a private Generator once);
         default ``autograd.generator()``.
+    shard : (rank, world_size) or sampler, optional
+        Iterate over one rank's part of each epoch. A pair builds a
+        ``DistributedSampler`` (seed: ``generator`` when an int, else 0; the
+        epoch advances each time the loader is iterated, identically on every
+        rank). Any other object is used as a sampler: iterating it gives the
+        indices of the epoch (call its ``set_epoch`` yourself, as PyTorch);
+        ``shuffle`` must then be False.
 
     Yields
     ------
     tuple of Tensors (or one Tensor for a single array)
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None):
+    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None,
+                 shard=None):
         if isinstance(dataset, (tuple, list)) and dataset and all(
                 isinstance(a, (np.ndarray, Tensor)) for a in dataset):
             dataset = TensorDataset(*dataset)
@@ -81,19 +162,50 @@ class DataLoader:
         self.dataset, self.batch_size = dataset, positive_int("batch_size", batch_size,
                                                               "DataLoader")
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
+        self.sampler, self._auto_epoch = self._sampler(shard, generator), 0
         if isinstance(generator, (int, np.integer)):
             generator = np.random.default_rng(int(generator))
         self.generator = generator
 
+    def _sampler(self, shard, generator):
+        if shard is None:
+            return None
+        if isinstance(shard, tuple):
+            if len(shard) != 2:
+                raise ValueError(f"DataLoader: shard must be (rank, world_size) or a sampler, "
+                                 f"got a tuple of {len(shard)}")
+            if isinstance(generator, np.random.Generator):
+                raise TypeError("DataLoader: with shard=(rank, world_size) the shuffle must "
+                                "be seeded identically on every rank; pass generator=<int "
+                                "seed> instead of a numpy Generator")
+            rank, world_size = shard
+            self._epochs = True
+            return DistributedSampler(len(self.dataset), world_size, rank, shuffle=self.shuffle,
+                                      seed=0 if generator is None else int(generator))
+        if not (hasattr(shard, "__iter__") and hasattr(shard, "__len__")):
+            raise TypeError(f"DataLoader: shard must be (rank, world_size) or a sampler with "
+                            f"__iter__ and __len__, got {type(shard).__name__}")
+        if self.shuffle:
+            raise ValueError("DataLoader: shuffle=True with a sampler; the sampler decides "
+                             "the order (pass shuffle=False)")
+        return shard
+
+    _epochs = False  # NOTE: True when the loader made the sampler and so advances its epoch
+
     _single = False
 
     def __len__(self):
-        n = len(self.dataset)
+        n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self):
         n = len(self.dataset)
-        if self.shuffle:
+        if self.sampler is not None:
+            if self._epochs:
+                self.sampler.set_epoch(self._auto_epoch)
+                self._auto_epoch += 1
+            order = np.fromiter(self.sampler, dtype=np.int64)
+        elif self.shuffle:
             rng = self.generator if self.generator is not None else autograd.generator()
             order = rng.permutation(n)
         else:

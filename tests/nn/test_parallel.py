@@ -250,3 +250,13 @@ def test_single_rank_ddp_is_the_plain_module():
     worker.loss_of(ddp, x, y).backward()
     for name, p in ddp.module.named_parameters():
         assert np.array_equal(p.grad.data, expected[name])
+
+
+def test_ddp_digits_example_runs_on_two_ranks():
+    pytest.importorskip("sklearn")
+    job = run_job(HERE.parent.parent / "examples" / "ddp_digits.py", "--epochs", "1")
+    assert job.returncode == 0, job.stderr
+    assert "rank 0:" in job.stdout and "rank 1:" in job.stdout
+    assert "2 rank(s)" in job.stdout and "weights identical on every rank: True" in job.stdout
+    accuracy = float(job.stdout.split("test accuracy:")[1].split()[0])
+    assert accuracy > 0.5  # one epoch of 64-sample steps learns the digits well past chance

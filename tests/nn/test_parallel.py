@@ -260,3 +260,17 @@ def test_ddp_digits_example_runs_on_two_ranks():
     assert "2 rank(s)" in job.stdout and "weights identical on every rank: True" in job.stdout
     accuracy = float(job.stdout.split("test accuracy:")[1].split()[0])
     assert accuracy > 0.5  # one epoch of 64-sample steps learns the digits well past chance
+
+
+def test_ddp_scaling_benchmark_runs_tiny():
+    mpiexec()
+    sys.path.insert(0, str(HERE.parent.parent))
+    try:
+        from benchmarks import ddp_scaling
+    finally:
+        sys.path.pop(0)
+    text = ddp_scaling.main(["--tiny", "--steps", "2", "--bucket-mb", "0.0001"])
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "ms" not in line]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| 1 process, 1 thread", "| 1 process, 2 threads", "| 2 processes, 1 thread each (DDP)"]
+    assert rows[2].split(" | ")[-1].endswith("% |")  # the overlap was measured

@@ -139,3 +139,13 @@ def test_graphgrad_mlp_step_matches_numpy_by_hand(size):
                                    atol=1e-13, err_msg=f"grad of {name}")
         np.testing.assert_allclose(param.numpy(), updated[name], rtol=1e-12, atol=1e-15,
                                    err_msg=f"{name} after the SGD step")
+
+
+def test_viz_draw_rows_put_graphgrad_alone_in_its_own_column(tmp_path, capsys):
+    main(["--tiny", "--rounds", "1", "--only", "viz_draw", "--out", str(tmp_path)])
+    table = (tmp_path / "latest.md").read_text()
+    for entry in ("draw_graph-100", "backprop_page-1000"):
+        row = next(line for line in table.splitlines() if f"({entry})" in line)
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[0] == f"viz_draw ({entry})" and cells[1].endswith("/op"), row
+        assert cells[2:] == ["", "", "", ""], row

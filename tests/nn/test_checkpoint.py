@@ -155,7 +155,8 @@ def _write_bad(kind, path, good):
             pickle.dump(good, f)
     elif kind == "truncated":
         np.savez(path, **good)
-        data = open(path, "rb").read()
+        with open(path, "rb") as f:
+            data = f.read()
         with open(path, "wb") as f:
             f.write(data[: len(data) // 2])
     elif kind == "npy":

@@ -341,9 +341,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
     Example
     -------
-    >>> x = tensor(3.0, requires_grad=True)
-    >>> (dx,) = grad(x ** 3, x, create_graph=True)   # 3 x^2 = 27
-    >>> grad(dx, x)                                   # 6 x = 18
+    >>> import graphgrad as gg
+    >>> x = gg.tensor(3.0, requires_grad=True)
+    >>> (dx,) = gg.grad(x ** 3, x, create_graph=True)   # 3 x^2 = 27
+    >>> gg.grad(dx, x)                                   # 6 x = 18
     (Tensor(18., dtype=float32),)
     """
     if only_inputs is not None:

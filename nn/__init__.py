@@ -1,6 +1,6 @@
 """nn: layers, losses, initialisers and optimizers over autograd, with PyTorch's names.
 
->>> import nn, nn.functional as F
+>>> from graphgrad import nn
 >>> model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
 >>> opt = nn.optim.Adam(model.parameters(), lr=1e-3)
 """

@@ -51,6 +51,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002 - PyTorch's names
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> F.normalize(gg.tensor([[3.0, 4.0]])).tolist()
     [[0.6000000238418579, 0.800000011920929]]
     """
@@ -66,6 +67,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> F.cosine_similarity(gg.tensor([[1.0, 0.0]]), gg.tensor([[1.0, 1.0]])).tolist()
     [0.7071067690849304]
     """
@@ -89,6 +91,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> round(F.pairwise_distance(gg.tensor([[0.0, 0.0]]), gg.tensor([[3.0, 4.0]])).item(), 4)
     5.0
     """

@@ -49,6 +49,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> p = gg.tensor([[0.5, 0.5]])
     >>> F.kl_div(p.log(), p, reduction="batchmean").item()
     0.0
@@ -81,6 +82,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None,  # noqa: A002
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> F.smooth_l1_loss(gg.tensor([0.5, 3.0]), gg.tensor([0.0, 0.0]), reduction="none").tolist()
     [0.125, 2.5]
     """

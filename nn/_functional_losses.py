@@ -251,7 +251,10 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
 
     Example
     -------
-    >>> F.cross_entropy(Tensor([[2.0, 0.0]]), np.array([0]))   # -log softmax = log(1 + e^-2)
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> round(F.cross_entropy(gg.tensor([[2.0, 0.0]]), gg.tensor([0])).item(), 4)  # log(1 + e^-2)
+    0.1269
     """
     check_reduction(reduction, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:

@@ -3,7 +3,10 @@
 Each check names the op and the argument, says what is allowed and returns the
 value normalised (a Python int, a tuple of ints, a float):
 
->>> positive_int("in_channels", -3, "Conv2d")
+>>> from graphgrad import nn
+>>> nn.Conv2d(-3, 8, 3)
+Traceback (most recent call last):
+    ...
 ValueError: Conv2d: in_channels must be an int >= 1, got -3
 """
 import math

@@ -37,6 +37,7 @@ class Sequential(_Chain):
 
     Example
     -------
+    >>> from graphgrad import nn
     >>> model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
     >>> model[0].weight.shape
     (32, 64)
@@ -81,7 +82,10 @@ class ModuleList(_Chain):
 
     Example
     -------
-    >>> self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+    >>> from graphgrad import nn
+    >>> layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
     """
 
     def __init__(self, modules=None):

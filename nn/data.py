@@ -1,8 +1,11 @@
 """Mini-batches over numpy arrays: ``TensorDataset`` and a ``DataLoader``-style iterable.
 
+>>> import numpy as np
+>>> from graphgrad.nn.data import DataLoader, TensorDataset
+>>> X_train, y_train = np.zeros((100, 3), np.float32), np.arange(100)
 >>> loader = DataLoader(TensorDataset(X_train, y_train), batch_size=64, shuffle=True)
->>> for xb, yb in loader:            # Tensors; a new shuffle each epoch
-...     loss = criterion(model(xb), yb)
+>>> [tuple(xb.shape) for xb, yb in loader]   # Tensors; a new shuffle each epoch
+[(64, 3), (36, 3)]
 
 Shuffling draws from ``generator`` (a numpy Generator or an int seed) or, by
 default, from ``autograd.generator()`` at the start of each epoch, so

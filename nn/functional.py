@@ -102,7 +102,9 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
 
     Example
     -------
-    >>> F.linear(ones((2, 3)), ones((4, 3)), zeros(4)).shape
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> F.linear(gg.ones((2, 3)), gg.ones((4, 3)), gg.zeros(4)).shape
     (2, 4)
     """
     in_features = weight.shape[-1]
@@ -219,6 +221,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002, ARG001
     Example
     -------
     >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
     >>> F.dropout2d(gg.ones((2, 3, 4, 4)), 0.5).shape
     (2, 3, 4, 4)
     """

@@ -6,8 +6,11 @@ returns the tensor it filled.
 
 Example
 -------
->>> w = autograd.zeros(64, 32)
->>> nn.init.kaiming_normal_(w, nonlinearity="relu")
+>>> import graphgrad as gg
+>>> from graphgrad import nn
+>>> w = gg.zeros(64, 32)
+>>> nn.init.kaiming_normal_(w, nonlinearity="relu") is w
+True
 """
 import math
 

@@ -54,6 +54,7 @@ class Module(HookMixin):
 
     Example
     -------
+    >>> from graphgrad import nn
     >>> class MLP(nn.Module):
     ...     def __init__(self):
     ...         super().__init__()

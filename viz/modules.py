@@ -97,9 +97,13 @@ def trace_modules(model):
 
     Example
     -------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn, viz
+    >>> model, loss_fn = nn.Sequential(nn.Linear(3, 2), nn.ReLU()), nn.MSELoss()
     >>> with viz.trace_modules(model) as trace:
-    ...     loss = loss_fn(model(x), y)
-    >>> viz.draw_graph(loss, modules=trace)   # clusters such as "0 (Linear)"
+    ...     loss = loss_fn(model(gg.randn(4, 3)), gg.zeros(4, 2))
+    >>> "cluster_m_0" in viz.draw_graph(loss, modules=trace).source   # a cluster "0 (Linear)"
+    True
     """
     trace = ModuleTrace(model)
     patched = []

@@ -35,9 +35,15 @@ def render_svg(root, path, **kwargs):
 
     Example
     -------
+    >>> import os, tempfile
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn, viz
+    >>> model = nn.Linear(2, 1)
+    >>> loss = model(gg.ones(1, 2)).sum()
     >>> loss.backward()
-    >>> viz.render_svg(loss, "step.svg", params=dict(model.named_parameters()))
-    'step.svg'
+    >>> path = os.path.join(tempfile.mkdtemp(), "step.svg")
+    >>> viz.render_svg(loss, path, params=dict(model.named_parameters())) == path
+    True
     """
     graph = root if isinstance(root, graphviz.Digraph) else draw_graph(root, **kwargs)
     write_text_atomically(path, to_svg(graph))

@@ -148,9 +148,13 @@ def backprop_page(root, path, params=None, title="Backpropagation, step by step"
 
     Example
     -------
-    >>> a, b = Scalar(2.0, label="a"), Scalar(-3.0, label="b")
-    >>> viz.backprop_page((a * b + a).tanh(), "backprop.html")
-    'backprop.html'
+    >>> import os, tempfile
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> a, b = gg.Scalar(2.0, label="a"), gg.Scalar(-3.0, label="b")
+    >>> path = os.path.join(tempfile.mkdtemp(), "backprop.html")
+    >>> viz.backprop_page((a * b + a).tanh(), path) == path
+    True
     """
     steps, total = _steps(root, params, max_steps)
     graph = draw_graph(root, params=params, show_grads=False, shade=False, max_nodes=max_nodes,

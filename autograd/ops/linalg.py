@@ -70,7 +70,8 @@ def matmul(a, b):
 
     Example
     -------
-    >>> matmul(ones((3, 4)), ones((4, 2))).shape
+    >>> import graphgrad as gg
+    >>> gg.matmul(gg.ones((3, 4)), gg.ones((4, 2))).shape
     (3, 2)
     """
     return MatMul.apply(a, b)

@@ -10,7 +10,8 @@ class CosineSimilarity(Module):
 
     Example
     -------
-    >>> CosineSimilarity()(autograd.randn(4, 8), autograd.randn(4, 8)).shape
+    >>> import graphgrad as gg
+    >>> CosineSimilarity()(gg.randn(4, 8), gg.randn(4, 8)).shape
     (4,)
     """
 

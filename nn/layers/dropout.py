@@ -29,7 +29,8 @@ class Dropout2d(Dropout):
 
     Example
     -------
-    >>> Dropout2d(0.2)(autograd.randn(4, 8, 5, 5)).shape
+    >>> import graphgrad as gg
+    >>> Dropout2d(0.2)(gg.randn(4, 8, 5, 5)).shape
     (4, 8, 5, 5)
     """
 

@@ -33,8 +33,10 @@ class Linear(Module):
 
     Example
     -------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
     >>> layer = nn.Linear(64, 10)
-    >>> layer(autograd.zeros(32, 64)).shape
+    >>> layer(gg.zeros(32, 64)).shape
     (32, 10)
     """
 

@@ -166,8 +166,9 @@ class BatchNorm1d(_BatchNorm):
 
     Example
     -------
+    >>> import graphgrad as gg
     >>> bn = BatchNorm1d(16)
-    >>> bn(autograd.randn(32, 16)).shape
+    >>> bn(gg.randn(32, 16)).shape
     (32, 16)
     """
 
@@ -185,7 +186,8 @@ class LayerNorm(Module):
 
     Example
     -------
-    >>> LayerNorm(8)(autograd.randn(4, 5, 8)).shape
+    >>> import graphgrad as gg
+    >>> LayerNorm(8)(gg.randn(4, 5, 8)).shape
     (4, 5, 8)
     """
 
@@ -292,7 +294,8 @@ class GroupNorm(Module):
 
     Example
     -------
-    >>> GroupNorm(2, 6)(autograd.randn(4, 6, 3, 3)).shape
+    >>> import graphgrad as gg
+    >>> GroupNorm(2, 6)(gg.randn(4, 6, 3, 3)).shape
     (4, 6, 3, 3)
     """
 
@@ -333,7 +336,8 @@ class InstanceNorm2d(_BatchNorm):
 
     Example
     -------
-    >>> InstanceNorm2d(3)(autograd.randn(2, 3, 5, 5)).shape
+    >>> import graphgrad as gg
+    >>> InstanceNorm2d(3)(gg.randn(2, 3, 5, 5)).shape
     (2, 3, 5, 5)
     """
 

@@ -18,7 +18,8 @@ class Upsample(Module):
 
     Example
     -------
-    >>> Upsample(scale_factor=2, mode="bilinear")(autograd.randn(1, 3, 4, 4)).shape
+    >>> import graphgrad as gg
+    >>> Upsample(scale_factor=2, mode="bilinear")(gg.randn(1, 3, 4, 4)).shape
     (1, 3, 8, 8)
     """
 

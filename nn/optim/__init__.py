@@ -1,7 +1,11 @@
 """Optimizers and learning-rate schedulers with PyTorch's names, defaults and updates.
 
+>>> from graphgrad import nn
+>>> model = nn.Linear(4, 2)
 >>> opt = nn.optim.Adam(model.parameters(), lr=1e-3)
 >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)
+>>> opt.step(); sched.step(); opt.step(); sched.get_last_lr()
+[0.001]
 """
 from . import lr_scheduler
 from .adadelta import Adadelta

@@ -34,8 +34,14 @@ class SGD(Optimizer):
 
     Example
     -------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> model, loss_fn = nn.Linear(3, 1), nn.MSELoss()
+    >>> x, y = gg.randn(8, 3), gg.zeros(8, 1)
     >>> opt = SGD(model.parameters(), lr=0.1, momentum=0.9)
     >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+    >>> model.weight.grad.shape
+    (1, 3)
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,

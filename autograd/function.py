@@ -72,7 +72,8 @@ class Function:
     __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
                  "_output_version", "_raw", "_lock", "__dict__")
 
-    value_type = None  # set by tensor.py: the type apply wraps results of raw arguments in
+    # set by tensor.py: the type apply wraps results of raw arguments in
+    value_type: type | None = None
     # False for ops whose values are never modified in place (Scalar ops): no versions
     # recorded, no reference to the output kept (see ScalarFunction)
     tracks_versions = True

@@ -55,7 +55,7 @@ class Generator(np.random.Generator):
 
     def get_state(self) -> dict:
         """The stream's state, a dict that ``set_state`` (and ``graphgrad.save``) accept."""
-        return self.bit_generator.state
+        return dict(self.bit_generator.state)
 
     def set_state(self, state: dict) -> "Generator":
         """Resume the stream from a state returned by ``get_state``."""

@@ -79,7 +79,7 @@ def value_type(cls: type) -> type:
     (and its subclasses'). The class must provide the members of ``Value``.
     """
     global _VALUE_TYPES
-    cls._value_type = cls
+    setattr(cls, "_value_type", cls)  # noqa: B010 - mypy: a plain type has no such member
     _VALUE_TYPES = (*_VALUE_TYPES, cls)
     return cls
 

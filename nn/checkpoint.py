@@ -20,7 +20,7 @@ import numpy as np
 from ..autograd import AutogradError
 from .checkpoint_read import MAX_MEMBERS, StateDictError, load_arrays, read_checkpoint  # noqa: F401
 
-_IN_USE = set()  # temporaries this process is writing right now (other threads may save)
+_IN_USE: set[str] = set()  # temporaries this process is writing right now (other threads may save)
 _IN_USE_LOCK = threading.Lock()
 
 __all__ = ["StateDictError", "ReadOnlyCheckpointError", "save_arrays", "load_arrays",

@@ -104,7 +104,7 @@ class BCEWithLogitsLoss(_Loss):
 class _LegacyLoss(_Loss):
     """PyTorch's ``(size_average=None, reduce=None, reduction='mean')`` constructor triple."""
 
-    _reductions = ("mean", "sum", "none")
+    _reductions: tuple[str, ...] = ("mean", "sum", "none")
 
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         Module.__init__(self)

@@ -5,6 +5,7 @@ All take numpy's ``axis=`` (None, an int or a tuple, negatives allowed) and
 gradient to the input's shape (``rule_helpers.expand_reduced``).
 """
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -53,7 +54,7 @@ class Mean(Function):
 class _Extreme(Function):
     """Shared rule of max and min: the gradient is split evenly between ties."""
 
-    reduce = None
+    reduce: Callable[..., np.ndarray]  # numpy's max or min, set by each subclass
 
     @classmethod
     def forward(cls, ctx, x, axis=None, keepdims=False):

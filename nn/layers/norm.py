@@ -107,7 +107,7 @@ def _as_shape(shape):
 class _BatchNorm(Module):
     """Shared state of BatchNorm1d/2d: PyTorch's parameters, buffers and update rule."""
 
-    _input_dims = ()
+    _input_dims: tuple[int, ...] = ()
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):

@@ -14,6 +14,8 @@ see every gradient in the picture.
 """
 import heapq
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import graphviz
 
@@ -40,8 +42,10 @@ NO_GRAD_COLOR = "#ffffff"
 DARK_FILLS = (PALETTE[-1], EXPLODING_COLOR)  # drawn with white text
 
 
-def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR",
-               max_nodes=MAX_NODES, module=None, modules=None, shade=True, show_ids=False):
+def draw_graph(root: Any, params: Mapping[str, Any] | None = None, show_values: bool = True,
+               show_grads: bool = True, rankdir: str = "LR", max_nodes: int = MAX_NODES,
+               module: Any = None, modules: Any = None, shade: bool = True,
+               show_ids: bool = False) -> graphviz.Digraph:
     """Draw the graph that computed ``root`` (a Tensor, a Scalar, or a list of them).
 
     Parameters
@@ -102,7 +106,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, rankdir="LR
     return graph
 
 
-def retain_grads(root):
+def retain_grads(root: Any) -> int:
     """Call ``retain_grad()`` on every intermediate Tensor of the graph (before backward).
 
     Then ``draw_graph`` shows the gradient of every value, not only of leaves.
@@ -119,7 +123,7 @@ def retain_grads(root):
 class GradientScale:
     """Maps a gradient magnitude (RMS) to a fill colour on a log scale."""
 
-    def __init__(self, values):
+    def __init__(self, values: Sequence[Any]) -> None:
         mags = [m for m in (_magnitude(v) for v in values) if m is not None]
         if mags and all(is_scalar_value(v) for v in values) and not any(mags):
             mags = []  # Scalars before backward: every grad is 0.0, nothing to shade
@@ -128,7 +132,7 @@ class GradientScale:
         self.lo = min(usable) if usable else 0.0
         self.hi = max(usable) if usable else 0.0
 
-    def color(self, magnitude):
+    def color(self, magnitude: float | None) -> str:
         """Fill colour for a gradient of this RMS (None: no gradient stored)."""
         if magnitude is None or not self.has_grads:
             return NO_GRAD_COLOR
@@ -144,7 +148,7 @@ class GradientScale:
         frac = (log - self.lo) / (self.hi - self.lo)
         return min(len(PALETTE) - 1, int(frac * len(PALETTE)))
 
-    def legend(self):
+    def legend(self) -> str:
         """An HTML-like label: the colour swatches and the magnitudes they stand for."""
         rows = ['<TR><TD COLSPAN="2"><B>|grad| (RMS), log scale</B></TD></TR>']
         step = (self.hi - self.lo) / len(PALETTE)
@@ -208,7 +212,8 @@ def _node_table(walk, names, show_values, show_grads, scale, show_ids, drawn):
     return nodes
 
 
-def value_label(value, name=None, show_values=True, show_grads=True):
+def value_label(value: Any, name: str | None = None, show_values: bool = True,
+                show_grads: bool = True) -> str:
     """The HTML-like label of a value node: name, shape and dtype, data, grad."""
     lines = []
     name = name if name is not None else getattr(value, "label", "") or ""

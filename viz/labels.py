@@ -11,6 +11,7 @@ import html
 import re
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["visible", "text_lines", "html_text", "fmt", "summarize", "rms"]
 
@@ -22,14 +23,14 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def visible(text):
+def visible(text: object) -> str:
     """``text`` with characters XML cannot hold replaced by visible escapes."""
     text = str(text).replace("\t", " ")
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
                        .decode("ascii"), text)
 
 
-def text_lines(text, max_line=MAX_LINE):
+def text_lines(text: str, max_line: int = MAX_LINE) -> list[str]:
     """The non-empty display lines of ``text`` (after ``visible``), each shortened."""
     lines = []
     for line in _NEWLINE.split(visible(text)):
@@ -38,12 +39,12 @@ def text_lines(text, max_line=MAX_LINE):
     return lines
 
 
-def html_text(text, max_line=MAX_LINE):
+def html_text(text: str, max_line: int = MAX_LINE) -> str:
     """``text`` as the body of a Graphviz HTML-like label (escaped, ``<BR/>`` breaks)."""
     return "<BR/>".join(html.escape(line, quote=True) for line in text_lines(text, max_line))
 
 
-def fmt(number):
+def fmt(number: float | np.number | np.ndarray) -> str:
     """A number in 4 significant digits (``0.5``, ``-1.25e-07``)."""
     number = float(number)
     if number == 0:
@@ -51,7 +52,7 @@ def fmt(number):
     return f"{number:.4g}"
 
 
-def summarize(array, tiny=4):
+def summarize(array: ArrayLike, tiny: int = 4) -> str:
     """The values of a small array, or ``min / mean / max`` of a larger one."""
     array = np.asarray(array)
     if array.size == 0:
@@ -65,7 +66,7 @@ def summarize(array, tiny=4):
     return f"min {fmt(array.min())}  mean {fmt(array.mean())}  max {fmt(array.max())}"
 
 
-def rms(array):
+def rms(array: ArrayLike) -> float:
     """Root-mean-square size of an array (the gradient magnitude used for shading)."""
     array = np.asarray(array, dtype=np.float64)
     if array.size == 0:

@@ -8,13 +8,15 @@ reachable from its outputs without passing its inputs) are recorded under the
 submodule's path, innermost module first.
 """
 import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 from ..autograd import is_value
 
 __all__ = ["named_modules", "module_types", "parent_path", "ModuleTrace", "trace_modules"]
 
 
-def named_modules(model):
+def named_modules(model: Any) -> list[tuple[str, Any]]:
     """``(path, module)`` pairs of ``model`` and all its submodules, root first."""
     if hasattr(model, "named_modules"):
         return list(model.named_modules())
@@ -28,12 +30,12 @@ def named_modules(model):
     return found
 
 
-def module_types(model):
+def module_types(model: Any) -> dict[str, str]:
     """Map each module path of ``model`` to its class name (``"encoder.0": "Linear"``)."""
     return {path: type(module).__name__ for path, module in named_modules(model)}
 
 
-def parent_path(name):
+def parent_path(name: str) -> str:
     """The module path of a parameter name: ``encoder.0.weight`` -> ``encoder.0``."""
     return name.rpartition(".")[0]
 
@@ -44,12 +46,13 @@ class ModuleTrace:
     It keeps the traced values alive (by reference) until it is dropped.
     """
 
-    def __init__(self, model):
+    def __init__(self, model: Any) -> None:
         self.model = model
         self.types = module_types(model)
-        self._owner = {}  # id(value) -> (value, path); the value is kept so ids stay unique
+        # id(value) -> (value, path); the value is kept so ids stay unique
+        self._owner: dict[int, tuple[Any, str]] = {}
 
-    def path_of(self, value):
+    def path_of(self, value: Any) -> str | None:
         """The innermost module path ``value`` was computed in, or None."""
         entry = self._owner.get(id(value))
         return entry[1] if entry is not None and entry[0] is value else None
@@ -92,7 +95,7 @@ def _flat_values(obj):
 
 
 @contextlib.contextmanager
-def trace_modules(model):
+def trace_modules(model: Any) -> Iterator[ModuleTrace]:
     """Record which submodule of ``model`` computed each graph value.
 
     Example

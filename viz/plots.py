@@ -6,6 +6,8 @@ backend or figure state changes); the file format follows the path's extension
 """
 import math
 import os
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +51,8 @@ def _series(history):
     return {"train": [float(x) for x in records]}
 
 
-def plot_losses(history, path, title="Training"):
+def plot_losses(history: Any, path: str | os.PathLike[str],
+                title: str = "Training") -> str | os.PathLike[str]:
     """Plot training and validation curves to ``path`` (SVG or PNG by extension).
 
     Parameters
@@ -88,7 +91,7 @@ def plot_losses(history, path, title="Training"):
     return _save(fig, path)
 
 
-def grad_norms(model):
+def grad_norms(model: Any) -> dict[str, float | None]:
     """``{layer: L2 norm of its parameters' gradients}`` (None where no grad is stored).
 
     ``model`` is a Module, a dict ``name -> parameter`` or ``(name, parameter)``
@@ -101,7 +104,7 @@ def grad_norms(model):
         pairs = list(model.items())
     else:
         pairs = list(model)
-    norms = {}
+    norms: dict[str, float | None] = {}
     for name, param in pairs:
         layer = parent_path(name) or name
         grad = getattr(param, "grad", None)
@@ -114,7 +117,8 @@ def grad_norms(model):
     return {k: None if v is None else math.sqrt(v) for k, v in norms.items()}
 
 
-def flag_layers(norms, low=VANISHING, high=EXPLODING, relative=RELATIVE):
+def flag_layers(norms: Mapping[str, float | None], low: float = VANISHING,
+                high: float = EXPLODING, relative: float = RELATIVE) -> dict[str, str]:
     """``{layer: "ok" | "vanishing" | "exploding" | "no grad"}`` for ``grad_norms`` output."""
     # NOTE: compare with the largest *healthy* layer, so one exploding layer does not
     # make every other layer look vanishing.
@@ -136,8 +140,9 @@ def flag_layers(norms, low=VANISHING, high=EXPLODING, relative=RELATIVE):
 _COLORS = {"ok": "#3182bd", "vanishing": "#9ecae1", "exploding": "#de2d26", "no grad": "#bbbbbb"}
 
 
-def plot_grad_flow(model, path, low=VANISHING, high=EXPLODING, relative=RELATIVE,
-                   title="Gradient flow: norm per layer"):
+def plot_grad_flow(model: Any, path: str | os.PathLike[str], low: float = VANISHING,
+                   high: float = EXPLODING, relative: float = RELATIVE,
+                   title: str = "Gradient flow: norm per layer") -> str | os.PathLike[str]:
     """Bar chart of each layer's gradient norm (log scale), flagging bad layers.
 
     Call after ``loss.backward()``. A layer is flagged *vanishing* when its

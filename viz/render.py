@@ -1,6 +1,7 @@
 """Render graphs to SVG with Graphviz's ``dot`` program."""
 import os
 import secrets
+from typing import Any
 
 import graphviz
 
@@ -16,7 +17,7 @@ class GraphvizNotFoundError(RuntimeError):
     """The Graphviz ``dot`` program is not installed (or not on PATH)."""
 
 
-def to_svg(graph):
+def to_svg(graph: graphviz.Digraph) -> str:
     """The SVG text of a ``graphviz.Digraph`` (raises GraphvizNotFoundError without dot)."""
     try:
         return graph.pipe(format="svg", encoding="utf-8")
@@ -27,7 +28,7 @@ def to_svg(graph):
             "DOT text.") from None
 
 
-def render_svg(root, path, **kwargs):
+def render_svg(root: Any, path: str | os.PathLike[str], **kwargs: Any) -> str | os.PathLike[str]:
     """Draw the graph of ``root`` and write it to ``path`` as SVG; returns ``path``.
 
     ``root`` is a Tensor or Scalar (the keyword arguments go to ``draw_graph``)
@@ -50,7 +51,7 @@ def render_svg(root, path, **kwargs):
     return path
 
 
-def write_text_atomically(path, text):
+def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file and a rename.
 
     The text is encoded first and the old file is replaced only once the new

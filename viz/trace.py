@@ -21,7 +21,10 @@ Big graphs are bounded: the page holds the first ``max_steps`` steps (default
 """
 import html
 import json
+import os
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +42,8 @@ MAX_STEPS = 2000  # backprop_page's default: steps kept on the page
 MAX_PAGE_NODES = 1000  # backprop_page's default: nodes drawn (Graphviz layout is superlinear)
 
 
-def backward_steps(root, params=None, max_steps=None):
+def backward_steps(root: Any, params: Mapping[str, Any] | None = None,
+                   max_steps: int | None = None) -> list[dict[str, Any]]:
     """The steps of the page: one dict per value, in the order backward visits them.
 
     Each step has ``node`` (the value's id in the drawn graph), ``op`` (the id
@@ -105,7 +109,7 @@ def _send(node, total, vid, walk, names, pending, arriving):
     return sends
 
 
-def display_name(value, names, walk):
+def display_name(value: Any, names: Mapping[int, str], walk: GraphWalk) -> str:
     """``name`` (param name or label) or the value's id, with what made it."""
     vid = walk.id_of(value)
     name = names.get(id(value)) or getattr(value, "label", "") or ""
@@ -118,12 +122,12 @@ def display_name(value, names, walk):
     return f"{name} ({vid} = {made})" if name else f"{vid} = {made}"
 
 
-def shape_text(value):
+def shape_text(value: Any) -> str:
     """``(2, 3) float32`` for a Tensor, ``""`` for a Scalar."""
     return "" if is_scalar_value(value) else f"{tuple(value.shape)} {value.dtype}"
 
 
-def grad_text(grad):
+def grad_text(grad: Any) -> str:
     """A gradient in 6 significant digits, all elements when small, else a summary."""
     array = np.asarray(grad, dtype=np.float64)
     if array.size > MAX_SHOWN:
@@ -137,8 +141,9 @@ def _nested(array):
     return "[" + ", ".join(_nested(item) for item in array) + "]"
 
 
-def backprop_page(root, path, params=None, title="Backpropagation, step by step",
-                  max_steps=MAX_STEPS, max_nodes=MAX_PAGE_NODES):
+def backprop_page(root: Any, path: str | os.PathLike[str], params: Mapping[str, Any] | None = None,
+                  title: str = "Backpropagation, step by step", max_steps: int = MAX_STEPS,
+                  max_nodes: int = MAX_PAGE_NODES) -> str | os.PathLike[str]:
     """Write the step-by-step backward page for ``root`` to ``path``; returns ``path``.
 
     ``root`` is a Scalar or a one-element Tensor whose graph has not been freed

@@ -8,6 +8,8 @@ graph always gets the same ids: value ``v3`` is made by op ``f3``. A walk with a
 ``limit`` records only the first ``limit`` values (the same ids as a full walk) and
 counts the rest without recording or labelling them.
 """
+from typing import Any
+
 import numpy as np
 
 from ..autograd import is_value
@@ -30,10 +32,10 @@ class Constant:
 
     __slots__ = ("value", "node_id")
 
-    def __init__(self, value, node_id):
+    def __init__(self, value: Any, node_id: str) -> None:
         self.value, self.node_id = value, node_id
 
-    def text(self):
+    def text(self) -> str:
         """Short display text: the number, or the shape of an array."""
         value = self.value
         if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
@@ -54,14 +56,14 @@ class GraphWalk:
     constants, lie past ``limit``: an input past it has the id ``MORE``).
     """
 
-    def __init__(self, roots, limit=None):
+    def __init__(self, roots: Any, limit: int | None = None) -> None:
         roots = list(roots) if isinstance(roots, (list, tuple)) else [roots]
         for root in roots:
             if not is_value(root):
                 raise TypeError(f"viz: expected a Tensor or Scalar to draw, got "
                                 f"{type(root).__name__}")
-        self.values = []
-        self.ids = {}
+        self.values: list[Any] = []
+        self.ids: dict[int, str] = {}
         self.inputs = {}
         self.constants = {}
         self.limit = limit
@@ -97,11 +99,11 @@ class GraphWalk:
             self.values.append(value)
         return self.ids[key]
 
-    def value(self, vid):
+    def value(self, vid: str) -> Any:
         """The value with id ``vid``."""
         return self.values[int(vid[1:])]
 
-    def id_of(self, value):
+    def id_of(self, value: Any) -> str:
         """The id of ``value`` (KeyError if it is not in the graph)."""
         return self.ids[id(value)]
 
@@ -124,7 +126,7 @@ def _count_beyond(frontier, recorded):
     return count
 
 
-def op_label(node):
+def op_label(node: Any) -> str:
     """The op's name with the arguments it kept on ctx: ``sum(axis=1)``."""
     name = node.name()
     if "(" in name:
@@ -160,14 +162,14 @@ def _plain(item):
     return repr(item)
 
 
-def rule_of(node):
+def rule_of(node: Any) -> str:
     """The op's local derivative rule: the first paragraph of its docstring."""
     doc = type(node).__doc__ or ""
     paragraph = doc.strip().split("\n\n")[0]
     return " ".join(line.strip() for line in paragraph.splitlines())
 
 
-def grad_array(value):
+def grad_array(value: Any) -> np.ndarray | None:
     """``value.grad`` as a float array, or None when no gradient is stored."""
     grad = getattr(value, "grad", None)
     if grad is None:
@@ -177,6 +179,6 @@ def grad_array(value):
     return np.asarray(grad, dtype=np.float64)
 
 
-def is_scalar_value(value):
+def is_scalar_value(value: Any) -> bool:
     """True for Scalar-like values (a Python float in ``data``)."""
     return isinstance(value.data, (int, float))

@@ -13,14 +13,18 @@ Raw writes then fail with numpy's "read-only" ``ValueError``; the library's own
 updates (optimizers, ``nn.init``, ``.grad`` accumulation) test ``is_shared``
 first and write a new buffer instead, bumping the tensor's version.
 """
+from typing import Any
+
 import numpy as np
 
 from .value import is_value
 
 __all__ = ["protect", "lock", "is_shared", "writable_data"]
 
-_locks = {}  # id(array) -> [array, count]: arrays made read-only by a live node
-_waiting = {}  # id(base) -> views whose unlock waits for their base (numpy's rule)
+# id(array) -> [array, count]: arrays made read-only by a live node
+_locks: dict[int, list[Any]] = {}
+# id(base) -> views whose unlock waits for their base (numpy's rule)
+_waiting: dict[int, list[Any]] = {}
 
 
 def protect(parents, raw, saved, out):

@@ -8,7 +8,8 @@ On integer tensors the division ops raise ``ZeroDivisionError`` on a zero diviso
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ __all__ = ["Sign", "Floor", "Ceil", "Round", "Trunc", "FloorDivide", "Remainder"
 class _Flat(Function):
     """A piecewise-constant op: d/dx = 0 (also at the jumps, as PyTorch)."""
 
-    array_fn = None
+    array_fn: Callable[..., Any]  # the numpy function, set by each subclass
 
     @classmethod
     def forward(cls, ctx, x, **kwargs):

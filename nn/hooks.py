@@ -10,6 +10,7 @@ then ``grad_input``, call the module's hooks, and hand on a replacement
 """
 import itertools
 from collections import OrderedDict
+from typing import Any
 
 from ..autograd import Tensor, cat, is_grad_enabled
 
@@ -68,7 +69,7 @@ class BackwardHook:
     def __init__(self, module) -> None:
         self.module = module
         self.n_args = 0
-        self.positions = []  # of the positional args that are Tensors requiring grad
+        self.positions: list[int] = []  # of the positional args that are Tensors requiring grad
         self.grad_outputs = None
         self.n_outputs = 0
         self.outputs_seen = 0
@@ -173,6 +174,12 @@ class HookMixin:
     The hook tables (``_forward_pre_hooks``, ``_forward_hooks``,
     ``_backward_hooks``, ``_hooks_with_kwargs``) are made by ``Module.__init__``.
     """
+
+    # declared for the type checker only (no class attribute): Module.__init__ sets them
+    _forward_pre_hooks: OrderedDict[int, Any]
+    _forward_hooks: OrderedDict[int, Any]
+    _backward_hooks: OrderedDict[int, Any]
+    _hooks_with_kwargs: OrderedDict[int, bool]
 
     def __call__(self, *args, **kwargs):
         d = self.__dict__

@@ -67,7 +67,7 @@ class GraphWalk:
         self.inputs = {}
         self.constants = {}
         self.limit = limit
-        frontier = {}  # id -> value, reached but past the limit
+        frontier: dict[int, Any] = {}  # id -> value, reached but past the limit
         for root in roots:
             self._add(root, frontier)
         position = 0

@@ -1,5 +1,7 @@
 """Adam and AdamW (Adam with decoupled weight decay)."""
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -8,7 +10,8 @@ from .optimizer import Optimizer, lerp_
 __all__ = ["Adam", "AdamW", "update_moments_"]
 
 
-def update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work):
+def update_moments_(exp_avg: Any, exp_avg_sq: Any, grad: Any, beta1: Any, beta2: Any,
+                    work: Any) -> Any:
     """Adam's running moments in place: ``m = lerp(m, g, 1 - b1)``, ``v = b2 v + (1 - b2) g**2``.
 
     Rounded as PyTorch rounds them; ``work`` is a scratch array (overwritten).
@@ -52,8 +55,10 @@ class Adam(Optimizer):
         Decay the weights directly, as AdamW does.
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize,
                     "decoupled_weight_decay": decoupled_weight_decay}
@@ -97,7 +102,9 @@ class AdamW(Adam):
     pass through the running averages.
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False):
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
                          decoupled_weight_decay=True)

@@ -7,6 +7,8 @@ work on the raw arrays (``p.data``, ``p.grad.data``) in place, so they record no
 graph and allocate nothing per step once the buffers exist.
 """
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -33,11 +35,11 @@ class Optimizer:
         Hyper-parameters used where a group does not set them.
     """
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state = {}
-        self.param_groups = []
-        self._scratch_buffers = {}
+        self.state: dict[Any, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        self._scratch_buffers: dict[Any, Any] = {}
         for group in self._as_groups(params):
             self.add_param_group(group)
 
@@ -68,7 +70,7 @@ class Optimizer:
                             "param-group dicts, each with a 'params' entry")
         return [{"params": params}]
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters (a dict with ``"params"`` and optional hyper-parameters).
 
         Keys the group leaves out take the optimizer's ``defaults``. Useful to
@@ -101,7 +103,7 @@ class Optimizer:
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._check_hyperparameters(group)
-        seen = set()
+        seen: set[int] = set()
         for other in self.param_groups:
             seen.update(id(p) for p in other["params"])
         ids = [id(p) for p in params]
@@ -136,7 +138,7 @@ class Optimizer:
                              f"dampening={group.get('dampening', 0)!r}")
 
     # ------------------------------------------------------------ the loop's calls
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad``: set it to None (default), or fill it with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -149,7 +151,7 @@ class Optimizer:
                 else:
                     p.grad.data.fill(0)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a ``.grad`` (others are skipped).
 
         ``closure``, if given, re-evaluates the model and returns the loss
@@ -246,13 +248,13 @@ class Optimizer:
         return {}
 
     # ------------------------------------------------------------ saving
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """A snapshot of the state: ``{"state": {index: {...}}, "param_groups": [...]}``.
 
         As in PyTorch, parameters are named by their index in the order of
         ``param_groups``; arrays are copies, so later steps leave it unchanged.
         """
-        index = {}
+        index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
             packed = {k: v for k, v in group.items() if k != "params"}
@@ -266,7 +268,7 @@ class Optimizer:
                  for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a snapshot from ``state_dict()`` (this optimizer's or one of the same layout).
 
         Buffers are copied and cast to each parameter's dtype; hyper-parameters
@@ -280,14 +282,15 @@ class Optimizer:
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{name}.load_state_dict: the loaded state has {len(saved_groups)} "
                              f"parameter groups, this optimizer has {len(self.param_groups)}")
-        params_of = {}
+        params_of: dict[Any, Any] = {}
         for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(f"{name}.load_state_dict: parameter group {i} has "
                                  f"{len(saved['params'])} parameters in the loaded state, "
                                  f"{len(group['params'])} here")
             params_of.update(zip(saved["params"], group["params"]))
-        new_state, problems = {}, []
+        new_state: dict[Any, dict[str, Any]] = {}
+        problems: list[str] = []
         for key, saved in state_dict["state"].items():
             p = params_of.get(int(key) if isinstance(key, str) and key.isdigit() else key)
             if p is None:

@@ -9,6 +9,7 @@ L1 regularisation has no optimizer flag; add it to the loss in one line::
 (L2 is ``weight_decay=`` of the optimizers.)
 """
 import math
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,8 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients together so their joint norm is at most ``max_norm``.
 
     Parameters
@@ -74,7 +76,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return Tensor(np.asarray(total, dtype=grads[0].data.dtype))
 
 
-def clip_grad_value_(parameters, clip_value):
+def clip_grad_value_(parameters: Any, clip_value: float) -> None:
     """Clip every gradient element to ``[-clip_value, clip_value]`` in place."""
     clip_value = non_negative_float("clip_value", clip_value, "clip_grad_value_")
     with no_grad():

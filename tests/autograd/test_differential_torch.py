@@ -164,8 +164,8 @@ def _step(draw, pool, log):
         size = int(np.prod(x.ours.shape))
         index = np.array(draw(st.lists(st.integers(0, size - 1), min_size=size, max_size=size)))
         pool.append(Value(_gather(ag, x.ours, index),
-                          _gather(torch, x.theirs, torch.as_tensor(index)),
-                          _gather(torch, x.pure, torch.as_tensor(index)), object()))
+                          _gather(torch, x.theirs, torch.tensor(index)),
+                          _gather(torch, x.pure, torch.tensor(index)), object()))
         name = "gather"
     elif kind == "alias":  # a constant that is the very array of a leaf's data
         x = _pick(draw, pool, lambda v: v.is_leaf)
@@ -211,8 +211,8 @@ def _loss(draw, pool):
     for v in chosen:
         weight = draw(hnp.arrays(np.float64, tuple(v.ours.shape),
                                  elements=st.floats(-1.5, 1.5, allow_subnormal=False)))
-        terms = ((v.ours * ag.Tensor(weight)).sum(), (v.theirs * torch.as_tensor(weight)).sum(),
-                 (v.pure * torch.as_tensor(weight)).sum())
+        terms = ((v.ours * ag.Tensor(weight)).sum(), (v.theirs * torch.tensor(weight)).sum(),
+                 (v.pure * torch.tensor(weight)).sum())
         totals = [t if total is None else total + t for total, t in zip(totals, terms)]
     return totals
 
@@ -247,7 +247,7 @@ def _run(mode, lib, leaves, loss, weights):
         total = None
         for g, w in zip(firsts, weights):
             if g is not None and g.requires_grad:
-                term = (g * (ag.Tensor(w) if lib is ag else torch.as_tensor(w))).sum()
+                term = (g * (ag.Tensor(w) if lib is ag else torch.tensor(w))).sum()
                 total = term if total is None else total + term
         if total is not None:
             total.backward()

@@ -16,8 +16,7 @@ import numpy as np
 from ..function import Function
 from . import keywords, rule_helpers
 from .reduce import normalize_axis_arg
-from .scan import reverse_cumsum, take
-from .search import axis_keyword, check_axis, flat_if_none
+from .scan import reverse_cumsum, scan, take
 
 if TYPE_CHECKING:
     from numpy.typing import DTypeLike
@@ -166,8 +165,4 @@ def cumprod(x: Tensor, axis: int | None = None, *, dim: int | None = None,
     >>> gg.cumprod(gg.tensor([2.0, 0.0, 3.0]), axis=0)
     Tensor([2., 0., 0.], dtype=float32)
     """
-    x, axis = flat_if_none(x, axis_keyword("cumprod", axis, dim, unknown))
-    axis = check_axis("cumprod", x, axis)
-    if x.ndim == 0:
-        return Cumprod.apply(x.reshape(1), axis=0).reshape(())
-    return Cumprod.apply(x, axis=axis)
+    return scan(Cumprod, "cumprod", x, axis, dim, unknown)

@@ -18,8 +18,8 @@ from .search import along_axis, axis_keyword, check_axis, flat_if_none
 if TYPE_CHECKING:
     from ..tensor import Tensor
 
-__all__ = ["take", "reverse_cumsum", "Cumsum", "LogCumSumExp", "cumsum", "logcumsumexp", "cummax",
-    "cummin"]
+__all__ = ["take", "reverse_cumsum", "scan", "Cumsum", "LogCumSumExp", "cumsum", "logcumsumexp",
+           "cummax", "cummin"]
 
 
 def take(x, j, axis):
@@ -106,6 +106,16 @@ def _cum_extreme(op, x, axis, accumulate):
     return ValuesIndices(values, rule_helpers.constant(indices))
 
 
+def scan(op_class: type[Function], name: str, x: Tensor, axis: int | None, dim: int | None,
+         unknown: dict) -> Tensor:
+    """Run a running-total op along one axis (flattened when ``axis`` is None; 0-d as 1-d)."""
+    x, axis = flat_if_none(x, axis_keyword(name, axis, dim, unknown))
+    axis = check_axis(name, x, axis)
+    if x.ndim == 0:
+        return op_class.apply(x.reshape(1), axis=0).reshape(())
+    return op_class.apply(x, axis=axis)
+
+
 # ------------------------------------------------------------------ public functions
 def cumsum(x: Tensor, axis: int | None = None, *, dim: int | None = None,
            **unknown) -> Tensor:
@@ -127,11 +137,7 @@ def cumsum(x: Tensor, axis: int | None = None, *, dim: int | None = None,
     >>> gg.cumsum(gg.tensor([1.0, 2.0, 3.0]), axis=0)
     Tensor([1., 3., 6.], dtype=float32)
     """
-    x, axis = flat_if_none(x, axis_keyword("cumsum", axis, dim, unknown))
-    axis = check_axis("cumsum", x, axis)
-    if x.ndim == 0:
-        return Cumsum.apply(x.reshape(1), axis=0).reshape(())
-    return Cumsum.apply(x, axis=axis)
+    return scan(Cumsum, "cumsum", x, axis, dim, unknown)
 
 
 def logcumsumexp(x: Tensor, axis: int | None = None, *, dim: int | None = None,
@@ -152,11 +158,7 @@ def logcumsumexp(x: Tensor, axis: int | None = None, *, dim: int | None = None,
     >>> gg.logcumsumexp(gg.tensor([0.0, 0.0, 1000.0]), axis=0).numpy().round(4).tolist()
     [0.0, 0.6930999755859375, 1000.0]
     """
-    x, axis = flat_if_none(x, axis_keyword("logcumsumexp", axis, dim, unknown))
-    axis = check_axis("logcumsumexp", x, axis)
-    if x.ndim == 0:
-        return LogCumSumExp.apply(x.reshape(1), axis=0).reshape(())
-    return LogCumSumExp.apply(x, axis=axis)
+    return scan(LogCumSumExp, "logcumsumexp", x, axis, dim, unknown)
 
 
 def cummax(x: Tensor, axis: int | None = None, *, dim: int | None = None,

@@ -1,7 +1,7 @@
 """Every public function and method of the public modules carries PEP 484 annotations.
 
 Public: each name in the ``__all__`` of graphgrad.autograd (and its public submodules
-functional and testing), of graphgrad.nn and graphgrad.viz and of their public modules; for
+functional, testing and typing), of graphgrad.nn and graphgrad.viz and of their public modules; for
 a class, each method it or a graphgrad base class defines whose name has no leading
 underscore, plus ``__init__`` and ``__call__`` (named by the class that defines it).
 Annotated: every parameter but ``self``/``cls`` and the return. ``UNANNOTATED``
@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 # autograd's own modules are private (tests/test_boundaries.py): its __all__ is the API
-AUTOGRAD = ["graphgrad.autograd", "graphgrad.autograd.functional", "graphgrad.autograd.testing"]
+AUTOGRAD = ["graphgrad.autograd", "graphgrad.autograd.functional", "graphgrad.autograd.testing",
+            "graphgrad.autograd.typing"]
 PARTS = ["graphgrad.nn", "graphgrad.viz"]
 DUNDERS = ("__init__", "__call__")
 

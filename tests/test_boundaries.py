@@ -1,7 +1,7 @@
 """The arrows between the three parts: viz -> nn -> autograd, viz -> autograd.
 
 ``nn`` and ``viz`` use only what ``graphgrad.autograd`` exports (its ``__all__``
-and the public submodules ``functional`` and ``testing``), and no private
+and the public submodules ``functional``, ``testing`` and ``typing``), and no private
 member (``._something``) of the engine's objects; ``autograd`` imports nothing
 of ``nn`` or ``viz``. Checked on the source with ``ast``, so a violation fails
 here even on a code path no other test runs.
@@ -16,7 +16,7 @@ import graphgrad.autograd as ag
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ENGINE = "graphgrad.autograd"
-PUBLIC_SUBMODULES = ("functional", "testing")
+PUBLIC_SUBMODULES = ("functional", "testing", "typing")
 PARTS = {"autograd": ENGINE, "nn": "graphgrad.nn", "viz": "graphgrad.viz"}
 
 
@@ -204,6 +204,7 @@ def test_the_checker_catches_each_kind_of_violation(source, expected):
     "from ..autograd import Tensor, no_grad, toposort",
     "from .. import autograd\nautograd.functional.jacobian\nautograd.Tensor",
     "from ..autograd.testing import gradcheck",
+    "from ..autograd.typing import Axis, TensorLike",
     "from ._validate import probability\nself._modules",
 ])
 def test_the_checker_accepts_public_uses(source):

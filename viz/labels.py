@@ -11,7 +11,8 @@ import html
 import re
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+from ..autograd.typing import ArrayLike
 
 __all__ = ["visible", "text_lines", "html_text", "fmt", "summarize", "rms"]
 

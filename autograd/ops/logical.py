@@ -15,6 +15,7 @@ from . import rule_helpers
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
+    from ..typing import Axis
 
 __all__ = ["bitwise", "bitwise_not", "isnan", "isinf", "isfinite", "isclose", "logical_and",
     "logical_or", "logical_xor", "logical_not", "any", "all", "count_nonzero"]
@@ -157,9 +158,9 @@ def _truth_reduction(op, ufunc, x, axis, keepdims, dim, keepdim, unknown):
     return _apply(op, ufunc, x, axis=axis, keepdims=bool(keepdims))
 
 
-def any(x: Tensor, axis: int | tuple[int, ...] | None = None,  # noqa: A001 - numpy's name
-        keepdims: bool | None = None, *, dim: int | None = None, keepdim: bool | None = None,
-        **unknown) -> Tensor:
+def any(x: Tensor, axis: Axis = None,  # noqa: A001 - numpy's name
+        keepdims: bool | None = None, *, dim: Axis = None, keepdim: bool | None = None,
+        **unknown: object) -> Tensor:
     """True where some element along ``axis`` (or ``dim``) is nonzero (None: over all);
     bool, no grad.
 
@@ -170,9 +171,9 @@ def any(x: Tensor, axis: int | tuple[int, ...] | None = None,  # noqa: A001 - nu
     return _truth_reduction("any", np.any, x, axis, keepdims, dim, keepdim, unknown)
 
 
-def all(x: Tensor, axis: int | tuple[int, ...] | None = None,  # noqa: A001 - numpy's name
-        keepdims: bool | None = None, *, dim: int | None = None, keepdim: bool | None = None,
-        **unknown) -> Tensor:
+def all(x: Tensor, axis: Axis = None,  # noqa: A001 - numpy's name
+        keepdims: bool | None = None, *, dim: Axis = None, keepdim: bool | None = None,
+        **unknown: object) -> Tensor:
     """True where every element along ``axis`` (or ``dim``) is nonzero (None: over all);
     bool, no grad.
 
@@ -183,9 +184,9 @@ def all(x: Tensor, axis: int | tuple[int, ...] | None = None,  # noqa: A001 - nu
     return _truth_reduction("all", np.all, x, axis, keepdims, dim, keepdim, unknown)
 
 
-def count_nonzero(x: Tensor, axis: int | tuple[int, ...] | None = None,
-                  keepdims: bool | None = None, *, dim: int | None = None,
-                  keepdim: bool | None = None, **unknown) -> Tensor:
+def count_nonzero(x: Tensor, axis: Axis = None,
+                  keepdims: bool | None = None, *, dim: Axis = None,
+                  keepdim: bool | None = None, **unknown: object) -> Tensor:
     """Number of nonzero elements along ``axis`` (or ``dim``; None: over all); int64, no
     grad.
 

@@ -23,6 +23,7 @@ from .rounding import sign
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
+    from ..typing import Axis
 
 __all__ = ["PNorm", "norm"]
 
@@ -78,8 +79,8 @@ def _order(op, ord, p):  # noqa: A002 - numpy's name
 
 
 def norm(x: Tensor, ord: float | str | None = None,  # noqa: A002 - numpy's name
-         axis: int | tuple[int, ...] | None = None, keepdims: bool | None = None, *,
-         p: float | str | None = None, dim: int | tuple[int, ...] | None = None,
+         axis: Axis = None, keepdims: bool | None = None, *,
+         p: float | str | None = None, dim: Axis = None,
          keepdim: bool | None = None, **unknown) -> Tensor:
     """The vector norm of ``x`` over ``axis`` (all elements by default).
 

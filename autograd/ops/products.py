@@ -19,9 +19,8 @@ from .reduce import normalize_axis_arg
 from .scan import reverse_cumsum, scan, take
 
 if TYPE_CHECKING:
-    from numpy.typing import DTypeLike
-
     from ..tensor import Tensor
+    from ..typing import Axis, DTypeLike
 
 __all__ = ["exclusive_cumprod", "Cumprod", "Prod", "prod", "cumprod"]
 
@@ -115,8 +114,8 @@ def _product_of_others(x, axis):
 
 
 # ------------------------------------------------------------------ public functions
-def prod(x: Tensor, axis: int | tuple[int, ...] | None = None, keepdims: bool | None = None,
-         dtype: DTypeLike | None = None, *, dim: int | None = None,
+def prod(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
+         dtype: DTypeLike = None, *, dim: int | None = None,
          keepdim: bool | None = None, **unknown) -> Tensor:
     """Product over ``axis`` (None: all axes), as ``numpy.prod``.
 

@@ -21,11 +21,12 @@ if TYPE_CHECKING:
     from .scalar import Scalar
     from .tensor import Tensor
 
-__all__ = ["ArrayLike", "TensorLike", "ScalarLike", "Axis", "Shape", "ShapeLike", "DTypeLike",
-           "DeviceLike", "Index"]
+__all__ = ["ArrayLike", "TensorLike", "ScalarLike", "Axis", "Shape", "ShapeLike", "IntPair",
+           "DTypeLike", "DeviceLike", "Index"]
 
-# NOTE: aliases that name Tensor, Scalar or device use Union[...] with the name quoted:
-# those classes import this module, so they exist here only for the type checker.
+# NOTE: Tensor, Scalar and device are imported for the type checker only (their modules
+# use these aliases: a run-time import would be a cycle), so the aliases naming them use
+# Union[...] with the name quoted.
 
 #: What ``gg.tensor`` and ``Tensor(...)`` accept: a number, a (nested) sequence of numbers,
 #: a numpy array, or anything with ``__array__`` (a Tensor too).
@@ -45,6 +46,10 @@ Shape: TypeAlias = tuple[int, ...]
 
 #: A shape as the creation functions and ``reshape`` take it: an int or a sequence of ints.
 ShapeLike: TypeAlias = int | Sequence[int]
+
+#: A window size, stride, padding or dilation of conv2d and pooling: one int for both
+#: spatial axes, or one per axis (height, width).
+IntPair: TypeAlias = int | tuple[int, int]
 
 #: A dtype: ``gg.float32``, ``np.float64``, ``"int64"``, a ``np.dtype``, or None (the default).
 DTypeLike: TypeAlias = npt.DTypeLike | None

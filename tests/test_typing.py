@@ -52,7 +52,8 @@ import numpy as np
 
 import graphgrad as gg
 from graphgrad.autograd.typing import (
-    ArrayLike, Axis, DeviceLike, DTypeLike, Index, ScalarLike, Shape, ShapeLike, TensorLike)
+    ArrayLike, Axis, DeviceLike, DTypeLike, Index, IntPair, ScalarLike, Shape, ShapeLike,
+    TensorLike)
 
 data: list[ArrayLike] = [1.0, 3, [[1.0, 2.0]], np.zeros(2), gg.tensor([1.0])]
 operands: list[TensorLike] = [gg.tensor(1.0), 2.0, [1, 2], np.ones(3)]
@@ -60,6 +61,7 @@ scalars: list[ScalarLike] = [gg.Scalar(1.0), 2.0, 3]
 axes: list[Axis] = [0, -1, (0, 1), None]
 shapes: list[ShapeLike] = [3, (2, 3), [2, 3]]
 shape: Shape = (2, 3)
+pairs: list[IntPair] = [3, (2, 3)]
 dtypes: list[DTypeLike] = [gg.float32, np.float64, "int64", np.dtype("f4"), None]
 devices: list[DeviceLike] = ["cpu", gg.device("cpu"), None]
 keys: list[Index] = [0, slice(1, 2), ..., None, (0, slice(None)), np.array([0, 1])]
@@ -67,6 +69,7 @@ text_axis: Axis = "rows"  # E
 float_axis: Axis = 1.5  # E
 list_shape: Shape = [2, 3]  # E
 float_shape: ShapeLike = 2.5  # E
+triple: IntPair = (1, 2, 3)  # E
 text_scalar: ScalarLike = "1.0"  # E
 number_device: DeviceLike = 0  # E
 '''
@@ -78,5 +81,5 @@ def test_the_aliases_accept_what_they_document(mypy):
     result = mypy("user_code.py")
     flagged = {int(n) for n in re.findall(r"^user_code\.py:(\d+): error", result.stdout, re.M)}
     expected = {i for i, line in enumerate(source.splitlines(), 1) if line.endswith("# E")}
-    assert len(expected) == 6
+    assert len(expected) == 7
     assert flagged == expected, result.stdout

@@ -62,7 +62,9 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002 - PyTorch's names
 
 
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """``x1 . x2 / (max(||x1||, eps) max(||x2||, eps))`` along ``dim`` (inputs broadcast).
+    """Cosine similarity along ``dim``: ``dot(x1, x2) / (max(||x1||, eps) max(||x2||, eps))``.
+
+    The inputs broadcast against each other.
 
     Example
     -------

@@ -98,7 +98,7 @@ class Linear(Function):
 def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
     """``input @ weight.T + bias`` in one op.
 
-    ``input`` is (*, in), ``weight`` (out, in), ``bias`` (out,).
+    ``input`` is ``(*, in)``, ``weight`` ``(out, in)``, ``bias`` ``(out,)``.
 
     Example
     -------
@@ -164,7 +164,7 @@ def log_softmax(input, dim=None):  # noqa: A002
 
 # ------------------------------------------------------------------ padding
 def pad(input, pad, mode="constant", value=None):  # noqa: A002 - PyTorch's signature
-    """PyTorch's ``F.pad``: ``pad`` gives (before, after) pairs from the last axis backwards.
+    """Pad as PyTorch does: ``pad`` gives (before, after) pairs from the last axis backwards.
 
     ``(1, 2)`` pads the last axis by 1 and 2, ``(1, 2, 3, 4)`` also the one before
     it by 3 and 4. Negative entries crop. Modes ``constant reflect replicate circular``.

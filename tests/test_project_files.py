@@ -22,8 +22,9 @@ def test_pyproject_packages_and_extras():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["name"] == "graphgrad"
-    assert set(meta["project"]["optional-dependencies"]) == {"test", "examples", "bench", "dist",
-                                                                "all"}
+    extras = meta["project"]["optional-dependencies"]
+    assert set(extras) == {"test", "examples", "bench", "dist", "docs", "all"}
+    assert "graphgrad[docs]" in extras["test"]  # the suite builds the site (tests/docs)
     # every folder with an __init__.py under autograd/, nn/ and viz/ ships as graphgrad.<path>
     folders = sorted({init.parent.relative_to(ROOT) for part in ("autograd", "nn", "viz")
                       for init in (ROOT / part).rglob("__init__.py")})

@@ -191,6 +191,8 @@ class MultiheadAttention(Module):
         As PyTorch; inputs are (L, N, E), or (N, L, E) with ``batch_first``, or
         unbatched (L, E).
 
+    Notes
+    -----
     The forward returns ``(attn_output, attn_weights)``; masks follow PyTorch:
     a bool ``attn_mask`` ((L, S) or (N * num_heads, L, S)) or ``key_padding_mask``
     ((N, S)) is True where attention is NOT allowed; float masks are added to the

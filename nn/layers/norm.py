@@ -224,7 +224,7 @@ def _normalise(x, axes, eps):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
     """Normalise each sample over groups of channels (biased variance), as PyTorch.
 
-    ``input`` is (N, C, *) with C divisible by ``num_groups``; ``weight`` and ``bias``
+    ``input`` is ``(N, C, *)`` with C divisible by ``num_groups``; ``weight`` and ``bias``
     are per channel (C,).
 
     Example

@@ -52,7 +52,7 @@ class Unfold(Module):
 
 
 class Fold(Module):
-    """Columns of windows summed back into (N, C, *output_size): the adjoint of Unfold."""
+    """Columns of windows summed back into ``(N, C, *output_size)``: the adjoint of Unfold."""
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()

@@ -83,6 +83,8 @@ class TransformerEncoderLayer(_Block):
     layer_norm_eps, batch_first, norm_first, bias
         As PyTorch.
 
+    Notes
+    -----
     ``forward(src, src_mask=None, src_key_padding_mask=None, is_causal=False)``:
     masks as :class:`MultiheadAttention`.
 

@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 
 from ...autograd import GradientError, Tensor, no_grad
-from .._validate import non_negative_float
+from .._validate import non_negative_float as _non_negative_float
 from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
 from .convert import parameters_to_vector, vector_to_parameters
 from .spectral_norm import remove_spectral_norm, spectral_norm
 from .weight_norm import remove_weight_norm, weight_norm
 
-__all__ = ["GradientError", "Tensor", "no_grad", "non_negative_float", "rnn", "clip_grad_norm_",
+__all__ = ["GradientError", "Tensor", "no_grad", "rnn", "clip_grad_norm_",
     "clip_grad_value_", "parameters_to_vector", "vector_to_parameters", "spectral_norm",
     "remove_spectral_norm", "weight_norm", "remove_weight_norm"]
 
@@ -52,7 +52,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
     Tensor
         The total norm of the gradients before clipping (a 0-d float tensor).
     """
-    max_norm = non_negative_float("max_norm", max_norm, "clip_grad_norm_")
+    max_norm = _non_negative_float("max_norm", max_norm, "clip_grad_norm_")
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
@@ -78,7 +78,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
 
 def clip_grad_value_(parameters: Any, clip_value: float) -> None:
     """Clip every gradient element to ``[-clip_value, clip_value]`` in place."""
-    clip_value = non_negative_float("clip_value", clip_value, "clip_grad_value_")
+    clip_value = _non_negative_float("clip_value", clip_value, "clip_grad_value_")
     with no_grad():
         for g in _grads(parameters):
             g[...] = np.clip(g.data, -clip_value, clip_value)

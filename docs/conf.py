@@ -47,7 +47,7 @@ extensions = [
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
 templates_path = ["_templates"]
-html_static_path = ["_static"]
+html_static_path: list[str] = []  # nothing of our own yet; MathJax is copied in by _copy_mathjax
 suppress_warnings: list[str] = []
 nitpicky = False  # type names in docstrings ("array_like", "float") are prose, not targets
 

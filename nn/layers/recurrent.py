@@ -1,11 +1,12 @@
 """Recurrent layers: ``RNN`` (tanh or relu), ``LSTM`` and ``GRU``, stacked, optionally
 bidirectional, on padded tensors or ``PackedSequence`` (variable lengths).
 
-The recurrence is unrolled on the dynamic graph, one step at a time, so
-``backward()`` is backpropagation through time with no special machinery.
-Per layer and direction, the input projection of ALL time steps is one matmul
-on the (steps * batch, input) matrix; each step then adds only the hidden
-projection. Parameter names (``weight_ih_l0``, ``weight_hh_l1_reverse``,
+On a padded tensor each layer and direction is ONE graph node
+(``RecurrentSequence``, see ``rnn_fused``: the time loop on arrays, hand-written
+BPTT). Packed sequences and LSTM ``proj_size`` unroll the recurrence on the
+dynamic graph one step at a time, so ``backward()`` there is backpropagation
+through time with no special machinery; the input projection of ALL time steps
+is still one matmul on the (steps * batch, input) matrix. Parameter names (``weight_ih_l0``, ``weight_hh_l1_reverse``,
 ``weight_hr_l0`` with ``proj_size``), shapes, gate orders and the
 uniform(+-1/sqrt(hidden_size)) init are PyTorch's, so its state_dict loads.
 
@@ -39,6 +40,7 @@ from .rnn_cells import (  # noqa: F401 - re-exported: the step rules and cells l
     rnn_step,
     uniform_parameter,
 )
+from .rnn_fused import RecurrentSequence
 
 __all__ = ["GRUCell", "GRUPointwise", "LSTMCell", "LSTMPointwise", "RNNCell", "gru_cell",
     "gru_step", "lstm_cell", "lstm_step", "project", "rnn_cell", "rnn_step", "uniform_parameter",
@@ -57,6 +59,8 @@ class _RNNBase(Module):
 
     _gates = 1
     _states = 1  # h, or (h, c) for LSTM
+    # NOTE: False records the per-step graph (the reference the fused node is tested against)
+    _fused = True
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0):
@@ -159,13 +163,17 @@ class _RNNBase(Module):
         states = self._initial_states(hx, batch, data.dtype, unbatched)
         if packed and input.sorted_indices is not None:
             states = [s[:, input.sorted_indices] for s in states]
+        # one RecurrentSequence node per layer and direction; packed sequences (rows
+        # leave the batch as sequences end) and proj_size record the steps one by one
+        fused = self._fused and not packed and not self.proj_size
+        run = self._run_fused if fused else self._run_direction
         finals = []
         for k in range(self.num_layers):
             outputs = []
             for d, suffix in enumerate(("", "_reverse")[:self.num_directions]):
                 index = k * self.num_directions + d
-                out, final = self._run_direction(data, schedule, self._layer_parameters(
-                    k, suffix), [s[index] for s in states], reverse=d == 1)
+                out, final = run(data, schedule, self._layer_parameters(k, suffix),
+                                 [s[index] for s in states], reverse=d == 1)
                 outputs.append(out)
                 finals.append(final)
             data = outputs[0] if len(outputs) == 1 else autograd.concatenate(outputs, axis=-1)
@@ -184,6 +192,18 @@ class _RNNBase(Module):
             elif self.batch_first:
                 output = output.swapaxes(0, 1)
         return output, (final[0] if self._states == 1 else tuple(final))
+
+    def _run_fused(self, data, schedule, params, state, reverse):
+        """``_run_direction`` for a padded sequence, as one ``RecurrentSequence`` node."""
+        w_ih, w_hh, b_ih, b_hh, _ = params
+        steps, rows = len(schedule), data.shape[0]
+        lstm = self._states == 2
+        y = RecurrentSequence.apply(data, state[0], state[1] if lstm else None, w_ih, w_hh,
+                                    b_ih, b_hh, cell=self._cell, steps=steps, reverse=reverse)
+        out = y[:rows] if lstm else y
+        batch = rows // steps
+        h = out[:batch] if reverse else out[rows - batch:]
+        return out, ((h, y[rows:]) if lstm else (h,))
 
     def _run_direction(self, data, schedule, params, state, reverse):
         """One layer in one direction over the flat ``data``; returns (outputs, final)."""
@@ -254,6 +274,10 @@ class RNN(_RNNBase):
                          bidirectional)
         self.nonlinearity = nonlinearity
 
+    @property
+    def _cell(self):
+        return f"rnn_{self.nonlinearity}"
+
     def _input_projection(self, data, params):
         return project(data, params[0], params[2], params[3])
 
@@ -284,6 +308,7 @@ class LSTM(_RNNBase):
 
     _gates = 4
     _states = 2
+    _cell = "lstm"
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0):
@@ -320,6 +345,7 @@ class GRU(_RNNBase):
     """
 
     _gates = 3
+    _cell = "gru"
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False):

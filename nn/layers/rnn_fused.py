@@ -86,17 +86,14 @@ def _rnn_forward(x, h0, w_ih, w_hh, bias, steps, reverse, relu):
 
 def _rnn_backward(dy, hs, w_hh, relu):
     """BPTT of the Elman step; returns (pre-activation grads, grad of h0)."""
-    dpre = np.empty_like(hs[1:])
+    h = hs[1:]
+    # the activation's derivative for all steps at once; the loop only chains it
+    dpre = (h > 0).astype(h.dtype) if relu else 1 - h * h
     dh = np.zeros_like(hs[0])
     for s in reversed(range(len(dpre))):
         dh += dy[s]
-        d, h = dpre[s], hs[s + 1]
-        if relu:
-            np.multiply(dh, h > 0, out=d)
-        else:
-            np.multiply(h, h, out=d)
-            np.subtract(1, d, out=d)
-            d *= dh
+        d = dpre[s]
+        d *= dh
         np.matmul(d, w_hh, out=dh)
     return dpre, dh
 
@@ -134,35 +131,38 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, bias, steps, reverse):
 def _lstm_backward(dy, dc, hs, cs, acts, tanh_c, w_hh):
     """BPTT of the LSTM step; returns (gate pre-activation grads, grad h0, grad c0)."""
     n = hs.shape[-1]
-    dz = np.empty_like(acts)
+    i, f, g, o = (acts[..., k * n:(k + 1) * n] for k in range(4))
+    # NOTE: the factors that do not depend on the incoming gradient are taken for all steps
+    # at once; the loop keeps only the recurrence (a few ops and one GEMM per step).
+    dz = np.empty_like(acts)  # the factors, then (times dc or dh) the gates' gradients
+    di, df, dg, do = (dz[..., k * n:(k + 1) * n] for k in range(4))
+    np.subtract(1, i, out=di)  # d/dz_i = dc g i (1 - i)
+    di *= i
+    di *= g
+    np.subtract(1, f, out=df)  # d/dz_f = dc c f (1 - f)
+    df *= f
+    df *= cs[:-1]
+    np.multiply(g, g, out=dg)  # d/dz_g = dc i (1 - g^2)
+    np.subtract(1, dg, out=dg)
+    dg *= i
+    np.subtract(1, o, out=do)  # d/dz_o = dh tanh(c) o (1 - o)
+    do *= o
+    do *= tanh_c
+    dc_dh = tanh_c * tanh_c  # dc' gains dh o (1 - tanh(c')^2)
+    np.subtract(1, dc_dh, out=dc_dh)
+    dc_dh *= o
+    ifg = dz.reshape(dz.shape[:2] + (4, n))[:, :, :3]
     dh = np.zeros_like(hs[0])
     dc = dc.astype(hs.dtype, copy=True)
     tmp = np.empty_like(dh)
     for s in reversed(range(len(dz))):
         dh += dy[s]
-        a, tc, d = acts[s], tanh_c[s], dz[s]
-        i, f, g, o = a[:, :n], a[:, n:2 * n], a[:, 2 * n:3 * n], a[:, 3 * n:]
-        di, df, dg, do = d[:, :n], d[:, n:2 * n], d[:, 2 * n:3 * n], d[:, 3 * n:]
-        np.multiply(tc, tc, out=tmp)  # dc += dh o (1 - tanh(c)^2)
-        np.subtract(1, tmp, out=tmp)
-        tmp *= o
-        tmp *= dh
+        np.multiply(dh, dc_dh[s], out=tmp)
         dc += tmp
-        np.multiply(dh, tc, out=do)  # do = dh tanh(c) o (1 - o)
-        do *= o
-        do *= 1 - o
-        np.multiply(dc, g, out=di)  # di = dc g i (1 - i)
-        di *= i
-        di *= 1 - i
-        np.multiply(dc, cs[s], out=df)  # df = dc c f (1 - f)
-        df *= f
-        df *= 1 - f
-        np.multiply(g, g, out=dg)  # dg = dc i (1 - g^2)
-        np.subtract(1, dg, out=dg)
-        dg *= i
-        dg *= dc
-        dc *= f
-        np.matmul(d, w_hh, out=dh)
+        ifg[s] *= dc[:, None, :]
+        do[s] *= dh
+        dc *= f[s]
+        np.matmul(dz[s], w_hh, out=dh)
     return dz, dh, dc
 
 
@@ -198,29 +198,36 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, steps, reverse):
 def _gru_backward(dy, hs, acts, gh_n, w_hh):
     """BPTT of the GRU step; returns (grads of gi, grads of gh, grad h0)."""
     n = hs.shape[-1]
+    r, z, new = (acts[..., k * n:(k + 1) * n] for k in range(3))
+    # NOTE: as in _lstm_backward, the factors for all steps at once:
+    # d/dgi = dh' [k_r, k_z, k_n] and d/dgh = dh' [k_r, k_z, k_n r]
     dgi = np.empty_like(acts)
-    dgh = np.empty_like(acts)
+    k_r, k_z, k_n = (dgi[..., k * n:(k + 1) * n] for k in range(3))
+    np.multiply(new, new, out=k_n)  # k_n = (1 - z) (1 - n^2)
+    np.subtract(1, k_n, out=k_n)
+    k_n *= 1 - z
+    np.subtract(1, r, out=k_r)  # k_r = k_n gh_n r (1 - r)
+    k_r *= r
+    k_r *= gh_n
+    k_r *= k_n
+    np.subtract(1, z, out=k_z)  # k_z = (h - n) z (1 - z)
+    k_z *= z
+    k_z *= hs[:-1] - new
+    dgh = dgi.copy()
+    dgh[..., 2 * n:] *= r
+    dgh_gates = dgh.reshape(dgh.shape[:2] + (3, n))
+    dhs = np.empty_like(hs[1:])  # dh' of every step
     dh = np.zeros_like(hs[0])
+    tmp = np.empty_like(dh)
     for s in reversed(range(len(acts))):
         dh += dy[s]
-        a, d = acts[s], dgi[s]
-        r, z, new = a[:, :n], a[:, n:2 * n], a[:, 2 * n:]
-        dr, dz, dn = d[:, :n], d[:, n:2 * n], d[:, 2 * n:]
-        np.multiply(new, new, out=dn)  # dn = dh (1 - z) (1 - n^2)
-        np.subtract(1, dn, out=dn)
-        dn *= 1 - z
-        dn *= dh
-        np.multiply(dn, gh_n[s], out=dr)  # dr = dn gh_n r (1 - r)
-        dr *= r
-        dr *= 1 - r
-        np.subtract(hs[s], new, out=dz)  # dz = dh (h - n) z (1 - z)
-        dz *= dh
-        dz *= z
-        dz *= 1 - z
-        dgh[s, :, :2 * n] = d[:, :2 * n]
-        np.multiply(dn, r, out=dgh[s, :, 2 * n:])
-        dh *= z
-        dh += dgh[s] @ w_hh
+        dhs[s] = dh
+        dgh_gates[s] *= dh[:, None, :]
+        dh *= z[s]
+        np.matmul(dgh[s], w_hh, out=tmp)
+        dh += tmp
+    dgi_gates = dgi.reshape(dgh_gates.shape)
+    dgi_gates *= dhs[:, :, None, :]
     return dgi, dgh, dh
 
 

@@ -6,9 +6,10 @@ On a padded tensor each layer and direction is ONE graph node
 BPTT). Packed sequences and LSTM ``proj_size`` unroll the recurrence on the
 dynamic graph one step at a time, so ``backward()`` there is backpropagation
 through time with no special machinery; the input projection of ALL time steps
-is still one matmul on the (steps * batch, input) matrix. Parameter names (``weight_ih_l0``, ``weight_hh_l1_reverse``,
-``weight_hr_l0`` with ``proj_size``), shapes, gate orders and the
-uniform(+-1/sqrt(hidden_size)) init are PyTorch's, so its state_dict loads.
+is still one matmul on the (steps * batch, input) matrix. Parameter names
+(``weight_ih_l0``, ``weight_hh_l1_reverse``, ``weight_hr_l0`` with ``proj_size``),
+shapes, gate orders and the uniform(+-1/sqrt(hidden_size)) init are PyTorch's,
+so its state_dict loads.
 
 A layer runs on a flat (total, features) array with a batch size per step:
 a padded input has ``batch`` rows at every step; a ``PackedSequence`` (sorted by

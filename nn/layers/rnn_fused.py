@@ -17,6 +17,8 @@ Second order: when backward itself is recorded (``create_graph=True``), the
 rule rebuilds the per-step graph of ``rnn_cells`` on the node's inputs and
 backpropagates through those steps only, so the gradient stays differentiable.
 """
+from typing import Any
+
 import numpy as np
 
 from ... import autograd
@@ -357,7 +359,10 @@ class RecurrentSequence(autograd.Function):
     op_name = "recurrent_sequence"
 
     @staticmethod
-    def forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, *, cell, steps, reverse):
+    def forward(ctx: Any, x: np.ndarray, h0: np.ndarray, c0: np.ndarray | None,
+                w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray | None,
+                b_hh: np.ndarray | None, *, cell: str, steps: int,
+                reverse: bool) -> np.ndarray:
         ctx.cell, ctx.steps, ctx.reverse = cell, steps, reverse
         out, state = _run_forward(cell, x, h0, c0, w_ih, w_hh, b_ih, b_hh, steps, reverse)
         # NOTE: the buffers in ``state`` are this node's own (never handed out), so they
@@ -366,7 +371,7 @@ class RecurrentSequence(autograd.Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, ...]:
         if autograd.is_grad_enabled():  # create_graph: differentiate the per-step graph
             values = ctx.parents
             root = _step_graph(ctx.cell, *values, ctx.steps, ctx.reverse)

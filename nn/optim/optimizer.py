@@ -40,6 +40,7 @@ class Optimizer:
         self.state: dict[Any, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         self._scratch_buffers: dict[Any, Any] = {}
+        self._flat_groups: dict[int, Any] = {}  # id(group["params"]) -> its flat buffers
         for group in self._as_groups(params):
             self.add_param_group(group)
 
@@ -131,6 +132,10 @@ class Optimizer:
                 if not isinstance(beta, numbers.Real) or not 0.0 <= beta < 1.0:
                     raise ValueError(f"{name}: invalid betas={tuple(betas)!r}: betas[{i}]={beta!r} "
                                      "must be in [0, 1)")
+        foreach = group.get("foreach")
+        if not (foreach is None or isinstance(foreach, bool)):
+            raise TypeError(f"{name}: foreach must be True, False or None, got "
+                            f"{group['foreach']!r}")
         if group.get("nesterov") and (group.get("momentum", 0) <= 0
                                       or group.get("dampening", 0) != 0):
             raise ValueError(f"{name}: nesterov=True requires momentum > 0 and dampening = 0, got "
@@ -175,23 +180,30 @@ class Optimizer:
         number, and a mis-shaped one found half-way would leave the earlier
         parameters updated and the later ones not.
         """
-        name = type(self).__name__
-        index = 0
+        # NOTE: this runs every step: the message is built only when a gradient is refused.
         for group in self.param_groups:
             for p in group["params"]:
                 grad = p.grad
-                if grad is not None:
-                    where = f"{name}.step: params[{index}] (shape {p.data.shape}, {p.data.dtype})"
-                    if not isinstance(grad, Tensor):
-                        raise TypeError(f"{where} has a .grad of type {type(grad).__name__}; "
-                                        "it must be a Tensor (or None)")
-                    if grad.data.shape != p.data.shape:
-                        raise ShapeError(f"{where} has a .grad of shape {grad.data.shape}; it "
-                                         "must have the parameter's shape (nothing was updated)")
-                    if grad.data.dtype.kind != "f":
-                        raise DtypeError(f"{where} has a .grad of dtype {grad.data.dtype}; it "
-                                         "must be floating-point (nothing was updated)")
-                index += 1
+                if grad is not None and (not isinstance(grad, Tensor)
+                                         or grad.data.shape != p.data.shape
+                                         or grad.data.dtype.kind != "f"):
+                    self._refuse_grad(p)
+
+    def _refuse_grad(self, param):
+        """Raise the error that says why ``param.grad`` cannot update ``param``."""
+        index = next(i for i, p in enumerate(p for g in self.param_groups for p in g["params"])
+                     if p is param)
+        grad = param.grad
+        where = (f"{type(self).__name__}.step: params[{index}] (shape {param.data.shape}, "
+                 f"{param.data.dtype})")
+        if not isinstance(grad, Tensor):
+            raise TypeError(f"{where} has a .grad of type {type(grad).__name__}; "
+                            "it must be a Tensor (or None)")
+        if grad.data.shape != param.data.shape:
+            raise ShapeError(f"{where} has a .grad of shape {grad.data.shape}; it "
+                             "must have the parameter's shape (nothing was updated)")
+        raise DtypeError(f"{where} has a .grad of dtype {grad.data.dtype}; it "
+                         "must be floating-point (nothing was updated)")
 
     def _step_group(self, group):
         raise NotImplementedError(f"{type(self).__name__} must define _step_group(group)")

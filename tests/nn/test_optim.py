@@ -169,7 +169,7 @@ def test_group_keys_fill_from_defaults_in_pytorch_order():
     params = make_params()
     opt = SGD([{"params": params[:1]}, {"params": params[1:], "momentum": 0.9}], lr=0.1)
     assert list(opt.param_groups[0]) == ["params", "lr", "momentum", "dampening",
-                                         "weight_decay", "nesterov", "maximize"]
+                                         "weight_decay", "nesterov", "maximize", "foreach"]
     assert opt.param_groups[0]["momentum"] == 0 and opt.param_groups[1]["momentum"] == 0.9
 
 

@@ -1,6 +1,6 @@
 """Run every workload, print one line each, write results/latest.json and results/latest.md.
 
-    python -m benchmarks [--tiny] [--only mlp_step,tiny_chain] [--rounds N] [--threads N]
+    python -m benchmarks [--tiny | --long] [--only mlp_step,tiny_chain] [--rounds N] [--threads N]
 """
 import argparse
 import importlib
@@ -9,8 +9,8 @@ import sys
 from .harness import RESULTS_DIR, print_results, write_reports
 
 WORKLOADS = [
-    "mlp_step", "tiny_chain", "scalar_vs_micrograd", "scalar_chain", "cnn_step", "lstm_step",
-    "viz_draw",
+    "mlp_step", "mlp_batches", "tiny_chain", "scalar_vs_micrograd", "scalar_chain",
+    "chain_scaling", "cnn_step", "lstm_step", "training_rss", "viz_draw",
 ]
 
 
@@ -32,7 +32,10 @@ def _limit_threads(n):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--tiny", action="store_true", help="small sizes, for a smoke run")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--tiny", action="store_true", help="small sizes, for a smoke run")
+    size.add_argument("--long", action="store_true",
+                      help="add the long points (chain_scaling's 10^6 ops)")
     parser.add_argument("--only", default="", help="comma-separated workloads: "
                         + ",".join(WORKLOADS))
     parser.add_argument("--rounds", type=int, default=None,
@@ -54,7 +57,10 @@ def main(argv=None):
         module = importlib.import_module(f"{__package__}.{name}")
         kwargs = {} if args.rounds is None else {"rounds": args.rounds}
         print(f"# {name}", flush=True)
-        found = module.run(size="tiny" if args.tiny else "full", **kwargs)
+        size = "tiny" if args.tiny else "full"
+        if args.long and "long" in getattr(module, "EXTRA_SIZES", ()):
+            size = "long"
+        found = module.run(size=size, **kwargs)
         print_results(found)
         results += found
         targets.update(module.TARGETS)

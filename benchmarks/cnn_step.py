@@ -15,7 +15,7 @@ NAME = "cnn_step"
 SIZES = {"full": (64, 28), "tiny": (4, 12)}  # (batch, image side)
 ROUNDS = 50
 LR = 0.01
-TARGETS = {(NAME, "graphgrad", "torch"): 2.0}
+TARGETS = {(NAME, "graphgrad", "torch"): 1.0}  # issue 20: at or ahead of PyTorch eager
 
 
 def _flat_features(side):

@@ -16,6 +16,7 @@ import gc
 import importlib
 import importlib.metadata
 import json
+import operator
 import os
 import platform
 import statistics
@@ -84,7 +85,9 @@ class Result:
     ops: int = 1                    # ops per call: per-op figures are median / ops
     first_value: float | None = None  # what the first call returned (loss), same weights
     bytes_per_op: float | None = None
+    peak_rss: float | None = None     # bytes: peak resident set of the candidate's own process
     note: str = ""
+    gc_off: bool = False              # timed with the cycle collector off
 
     @property
     def skipped(self):
@@ -149,7 +152,8 @@ def compare(workload, candidates, rounds, warmup=2, ops=1):
         q1, _, q3 = (statistics.quantiles(sample, n=4, method="inclusive")
                      if len(sample) > 1 else (sample[0],) * 3)
         results[name] = Result(workload, name, by_name[name].role, statistics.median(sample),
-                               q1, q3, len(sample), ops, first[name])
+                               q1, q3, len(sample), ops, first[name],
+                               gc_off=by_name[name].gc_off)
     return [results[cand.name] for cand in candidates]
 
 
@@ -175,16 +179,32 @@ def _figure(res):
 
 
 def ratios(results, key=lambda r: r.median):
-    """(ours, reference, ours/reference) for every measured pair."""
+    """(ours, reference, ours/reference) for every measured pair run alike.
+
+    A candidate timed with the cycle collector off is compared only with references
+    timed that way too, and one run as users run it only with those run as users run them.
+    """
     ours = [r for r in results if r.role == OURS and key(r) is not None]
     refs = [r for r in results if r.role == REFERENCE and key(r)]
-    return [(o, r, key(o) / key(r)) for o in ours for r in refs]
+    return [(o, r, key(o) / key(r)) for o in ours for r in refs if o.gc_off == r.gc_off]
 
 
 def _agree(values, rtol=1e-3):
     """Whether the first values (losses on the same weights) agree to float32 rounding."""
     ref = values[0]
     return all(abs(v - ref) <= rtol * max(abs(ref), 1e-12) for v in values)
+
+
+def _per_op_bytes(value):
+    return f"{value:.0f} B/op"
+
+
+def _mebibytes(value):
+    return f"{value / 2**20:.0f} MiB"
+
+
+# (row suffix, Result attribute, formatter) of the figures other than time
+_SIZE_FIGURES = (("memory", "bytes_per_op", _per_op_bytes), ("rss", "peak_rss", _mebibytes))
 
 
 def summary_lines(results):
@@ -199,13 +219,14 @@ def summary_lines(results):
         if firsts and not _agree(list(firsts.values())):
             lines.append(f"{workload}  WARNING: not like for like, first values differ: "
                          + "  ".join(f"{k}={v:.6g}" for k, v in firsts.items()))
-        if any(r.bytes_per_op is not None for r in group):
-            mem = [f"{workload}.memory"]
-            mem += [f"{r.candidate}={r.bytes_per_op:.0f} B/op" for r in group
-                    if r.bytes_per_op is not None]
-            mem += [f"ratio({o.candidate}/{r.candidate})={x:.2f}"
-                    for o, r, x in ratios(group, key=lambda r: r.bytes_per_op)]
-            lines.append("  ".join(mem))
+        for suffix, attr, unit in _SIZE_FIGURES:
+            key = operator.attrgetter(attr)
+            if any(key(r) is not None for r in group):
+                line = [f"{workload}.{suffix}"]
+                line += [f"{r.candidate}={unit(key(r))}" for r in group if key(r) is not None]
+                line += [f"ratio({o.candidate}/{r.candidate})={x:.2f}"
+                         for o, r, x in ratios(group, key=key)]
+                lines.append("  ".join(line))
     return lines
 
 
@@ -326,14 +347,17 @@ def markdown(results, machine, date, targets=None):
                 f"<= {target:g}x {'met' if ratio <= target else 'missed'}")
             lines.append(f"| {label} | {_figure(ours)} | {ref.candidate} | {_figure(ref)} "
                          f"| {ratio:.2f}x | {verdict} |")
-            if ours.bytes_per_op is not None and ref.bytes_per_op:
-                ratio = ours.bytes_per_op / ref.bytes_per_op
-                target = targets.get((workload + ".memory", ours.candidate, ref.candidate))
+            for suffix, attr, unit in _SIZE_FIGURES:
+                mine, theirs = getattr(ours, attr), getattr(ref, attr)
+                if mine is None or not theirs:
+                    continue
+                ratio = mine / theirs
+                target = targets.get((f"{workload}.{suffix}", ours.candidate, ref.candidate))
                 verdict = "" if target is None else (
                     f"<= {target:g}x {'met' if ratio <= target else 'missed'}")
-                lines.append(f"| {label} memory | {ours.bytes_per_op:.0f} B/op "
-                             f"| {ref.candidate} | {ref.bytes_per_op:.0f} B/op | {ratio:.2f}x "
-                             f"| {verdict} |")
+                name = "memory" if suffix == "memory" else "peak RSS"
+                lines.append(f"| {label} {name} | {unit(mine)} | {ref.candidate} "
+                             f"| {unit(theirs)} | {ratio:.2f}x | {verdict} |")
         for res in group:
             if res.candidate not in shown:
                 mem = "" if res.bytes_per_op is None else f", {res.bytes_per_op:.0f} B/op"

@@ -16,7 +16,7 @@ SIZES = {"full": (32, 32, 32, 128), "tiny": (3, 4, 5, 6)}  # (seq, batch, input,
 N_CLASSES = 10
 ROUNDS = 30
 LR = 0.01
-TARGETS = {(NAME, "graphgrad", "torch"): 2.0}
+TARGETS = {(NAME, "graphgrad", "torch"): 1.0}  # issue 20: at or ahead of PyTorch eager
 
 
 class LastStep:

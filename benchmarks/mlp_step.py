@@ -18,9 +18,13 @@ LR = 0.01
 TARGETS = {(NAME, "graphgrad", "numpy"): 1.10, (NAME, "graphgrad", "torch"): 1.0}
 
 
-def make_problem(size="full", dtype=np.float32, seed=0):
-    """Seeded weights (a list of ``(W, b)``), a batch of inputs and integer labels."""
-    sizes, batch = SIZES[size]
+def make_problem(size="full", dtype=np.float32, seed=0, batch=None):
+    """Seeded weights (a list of ``(W, b)``), a batch of inputs and integer labels.
+
+    ``batch`` overrides the size's batch (the weights do not depend on it).
+    """
+    sizes, default_batch = SIZES[size]
+    batch = default_batch if batch is None else batch
     rng = np.random.default_rng(seed)
     params = numpy_mlp.init_params(sizes, rng, dtype)
     x = rng.standard_normal((batch, sizes[0])).astype(dtype)
@@ -44,17 +48,20 @@ def build_model(nn, params):
     return nn.Sequential(*layers)
 
 
-def run(size="full", rounds=ROUNDS):
-    params, x, y = make_problem(size)
-
+def candidates(params, x, y):
+    """graphgrad, numpy by hand and PyTorch, each one SGD step on its own copy of ``params``."""
     def numpy_setup():
         own = [(W.copy(), b.copy()) for W, b in params]
         return lambda: numpy_mlp.train_step(own, x, y, LR)
 
-    candidates = training_candidates(["Linear", "ReLU"], lambda nn: build_model(nn, params),
-                                     state_dict(params), x, y, LR)
-    candidates.insert(1, Candidate("numpy", REFERENCE, numpy_setup))
-    return compare(NAME, candidates, rounds, warmup=5)
+    found = training_candidates(["Linear", "ReLU"], lambda nn: build_model(nn, params),
+                                state_dict(params), x, y, LR)
+    found.insert(1, Candidate("numpy", REFERENCE, numpy_setup))
+    return found
+
+
+def run(size="full", rounds=ROUNDS):
+    return compare(NAME, candidates(*make_problem(size)), rounds, warmup=5)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from .tiny_chain import chain
 NAME = "scalar_chain"
 N_OPS = {"full": 1_000_000, "tiny": 10_000}
 ROUNDS = 3
-TARGETS = {(NAME, "graphgrad", "torch"): 1.0, (NAME + ".memory", "graphgrad", "torch"): 1.0}
+TARGETS = {(NAME, "graphgrad", "torch"): 1.0, (NAME + ".memory", "graphgrad", "torch"): 1.0,
+           (NAME, "graphgrad-0d", "torch"): 1.0,  # issue 20: 0-d Tensors at torch's speed
+           (NAME + ".memory", "graphgrad-0d", "torch"): 1.0}
 
 
 def _graphgrad_scalar():

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import frameworks, mlp_step, numpy_mlp  # noqa: E402
 from benchmarks.__main__ import WORKLOADS, main  # noqa: E402
-from benchmarks.harness import Result, Unavailable  # noqa: E402
+from benchmarks.harness import Result, Unavailable, markdown, ratios  # noqa: E402
 
 
 def _installed(name):
@@ -40,7 +40,8 @@ def test_workload_runs_tiny(name, capsys):
     results = module.run(size="tiny", rounds=1)
     out = capsys.readouterr().out
     assert results and all(isinstance(r, Result) for r in results)
-    assert {r.workload for r in results} == {module.NAME}
+    # a workload with several points names its rows NAME@point (chain_scaling@1e3)
+    assert {r.workload.split("@")[0] for r in results} == {module.NAME}
     for res in results:
         if res.skipped:
             assert res.note.startswith("skipped"), res
@@ -49,9 +50,10 @@ def test_workload_runs_tiny(name, capsys):
                 f"reference {res.candidate} is installed but was skipped: {res.note}")
         else:
             assert res.median > 0 and res.rounds == 1 and res.q1 <= res.median <= res.q3
-    firsts = [r.first_value for r in results if not r.skipped]
-    assert np.allclose(firsts, firsts[0], rtol=1e-3), (
-        f"candidates did not start from the same value: {firsts}")
+    for workload in {r.workload for r in results}:
+        firsts = [r.first_value for r in results if r.workload == workload and not r.skipped]
+        assert np.allclose(firsts, firsts[0], rtol=1e-3), (
+            f"{workload}: candidates did not start from the same value: {firsts}")
 
 
 def test_main_writes_json_and_markdown(tmp_path, capsys):
@@ -149,3 +151,39 @@ def test_viz_draw_rows_put_graphgrad_alone_in_its_own_column(tmp_path, capsys):
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[0] == f"viz_draw ({entry})" and cells[1].endswith("/op"), row
         assert cells[2:] == ["", "", "", ""], row
+
+
+def test_gc_off_candidates_are_compared_only_with_gc_off_references():
+    rows = [Result("w", "graphgrad", "ours", 2.0), Result("w", "graphgrad-gc-off", "ours", 1.0,
+                                                          gc_off=True),
+            Result("w", "micrograd", "reference", 8.0),
+            Result("w", "micrograd-gc-off", "reference", 4.0, gc_off=True)]
+    pairs = {(o.candidate, r.candidate): x for o, r, x in ratios(rows)}
+    assert pairs == {("graphgrad", "micrograd"): 0.25,
+                     ("graphgrad-gc-off", "micrograd-gc-off"): 0.25}
+
+
+def test_peak_rss_gets_its_own_row_with_ratio_and_target():
+    rows = [Result("training_rss", "graphgrad", "ours", 1.0, 1.0, 1.0, 1, peak_rss=50 * 2**20),
+            Result("training_rss", "torch", "reference", 1.0, 1.0, 1.0, 1,
+                   peak_rss=200 * 2**20)]
+    machine = {"env": {}, "cpu": "cpu", "cores": 2, "python": "3", "numpy": "2",
+               "blas": {"source": "unknown"}, "torch": "2", "micrograd": "0",
+               "graphgrad_commit": None, "load_average": None}
+    table = markdown(rows, machine, "today", {("training_rss.rss", "graphgrad", "torch"): 1.0})
+    row = next(line for line in table.splitlines() if "peak RSS" in line)
+    assert [c.strip() for c in row.strip("|").split("|")] == [
+        "training_rss peak RSS", "50 MiB", "torch", "200 MiB", "0.25x", "<= 1x met"]
+
+
+def test_long_reaches_only_workloads_that_have_a_long_size(monkeypatch, tmp_path, capsys):
+    from benchmarks import chain_scaling, tiny_chain
+    sizes = {}
+    for module in (chain_scaling, tiny_chain):
+        monkeypatch.setattr(module, "run", lambda size, m=module: sizes.setdefault(
+            m.NAME, size) and [])
+    main(["--long", "--only", "chain_scaling,tiny_chain", "--out", str(tmp_path)])
+    assert sizes == {"chain_scaling": "long", "tiny_chain": "full"}
+    assert 10**6 in chain_scaling.N_OPS["long"] and max(chain_scaling.N_OPS["full"]) < 10**6
+    with pytest.raises(SystemExit):
+        main(["--long", "--tiny", "--out", str(tmp_path)])

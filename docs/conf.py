@@ -45,9 +45,14 @@ extensions = [
 # NOTE: no intersphinx: the build and the site are offline (a reference to numpy's or
 # Python's own names renders as plain code instead of a link).
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "jupyter_execute", "_generated"]
 templates_path = ["_templates"]
 html_static_path: list[str] = []  # nothing of our own yet; MathJax is copied in by _copy_mathjax
+# Files the tutorials write while they execute (tutorial 01's step-by-step backprop page,
+# embedded in an <iframe>) go to docs/_generated/ (git-ignored), laid out as in the output:
+# docs/_generated/tutorials/x.html is copied to <html>/tutorials/x.html, beside the page.
+Path(__file__).parent.joinpath("_generated").mkdir(exist_ok=True)
+html_extra_path = ["_generated"]
 suppress_warnings: list[str] = []
 nitpicky = False  # type names in docstrings ("array_like", "float") are prose, not targets
 

@@ -1,13 +1,17 @@
 """Containers: ``Sequential`` (a chain), ``ModuleList`` (a list) and ``ModuleDict`` (a dict)."""
 import operator
 from collections import OrderedDict
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, TypeVar, cast, overload
 
 from .module import Module
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
+C = TypeVar("C", bound="_Chain")
 
-def _index(container, idx):
+
+def _index(container: Any, idx: int) -> int:
     """``idx`` as a non-negative position, with PyTorch's error for out-of-range indices."""
     idx = operator.index(idx)
     size = len(container)
@@ -20,13 +24,18 @@ def _index(container, idx):
 class _Chain(Module):
     """What Sequential and ModuleList share: length, iteration, append."""
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
-        return iter(self._modules.values())
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._values())
 
-    def append(self, module):
+    def _values(self) -> ValuesView[Module]:
+        # NOTE: typed as PyTorch types its containers: a None entry (add_module(name, None))
+        # is possible but rare, and users index the containers to call the modules
+        return cast(ValuesView[Module], self._modules.values())
+
+    def append(self: C, module: Module) -> C:
         """Add ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
@@ -45,31 +54,36 @@ class Sequential(_Chain):
     An ``OrderedDict`` of modules gives the children its names instead.
     """
 
-    def __init__(self, *args):
+    def __init__(self, *args: Module | OrderedDict[str, Module]) -> None:
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
             for name, module in args[0].items():
                 self.add_module(name, module)
         else:
-            for index, module in enumerate(args):
-                self.add_module(str(index), module)
+            for index, item in enumerate(args):
+                self.add_module(str(index), cast(Module, item))  # add_module checks it
 
-    def forward(self, input):  # noqa: A002 - PyTorch's name
-        for module in self._modules.values():
+    def forward(self, input: Any) -> Any:  # noqa: A002 - PyTorch's name
+        for module in self._values():
             input = module(input)
         return input
 
-    def __getitem__(self, idx):
-        items = list(self._modules.items())
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    @overload
+    def __getitem__(self, idx: slice) -> "Sequential": ...
+
+    def __getitem__(self, idx: int | slice) -> "Module | Sequential":
+        items = list(zip(self._modules, self._values()))
         if isinstance(idx, slice):
             return Sequential(OrderedDict(items[idx]))
         return items[_index(self, idx)][1]
 
-    def __setitem__(self, idx, module):
+    def __setitem__(self, idx: int, module: Module) -> None:
         name = list(self._modules)[_index(self, idx)]
         self.add_module(name, module)
 
-    def __delitem__(self, idx):
+    def __delitem__(self, idx: int | slice) -> None:
         names = list(self._modules)
         for name in (names[idx] if isinstance(idx, slice) else [names[_index(self, idx)]]):
             del self._modules[name]
@@ -88,34 +102,39 @@ class ModuleList(_Chain):
     (3, 6)
     """
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
 
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return ModuleList(list(self._modules.values())[idx])
-        return self._modules[str(_index(self, idx))]
+    @overload
+    def __getitem__(self, idx: int) -> Module: ...
+    @overload
+    def __getitem__(self, idx: slice) -> "ModuleList": ...
 
-    def __setitem__(self, idx, module):
+    def __getitem__(self, idx: int | slice) -> "Module | ModuleList":
+        if isinstance(idx, slice):
+            return ModuleList(list(self._values())[idx])
+        return cast(Module, self._modules[str(_index(self, idx))])  # as in _values
+
+    def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(str(_index(self, idx)), module)
 
-    def __delitem__(self, idx):
-        modules = list(self._modules.values())
+    def __delitem__(self, idx: int | slice) -> None:
+        modules = list(self._values())
         del modules[idx if isinstance(idx, slice) else _index(self, idx)]
         self._modules.clear()
         self.extend(modules)
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> "ModuleList":
         """Add each of ``modules`` at the end; returns self."""
         for module in modules:
             self.append(module)
         return self
 
-    def insert(self, index, module):
+    def insert(self, index: int, module: Module) -> None:
         """Insert ``module`` before position ``index``."""
-        modules = list(self._modules.values())
+        modules = list(self._values())
         modules.insert(index, module)
         self._modules.clear()
         self.extend(modules)
@@ -137,7 +156,8 @@ class ModuleDict(Module):
     ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
     """
 
-    def __init__(self, modules=None) -> None:
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
+                 ) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
@@ -145,39 +165,39 @@ class ModuleDict(Module):
     def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         if key not in self._modules:
             raise KeyError(key)
-        return self._modules[key]
+        return cast(Module, self._modules[key])  # None only after add_module(key, None)
 
-    def __setitem__(self, key, module) -> None:
+    def __setitem__(self, key: str, module: Module) -> None:
         if key in self._modules and isinstance(module, Module):
             self._modules[key] = module  # replacing keeps the key's position, as in a dict
         else:
             self.add_module(key, module)
 
-    def __delitem__(self, key) -> None:
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The keys, in insertion order."""
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         """The modules, in insertion order."""
-        return self._modules.values()
+        return cast(ValuesView[Module], self._modules.values())  # as in __getitem__
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         """``(key, module)`` pairs, in insertion order."""
-        return self._modules.items()
+        return cast(ItemsView[str, Module], self._modules.items())  # as in __getitem__
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         """Remove ``key`` and return its module."""
         module = self[key]
         del self[key]
@@ -187,7 +207,7 @@ class ModuleDict(Module):
         """Remove every entry."""
         self._modules.clear()
 
-    def update(self, modules) -> None:
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add or replace entries from a mapping or an iterable of ``(key, module)`` pairs."""
         pairs = modules.items() if hasattr(modules, "items") else modules
         for i, pair in enumerate(pairs):

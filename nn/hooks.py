@@ -10,6 +10,7 @@ then ``grad_input``, call the module's hooks, and hand on a replacement
 """
 import itertools
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from ..autograd import Tensor, cat, is_grad_enabled
@@ -48,7 +49,8 @@ class RemovableHandle:
         self.remove()
 
 
-def add_hook(table: OrderedDict, hook, prepend: bool, *extra_tables: OrderedDict):
+def add_hook(table: OrderedDict, hook: Callable[..., Any], prepend: bool,
+             *extra_tables: OrderedDict) -> RemovableHandle:
     """Put ``hook`` into ``table`` (first if ``prepend``) and return its handle."""
     if not callable(hook):
         raise TypeError(f"a hook must be callable, got {type(hook).__name__}")
@@ -59,22 +61,22 @@ def add_hook(table: OrderedDict, hook, prepend: bool, *extra_tables: OrderedDict
     return handle
 
 
-def _as_tuple(value):
+def _as_tuple(value: Any) -> tuple[Any, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
 class BackwardHook:
     """One forward call's bookkeeping for the module's full backward hooks."""
 
-    def __init__(self, module) -> None:
+    def __init__(self, module: "HookMixin") -> None:
         self.module = module
         self.n_args = 0
         self.positions: list[int] = []  # of the positional args that are Tensors requiring grad
-        self.grad_outputs = None
+        self.grad_outputs: list[Any] = []  # one per output, filled in by the output hooks
         self.n_outputs = 0
         self.outputs_seen = 0
 
-    def setup_inputs(self, args):
+    def setup_inputs(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """Route the Tensor arguments that require grad through a hooked identity node."""
         if not is_grad_enabled():
             return args
@@ -84,12 +86,12 @@ class BackwardHook:
         if not self.positions:
             return args
         tensors = [args[i] for i in self.positions]
-        args = list(args)
+        routed = list(args)
         if len(tensors) == 1:
             through = tensors[0].view_as(tensors[0])
             through.register_hook(self._input_hook)
-            args[self.positions[0]] = through
-            return tuple(args)
+            routed[self.positions[0]] = through
+            return tuple(routed)
         dtypes = {t.dtype for t in tensors}
         if len(dtypes) != 1:
             raise TypeError(f"{type(self.module).__name__}: a full backward hook needs the "
@@ -101,11 +103,11 @@ class BackwardHook:
         offset = 0
         for i, shape in zip(self.positions, self.shapes):
             size = tensors[self.positions.index(i)].size
-            args[i] = packed[offset:offset + size].reshape(shape)
+            routed[i] = packed[offset:offset + size].reshape(shape)
             offset += size
-        return tuple(args)
+        return tuple(routed)
 
-    def setup_outputs(self, result):
+    def setup_outputs(self, result: Any) -> Any:
         """Route each output Tensor that requires grad through a hooked identity node."""
         if not is_grad_enabled():
             return result
@@ -121,15 +123,15 @@ class BackwardHook:
                 self.expected_outputs += 1
         return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
 
-    def _output_hook(self, index):
-        def hook(grad):
+    def _output_hook(self, index: int) -> Callable[[Tensor], None]:
+        def hook(grad: Tensor) -> None:
             self.grad_outputs[index] = grad
             self.outputs_seen += 1
             if not self.positions and self.outputs_seen == self.expected_outputs:
                 self._call_hooks((None,) * self.n_args)  # no input needs a gradient
         return hook
 
-    def _input_hook(self, grad):
+    def _input_hook(self, grad: Tensor) -> Tensor | None:
         if len(self.positions) == 1:
             grads = [grad]
         else:
@@ -140,7 +142,7 @@ class BackwardHook:
                     size *= n
                 grads.append(grad[offset:offset + size].reshape(shape))
                 offset += size
-        grad_input = [None] * self.n_args
+        grad_input: list[Tensor | None] = [None] * self.n_args
         for i, g in zip(self.positions, grads):
             grad_input[i] = g
         new = self._call_hooks(tuple(grad_input))
@@ -152,7 +154,7 @@ class BackwardHook:
             return chosen[0]
         return cat([g.reshape(-1) for g in chosen])
 
-    def _call_hooks(self, grad_input):
+    def _call_hooks(self, grad_input: tuple[Any, ...]) -> tuple[Any, ...] | None:
         grad_output = tuple(self.grad_outputs)
         result = None
         for hook in list(self.module._backward_hooks.values()):
@@ -180,15 +182,16 @@ class HookMixin:
     _forward_hooks: OrderedDict[int, Any]
     _backward_hooks: OrderedDict[int, Any]
     _hooks_with_kwargs: OrderedDict[int, bool]
+    forward: Callable[..., Any]
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if not (d.get("_forward_pre_hooks") or d.get("_forward_hooks")
                 or d.get("_backward_hooks")):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
-    def _call_with_hooks(self, args, kwargs):
+    def _call_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """``forward`` between the forward pre-hooks and forward hooks, in PyTorch's order."""
         with_kwargs = self._hooks_with_kwargs
         for hook_id, hook in list(self._forward_pre_hooks.items()):
@@ -219,7 +222,7 @@ class HookMixin:
             output = backward_hook.setup_outputs(output)
         return output
 
-    def register_forward_pre_hook(self, hook, *, prepend: bool = False,
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                                   with_kwargs: bool = False) -> RemovableHandle:
         """Call ``hook(module, args)`` before every ``forward``; it may return new args.
 
@@ -247,7 +250,7 @@ class HookMixin:
             self._hooks_with_kwargs[handle.id] = True
         return handle
 
-    def register_forward_hook(self, hook, *, prepend: bool = False,
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
                               with_kwargs: bool = False) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after every ``forward``; it may return a new output.
 
@@ -276,7 +279,8 @@ class HookMixin:
             self._hooks_with_kwargs[handle.id] = True
         return handle
 
-    def register_full_backward_hook(self, hook, prepend: bool = False) -> RemovableHandle:
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` once the inputs' gradients are known.
 
         ``grad_input`` has one entry per positional argument of the call (None

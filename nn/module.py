@@ -7,17 +7,30 @@ but not trained (BatchNorm's running statistics). Names are dotted paths
 to numpy arrays loads unchanged. Checkpoints are ``.npz`` files, read with
 ``allow_pickle=False``: loading never runs code.
 """
-from collections import OrderedDict, namedtuple
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
 from ..autograd import Tensor, dtypes, no_grad
+from ..autograd.typing import DeviceLike, DTypeLike
 from .checkpoint import MAX_MEMBERS, StateDictError, read_checkpoint, save_arrays
 from .hooks import HookMixin
 
 __all__ = ["Parameter", "Module", "IncompatibleKeys"]
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict`` and ``load`` report: keys missing and keys not expected."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+M = TypeVar("M", bound="Module")
 
 
 class Parameter(Tensor):
@@ -30,16 +43,16 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty((0,), dtype=np.float32)
         super().__init__(data, requires_grad=requires_grad)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
 
-def _check_name(module, name, kind):
+def _check_name(module: "Module", name: object, kind: str) -> None:
     if not isinstance(name, str):
         raise TypeError(f"{kind} name should be a str, got {type(name).__name__}")
     if not name or "." in name:
@@ -66,7 +79,14 @@ class Module(HookMixin):
     ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
     """
 
-    def __init__(self):
+    # declared for the type checker only (no class attribute): __init__ sets them
+    training: bool
+    _parameters: OrderedDict[str, Parameter | None]
+    _buffers: OrderedDict[str, Tensor | None]
+    _non_persistent_buffers: set[str]
+    _modules: OrderedDict[str, "Module | None"]
+
+    def __init__(self) -> None:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -77,19 +97,19 @@ class Module(HookMixin):
         object.__setattr__(self, "_backward_hooks", OrderedDict())
         object.__setattr__(self, "_hooks_with_kwargs", OrderedDict())
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """The computation; subclasses define it and call the module, not forward."""
         raise NotImplementedError(f"{type(self).__name__} defines no forward(); define "
                                   "forward(self, ...) in your Module subclass")
 
     # ------------------------------------------------------------ registration
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
         params = d.get("_parameters")
         if isinstance(value, Parameter):
             _check_name(self, name, "parameter")
             self._forget(name)
-            params[name] = value
+            self._parameters[name] = value
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
@@ -112,21 +132,21 @@ class Module(HookMixin):
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
+    def _forget(self, name: str) -> None:
         d = self.__dict__
         d.pop(name, None)
         for table in (d["_parameters"], d["_buffers"], d["_modules"]):
             table.pop(name, None)
         d["_non_persistent_buffers"].discard(name)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         d = self.__dict__
         for table in ("_parameters", "_buffers", "_modules"):
             if table in d and name in d[table]:
                 return d[table][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         d = self.__dict__
         for table in ("_parameters", "_buffers", "_modules"):
             if name in d.get(table, ()):
@@ -135,7 +155,7 @@ class Module(HookMixin):
                 return
         object.__delattr__(self, name)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (a ``Parameter`` or None) under ``name``."""
         _check_name(self, name, "parameter")
         if param is not None and not isinstance(param, Parameter):
@@ -146,7 +166,8 @@ class Module(HookMixin):
         self._forget(name)
         self._parameters[name] = param
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None,
+                        persistent: bool = True) -> None:
         """Add state that is not trained but is saved (unless ``persistent=False``).
 
         ``tensor`` is a Tensor, a numpy array (wrapped) or None.
@@ -164,7 +185,7 @@ class Module(HookMixin):
         if not persistent:
             self._non_persistent_buffers.add(name)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: "Module | None") -> None:
         """Add a child module (or None) under ``name``."""
         _check_name(self, name, "module")
         if module is not None and not isinstance(module, Module):
@@ -177,7 +198,8 @@ class Module(HookMixin):
     register_module = add_module
 
     # ------------------------------------------------------------ traversal
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
         """``(dotted_name, module)`` for this module (name ``""``) and every descendant."""
         stack = [(prefix, self)]
         seen = set() if memo is None else memo
@@ -192,12 +214,12 @@ class Module(HookMixin):
                         for key, child in module._modules.items() if child is not None]
             stack.extend(reversed(children))
 
-    def modules(self):
+    def modules(self) -> Iterator["Module"]:
         """This module and every descendant, depth first."""
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
         """``(name, module)`` for the direct children."""
         seen = set()
         for name, module in self._modules.items():
@@ -205,12 +227,13 @@ class Module(HookMixin):
                 seen.add(id(module))
                 yield name, module
 
-    def children(self):
+    def children(self) -> Iterator["Module"]:
         """The direct children."""
         for _, module in self.named_children():
             yield module
 
-    def _named_members(self, table, prefix, recurse):
+    def _named_members(self, table: str, prefix: str,
+                       recurse: bool) -> Iterator[tuple[str, Any]]:
         seen = set()
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         for module_name, module in modules:
@@ -220,26 +243,28 @@ class Module(HookMixin):
                 seen.add(id(value))
                 yield (f"{module_name}.{name}" if module_name else name), value
 
-    def named_parameters(self, prefix="", recurse=True):
+    def named_parameters(self, prefix: str = "",
+                         recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
         """``(dotted_name, Parameter)`` pairs (``"fc1.weight"``); shared ones once."""
         return self._named_members("_parameters", prefix, recurse)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, in registration order (pass it to an optimizer)."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True):
+    def named_buffers(self, prefix: str = "",
+                      recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
         """``(dotted_name, Tensor)`` pairs of the buffers."""
         return self._named_members("_buffers", prefix, recurse)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every buffer."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
     # ------------------------------------------------------------ modes and grads
-    def train(self, mode=True):
+    def train(self: M, mode: bool = True) -> M:
         """Set training mode here and in every descendant (Dropout, BatchNorm care)."""
         if not isinstance(mode, bool):
             raise ValueError(f"train: mode is expected to be a bool, got {type(mode).__name__}")
@@ -247,17 +272,17 @@ class Module(HookMixin):
             object.__setattr__(module, "training", mode)
         return self
 
-    def eval(self):
+    def eval(self: M) -> M:
         """Set evaluation mode (``train(False)``)."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: M, requires_grad: bool = True) -> M:
         """Turn gradient tracking of every parameter on or off (freezing)."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Drop (or zero) the gradients of every parameter."""
         for param in self.parameters():
             if param.grad is None:
@@ -267,7 +292,8 @@ class Module(HookMixin):
             else:
                 param.grad = Tensor(np.zeros_like(param.data))
 
-    def to(self, *args, dtype=None, device=None, non_blocking=False):
+    def to(self: M, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike = None,
+           non_blocking: bool = False) -> M:
         """Cast every floating-point parameter and buffer to a float dtype, in place.
 
         Takes PyTorch's forms: ``to(dtype)``, ``to("cpu")``, ``to(device, dtype)``,
@@ -280,24 +306,24 @@ class Module(HookMixin):
         >>> nn.Linear(2, 1).to("cpu", np.float64).weight.dtype
         dtype('float64')
         """
-        dtype = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
-                                    non_blocking=non_blocking)
-        if dtype is None:
+        target = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
+                                     non_blocking=non_blocking)
+        if target is None:
             return self
-        if dtype.kind != "f":
-            raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got {dtype}")
+        if target.kind != "f":
+            raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got {target}")
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.data.dtype.kind == "f":
-                tensor.data = tensor.data.astype(dtype)
+                tensor.data = tensor.data.astype(target)
                 if tensor.grad is not None:
-                    tensor.grad = Tensor(tensor.grad.data.astype(dtype))
+                    tensor.grad = Tensor(tensor.grad.data.astype(target))
         return self
 
-    def cpu(self):
+    def cpu(self: M) -> M:
         """The module itself (everything is on the CPU)."""
         return self
 
-    def apply(self, fn):
+    def apply(self: M, fn: Callable[["Module"], object]) -> M:
         """Call ``fn(module)`` on every submodule, then on this one (PyTorch's order).
 
         Typical use: custom initialisation, ``model.apply(init_weights)``.
@@ -316,23 +342,23 @@ class Module(HookMixin):
         fn(self)
         return self
 
-    def double(self):
+    def double(self: M) -> M:
         """Cast floating-point parameters and buffers to float64 (for gradcheck)."""
         return self.to(np.float64)
 
-    def float(self):
+    def float(self: M) -> M:
         """Cast floating-point parameters and buffers to float32."""
         return self.to(np.float32)
 
     # ------------------------------------------------------------ state
-    def state_dict(self, prefix="", keep_vars=False):
+    def state_dict(self, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
         """Parameters and persistent buffers by dotted name, in registration order.
 
         Values are Tensors sharing memory with the module (``keep_vars=False``
         detaches them); copy them to keep a snapshot:
         ``{k: v.numpy().copy() for k, v in model.state_dict().items()}``.
         """
-        result = OrderedDict()
+        result: dict[str, Tensor] = OrderedDict()
         for module_name, module in self.named_modules(prefix=prefix.rstrip(".")):
             items = list(module._parameters.items()) + [
                 (k, v) for k, v in module._buffers.items()
@@ -343,7 +369,8 @@ class Module(HookMixin):
                     result[key] = value if keep_vars else value.detach()
         return result
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, Any],
+                        strict: bool = True) -> IncompatibleKeys:
         """Copy arrays (or Tensors) into the parameters and buffers, by dotted name.
 
         Everything is checked first: keys missing from ``state_dict`` or not in
@@ -362,7 +389,8 @@ class Module(HookMixin):
         own = self.state_dict(keep_vars=True)
         missing = [key for key in own if key not in state_dict]
         unexpected = [key for key in state_dict.keys() if key not in own]
-        problems, arrays = [], {}
+        problems: list[str] = []
+        arrays: dict[str, np.ndarray] = {}
         for key, target in own.items():
             if key not in state_dict:
                 continue
@@ -394,7 +422,7 @@ class Module(HookMixin):
                 own[key][...] = array
         return IncompatibleKeys(missing, unexpected)
 
-    def save(self, path):
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write ``state_dict()`` to ``path`` as ``.npz``, atomically.
 
         The file is written to a temporary name in the same folder and then
@@ -403,7 +431,8 @@ class Module(HookMixin):
         """
         save_arrays({key: value.data for key, value in self.state_dict().items()}, path)
 
-    def load(self, path, strict=True, max_members=MAX_MEMBERS):
+    def load(self, path: str | os.PathLike[str], strict: bool = True,
+             max_members: int = MAX_MEMBERS) -> IncompatibleKeys:
         """Load a checkpoint written by ``save`` (or ``np.savez``); returns the key report.
 
         The archive's headers are checked against the module before any array
@@ -419,12 +448,12 @@ class Module(HookMixin):
         return IncompatibleKeys(missing, unexpected)
 
     # ------------------------------------------------------------ repr
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text inside the parentheses of this module's repr; layers override it."""
         return ""
 
-    def __repr__(self):
-        lines = []
+    def __repr__(self) -> str:
+        lines: list[str] = []
         extra = self.extra_repr()
         if extra:
             lines = extra.split("\n")

@@ -6,6 +6,8 @@ or by key, so ``state_dict`` names them as PyTorch does (``"plist.0"``,
 wrapped in one (as PyTorch does).
 """
 import operator
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -15,7 +17,7 @@ from .module import Module, Parameter
 __all__ = ["ParameterList", "ParameterDict"]
 
 
-def _as_parameter(owner, value):
+def _as_parameter(owner: Module, value: Any) -> Parameter:
     if isinstance(value, Parameter):
         return value
     if isinstance(value, Tensor):
@@ -43,7 +45,7 @@ class ParameterList(Module):
     [('0', (2,)), ('1', (3,))]
     """
 
-    def __init__(self, values=None) -> None:
+    def __init__(self, values: Iterable[Tensor | np.ndarray] | None = None) -> None:
         super().__init__()
         if values is not None:
             self.extend(values)
@@ -51,30 +53,39 @@ class ParameterList(Module):
     def __len__(self) -> int:
         return len(self._parameters)
 
-    def __iter__(self):
-        return iter(self._parameters.values())
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._values())
 
-    def _position(self, idx):
+    def _values(self) -> ValuesView[Parameter]:
+        # NOTE: typed as PyTorch types it: None only after register_parameter(name, None)
+        return cast(ValuesView[Parameter], self._parameters.values())
+
+    def _position(self, idx: int) -> int:
         idx = operator.index(idx)
         if not -len(self) <= idx < len(self):
             raise IndexError(f"index {idx} is out of range for ParameterList of length "
                              f"{len(self)}")
         return idx % len(self)
 
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return ParameterList(list(self._parameters.values())[idx])
-        return self._parameters[str(self._position(idx))]
+    @overload
+    def __getitem__(self, idx: int) -> Parameter: ...
+    @overload
+    def __getitem__(self, idx: slice) -> "ParameterList": ...
 
-    def __setitem__(self, idx, value) -> None:
+    def __getitem__(self, idx: int | slice) -> "Parameter | ParameterList":
+        if isinstance(idx, slice):
+            return ParameterList(list(self._values())[idx])
+        return cast(Parameter, self._parameters[str(self._position(idx))])  # as in _values
+
+    def __setitem__(self, idx: int, value: Tensor | np.ndarray) -> None:
         self._parameters[str(self._position(idx))] = _as_parameter(self, value)
 
-    def append(self, value) -> "ParameterList":
+    def append(self, value: Tensor | np.ndarray) -> "ParameterList":
         """Add ``value`` at the end; returns self."""
         self.register_parameter(str(len(self)), _as_parameter(self, value))
         return self
 
-    def extend(self, values) -> "ParameterList":
+    def extend(self, values: Iterable[Tensor | np.ndarray]) -> "ParameterList":
         """Add each of ``values`` at the end; returns self."""
         for value in values:
             self.append(value)
@@ -102,7 +113,8 @@ class ParameterDict(Module):
     (['scale', 'shift'], True)
     """
 
-    def __init__(self, parameters=None) -> None:
+    def __init__(self, parameters: Mapping[str, Tensor | np.ndarray]
+                 | Iterable[tuple[str, Tensor | np.ndarray]] | None = None) -> None:
         super().__init__()
         if parameters is not None:
             self.update(parameters)
@@ -110,43 +122,43 @@ class ParameterDict(Module):
     def __len__(self) -> int:
         return len(self._parameters)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._parameters)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._parameters
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Parameter:
         if key not in self._parameters:
             raise KeyError(key)
-        return self._parameters[key]
+        return cast(Parameter, self._parameters[key])  # as in ParameterList._values
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: str, value: Tensor | np.ndarray) -> None:
         if key in self._parameters:
             self._parameters[key] = _as_parameter(self, value)  # keeps the key's position
         else:
             self.register_parameter(key, _as_parameter(self, value))
 
-    def __delitem__(self, key) -> None:
+    def __delitem__(self, key: str) -> None:
         del self._parameters[key]
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         """The keys, in insertion order."""
         return self._parameters.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Parameter]:
         """The parameters, in insertion order."""
-        return self._parameters.values()
+        return cast(ValuesView[Parameter], self._parameters.values())  # as in __getitem__
 
-    def items(self):
+    def items(self) -> ItemsView[str, Parameter]:
         """``(key, parameter)`` pairs, in insertion order."""
-        return self._parameters.items()
+        return cast(ItemsView[str, Parameter], self._parameters.items())  # as in __getitem__
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         """The parameter under ``key``, or ``default``."""
         return self._parameters.get(key, default)
 
-    def pop(self, key):
+    def pop(self, key: str) -> Parameter:
         """Remove ``key`` and return its parameter."""
         value = self[key]
         del self[key]
@@ -156,7 +168,8 @@ class ParameterDict(Module):
         """Remove every entry."""
         self._parameters.clear()
 
-    def update(self, parameters) -> None:
+    def update(self, parameters: Mapping[str, Tensor | np.ndarray]
+               | Iterable[tuple[str, Tensor | np.ndarray]]) -> None:
         """Add or replace entries from a mapping or an iterable of ``(key, value)`` pairs."""
         pairs = parameters.items() if hasattr(parameters, "items") else parameters
         for i, pair in enumerate(pairs):

@@ -11,30 +11,35 @@ ValueError: Conv2d: in_channels must be an int >= 1, got -3
 """
 import math
 import numbers
+from typing import Any, TypeGuard
 
 import numpy as np
 
+#: A size or step of a 2-D window (``kernel_size``, ``stride``, ...): one int or a pair.
+Size2 = int | tuple[int, int]
 
-def _is_int(value):
+
+def _is_int(value: object) -> TypeGuard[int | np.integer[Any]]:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def int_at_least(name, value, op, minimum):
+def int_at_least(name: str, value: object, op: str, minimum: int) -> int:
     """``value`` as an int >= ``minimum``; ValueError otherwise (floats, strings, NaN too)."""
     if not _is_int(value) or value < minimum:
         raise ValueError(f"{op}: {name} must be an int >= {minimum}, got {value!r}")
     return int(value)
 
 
-def positive_int(name, value, op):
+def positive_int(name: str, value: object, op: str) -> int:
     return int_at_least(name, value, op, 1)
 
 
-def non_negative_int(name, value, op):
+def non_negative_int(name: str, value: object, op: str) -> int:
     return int_at_least(name, value, op, 0)
 
 
-def int_tuple(name, value, op, dims=None, minimum=0):
+def int_tuple(name: str, value: object, op: str, dims: int | None = None,
+              minimum: int = 0) -> tuple[int, ...]:
     """``3 -> (3,) * dims``; a tuple/list of ``dims`` ints (any length if None), each >= minimum."""
     if _is_int(value):
         values = (value,) * (dims or 1)
@@ -49,23 +54,23 @@ def int_tuple(name, value, op, dims=None, minimum=0):
     return tuple(int(v) for v in values)
 
 
-def probability(name, value, op):
+def probability(name: str, value: object, op: str) -> float:
     """``value`` as a float in [0, 1]: TypeError for non-numbers, ValueError outside (or NaN)."""
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{op}: {name} must be a float between 0 and 1, got {value!r}")
-    if not 0.0 <= value <= 1.0:  # NOTE: False for NaN too
+    if not 0.0 <= float(value) <= 1.0:  # NOTE: False for NaN too
         raise ValueError(f"{op}: {name} (a probability) has to be between 0 and 1, got {value!r}")
     return float(value)
 
 
-def pool_padding(padding, kernel, op):
+def pool_padding(padding: tuple[int, ...], kernel: tuple[int, ...], op: str) -> None:
     """PyTorch's rule for 2-D pooling: padding at most half the kernel (dilation not counted)."""
     if any(pad > k // 2 for pad, k in zip(padding, kernel)):
         raise ValueError(f"{op}: padding should be at most half of kernel size, got "
                          f"padding={padding} and kernel_size={kernel}")
 
 
-def non_negative_float(name, value, op):
+def non_negative_float(name: str, value: object, op: str) -> float:
     """``value`` as a float >= 0 that is not NaN (inf is allowed: no clipping)."""
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{op}: {name} must be a non-negative float, got {value!r}")

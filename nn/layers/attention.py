@@ -16,6 +16,7 @@ import numpy as np
 
 from ... import autograd
 from ...autograd import ShapeError, Tensor
+from ...autograd.typing import DTypeLike
 from .. import functional as F
 from .. import init
 from .._validate import positive_int, probability
@@ -24,13 +25,16 @@ from .linear import Linear
 
 __all__ = ["causal_mask", "attend", "scaled_dot_product_attention", "MultiheadAttention"]
 
+#: A mask as the attention functions take it: bool (where to attend) or float (added).
+Mask = Tensor | np.ndarray
+
 
 # ------------------------------------------------------------------ masks
-def _raw(value):
+def _raw(value: Tensor | np.ndarray) -> np.ndarray:
     return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
-def _additive(mask, dtype, keep_when_true, op):
+def _additive(mask: Mask, dtype: DTypeLike, keep_when_true: bool, op: str) -> Mask:
     """A bool mask as 0 / -inf in ``dtype``; a float mask is returned as it is (added)."""
     raw = _raw(mask)
     if raw.dtype == np.bool_:
@@ -41,7 +45,7 @@ def _additive(mask, dtype, keep_when_true, op):
     return mask if isinstance(mask, Tensor) else raw.astype(dtype)
 
 
-def causal_mask(size_q, size_k, dtype=np.float32):
+def causal_mask(size_q: int, size_k: int, dtype: DTypeLike = np.float32) -> np.ndarray:
     """Additive causal mask (size_q, size_k): 0 on and below the diagonal, -inf above.
 
     Query i sees keys 0..i (PyTorch's top-left aligned ``tril``).
@@ -56,7 +60,7 @@ def causal_mask(size_q, size_k, dtype=np.float32):
     return np.where(keep, 0.0, -np.inf).astype(dtype)
 
 
-def _add_masks(first, second):
+def _add_masks(first: Mask | None, second: Mask | None) -> Mask | None:
     if first is None:
         return second
     if second is None:
@@ -64,7 +68,8 @@ def _add_masks(first, second):
     return first + second
 
 
-def attend(query, key, value, mask=None, dropout_p=0.0):
+def attend(query: Tensor, key: Tensor, value: Tensor, mask: Mask | None = None,
+           dropout_p: float = 0.0) -> tuple[Tensor, Tensor]:
     """Scaled scores ``query @ key^T`` (query already scaled), mask, softmax, dropout, ``@ value``.
 
     ``mask`` is additive (array or Tensor) broadcastable to the scores. Rows whose
@@ -91,8 +96,10 @@ def attend(query, key, value, mask=None, dropout_p=0.0):
     return weights @ value, weights
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
-                                 is_causal=False, scale=None, enable_gqa=False):
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
+                                 attn_mask: Mask | None = None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
     """``softmax(query @ key^T * scale + mask) @ value``, PyTorch's function.
 
     Parameters
@@ -151,7 +158,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return attend(query * scale, key, value, mask, dropout_p)[0]
 
 
-def _repeat_heads(t, q_shape, op):
+def _repeat_heads(t: Tensor, q_shape: tuple[int, ...], op: str) -> Tensor:
     """Key/value with Hkv heads on axis -3 -> Hq heads, each repeated Hq // Hkv times."""
     heads_q, heads_kv = (q_shape[-3] if len(q_shape) > 2 else 1), (t.shape[-3] if t.ndim > 2
                                                                  else 1)
@@ -164,7 +171,7 @@ def _repeat_heads(t, q_shape, op):
 
 
 # ------------------------------------------------------------------ module
-def _pad_keys(mask, count):
+def _pad_keys(mask: Mask | None, count: int) -> Mask | None:
     """Append ``count`` columns of 0 (take part) to an additive mask's key axis."""
     if mask is None:
         return None
@@ -212,8 +219,10 @@ class MultiheadAttention(Module):
     ((2, 5, 16), (2, 5, 5))
     """
 
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
-                 add_zero_attn=False, kdim=None, vdim=None, batch_first=False, dtype=None):
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__()
         op = "MultiheadAttention"
         embed_dim = positive_int("embed_dim", embed_dim, op)
@@ -230,7 +239,7 @@ class MultiheadAttention(Module):
         self.batch_first, self.add_zero_attn = batch_first, add_zero_attn
         dtype = np.float32 if dtype is None else dtype
 
-        def param(*shape):
+        def param(*shape: int) -> Parameter:
             return Parameter(np.zeros(shape, dtype=dtype))
 
         if self._qkv_same_embed_dim:
@@ -247,13 +256,15 @@ class MultiheadAttention(Module):
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.bias_k: Parameter | None
+        self.bias_v: Parameter | None
         if add_bias_kv:
             self.bias_k, self.bias_v = param(1, 1, embed_dim), param(1, 1, embed_dim)
         else:
             self.bias_k = self.bias_v = None
         self._reset_parameters()
 
-    def _reset_parameters(self):
+    def _reset_parameters(self) -> None:
         """PyTorch's init: xavier_uniform_ projections, zero biases, xavier_normal_ bias_k/v."""
         if self._qkv_same_embed_dim:
             init.xavier_uniform_(self.in_proj_weight)
@@ -267,7 +278,8 @@ class MultiheadAttention(Module):
             init.xavier_normal_(self.bias_k)
             init.xavier_normal_(self.bias_v)
 
-    def _project(self, query, key, value):
+    def _project(self, query: Tensor, key: Tensor,
+                 value: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         e, b = self.embed_dim, self.in_proj_bias
         bias = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
         if self._qkv_same_embed_dim:
@@ -280,7 +292,7 @@ class MultiheadAttention(Module):
             weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
         return tuple(F.linear(x, w, bb) for x, w, bb in zip((query, key, value), weights, bias))
 
-    def _check(self, query, key, value, unbatched):
+    def _check(self, query: Tensor, key: Tensor, value: Tensor, unbatched: bool) -> None:
         op = "MultiheadAttention"
         shapes = tuple(tuple(t.shape) for t in (query, key, value))
         dims = {len(s) for s in shapes}
@@ -295,7 +307,8 @@ class MultiheadAttention(Module):
                              f"({self.embed_dim}), kdim ({self.kdim}) and vdim ({self.vdim}) "
                              "and one batch and source length for key and value")
 
-    def _masks(self, attn_mask, key_padding_mask, is_causal, batch, size_q, size_k, dtype):
+    def _masks(self, attn_mask: Mask | None, key_padding_mask: Mask | None, is_causal: bool,
+               batch: int, size_q: int, size_k: int, dtype: DTypeLike) -> Mask | None:
         """One additive mask broadcastable to (N, H, L, S), or None."""
         op = "MultiheadAttention"
         mask = None
@@ -320,8 +333,10 @@ class MultiheadAttention(Module):
             mask = _add_masks(mask, padding.reshape((batch, 1, 1, size_k)))
         return mask
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
-                attn_mask=None, average_attn_weights=True, is_causal=False):
+    def forward(self, query: Tensor, key: Tensor, value: Tensor,
+                key_padding_mask: Mask | None = None, need_weights: bool = True,
+                attn_mask: Mask | None = None, average_attn_weights: bool = True,
+                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
         """Attend from ``query`` to ``key``/``value``; returns ``(output, weights or None)``."""
         unbatched = query.ndim == 2
         self._check(query, key, value, unbatched)
@@ -339,7 +354,7 @@ class MultiheadAttention(Module):
         mask = self._masks(attn_mask, key_padding_mask, is_causal, batch, size_q, size_k, dtype)
         q, k, v = self._project(query, key, value)
         extra = []
-        if self.bias_k is not None:
+        if self.bias_k is not None and self.bias_v is not None:  # made together
             extra.append((self.bias_k, self.bias_v))
         if self.add_zero_attn:
             zeros = autograd.zeros(1, 1, e, dtype=dtype)
@@ -363,6 +378,6 @@ class MultiheadAttention(Module):
             weights = weights.mean(axis=1)
         return out, (weights.squeeze(0) if unbatched else weights)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
                 f"dropout={self.dropout}, batch_first={self.batch_first}")

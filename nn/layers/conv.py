@@ -3,14 +3,16 @@
 import numpy as np
 
 from ... import autograd
-from ...autograd import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from .._validate import int_at_least, int_tuple, positive_int
+from ...autograd import Tensor, conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .._validate import Size2, int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 
 __all__ = ["Conv2d", "Conv1d", "ConvTranspose2d", "ConvTranspose1d"]
 
+SizeN = int | tuple[int, ...]
 
-def _uniform(shape, bound):
+
+def _uniform(shape: tuple[int, ...], bound: float) -> Parameter:
     data = autograd.generator().uniform(-bound, bound, shape)
     return Parameter(data.astype(np.float32))
 
@@ -19,8 +21,9 @@ class _ConvNd(Module):
     """Shared parameters of the convolutions: weight (out, in / groups, *kernel), or
     (in, out / groups, *kernel) when transposed, and bias (out,)."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
-                 bias, dims, groups=1, transposed=False, output_padding=0):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: SizeN, stride: SizeN,
+                 padding: SizeN, dilation: SizeN, bias: bool, dims: int, groups: int = 1,
+                 transposed: bool = False, output_padding: SizeN = 0) -> None:
         super().__init__()
         op = type(self).__name__
         in_channels = positive_int("in_channels", in_channels, op)
@@ -29,7 +32,7 @@ class _ConvNd(Module):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{op}: in_channels={in_channels} and out_channels={out_channels} "
                              f"must both be divisible by groups={groups}")
-        kernel_size = int_tuple("kernel_size", kernel_size, op, dims, minimum=1)
+        kernel = int_tuple("kernel_size", kernel_size, op, dims, minimum=1)
         # NOTE: conv1d takes plain ints for the geometry, conv2d ints or pairs.
         for name, value, minimum in (("stride", stride, 1), ("padding", padding, 0),
                                      ("dilation", dilation, 1),
@@ -39,24 +42,24 @@ class _ConvNd(Module):
             else:
                 int_tuple(name, value, op, dims, minimum)
         self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride, self.padding, self.dilation = (kernel_size, stride,
-                                                                      padding, dilation)
+        self.kernel_size, self.stride, self.padding, self.dilation = (kernel, stride, padding,
+                                                                      dilation)
         self.groups, self.output_padding = groups, output_padding
         # NOTE: PyTorch's default init, kaiming_uniform_(a=sqrt(5)), is U(+-1/sqrt(fan_in)),
         # fan_in being the weight's second axis times the kernel (for the transposed
         # convolutions too, as PyTorch computes it).
         if transposed:
-            shape = (in_channels, out_channels // groups) + kernel_size
+            shape = (in_channels, out_channels // groups) + kernel
         else:
-            shape = (out_channels, in_channels // groups) + kernel_size
-        bound = 1.0 / np.sqrt(shape[1] * int(np.prod(kernel_size)))
+            shape = (out_channels, in_channels // groups) + kernel
+        bound = 1.0 / np.sqrt(shape[1] * int(np.prod(kernel)))
         self.weight = _uniform(shape, bound)
         if bias:
             self.bias = _uniform((out_channels,), bound)
         else:
             self.register_parameter("bias", None)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != 0:
@@ -88,12 +91,13 @@ class Conv2d(_ConvNd):
     (64, 8, 28, 28)
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size2,
+                 stride: Size2 = 1, padding: Size2 = 0, dilation: Size2 = 1, groups: int = 1,
+                 bias: bool = True) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=2, groups=groups)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups)
 
@@ -101,12 +105,13 @@ class Conv2d(_ConvNd):
 class Conv1d(_ConvNd):
     """1-D convolution over (N, C, L) inputs (int stride, padding and dilation)."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
+                 stride: int = 1, padding: int = 0, dilation: int = 1, groups: int = 1,
+                 bias: bool = True) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=1, groups=groups)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups)
 
@@ -129,13 +134,14 @@ class ConvTranspose2d(_ConvNd):
     (2, 4, 14, 14)
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size2,
+                 stride: Size2 = 1, padding: Size2 = 0, output_padding: Size2 = 0,
+                 groups: int = 1, bias: bool = True, dilation: Size2 = 1) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=2, groups=groups, transposed=True,
                          output_padding=output_padding)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
                                 self.output_padding, self.groups, self.dilation)
 
@@ -143,12 +149,13 @@ class ConvTranspose2d(_ConvNd):
 class ConvTranspose1d(_ConvNd):
     """1-D transposed convolution over (N, C, L); weight (in, out / groups, k)."""
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
+                 stride: int = 1, padding: int = 0, output_padding: int = 0,
+                 groups: int = 1, bias: bool = True, dilation: int = 1) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=1, groups=groups, transposed=True,
                          output_padding=output_padding)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
                                 self.output_padding, self.groups, self.dilation)

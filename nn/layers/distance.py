@@ -1,4 +1,5 @@
 """Distance layers: ``CosineSimilarity`` and ``PairwiseDistance`` (PyTorch's arguments)."""
+from ...autograd import Tensor
 from .. import functional as F
 from ..module import Module
 
@@ -15,20 +16,20 @@ class CosineSimilarity(Module):
     (4,)
     """
 
-    def __init__(self, dim=1, eps=1e-8):
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
         super().__init__()
         self.dim, self.eps = dim, eps
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         return F.cosine_similarity(x1, x2, self.dim, self.eps)
 
 
 class PairwiseDistance(Module):
     """``||x1 - x2 + eps||_p`` along the last axis; see ``F.pairwise_distance``."""
 
-    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
         super().__init__()
         self.norm, self.eps, self.keepdim = p, eps, keepdim
 
-    def forward(self, x1, x2):
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

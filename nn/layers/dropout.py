@@ -1,4 +1,5 @@
 """``Dropout`` and ``Dropout2d``: inverted dropout in training, the identity in evaluation."""
+from ...autograd import Tensor
 from .. import functional as F
 from .._validate import probability
 from ..module import Module
@@ -13,14 +14,14 @@ class Dropout(Module):
     ``autograd.manual_seed``.
     """
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p, self.inplace = probability("p", p, "Dropout"), inplace
 
-    def forward(self, input):  # noqa: A002 - PyTorch's name
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         return F.dropout(input, self.p, self.training)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -34,9 +35,9 @@ class Dropout2d(Dropout):
     (4, 8, 5, 5)
     """
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         Module.__init__(self)
         self.p, self.inplace = probability("p", p, "Dropout2d"), inplace
 
-    def forward(self, input):  # noqa: A002 - PyTorch's name
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         return F.dropout2d(input, self.p, self.training)

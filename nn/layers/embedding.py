@@ -4,12 +4,17 @@ The lookup is ``weight[ids]`` (an autograd gather); its gradient adds each
 output row's gradient back into row ``ids[i]`` with the engine's scatter-add,
 so repeated ids accumulate and no one-hot matrix is ever built.
 """
+from typing import TypeVar
+
 import numpy as np
 
 from ... import autograd
 from ...autograd import Function, Tensor
+from ...autograd.typing import ArrayLike
 from .._validate import non_negative_int
 from ..module import Module, Parameter
+
+E = TypeVar("E", bound="Embedding")
 
 __all__ = ["embedding", "Embedding"]
 
@@ -29,7 +34,7 @@ class _MaskGrad(Function):
         return grad * ctx.saved_tensors[0]
 
 
-def _indices(ids, num_embeddings):
+def _indices(ids: Tensor | ArrayLike, num_embeddings: int) -> np.ndarray:
     """Integer ids as an array, checked against the table size before any lookup."""
     ids = ids.data if isinstance(ids, Tensor) else np.asarray(ids)
     if ids.dtype.kind not in "iu":
@@ -42,7 +47,8 @@ def _indices(ids, num_embeddings):
     return ids
 
 
-def embedding(input, weight, padding_idx=None):  # noqa: A002 - PyTorch's argument name
+def embedding(input: Tensor | ArrayLike, weight: Tensor,  # noqa: A002 - PyTorch's name
+              padding_idx: int | None = None) -> Tensor:
     """Rows of ``weight`` at the integer ids ``input``: shape ``input.shape + (dim,)``.
 
     Rows at ``padding_idx`` are returned but receive no gradient, as in PyTorch.
@@ -72,7 +78,8 @@ class Embedding(Module):
     (1, 3, 3)
     """
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, _weight=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 _weight: Tensor | np.ndarray | None = None) -> None:
         super().__init__()
         num_embeddings = non_negative_int("num_embeddings", num_embeddings, "Embedding")
         embedding_dim = non_negative_int("embedding_dim", embedding_dim, "Embedding")
@@ -96,7 +103,8 @@ class Embedding(Module):
         self.weight = Parameter(data)
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+    def from_pretrained(cls: type[E], embeddings: Tensor | ArrayLike, freeze: bool = True,
+                        padding_idx: int | None = None) -> E:
         """An Embedding holding ``embeddings`` (2-D); frozen (no grad) by default."""
         data = np.array(getattr(embeddings, "data", embeddings))
         if data.ndim != 2:
@@ -106,9 +114,9 @@ class Embedding(Module):
         module.weight.requires_grad_(not freeze)
         return module
 
-    def forward(self, ids):
+    def forward(self, ids: Tensor | ArrayLike) -> Tensor:
         return embedding(ids, self.weight, self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"

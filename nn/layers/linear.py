@@ -1,8 +1,11 @@
 """``Linear`` (``y = x W^T + b``) and ``Identity``."""
 import math
+from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
+from ...autograd.typing import DTypeLike
 from .. import functional as F
 from .. import init
 from .._validate import non_negative_int
@@ -40,7 +43,8 @@ class Linear(Module):
     (32, 10)
     """
 
-    def __init__(self, in_features, out_features, bias=True, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__()
         in_features = non_negative_int("in_features", in_features, "Linear")
         out_features = non_negative_int("out_features", out_features, "Linear")
@@ -53,7 +57,7 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """Draw fresh weights and bias with PyTorch's default initialisation."""
         if self.in_features == 0:
             return
@@ -62,10 +66,10 @@ class Linear(Module):
             bound = 1 / math.sqrt(self.in_features)
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, input):  # noqa: A002 - PyTorch's name
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         return F.linear(input, self.weight, self.bias)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
 
@@ -73,8 +77,8 @@ class Linear(Module):
 class Identity(Module):
     """Returns its input unchanged (a placeholder, e.g. to drop a head)."""
 
-    def __init__(self, *args, **kwargs):  # noqa: ARG002 - accepts and ignores any arguments
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ARG002 - accepts and ignores any arguments
         super().__init__()
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return input

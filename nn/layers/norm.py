@@ -11,6 +11,7 @@ normalisation in training uses the biased one (divided by n).
 import numpy as np
 
 from ...autograd import ShapeError, Tensor, writable_data
+from ...autograd.typing import ShapeLike
 from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
 
@@ -18,12 +19,14 @@ __all__ = ["batch_norm", "layer_norm", "BatchNorm1d", "BatchNorm2d", "LayerNorm"
     "instance_norm", "GroupNorm", "InstanceNorm2d"]
 
 
-def _stat_shape(x, axes):
+def _stat_shape(x: Tensor, axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(x.shape))
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa: A002
-               training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor | np.ndarray | None,  # noqa: A002
+               running_var: Tensor | np.ndarray | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Tensor:
     """Normalise each channel (axis 1) of ``input`` over the batch and spatial axes.
 
     Training uses the batch statistics and, when ``running_mean``/``running_var``
@@ -63,7 +66,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa
     return _affine(out, weight, bias, shape)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002
+def layer_norm(input: Tensor, normalized_shape: ShapeLike,  # noqa: A002
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` axes (biased variance), as PyTorch."""
     normalized_shape = _as_shape(normalized_shape)
     k = len(normalized_shape)
@@ -81,18 +86,19 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # no
     return out
 
 
-def _raw(value):
+def _raw(value: Tensor | np.ndarray) -> np.ndarray:
     return value.data if isinstance(value, Tensor) else np.asarray(value)
 
 
-def _update(running, batch_stat, momentum):
+def _update(running: Tensor | np.ndarray, batch_stat: np.ndarray, momentum: float) -> None:
     """running <- (1 - momentum) running + momentum batch_stat, in place, outside the graph."""
     target = writable_data(running) if isinstance(running, Tensor) else running
     target *= 1.0 - momentum
     target += momentum * batch_stat.reshape(target.shape)
 
 
-def _affine(out, weight, bias, shape):
+def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None,
+            shape: tuple[int, ...]) -> Tensor:
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
@@ -100,7 +106,7 @@ def _affine(out, weight, bias, shape):
     return out
 
 
-def _as_shape(shape):
+def _as_shape(shape: ShapeLike) -> tuple[int, ...]:
     return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(n) for n in shape)
 
 
@@ -109,8 +115,8 @@ class _BatchNorm(Module):
 
     _input_dims: tuple[int, ...] = ()
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True) -> None:
         super().__init__()
         num_features = non_negative_int("num_features", num_features, type(self).__name__)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -130,14 +136,14 @@ class _BatchNorm(Module):
             self.register_buffer("running_var", None)
             self.register_buffer("num_batches_tracked", None)
 
-    def reset_running_stats(self):
+    def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches seen."""
         if self.track_running_stats:
             writable_data(self.running_mean)[...] = 0.0
             writable_data(self.running_var)[...] = 1.0
             writable_data(self.num_batches_tracked)[...] = 0
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in self._input_dims or x.shape[1] != self.num_features:
             raise ShapeError(f"{type(self).__name__}({self.num_features}): expected input of "
                              f"{' or '.join(f'{d}-D' for d in self._input_dims)} with "
@@ -156,7 +162,7 @@ class _BatchNorm(Module):
         return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                           use_batch, 0.0 if momentum is None else momentum, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
 
@@ -191,7 +197,8 @@ class LayerNorm(Module):
     (4, 5, 8)
     """
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
+    def __init__(self, normalized_shape: ShapeLike, eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True) -> None:
         super().__init__()
         self.normalized_shape = int_tuple("normalized_shape", normalized_shape, "LayerNorm")
         self.eps = eps
@@ -206,22 +213,23 @@ class LayerNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
 
 
 # ------------------------------------------------------------------ group and instance norm
-def _normalise(x, axes, eps):
+def _normalise(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:
     centred = x - x.mean(axis=axes, keepdims=True)
     var = (centred * centred).mean(axis=axes, keepdims=True)
     return centred / (var + eps).sqrt()
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise each sample over groups of channels (biased variance), as PyTorch.
 
     ``input`` is ``(N, C, *)`` with C divisible by ``num_groups``; ``weight`` and ``bias``
@@ -244,8 +252,10 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
     return _affine(out, weight, bias, (1, c) + (1,) * (input.ndim - 2))
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None,  # noqa: A002
-                  bias=None, use_input_stats=True, momentum=0.1, eps=1e-5):
+def instance_norm(input: Tensor, running_mean: Tensor | np.ndarray | None = None,  # noqa: A002
+                  running_var: Tensor | np.ndarray | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel of each sample over its spatial axes, as PyTorch.
 
     With ``use_input_stats`` the instance statistics are used and, when given, the
@@ -299,7 +309,8 @@ class GroupNorm(Module):
     (4, 6, 3, 3)
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True):
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True) -> None:
         super().__init__()
         num_groups = non_negative_int("num_groups", num_groups, "GroupNorm")
         num_channels = non_negative_int("num_channels", num_channels, "GroupNorm")
@@ -315,13 +326,13 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         if x.ndim < 2 or x.shape[1] != self.num_channels:
             raise ShapeError(f"GroupNorm: expected input (N, {self.num_channels}, *), got "
                              f"shape {x.shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
@@ -341,11 +352,11 @@ class InstanceNorm2d(_BatchNorm):
     (2, 3, 5, 5)
     """
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in (3, 4) or x.shape[-3] != self.num_features:
             raise ShapeError(f"InstanceNorm2d({self.num_features}): expected input (N, "
                              f"{self.num_features}, H, W) or ({self.num_features}, H, W), got "

@@ -1,5 +1,6 @@
 """Resampling layers: ``Upsample`` (over ``interpolate``), ``Unfold`` and ``Fold``."""
-from ...autograd import fold, interpolate, unfold
+from ...autograd import Tensor, fold, interpolate, unfold
+from .._validate import Size2
 from ..module import Module
 
 __all__ = ["Upsample", "Unfold", "Fold"]
@@ -23,17 +24,19 @@ class Upsample(Module):
     (1, 3, 8, 8)
     """
 
-    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
-                 recompute_scale_factor=None):
+    def __init__(self, size: int | tuple[int, ...] | None = None,
+                 scale_factor: float | tuple[float, ...] | None = None, mode: str = "nearest",
+                 align_corners: bool | None = None,
+                 recompute_scale_factor: bool | None = None) -> None:
         super().__init__()
         self.size, self.scale_factor, self.mode = size, scale_factor, mode
         self.align_corners, self.recompute_scale_factor = align_corners, recompute_scale_factor
 
-    def forward(self, input):  # noqa: A002 - PyTorch's name
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
         return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
                            self.recompute_scale_factor)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         what = f"size={self.size}" if self.size is not None else \
             f"scale_factor={self.scale_factor}"
         return f"{what}, mode={self.mode!r}"
@@ -42,23 +45,25 @@ class Upsample(Module):
 class Unfold(Module):
     """Every sliding window as a column: (N, C, H, W) -> (N, C*kh*kw, L)."""
 
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, kernel_size: Size2, dilation: Size2 = 1, padding: Size2 = 0,
+                 stride: Size2 = 1) -> None:
         super().__init__()
         self.kernel_size, self.dilation = kernel_size, dilation
         self.padding, self.stride = padding, stride
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
 
 class Fold(Module):
     """Columns of windows summed back into ``(N, C, *output_size)``: the adjoint of Unfold."""
 
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, output_size: Size2, kernel_size: Size2, dilation: Size2 = 1,
+                 padding: Size2 = 0, stride: Size2 = 1) -> None:
         super().__init__()
         self.output_size, self.kernel_size, self.dilation = output_size, kernel_size, dilation
         self.padding, self.stride = padding, stride
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
                     self.stride)

@@ -8,12 +8,15 @@ unchanged. ``norm_first=False`` is the original post-norm block
 ``x = x + sublayer(norm(x))``.
 """
 import copy
+from collections.abc import Callable
 
+from ...autograd import Tensor
+from ...autograd.typing import DTypeLike
 from .. import functional as F
 from .._validate import positive_int, probability
 from ..containers import ModuleList
 from ..module import Module
-from .attention import MultiheadAttention
+from .attention import Mask, MultiheadAttention
 from .dropout import Dropout
 from .linear import Linear
 from .norm import LayerNorm
@@ -23,8 +26,11 @@ __all__ = ["TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEnc
 
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
+#: ``activation=``: "relu", "gelu" or a function of a Tensor.
+Activation = str | Callable[[Tensor], Tensor]
 
-def _activation(activation, op):
+
+def _activation(activation: Activation, op: str) -> Callable[[Tensor], Tensor]:
     if callable(activation):
         return activation
     if activation not in _ACTIVATIONS:
@@ -36,8 +42,9 @@ def _activation(activation, op):
 class _Block(Module):
     """What encoder and decoder layers share: checks, submodules (PyTorch's order), blocks."""
 
-    def __init__(self, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
-                 batch_first, norm_first, bias, dtype, decoder):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
+                 activation: Activation, layer_norm_eps: float, batch_first: bool,
+                 norm_first: bool, bias: bool, dtype: DTypeLike | None, decoder: bool) -> None:
         super().__init__()
         op = type(self).__name__
         d_model = positive_int("d_model", d_model, op)
@@ -60,10 +67,11 @@ class _Block(Module):
         if dtype is not None:
             self.to(dtype)
 
-    def _ff_block(self, x, dropout_out):
+    def _ff_block(self, x: Tensor, dropout_out: Module) -> Tensor:
         return dropout_out(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal, dropout_out):
+    def _sa_block(self, x: Tensor, attn_mask: Mask | None, key_padding_mask: Mask | None,
+                  is_causal: bool, dropout_out: Module) -> Tensor:
         out = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
                              need_weights=False, is_causal=is_causal)[0]
         return dropout_out(out)
@@ -97,13 +105,16 @@ class TransformerEncoderLayer(_Block):
     (2, 5, 16)
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
-                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 dtype=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation: Activation = "relu",
+                 layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
                          batch_first, norm_first, bias, dtype, decoder=False)
 
-    def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+    def forward(self, src: Tensor, src_mask: Mask | None = None,
+                src_key_padding_mask: Mask | None = None, is_causal: bool = False) -> Tensor:
         """Encode ``src`` ((S, N, E), or (N, S, E) with ``batch_first``, or (S, E))."""
         x = src
         if self.norm_first:
@@ -131,20 +142,25 @@ class TransformerDecoderLayer(_Block):
     (2, 3, 16)
     """
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
-                 layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True,
-                 dtype=None):
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation: Activation = "relu",
+                 layer_norm_eps: float = 1e-5, batch_first: bool = False,
+                 norm_first: bool = False, bias: bool = True,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
                          batch_first, norm_first, bias, dtype, decoder=True)
 
-    def _mha_block(self, x, memory, attn_mask, key_padding_mask, is_causal):
+    def _mha_block(self, x: Tensor, memory: Tensor, attn_mask: Mask | None,
+                   key_padding_mask: Mask | None, is_causal: bool) -> Tensor:
         out = self.multihead_attn(x, memory, memory, attn_mask=attn_mask,
                                   key_padding_mask=key_padding_mask, need_weights=False,
                                   is_causal=is_causal)[0]
         return self.dropout2(out)
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Mask | None = None,
+                memory_mask: Mask | None = None, tgt_key_padding_mask: Mask | None = None,
+                memory_key_padding_mask: Mask | None = None, tgt_is_causal: bool = False,
+                memory_is_causal: bool = False) -> Tensor:
         """Decode ``tgt`` attending to ``memory`` (the encoder's output)."""
         x = tgt
         if self.norm_first:
@@ -160,7 +176,7 @@ class TransformerDecoderLayer(_Block):
         return self.norm3(x + self._ff_block(x, self.dropout3))
 
 
-def _clones(layer, num_layers, op):
+def _clones(layer: Module, num_layers: int, op: str) -> tuple[ModuleList, int]:
     num_layers = positive_int("num_layers", num_layers, op)
     return ModuleList([copy.deepcopy(layer) for _ in range(num_layers)]), num_layers
 
@@ -181,13 +197,15 @@ class TransformerEncoder(Module):
     (5, 2, 8)
     """
 
-    def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True,
-                 mask_check=True):
+    def __init__(self, encoder_layer: "TransformerEncoderLayer", num_layers: int,
+                 norm: Module | None = None, enable_nested_tensor: bool = True,
+                 mask_check: bool = True) -> None:
         super().__init__()
         self.layers, self.num_layers = _clones(encoder_layer, num_layers, "TransformerEncoder")
         self.norm = norm
 
-    def forward(self, src, mask=None, src_key_padding_mask=None, is_causal=None):
+    def forward(self, src: Tensor, mask: Mask | None = None,
+                src_key_padding_mask: Mask | None = None, is_causal: bool | None = None) -> Tensor:
         """Run ``src`` through every layer (and the final norm)."""
         x = src
         for layer in self.layers:
@@ -211,13 +229,16 @@ class TransformerDecoder(Module):
     (3, 2, 8)
     """
 
-    def __init__(self, decoder_layer, num_layers, norm=None):
+    def __init__(self, decoder_layer: "TransformerDecoderLayer", num_layers: int,
+                 norm: Module | None = None) -> None:
         super().__init__()
         self.layers, self.num_layers = _clones(decoder_layer, num_layers, "TransformerDecoder")
         self.norm = norm
 
-    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
-                memory_key_padding_mask=None, tgt_is_causal=None, memory_is_causal=False):
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Mask | None = None,
+                memory_mask: Mask | None = None, tgt_key_padding_mask: Mask | None = None,
+                memory_key_padding_mask: Mask | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Tensor:
         """Run ``tgt`` through every layer, each attending to ``memory``."""
         x = tgt
         for layer in self.layers:

@@ -34,7 +34,7 @@ def _axis(dim, ndim, op):
     return int(dim) % max(ndim, 1)
 
 
-def vector_norm(x, p, axis, keepdims=False):
+def vector_norm(x: Tensor, p: float, axis: int | None, keepdims: bool = False) -> Tensor:
     """``(sum |x|^p)^(1/p)`` along ``axis``; gradient 0 (not NaN) where the sum is 0."""
     powered = x * x if p == 2.0 else abs(x) ** p
     total = powered.sum(axis=axis, keepdims=keepdims)
@@ -45,7 +45,8 @@ def vector_norm(x, p, axis, keepdims=False):
     return where(positive, safe.sqrt() if p == 2.0 else safe ** (1.0 / p), 0.0)
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002 - PyTorch's names
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1,  # noqa: A002 - PyTorch's names
+              eps: float = 1e-12) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``, as PyTorch.
 
     Example
@@ -61,7 +62,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):  # noqa: A002 - PyTorch's names
     return input / norm.clip(min=eps)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine similarity along ``dim``: ``dot(x1, x2) / (max(||x1||, eps) max(||x2||, eps))``.
 
     The inputs broadcast against each other.
@@ -87,7 +88,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / n1) * (x2 / n2)).sum(axis=axis)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
     """``||x1 - x2 + eps||_p`` along the last axis, as PyTorch.
 
     Example
@@ -116,8 +118,9 @@ def _signs(target, shape, op):
     return values
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,  # noqa: A002
-                          reduce=None, reduction="mean"):
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                          margin: float = 0.0, size_average: bool | None = None,
+                          reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """``1 - cos`` where ``target`` is 1, ``max(0, cos - margin)`` where it is -1.
 
     ``cos`` is taken along axis 1 of (N, D) inputs (axis 0 of (D,)), with PyTorch's
@@ -139,8 +142,9 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None,
     return _reduction.apply(loss, reduction)
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None,  # noqa: A002
-                        reduce=None, reduction="mean"):
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                        margin: float = 0.0, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """``max(0, -target (input1 - input2) + margin)``: rank input1 above input2 where 1."""
     op = "margin_ranking_loss"
     reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
@@ -151,8 +155,10 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None,  
     return _reduction.apply((-signs * (input1 - input2) + margin).relu(), reduction)
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
-                        swap=False, size_average=None, reduce=None, reduction="mean"):
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,
+                        p: float = 2.0, eps: float = 1e-6, swap: bool = False,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d = pairwise_distance(., ., p, eps)``.
 
     ``swap`` uses ``min(d(a, n), d(p, n))`` as the negative distance.

@@ -15,7 +15,8 @@ from . import _reduction
 from ._functional_losses import _same_shape
 
 
-def _as_float(target, input, op):  # noqa: A002
+def _as_float(target: Tensor | np.ndarray | float, input: Tensor,  # noqa: A002
+              op: str) -> Tensor:
     """A Tensor target stays in the graph; anything else becomes a float constant."""
     if isinstance(target, Tensor):
         return target
@@ -25,14 +26,15 @@ def _as_float(target, input, op):  # noqa: A002
     return Tensor(values.astype(input.dtype, copy=False))
 
 
-def _xlogx(t):
+def _xlogx(t: Tensor) -> Tensor:
     """``t log t`` with 0 at t = 0; the unused branch never sees log(0)."""
     positive = t.data > 0
     return where(positive, t * where(positive, t, 1.0).log(), 0.0)
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
-           log_target=False):
+def kl_div(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+           size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
     """Kullback-Leibler divergence ``target (log target - input)`` of log-probabilities
     ``input``, as PyTorch.
 
@@ -73,8 +75,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
     return _reduction.apply(loss, reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None,  # noqa: A002
-                   reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                   size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """``0.5 d^2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta`` (``d = input - target``).
 
     ``beta=0`` is the L1 loss. Huber loss is ``beta * smooth_l1_loss`` with ``delta=beta``.
@@ -100,7 +103,9 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None,  # noqa: A002
     return _reduction.apply(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):  # noqa: A002
+def gaussian_nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                      var: Tensor | np.ndarray | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of ``target`` under N(``input``, ``var``), as PyTorch.
 
     ``0.5 (log max(var, eps) + (input - target)^2 / max(var, eps))`` (+ ``0.5 log 2 pi``
@@ -110,27 +115,29 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     """
     op = "gaussian_nll_loss"
     _reduction.check(reduction, op)
-    var = _as_float(var, input, op)
-    if var.shape != input.shape:
-        if input.shape[:-1] == var.shape:
-            var = var.unsqueeze(-1)
-        elif not (input.shape[:-1] == var.shape[:-1] and var.shape[-1:] == (1,)):
-            raise ShapeError(f"{op}: var of shape {var.shape} does not fit input of shape "
+    variance = _as_float(var, input, op)
+    if variance.shape != input.shape:
+        if input.shape[:-1] == variance.shape:
+            variance = variance.unsqueeze(-1)
+        elif not (input.shape[:-1] == variance.shape[:-1] and variance.shape[-1:] == (1,)):
+            raise ShapeError(f"{op}: var of shape {variance.shape} does not fit input of shape "
                              f"{input.shape}: give the input's shape, it without the last "
                              "axis, or 1 in the last axis")
-    if np.any(var.data < 0):
+    if np.any(variance.data < 0):
         raise ValueError(f"{op}: var has negative entry/entries")
     _same_shape(input, target, op)
     # NOTE: value clamped, gradient straight through (PyTorch clamps in place under no_grad).
-    var = var + Tensor(np.maximum(var.data, eps) - var.data)
-    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    variance = variance + Tensor(np.maximum(variance.data, eps) - variance.data)
+    loss = 0.5 * (variance.log() + (input - target) ** 2 / variance)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
     return _reduction.apply(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input=True, full=False,  # noqa: A002
-                     size_average=None, eps=1e-8, reduce=None, reduction="mean"):
+def poisson_nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                     log_input: bool = True, full: bool = False, size_average: bool | None = None,
+                     eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of counts ``target`` under Poisson(rate), as PyTorch.
 
     ``exp(input) - target * input`` with ``log_input`` (input is the log-rate), else

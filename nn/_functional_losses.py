@@ -17,7 +17,7 @@ from ._reduction import apply as _reduce
 REDUCTIONS = ("mean", "sum", "none")
 
 
-def check_reduction(reduction, op):
+def check_reduction(reduction: str, op: str) -> None:
     """Raise ``ValueError`` naming ``reduction`` unless it is one of ``REDUCTIONS``."""
     if reduction not in REDUCTIONS:
         raise ValueError(f"{op}: reduction={reduction!r} is not a valid value; use 'mean', "
@@ -66,7 +66,8 @@ def _same_shape(input, target, op):  # noqa: A002
 
 
 # ------------------------------------------------------------------ regression
-def mse_loss(input, target, *, reduction="mean"):  # noqa: A002 - PyTorch's argument names
+def mse_loss(input: Tensor, target: Tensor | np.ndarray, *,  # noqa: A002 - PyTorch's argument names
+             reduction: str = "mean") -> Tensor:
     """Mean squared error ``(input - target)^2``, reduced."""
     check_reduction(reduction, "mse_loss")
     _same_shape(input, target, "mse_loss")
@@ -74,14 +75,16 @@ def mse_loss(input, target, *, reduction="mean"):  # noqa: A002 - PyTorch's argu
     return _reduce(diff * diff, reduction)
 
 
-def l1_loss(input, target, *, reduction="mean"):  # noqa: A002
+def l1_loss(input: Tensor, target: Tensor | np.ndarray, *,  # noqa: A002
+            reduction: str = "mean") -> Tensor:
     """Mean absolute error ``|input - target|``, reduced."""
     check_reduction(reduction, "l1_loss")
     _same_shape(input, target, "l1_loss")
     return _reduce(abs(input - target), reduction)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):  # noqa: A002
+def huber_loss(input: Tensor, target: Tensor | np.ndarray, reduction: str = "mean",  # noqa: A002
+               delta: float = 1.0) -> Tensor:
     """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
 
     ``d = input - target``.
@@ -231,8 +234,9 @@ def _dense_target(q, smoothing, classes, weight):
     return q if weight is None else q * weight
 
 
-def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="mean",  # noqa: A002
-                  label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                  weight: Tensor | np.ndarray | None = None, *, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy between logits and targets, with a fused, stable log-softmax.
 
     Parameters
@@ -270,7 +274,9 @@ def cross_entropy(input, target, weight=None, *, ignore_index=-100, reduction="m
                                label_smoothing=float(label_smoothing))
 
 
-def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):  # noqa: A002
+def nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+             weight: Tensor | np.ndarray | None = None, *, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices: ``-input[i, target[i]]``.
 
     ``input`` holds log-probabilities.
@@ -348,7 +354,9 @@ def _as_float_target(target, input, op):  # noqa: A002
     return _numeric_target(target, op).astype(_raw(input).dtype, copy=False)
 
 
-def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):  # noqa: A002
+def binary_cross_entropy(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                         weight: Tensor | np.ndarray | None = None, *,
+                         reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target``."""
     check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
@@ -388,8 +396,10 @@ class BinaryCrossEntropyWithLogits(Function):
         return grad_x, grad_t
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, *, reduction="mean",  # noqa: A002
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
+                                     weight: Tensor | np.ndarray | None = None, *,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | np.ndarray | None = None) -> Tensor:
     """Sigmoid plus binary cross-entropy in one stable op (any finite logits).
 
     ``pos_weight`` (broadcast over the last axis) scales the positive term.

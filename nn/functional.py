@@ -8,6 +8,7 @@ The losses live in ``nn/_functional_losses.py``, ``_functional_distance.py`` (wi
 ``_functional_likelihood.py``, and are re-exported here.
 """
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -95,7 +96,8 @@ class Linear(Function):
         return grad_x, grad_w, grad_b
 
 
-def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
+def linear(input: Tensor, weight: Tensor,  # noqa: A002 - PyTorch's argument name
+           bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` in one op.
 
     ``input`` is ``(*, in)``, ``weight`` ``(out, in)``, ``bias`` ``(out,)``.
@@ -119,27 +121,29 @@ def linear(input, weight, bias=None):  # noqa: A002 - PyTorch's argument name
 
 
 # ------------------------------------------------------------------ activations
-def relu(input, inplace=False):  # noqa: A002, ARG001 - PyTorch's signature; never in place
+def relu(input: Tensor,  # noqa: A002, ARG001 - PyTorch's signature; never in place
+         inplace: bool = False) -> Tensor:
     """``max(input, 0)`` elementwise."""
     return autograd.relu(input)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002, ARG001
+def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002, ARG001
+               inplace: bool = False) -> Tensor:
     """``input`` where positive, else ``negative_slope * input``."""
     return autograd.leaky_relu(input, negative_slope)
 
 
-def sigmoid(input):  # noqa: A002
+def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
     """``1 / (1 + exp(-input))``, stable for large ``|input|``."""
     return autograd.sigmoid(input)
 
 
-def tanh(input):  # noqa: A002
+def tanh(input: Tensor) -> Tensor:  # noqa: A002
     """Hyperbolic tangent."""
     return autograd.tanh(input)
 
 
-def gelu(input, approximate="none"):  # noqa: A002
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     """``input * Phi(input)`` (Phi: the normal CDF); ``approximate="tanh"`` as PyTorch."""
     return autograd.gelu(input, approximate)
 
@@ -152,18 +156,19 @@ def _softmax_dim(name, ndim, dim):
     return dim
 
 
-def softmax(input, dim=None):  # noqa: A002
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """``exp(x) / sum(exp(x))`` along ``dim``; pass ``dim`` (None picks PyTorch's legacy axis)."""
     return autograd.softmax(input, axis=_softmax_dim("softmax", np.ndim(input), dim))
 
 
-def log_softmax(input, dim=None):  # noqa: A002
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """``x - logsumexp(x)`` along ``dim``, stable for any finite input."""
     return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", np.ndim(input), dim))
 
 
 # ------------------------------------------------------------------ padding
-def pad(input, pad, mode="constant", value=None):  # noqa: A002 - PyTorch's signature
+def pad(input: Tensor, pad: Sequence[int],  # noqa: A002 - PyTorch's signature
+        mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad as PyTorch does: ``pad`` gives (before, after) pairs from the last axis backwards.
 
     ``(1, 2)`` pads the last axis by 1 and 2, ``(1, 2, 3, 4)`` also the one before
@@ -185,7 +190,8 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002 - PyTorch's sign
 
 
 # ------------------------------------------------------------------ dropout
-def dropout(input, p=0.5, training=True, inplace=False, generator=None):  # noqa: A002, ARG001
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002, ARG001
+            inplace: bool = False, generator: np.random.Generator | None = None) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
 
     Inverted dropout: the expected value is unchanged, so evaluation
@@ -212,7 +218,8 @@ def _dropout(input, p, training, mask_shape, generator):  # noqa: A002
     return input * Tensor(mask)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002, ARG001
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002, ARG001
+              inplace: bool = False) -> Tensor:
     """Zero whole channels with probability ``p`` (scale the rest by ``1 / (1 - p)``).
 
     ``input`` is (N, C, H, W) or (C, H, W); one draw per channel of each sample. A 3-D

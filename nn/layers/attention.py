@@ -290,7 +290,8 @@ class MultiheadAttention(Module):
             weights = (w[:e], w[e:2 * e], w[2 * e:])
         else:
             weights = (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
-        return tuple(F.linear(x, w, bb) for x, w, bb in zip((query, key, value), weights, bias))
+        q, k, v = (F.linear(x, w, bb) for x, w, bb in zip((query, key, value), weights, bias))
+        return q, k, v
 
     def _check(self, query: Tensor, key: Tensor, value: Tensor, unbatched: bool) -> None:
         op = "MultiheadAttention"

@@ -24,10 +24,10 @@ from .norm import LayerNorm
 __all__ = ["TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
     "TransformerDecoder"]
 
-_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
-
 #: ``activation=``: "relu", "gelu" or a function of a Tensor.
 Activation = str | Callable[[Tensor], Tensor]
+
+_ACTIVATIONS: dict[str, Callable[[Tensor], Tensor]] = {"relu": F.relu, "gelu": F.gelu}
 
 
 def _activation(activation: Activation, op: str) -> Callable[[Tensor], Tensor]:

@@ -116,6 +116,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_version", "_hooks",
                  "_retains_grad", "label", "__weakref__")
     __hash__ = object.__hash__  # identity: Tensors are graph nodes, == is elementwise
+    _value_type: type  # declared for mypy (the Value protocol); value.register sets it
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
         array = _to_array(data, dtype, "Tensor", infer_ints=False)

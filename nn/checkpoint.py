@@ -14,6 +14,7 @@ import secrets
 import stat
 import threading
 import zipfile
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -31,7 +32,7 @@ class ReadOnlyCheckpointError(AutogradError, PermissionError):
     """``save`` refused to replace a checkpoint file that has no write permission."""
 
 
-def save_arrays(arrays, path):
+def save_arrays(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str]) -> None:
     """Write ``{name: array}`` to ``path`` as ``.npz``: a temporary file, then a rename.
 
     A crash never leaves a half-written file at ``path``; the name is used as

@@ -14,10 +14,12 @@ import os
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 
 import numpy as np
 
 from ..autograd import AutogradError
+from ..autograd.typing import Shape
 
 __all__ = ["StateDictError", "load_arrays", "read_checkpoint"]
 
@@ -38,8 +40,9 @@ class StateDictError(AutogradError, ValueError):
     """A state dict or checkpoint that does not fit the module (nothing was changed)."""
 
 
-def load_arrays(path, expected=None, strict=True, max_members=MAX_MEMBERS,
-                max_ratio=MAX_RATIO):
+def load_arrays(path: str | os.PathLike[str], expected: Mapping[str, Shape] | None = None,
+                strict: bool = True, max_members: int = MAX_MEMBERS,
+                max_ratio: float = MAX_RATIO) -> dict[str, np.ndarray]:
     """Read the arrays of an ``.npz`` checkpoint into a dict, checking headers first.
 
     See ``read_checkpoint``; this returns only the arrays.
@@ -47,8 +50,9 @@ def load_arrays(path, expected=None, strict=True, max_members=MAX_MEMBERS,
     return read_checkpoint(path, expected, strict, max_members, max_ratio)[0]
 
 
-def read_checkpoint(path, expected=None, strict=True, max_members=MAX_MEMBERS,
-                    max_ratio=MAX_RATIO):
+def read_checkpoint(path: str | os.PathLike[str], expected: Mapping[str, Shape] | None = None,
+                    strict: bool = True, max_members: int = MAX_MEMBERS,
+                    max_ratio: float = MAX_RATIO) -> tuple[dict[str, np.ndarray], list[str]]:
     """Check an ``.npz`` from its headers, then read the members that will be loaded.
 
     Parameters

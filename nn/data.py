@@ -16,11 +16,14 @@ For data-parallel training, ``shard=(rank, world_size)`` (or a
 ``DistributedSampler``) gives every rank a disjoint part of each epoch.
 """
 import math
+from collections.abc import Iterator, Sized
+from typing import Any
 
 import numpy as np
 
 from .. import autograd
 from ..autograd import Tensor
+from ..autograd.typing import ArrayLike
 from ._validate import positive_int
 
 __all__ = ["TensorDataset", "DataLoader", "DistributedSampler"]
@@ -58,7 +61,7 @@ class DistributedSampler:
     ([1, 3, 0], 3)
     """
 
-    def __init__(self, dataset, num_replicas: int, rank: int, shuffle: bool = True,
+    def __init__(self, dataset: Sized | int, num_replicas: int, rank: int, shuffle: bool = True,
                  seed: int = 0, drop_last: bool = False) -> None:
         size = dataset if isinstance(dataset, (int, np.integer)) else len(dataset)
         num_replicas = positive_int("num_replicas", num_replicas, "DistributedSampler")
@@ -84,7 +87,7 @@ class DistributedSampler:
     def __len__(self) -> int:
         return self.num_samples
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         if self.shuffle:
             order = np.random.default_rng(self.seed + self.epoch).permutation(self.size)
         else:
@@ -103,7 +106,7 @@ class TensorDataset:
     index per array, which is how ``DataLoader`` gathers a batch).
     """
 
-    def __init__(self, *arrays):
+    def __init__(self, *arrays: Tensor | ArrayLike) -> None:
         if not arrays:
             raise ValueError("TensorDataset: give at least one array")
         self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
@@ -112,10 +115,10 @@ class TensorDataset:
             raise ValueError("TensorDataset: all arrays need the same first axis, got shapes "
                              + ", ".join(str(a.shape) for a in self.arrays))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.arrays[0])
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice | np.ndarray) -> tuple[np.ndarray, ...]:
         return tuple(a[index] for a in self.arrays)
 
 
@@ -147,8 +150,9 @@ class DataLoader:
     tuple of Tensors (or one Tensor for a single array)
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None,
-                 shard=None):
+    def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
+                 drop_last: bool = False, generator: np.random.Generator | int | None = None,
+                 shard: tuple[int, int] | Any = None) -> None:
         if isinstance(dataset, (tuple, list)) and dataset and all(
                 isinstance(a, (np.ndarray, Tensor)) for a in dataset):
             dataset = TensorDataset(*dataset)
@@ -170,7 +174,8 @@ class DataLoader:
             generator = np.random.default_rng(int(generator))
         self.generator = generator
 
-    def _sampler(self, shard, generator):
+    def _sampler(self, shard: tuple[int, int] | Any,
+                 generator: np.random.Generator | int | None) -> Any:
         if shard is None:
             return None
         if isinstance(shard, tuple):
@@ -197,11 +202,12 @@ class DataLoader:
 
     _single = False
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self):
+    # NOTE: Any: each batch is a Tensor (one array) or a tuple of Tensors
+    def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         if self.sampler is not None:
             if self._epochs:
@@ -216,14 +222,14 @@ class DataLoader:
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._batch(order[start:start + self.batch_size])
 
-    def _batch(self, index):
+    def _batch(self, index: np.ndarray) -> Any:
         if isinstance(self.dataset, TensorDataset):
             fields = self.dataset[index]
         else:
             items = [self.dataset[int(i)] for i in index]
             single = not isinstance(items[0], tuple)
-            fields = [np.stack([np.asarray(x) for x in column])
-                      for column in ([items] if single else zip(*items))]
+            fields = tuple(np.stack([np.asarray(x) for x in column])
+                           for column in ([items] if single else zip(*items)))
             if single:
                 return Tensor(fields[0])
         tensors = tuple(Tensor(f) for f in fields)

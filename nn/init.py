@@ -13,20 +13,24 @@ Example
 True
 """
 import math
+from typing import TypeVar
 
 import numpy as np
 
 from .. import autograd
-from ..autograd import no_grad
+from ..autograd import Tensor, no_grad
+from ..autograd.typing import ArrayLike
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "eye_"]
+
+T = TypeVar("T", bound=Tensor)  # the functions return the tensor they fill (a Parameter too)
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "sigmoid")
 
 
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended scale of weights before ``nonlinearity`` (PyTorch's table).
 
     linear/conv/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2))
@@ -51,7 +55,7 @@ def calculate_gain(nonlinearity, param=None):
     raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
 
 
-def _calculate_fan_in_and_fan_out(tensor):
+def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """fan_in = shape[1] * receptive field, fan_out = shape[0] * receptive field."""
     shape = tensor.shape
     if len(shape) < 2:
@@ -61,63 +65,68 @@ def _calculate_fan_in_and_fan_out(tensor):
     return shape[1] * receptive, shape[0] * receptive
 
 
-def _fan(tensor, mode):
+def _fan(tensor: Tensor, mode: str) -> int:
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"mode {mode!r} is not supported, please use one of 'fan_in', 'fan_out'")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _fill(tensor, values):
+def _fill(tensor: T, values: ArrayLike) -> T:
     """Write ``values`` into ``tensor`` in place, outside the graph; returns the tensor."""
     with no_grad():
         tensor[...] = values
     return tensor
 
 
-def _rng(generator):
+def _rng(generator: np.random.Generator | None) -> np.random.Generator:
     return generator if generator is not None else autograd.generator()
 
 
-def uniform_(tensor, a=0.0, b=1.0, generator=None):
+def uniform_(tensor: T, a: float = 0.0, b: float = 1.0,
+             generator: np.random.Generator | None = None) -> T:
     """Fill with draws from U(a, b)."""
     return _fill(tensor, _rng(generator).uniform(a, b, size=tensor.shape))
 
 
-def normal_(tensor, mean=0.0, std=1.0, generator=None):
+def normal_(tensor: T, mean: float = 0.0, std: float = 1.0,
+            generator: np.random.Generator | None = None) -> T:
     """Fill with draws from N(mean, std^2)."""
     return _fill(tensor, _rng(generator).normal(mean, std, size=tensor.shape))
 
 
-def constant_(tensor, val):
+def constant_(tensor: T, val: float) -> T:
     """Fill with ``val``."""
     return _fill(tensor, val)
 
 
-def zeros_(tensor):
+def zeros_(tensor: T) -> T:
     """Fill with 0."""
     return _fill(tensor, 0)
 
 
-def ones_(tensor):
+def ones_(tensor: T) -> T:
     """Fill with 1."""
     return _fill(tensor, 1)
 
 
-def xavier_uniform_(tensor, gain=1.0, generator=None):
+def xavier_uniform_(tensor: T, gain: float = 1.0,
+                    generator: np.random.Generator | None = None) -> T:
     """Glorot: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, generator=None):
+def xavier_normal_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
     """Glorot: N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_uniform_(tensor: T, a: float = 0, mode: str = "fan_in",
+                     nonlinearity: str = "leaky_relu",
+                     generator: np.random.Generator | None = None) -> T:
     """He: U(-b, b) with ``b = gain * sqrt(3 / fan)``.
 
     ``gain = calculate_gain(nonlinearity, a)``.
@@ -127,13 +136,14 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+def kaiming_normal_(tensor: T, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: np.random.Generator | None = None) -> T:
     """He: N(0, std^2) with ``std = gain / sqrt(fan)``."""
     fan = _fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
 
 
-def eye_(tensor):
+def eye_(tensor: T) -> T:
     """Fill a 2-D tensor with the identity (ones on the diagonal)."""
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only tensors with 2 dimensions are supported, got shape "

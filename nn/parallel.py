@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import time
 from collections import namedtuple
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +66,7 @@ def _mpi():
     return MPI
 
 
-def init(comm=None) -> ProcessGroup:
+def init(comm: Any = None) -> ProcessGroup:
     """Return the communicator to train on, this process's rank and the world size.
 
     Parameters
@@ -137,7 +139,7 @@ class DistributedDataParallel(Module):
     """
 
     def __init__(self, module: Module, bucket_cap_mb: float = 25, broadcast_buffers: bool = True,
-                 comm=None) -> None:
+                 comm: Any = None) -> None:
         super().__init__()
         if not isinstance(module, Module):
             raise TypeError(f"DistributedDataParallel: expected a Module, got "
@@ -164,14 +166,14 @@ class DistributedDataParallel(Module):
                 self._where[index] = (b, position)
         self._handles = [p.register_hook(self._hook_for(i)) for i, p in enumerate(self._params)]
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         """Run the wrapped module (after broadcasting rank 0's buffers)."""
         if self.broadcast_buffers:
             self._broadcast([b.data for b in self.module.buffers()])
         return self.module(*args, **kwargs)
 
     @contextmanager
-    def no_sync(self):
+    def no_sync(self) -> Iterator[None]:
         """Inside this context backward accumulates local gradients only.
 
         The first synchronised backward after it averages the accumulated

@@ -274,7 +274,7 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.zeros_(self.in_proj_bias)
             init.zeros_(self.out_proj.bias)
-        if self.bias_k is not None:
+        if self.bias_k is not None and self.bias_v is not None:  # made together
             init.xavier_normal_(self.bias_k)
             init.xavier_normal_(self.bias_v)
 

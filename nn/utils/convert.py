@@ -1,10 +1,12 @@
 """``parameters_to_vector`` and ``vector_to_parameters``: all parameters as one flat vector."""
+from collections.abc import Iterable
+
 from ...autograd import Tensor, cat, increment_version
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
 
-def parameters_to_vector(parameters) -> Tensor:
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """Flatten and concatenate ``parameters`` into one vector (differentiable, as PyTorch).
 
     Parameters
@@ -35,7 +37,7 @@ def parameters_to_vector(parameters) -> Tensor:
     return cat([p.reshape(-1) for p in parameters])
 
 
-def vector_to_parameters(vec: Tensor, parameters) -> None:
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Copy consecutive slices of the 1-D ``vec`` into ``parameters`` (in place).
 
     The inverse of ``parameters_to_vector``. Unlike PyTorch, whose parameters

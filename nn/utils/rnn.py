@@ -15,12 +15,14 @@ each sequence's state at its own last step.
 >>> padded.shape, lengths.tolist()
 ((4, 2, 3), [4, 2])
 """
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
 
 from ... import autograd
 from ...autograd import ShapeError, Tensor
+from ...autograd.typing import ArrayLike
 
 __all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
     "pack_sequence"]
@@ -35,11 +37,11 @@ class PackedSequence(NamedTuple):
     unsorted_indices: np.ndarray | None = None
 
 
-def _as_tensor(x):
+def _as_tensor(x: Tensor | ArrayLike) -> Tensor:
     return x if isinstance(x, Tensor) else autograd.tensor(np.asarray(x))
 
 
-def _lengths(lengths, batch, steps):
+def _lengths(lengths: Tensor | ArrayLike, batch: int, steps: int) -> np.ndarray:
     raw = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
     if raw.shape != (batch,) or raw.dtype.kind not in "iu" and not (
             raw.dtype.kind == "f" and np.all(raw == np.round(raw))):
@@ -52,8 +54,8 @@ def _lengths(lengths, batch, steps):
     return raw
 
 
-def pack_padded_sequence(input, lengths, batch_first=False,  # noqa: A002 - PyTorch's name
-                         enforce_sorted=True) -> PackedSequence:
+def pack_padded_sequence(input: Tensor | ArrayLike, lengths: Tensor | ArrayLike,  # noqa: A002 - PyTorch's name
+                         batch_first: bool = False, enforce_sorted: bool = True) -> PackedSequence:
     """Pack a padded batch (T, B, *) (or (B, T, *) with ``batch_first``) of ``lengths``.
 
     With ``enforce_sorted=True`` the lengths must decrease; otherwise the batch is
@@ -61,34 +63,36 @@ def pack_padded_sequence(input, lengths, batch_first=False,  # noqa: A002 - PyTo
     ``pad_packed_sequence`` and the layers' ``h_n`` come back in the input's order.
     Differentiable with respect to ``input``.
     """
-    input = _as_tensor(input)  # noqa: A001
-    if input.ndim < 2:
-        raise ShapeError(f"pack_padded_sequence: input of shape {input.shape} needs a time "
+    padded = _as_tensor(input)
+    if padded.ndim < 2:
+        raise ShapeError(f"pack_padded_sequence: input of shape {padded.shape} needs a time "
                          "and a batch axis")
     if batch_first:
-        input = input.swapaxes(0, 1)  # noqa: A001
-    steps, batch = input.shape[0], input.shape[1]
-    lengths = _lengths(lengths, batch, steps)
+        padded = padded.swapaxes(0, 1)
+    steps, batch = padded.shape[0], padded.shape[1]
+    sizes = _lengths(lengths, batch, steps)
     sorted_indices = unsorted_indices = None
     if enforce_sorted:
-        if np.any(np.diff(lengths) > 0):
-            raise ValueError(f"pack_padded_sequence: lengths {lengths.tolist()} must be sorted "
+        if np.any(np.diff(sizes) > 0):
+            raise ValueError(f"pack_padded_sequence: lengths {sizes.tolist()} must be sorted "
                              "in decreasing order when enforce_sorted=True; sort the batch or "
                              "pass enforce_sorted=False")
     else:
-        sorted_indices = np.argsort(-lengths, kind="stable")
+        sorted_indices = np.argsort(-sizes, kind="stable")
         unsorted_indices = np.argsort(sorted_indices)
-        lengths = lengths[sorted_indices]
-    batch_sizes = (lengths[None, :] > np.arange(lengths[0])[:, None]).sum(axis=1)
+        sizes = sizes[sorted_indices]
+    batch_sizes = (sizes[None, :] > np.arange(sizes[0])[:, None]).sum(axis=1)
     time_index = np.repeat(np.arange(len(batch_sizes)), batch_sizes)
     row_index = np.concatenate([np.arange(b) for b in batch_sizes])
     if sorted_indices is not None:
         row_index = sorted_indices[row_index]
-    return PackedSequence(input[time_index, row_index], batch_sizes.astype(np.int64),
+    return PackedSequence(padded[time_index, row_index], batch_sizes.astype(np.int64),
                           sorted_indices, unsorted_indices)
 
 
-def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
+def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
+                        padding_value: float = 0.0,
+                        total_length: int | None = None) -> tuple[Tensor, np.ndarray]:
     """Undo ``pack_padded_sequence``: returns ``(padded, lengths)`` in the original order.
 
     ``padded`` is (T, B, *) (or (B, T, *)), T = ``total_length`` or the longest
@@ -113,19 +117,21 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     return (padded.swapaxes(0, 1) if batch_first else padded), lengths.astype(np.int64)
 
 
-def pad_sequence(sequences, batch_first=False, padding_value=0.0):
+def pad_sequence(sequences: Iterable[Tensor | ArrayLike], batch_first: bool = False,
+                 padding_value: float = 0.0) -> Tensor:
     """Stack sequences (L_i, *) into (max L, B, *) (or (B, max L, *)), padded at the end."""
-    sequences = [_as_tensor(s) for s in sequences]
-    if not sequences:
+    tensors = [_as_tensor(s) for s in sequences]
+    if not tensors:
         raise ValueError("pad_sequence: needs at least one sequence")
-    longest = max(s.shape[0] for s in sequences)
+    longest = max(s.shape[0] for s in tensors)
     padded = [autograd.pad(s, [(0, longest - s.shape[0])] + [(0, 0)] * (s.ndim - 1),
-                           value=padding_value) for s in sequences]
+                           value=padding_value) for s in tensors]
     return autograd.stack(padded, axis=0 if batch_first else 1)
 
 
-def pack_sequence(sequences, enforce_sorted=True) -> PackedSequence:
+def pack_sequence(sequences: Iterable[Tensor | ArrayLike],
+                  enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of sequences (L_i, *) directly (``pad_sequence`` then pack)."""
-    sequences = [_as_tensor(s) for s in sequences]
-    lengths = [s.shape[0] for s in sequences]
-    return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+    tensors = [_as_tensor(s) for s in sequences]
+    lengths = [s.shape[0] for s in tensors]
+    return pack_padded_sequence(pad_sequence(tensors), lengths, enforce_sorted=enforce_sorted)

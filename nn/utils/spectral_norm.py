@@ -1,10 +1,14 @@
 """``spectral_norm``: divide a weight by its largest singular value (power iteration)."""
+from typing import TypeVar
+
 import numpy as np
 
 from ...autograd import Tensor, randn
-from ..module import Parameter
+from ..module import Module, Parameter
 
 __all__ = ["spectral_norm", "remove_spectral_norm"]
+
+M = TypeVar("M", bound=Module)  # both return the module they are given
 
 
 def _normalize(x, eps):
@@ -45,8 +49,8 @@ class _SpectralNorm:
         object.__setattr__(module, self.name, self.compute_weight(module, module.training))
 
 
-def spectral_norm(module, name: str = "weight", n_power_iterations: int = 1,
-                  eps: float = 1e-12, dim=None):
+def spectral_norm(module: M, name: str = "weight", n_power_iterations: int = 1,
+                  eps: float = 1e-12, dim: int | None = None) -> M:
     """Constrain ``module.<name>`` to spectral norm 1: ``W = W_orig / sigma(W_orig)``.
 
     ``sigma = u^T W v`` with ``u``, ``v`` the buffers ``<name>_u`` and
@@ -109,7 +113,7 @@ def spectral_norm(module, name: str = "weight", n_power_iterations: int = 1,
     return module
 
 
-def remove_spectral_norm(module, name: str = "weight"):
+def remove_spectral_norm(module: M, name: str = "weight") -> M:
     """Undo ``spectral_norm``: keep the current normalized weight as parameter ``name``.
 
     Examples

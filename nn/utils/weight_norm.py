@@ -1,7 +1,11 @@
 """``weight_norm``: a weight as ``g * v / ||v||`` (PyTorch's ``weight_g`` and ``weight_v``)."""
-from ..module import Parameter
+from typing import TypeVar
+
+from ..module import Module, Parameter
 
 __all__ = ["weight_norm", "remove_weight_norm"]
+
+M = TypeVar("M", bound=Module)  # both return the module they are given
 
 
 def _norm_except_dim(v, dim):
@@ -27,7 +31,7 @@ class _WeightNorm:
         object.__setattr__(module, self.name, self.compute_weight(module))
 
 
-def weight_norm(module, name: str = "weight", dim=0):
+def weight_norm(module: M, name: str = "weight", dim: int | None = 0) -> M:
     """Split ``module.<name>`` into a magnitude ``<name>_g`` and a direction ``<name>_v``.
 
     Before every forward the weight is rebuilt as ``v * g / ||v||`` (norm over
@@ -77,7 +81,7 @@ def weight_norm(module, name: str = "weight", dim=0):
     return module
 
 
-def remove_weight_norm(module, name: str = "weight"):
+def remove_weight_norm(module: M, name: str = "weight") -> M:
     """Undo ``weight_norm``: fold ``g`` and ``v`` back into one parameter ``name``.
 
     Examples

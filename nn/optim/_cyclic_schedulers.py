@@ -5,6 +5,8 @@ Re-exported by ``lr_scheduler``; see there.
 import math
 import numbers
 import types
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ._scheduler_base import (
     LRScheduler,
@@ -14,13 +16,14 @@ from ._scheduler_base import (
     _format_param,
     _set_momentum,
 )
+from .optimizer import Optimizer
 
 
-def _anneal_cos(start, end, pct):
+def _anneal_cos(start: float, end: float, pct: float) -> float:
     return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
 
 
-def _anneal_linear(start, end, pct):
+def _anneal_linear(start: float, end: float, pct: float) -> float:
     return (end - start) * pct + start
 
 
@@ -46,11 +49,14 @@ class OneCycleLR(LRScheduler):
     (0.04, 0.95)
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
-                 pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 cycle_momentum: bool = True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4,
-                 three_phase: bool = False, last_epoch: int = -1) -> None:
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85,
+                 max_momentum: float | Sequence[float] = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
         if total_steps is not None:
             _check_number(self, "total_steps", total_steps, 0, low_open=True, integer=True)
@@ -69,10 +75,12 @@ class OneCycleLR(LRScheduler):
                              "'cos' or 'linear'")
         if cycle_momentum:
             _check_cycle_momentum(self, optimizer)
-        self.total_steps = total_steps
-        self.anneal_strategy = anneal_strategy
-        self.cycle_momentum = cycle_momentum
+        self.total_steps: int = total_steps
+        self.anneal_strategy: str = anneal_strategy
+        self.cycle_momentum: bool = cycle_momentum
         warm_end = float(pct_start * total_steps) - 1
+        # (last step of the phase, lr from, lr to, momentum from, momentum to)
+        self._schedule_phases: list[tuple[float, str, str, str, str]]
         if three_phase:
             self._schedule_phases = [
                 (warm_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
@@ -98,7 +106,7 @@ class OneCycleLR(LRScheduler):
                     group["max_momentum"], group["base_momentum"] = top, bottom
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"OneCycleLR: tried to step {step} times, but total_steps is "
@@ -139,10 +147,12 @@ class CyclicLR(LRScheduler):
     [0.3, 0.5, 0.3, 0.1, 0.3]
     """
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up: int = 2000,
-                 step_size_down=None, mode: str = "triangular", gamma: float = 1.0,
-                 scale_fn=None, scale_mode: str = "cycle", cycle_momentum: bool = True,
-                 base_momentum=0.8, max_momentum=0.9, last_epoch: int = -1) -> None:
+    def __init__(self, optimizer: Optimizer, base_lr: float | Sequence[float],
+                 max_lr: float | Sequence[float], step_size_up: int = 2000,
+                 step_size_down: int | None = None, mode: str = "triangular", gamma: float = 1.0,
+                 scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle",
+                 cycle_momentum: bool = True, base_momentum: float | Sequence[float] = 0.8,
+                 max_momentum: float | Sequence[float] = 0.9, last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
         if mode not in ("triangular", "triangular2", "exp_range") and scale_fn is None:
             raise ValueError(f"CyclicLR: invalid mode={mode!r}: use 'triangular', "
@@ -180,7 +190,7 @@ class CyclicLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
         self.base_lrs = base_lrs
 
-    def scale_fn(self, x):
+    def scale_fn(self, x: float) -> float:
         """The wave's height factor at cycle (or step) ``x``."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
@@ -190,7 +200,7 @@ class CyclicLR(LRScheduler):
             return 1 / (2.0 ** (x - 1))
         return self.gamma ** x
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:
@@ -206,7 +216,7 @@ class CyclicLR(LRScheduler):
                 _set_momentum(self.optimizer, group, top - (top - bottom) * scale_factor * scale)
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The state; a custom ``scale_fn`` object is saved as its ``__dict__`` (a function not)."""
         state = super().state_dict()
         fn = state.pop("_scale_fn_custom")
@@ -214,7 +224,7 @@ class CyclicLR(LRScheduler):
         state["_scale_fn_custom"] = dict(fn.__dict__) if keep else None
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``; a custom ``scale_fn`` stays the constructor's."""
         saved = state_dict.get("_scale_fn_custom")
         super().load_state_dict({k: v for k, v in state_dict.items() if k != "_scale_fn_custom"})
@@ -240,7 +250,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     [0.5, 1.0, 0.5, 1.0]
     """
 
-    def __init__(self, optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
         _check_number(self, "T_0", T_0, 0, low_open=True, integer=True)
         _check_number(self, "T_mult", T_mult, 1, integer=True)
@@ -249,12 +259,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [self.eta_min + (base_lr - self.eta_min)
                 * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch, or go to ``epoch`` (a float is allowed: fractions of an epoch)."""
         self._step_count += 1
         if epoch is None and self.last_epoch < 0:

@@ -1,7 +1,10 @@
 """ReduceLROnPlateau: cut the rate when a validation metric stops improving."""
 import math
+from collections.abc import Sequence
+from typing import SupportsFloat
 
 from ._scheduler_base import LRScheduler, _check_number, _check_optimizer
+from .optimizer import Optimizer
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -16,8 +19,9 @@ class ReduceLROnPlateau(LRScheduler):
     before bad epochs count again.
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | Sequence[float] = 0, eps: float = 1e-8) -> None:
         _check_optimizer(self, optimizer)
         if mode not in ("min", "max"):
             raise ValueError(f"ReduceLROnPlateau: invalid mode={mode!r}: use 'min' or 'max'")
@@ -55,11 +59,11 @@ class ReduceLROnPlateau(LRScheduler):
         self._last_lr = self._current_lrs()
 
     @property
-    def in_cooldown(self):
+    def in_cooldown(self) -> bool:
         """True while bad epochs are being ignored after a reduction."""
         return self.cooldown_counter > 0
 
-    def is_better(self, a, best):
+    def is_better(self, a: float, best: float) -> bool:
         """Whether metric ``a`` improves on ``best`` by more than the threshold."""
         if self.mode == "min":
             return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
@@ -67,7 +71,10 @@ class ReduceLROnPlateau(LRScheduler):
         return a > (best * (1.0 + self.threshold) if self.threshold_mode == "rel"
                     else best + self.threshold)
 
-    def step(self, metrics, epoch=None):
+    # NOTE: PyTorch's signature (the metric first), not the base class's: mypy is right that
+    # it does not substitute for LRScheduler.step, as in PyTorch's own annotations
+    def step(self, metrics: SupportsFloat,  # type: ignore[override]
+             epoch: int | None = None) -> None:
         """Record this epoch's metric (a number or one-element tensor); reduce the rate if stuck."""
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
@@ -85,7 +92,7 @@ class ReduceLROnPlateau(LRScheduler):
             self.num_bad_epochs = 0
         self._last_lr = self._current_lrs()
 
-    def _reduce_lr(self):
+    def _reduce_lr(self) -> None:
         groups = self.optimizer.param_groups
         if len(groups) != len(self.min_lrs):
             if self.default_min_lr is None:

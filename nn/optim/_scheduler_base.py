@@ -1,23 +1,26 @@
 """The base of the learning-rate schedulers and their argument checks (see ``lr_scheduler``)."""
 import numbers
 import warnings
+from typing import Any
 
 from .optimizer import Optimizer
 
 
-def _check_optimizer(scheduler, optimizer):
+def _check_optimizer(scheduler: Any, optimizer: Optimizer) -> None:
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{type(scheduler).__name__}: expected an Optimizer, got "
                         f"{type(optimizer).__name__}")
 
 
-def _check_number(scheduler, name, value, low, low_open=False, integer=False):
+def _check_number(scheduler: Any, name: str, value: object, low: float, low_open: bool = False,
+                  integer: bool = False) -> None:
     """Raise naming the argument and value unless ``value`` is a number above ``low``."""
     kind = numbers.Integral if integer else numbers.Real
     if not isinstance(value, kind) or isinstance(value, bool):
         raise TypeError(f"{type(scheduler).__name__}: {name} must be "
                         f"{'an integer' if integer else 'a number'}, got {value!r}")
-    if not (value > low if low_open else value >= low):
+    number = float(value)  # a Real (checked above): NaN fails both comparisons
+    if not (number > low if low_open else number >= low):
         raise ValueError(f"{type(scheduler).__name__}: invalid {name}={value!r}: it must be "
                          f"{'>' if low_open else '>='} {low}")
 
@@ -31,7 +34,7 @@ class LRScheduler:
     (from its loaded ``state_dict``), or use the scheduler's ``load_state_dict``.
     """
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
         if last_epoch != -1:
             missing = [i for i, group in enumerate(optimizer.param_groups)
@@ -48,7 +51,7 @@ class LRScheduler:
         self._is_initial = False
         self._initial_step()
 
-    def _initial_step(self):
+    def _initial_step(self) -> None:
         """Reset the step count and make the first step (to ``last_epoch + 1``)."""
         self._step_count = 0
         self._is_initial = True
@@ -57,15 +60,15 @@ class LRScheduler:
         finally:
             self._is_initial = False
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         """The next learning rate of each group (called by ``step``)."""
         raise NotImplementedError(f"{type(self).__name__} must define get_lr()")
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates the last ``step()`` set, one per param group."""
         return self._last_lr
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and write the new rates into ``optimizer.param_groups``.
 
         ``epoch`` (deprecated, as in PyTorch) jumps to that epoch using the closed form.
@@ -76,7 +79,7 @@ class LRScheduler:
                           "call step() once per epoch", DeprecationWarning, stacklevel=2)
         self._update_lr(epoch)
 
-    def _update_lr(self, epoch=None):
+    def _update_lr(self, epoch: int | None = None) -> None:
         """Advance one epoch (``epoch=None``) or jump to ``epoch`` by the closed form; set rates."""
         if epoch is None:
             self.last_epoch += 1
@@ -89,21 +92,21 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def _current_lrs(self):
+    def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer, as a dict (lists copied)."""
         return {key: (list(value) if isinstance(value, list) else value)
                 for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what ``state_dict()`` returned."""
         self.__dict__.update({key: (list(value) if isinstance(value, list) else value)
                               for key, value in state_dict.items()})
 
 
-def _format_param(scheduler, name, optimizer, value):
+def _format_param(scheduler: Any, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     """One value per param group: ``value`` repeated, or a list/tuple of exactly that many."""
     n_groups = len(optimizer.param_groups)
     if isinstance(value, (list, tuple)):
@@ -114,7 +117,7 @@ def _format_param(scheduler, name, optimizer, value):
     return [value] * n_groups
 
 
-def _set_momentum(optimizer, group, momentum):
+def _set_momentum(optimizer: Optimizer, group: dict[str, Any], momentum: float) -> None:
     """Write ``momentum`` into a group: as beta1 of ``betas`` (Adam family) or as ``momentum``."""
     if "betas" in optimizer.defaults:
         group["betas"] = (momentum, *group["betas"][1:])
@@ -122,7 +125,7 @@ def _set_momentum(optimizer, group, momentum):
         group["momentum"] = momentum
 
 
-def _check_cycle_momentum(scheduler, optimizer):
+def _check_cycle_momentum(scheduler: Any, optimizer: Optimizer) -> None:
     if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
         raise ValueError(f"{type(scheduler).__name__}: cycle_momentum=True needs an optimizer with "
                          f"momentum or betas, and {type(optimizer).__name__} has neither; pass "

@@ -7,10 +7,13 @@ import math
 import types
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ._cyclic_schedulers import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 from ._plateau import ReduceLROnPlateau
 from ._scheduler_base import LRScheduler, _check_number, _check_optimizer, _format_param
+from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau",
            "LambdaLR", "MultiStepLR", "LinearLR", "SequentialLR", "OneCycleLR", "CyclicLR",
@@ -23,19 +26,20 @@ class StepLR(LRScheduler):
     ``lr = base_lr * gamma ** (epoch // step_size)``.
     """
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         _check_number(self, "step_size", step_size, 0, low_open=True, integer=True)
         _check_number(self, "gamma", gamma, 0)
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma ** (self.last_epoch // self.step_size)
                 for base_lr in self.base_lrs]
 
@@ -43,17 +47,17 @@ class StepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the rate by ``gamma`` every epoch: ``lr = base_lr * gamma ** epoch``."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         _check_number(self, "gamma", gamma, 0)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
 
 
@@ -65,14 +69,15 @@ class CosineAnnealingLR(LRScheduler):
     hand is carried along) and the rate rises again after ``T_max`` epochs.
     """
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         _check_number(self, "T_max", T_max, 0, low_open=True, integer=True)
         _check_number(self, "eta_min", eta_min, 0)
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         epoch, t_max, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
@@ -86,7 +91,7 @@ class CosineAnnealingLR(LRScheduler):
                  / (1 + math.cos(math.pi * (epoch - 1) / t_max)))
         return [ratio * (lr - eta_min) + eta_min for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         return [self.eta_min + (base_lr - self.eta_min)
                 * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
@@ -108,7 +113,9 @@ class LambdaLR(LRScheduler):
     [0.05]
     """
 
-    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1) -> None:
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
         lambdas = _format_param(self, "lr_lambda", optimizer, lr_lambda)
         for i, fn in enumerate(lambdas):
@@ -118,18 +125,18 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas,
                                                                      self.base_lrs)]
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The state without the functions (callable objects keep their ``__dict__``)."""
         state = {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
                                for fn in self.lr_lambdas]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``; the functions stay those given to the constructor."""
         saved = state_dict.get("lr_lambdas", [])
         super().load_state_dict({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
@@ -154,7 +161,8 @@ class MultiStepLR(LRScheduler):
     [0.25]
     """
 
-    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1) -> None:
+    def __init__(self, optimizer: Optimizer, milestones: Sequence[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         milestones = list(milestones)
         for m in milestones:
             _check_number(self, "milestones", m, 0, integer=True)
@@ -163,13 +171,13 @@ class MultiStepLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         factor = self.gamma ** self.milestones[self.last_epoch]
         return [lr * factor for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         milestones = sorted(self.milestones.elements())
         return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
                 for base_lr in self.base_lrs]
@@ -192,7 +200,7 @@ class LinearLR(LRScheduler):
     [0.5, 0.75, 1.0, 1.0, 1.0]
     """
 
-    def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
                  total_iters: int = 5, last_epoch: int = -1) -> None:
         _check_number(self, "start_factor", start_factor, 0, low_open=True)
         _check_number(self, "end_factor", end_factor, 0)
@@ -203,7 +211,7 @@ class LinearLR(LRScheduler):
         self.start_factor, self.end_factor, self.total_iters = start_factor, end_factor, total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         start, end, epoch = self.start_factor, self.end_factor, self.last_epoch
         if epoch == 0:
             return [lr * start for lr in self._current_lrs()]
@@ -212,7 +220,7 @@ class LinearLR(LRScheduler):
         factor = 1.0 + (end - start) / (self.total_iters * start + (epoch - 1) * (end - start))
         return [lr * factor for lr in self._current_lrs()]
 
-    def _get_closed_form_lr(self):
+    def _get_closed_form_lr(self) -> list[float]:
         fraction = min(self.total_iters, self.last_epoch) / self.total_iters
         return [base_lr * (self.start_factor + (self.end_factor - self.start_factor) * fraction)
                 for base_lr in self.base_lrs]
@@ -244,7 +252,8 @@ class SequentialLR(LRScheduler):
     [0.75, 1.0, 0.5, 0.25, 0.125]
     """
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch: int = -1) -> None:
+    def __init__(self, optimizer: Optimizer, schedulers: Sequence[LRScheduler],
+                 milestones: Sequence[int], last_epoch: int = -1) -> None:
         _check_optimizer(self, optimizer)
         schedulers, milestones = list(schedulers), list(milestones)
         if not schedulers:
@@ -271,14 +280,16 @@ class SequentialLR(LRScheduler):
         self._last_lr = first.get_last_lr()
 
     @staticmethod
-    def _undo_initial_steps(scheduler):
+    def _undo_initial_steps(scheduler: LRScheduler) -> None:
         for inner in getattr(scheduler, "_schedulers", []):
             if hasattr(inner, "_schedulers"):
                 SequentialLR._undo_initial_steps(inner)
             else:
                 inner.last_epoch -= 1
 
-    def step(self):
+    # NOTE: PyTorch's signature (no epoch=): as in PyTorch, it does not substitute for
+    # LRScheduler.step(epoch)
+    def step(self) -> None:  # type: ignore[override]
         """Step the scheduler in force; at a milestone, restart the next one at its epoch 0."""
         self.last_epoch += 1
         index = bisect_right(self._milestones, self.last_epoch)
@@ -289,7 +300,7 @@ class SequentialLR(LRScheduler):
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
-    def _update_lr(self, epoch=None):
+    def _update_lr(self, epoch: int | None = None) -> None:
         """Jump to ``epoch`` (when nested in another SequentialLR, which restarts it at 0)."""
         if epoch is None:
             self.step()
@@ -300,14 +311,14 @@ class SequentialLR(LRScheduler):
         self._schedulers[index]._update_lr(epoch - start)
         self._last_lr = self._schedulers[index].get_last_lr()
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Own counters plus each wrapped scheduler's ``state_dict()``."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_milestones"] = list(self._milestones)
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore ``state_dict()``, the wrapped schedulers' states included."""
         self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
         for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):

@@ -1,4 +1,7 @@
 """Adadelta: steps scaled by the ratio of running RMS of updates and of gradients."""
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from .optimizer import Optimizer
@@ -43,7 +46,7 @@ class Adadelta(Optimizer):
     [ 0.9968 -1.9968]
     """
 
-    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+    def __init__(self, params: Iterable[Any], lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, *, maximize: bool = False) -> None:
         if not isinstance(rho, (int, float)) or isinstance(rho, bool) or not 0.0 <= rho <= 1.0:
             raise ValueError(f"Adadelta: invalid rho={rho!r}: it must be in [0, 1]")

@@ -1,4 +1,7 @@
 """Adamax: Adam with the infinity norm of past gradients in place of their second moment."""
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from .optimizer import Optimizer, lerp_
@@ -42,7 +45,8 @@ class Adamax(Optimizer):
     [ 0.9 -1.9]
     """
 
-    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+    def __init__(self, params: Iterable[Any], lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, *, maximize: bool = False) -> None:
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "maximize": maximize}

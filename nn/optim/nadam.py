@@ -1,4 +1,7 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule."""
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 from .adam import update_moments_
@@ -50,7 +53,8 @@ class NAdam(Optimizer):
     [ 0.8944 -1.8944]
     """
 
-    def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+    def __init__(self, params: Iterable[Any], lr: float = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, maximize: bool = False) -> None:
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,

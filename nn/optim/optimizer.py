@@ -340,7 +340,7 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def lerp_(start, end, weight, work):
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:
     """``start += weight * (end - start)`` in place, rounded as ``torch.lerp_`` rounds it.
 
     ``work`` is a scratch array of the same shape (overwritten).

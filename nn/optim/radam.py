@@ -1,5 +1,7 @@
 """RAdam: Adam with a rectified (variance-corrected) adaptive learning rate."""
 import math
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +55,8 @@ class RAdam(Optimizer):
     [ 0.8 -1.6]
     """
 
-    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  maximize: bool = False) -> None:
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,

@@ -1,5 +1,7 @@
 """L-BFGS: a quasi-Newton method that re-evaluates the model through a closure."""
 import copy
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -60,9 +62,10 @@ class LBFGS(Optimizer):
     [3. 3.]
     """
 
-    def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval=None,
-                 tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
-                 history_size: int = 100, line_search_fn=None) -> None:
+    def __init__(self, params: Iterable[Any], lr: float = 1, max_iter: int = 20,
+                 max_eval: int | None = None, tolerance_grad: float = 1e-7,
+                 tolerance_change: float = 1e-9, history_size: int = 100,
+                 line_search_fn: str | None = None) -> None:
         for key, value in (("max_iter", max_iter), ("history_size", history_size)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"LBFGS: invalid {key}={value!r}: it must be an integer >= 1")
@@ -79,7 +82,7 @@ class LBFGS(Optimizer):
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups); "
                              "pass one list of tensors")
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Refused after construction: LBFGS works on exactly one group, as in PyTorch."""
         if self.param_groups:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
@@ -87,14 +90,14 @@ class LBFGS(Optimizer):
 
     # ------------------------------------------------------------ flat views of the params
     @property
-    def _params(self):
+    def _params(self) -> list[Tensor]:
         return self.param_groups[0]["params"]
 
-    def _gather_flat_grad(self):
+    def _gather_flat_grad(self) -> np.ndarray:
         return np.concatenate([np.zeros(p.data.size, p.data.dtype) if p.grad is None
                                else p.grad.data.reshape(-1) for p in self._params])
 
-    def _add_grad(self, step_size, direction):
+    def _add_grad(self, step_size: float, direction: np.ndarray) -> None:
         offset = 0
         for p in self._params:
             n = p.data.size
@@ -102,17 +105,18 @@ class LBFGS(Optimizer):
             increment_version(p)
             offset += n
 
-    def _set_params(self, values):
+    def _set_params(self, values: list[np.ndarray]) -> None:
         for p, value in zip(self._params, values):
             np.copyto(p.data, value)
             increment_version(p)
 
-    def _evaluate(self, closure):
+    def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float]:
         with enable_grad():
             loss = closure()
         return loss, float(loss.item() if isinstance(loss, Tensor) else loss)
 
-    def _directional_evaluate(self, closure, x, t, d):
+    def _directional_evaluate(self, closure: Callable[[], Any], x: list[np.ndarray], t: float,
+                              d: np.ndarray) -> tuple[float, np.ndarray]:
         self._add_grad(t, d)
         _, loss = self._evaluate(closure)
         flat_grad = self._gather_flat_grad()
@@ -120,7 +124,7 @@ class LBFGS(Optimizer):
         return loss, flat_grad
 
     # ------------------------------------------------------------ the step
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Run up to ``max_iter`` L-BFGS iterations; return the closure's first loss.
 
         Parameters
@@ -144,10 +148,15 @@ class LBFGS(Optimizer):
         if np.abs(flat_grad).max() <= tolerance_grad:
             return orig_loss
 
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps = state.get("old_dirs"), state.get("old_stps")
-        ro, h_diag = state.get("ro"), state.get("H_diag")
-        prev_flat_grad, prev_loss = state.get("prev_flat_grad"), state.get("prev_loss")
+        # the history of earlier steps: None before the first iteration, which sets it all
+        d: Any = state.get("d")
+        t: Any = state.get("t")
+        old_dirs: Any = state.get("old_dirs")
+        old_stps: Any = state.get("old_stps")
+        ro: Any = state.get("ro")
+        h_diag: Any = state.get("H_diag")
+        prev_flat_grad: Any = state.get("prev_flat_grad")
+        prev_loss: Any = state.get("prev_loss")
         n_iter = 0
         while n_iter < max_iter:
             n_iter += 1
@@ -168,7 +177,8 @@ class LBFGS(Optimizer):
             if group["line_search_fn"] == "strong_wolfe":
                 x_init = [p.data.copy() for p in self._params]
 
-                def obj_func(t_, x=x_init, d_=d):
+                def obj_func(t_: float, x: list[np.ndarray] = x_init,
+                             d_: np.ndarray = d) -> tuple[float, np.ndarray]:
                     return self._directional_evaluate(closure, x, t_, d_)
 
                 loss, flat_grad, t, ls_func_evals = strong_wolfe(obj_func, t, d, loss, flat_grad,
@@ -194,21 +204,23 @@ class LBFGS(Optimizer):
         return orig_loss
 
     # ------------------------------------------------------------ saving
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a snapshot from ``state_dict()``; the history lists are deep-copied."""
         saved = state_dict.get("state", {}) if isinstance(state_dict, dict) else {}
         super().load_state_dict({**state_dict, "state": {}})
         for key, value in saved.items():
             self.state[self._params[int(key)]] = copy.deepcopy(value)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Like ``Optimizer.state_dict``, with the history lists deep-copied."""
         out = super().state_dict()
         out["state"] = copy.deepcopy(out["state"])
         return out
 
 
-def lbfgs_direction(flat_grad, y, s, old_dirs, old_stps, ro, h_diag, history_size):
+def lbfgs_direction(flat_grad: np.ndarray, y: np.ndarray, s: np.ndarray, old_dirs: list[np.ndarray],
+                    old_stps: list[np.ndarray], ro: list[float], h_diag: float,
+                    history_size: int) -> tuple[np.ndarray, float]:
     """Add the pair ``(s, y)`` to the history (in place) and return ``(direction, H_diag)``.
 
     A pair with ``y.s <= 1e-10`` is skipped (it would break positive
@@ -235,7 +247,8 @@ def lbfgs_direction(flat_grad, y, s, old_dirs, old_stps, ro, h_diag, history_siz
     return r, h_diag
 
 
-def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
+def cubic_interpolate(x1: float, f1: float, g1: float, x2: float, f2: float, g2: float,
+                      bounds: tuple[float, float] | None = None) -> float:
     """The minimizer of the cubic through ``(x1, f1, g1)`` and ``(x2, f2, g2)``, clipped to bounds.
 
     Falls back to the middle of the bounds when the cubic has no minimum.
@@ -253,7 +266,10 @@ def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     return min(max(min_pos, low), high)
 
 
-def strong_wolfe(obj_func, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
+def strong_wolfe(obj_func: Callable[[float], tuple[float, np.ndarray]], t: float,
+                 d: np.ndarray, f: float, g: np.ndarray, gtd: float, c1: float = 1e-4,
+                 c2: float = 0.9, tolerance_change: float = 1e-9,
+                 max_ls: int = 25) -> tuple[float, np.ndarray, float, int]:
     """Line search for a step ``t`` along ``d`` meeting the strong Wolfe conditions.
 
     ``obj_func(t)`` returns ``(loss, flat_grad)`` at ``x + t d``. A bracketing
@@ -268,7 +284,7 @@ def strong_wolfe(obj_func, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e
     t_prev, f_prev, g_prev, gtd_prev = 0.0, f, g.copy(), gtd
     done = False
     ls_iter = 0
-    bracket = None
+    bracket: list[list[Any]] = []  # [t, f, g, gtd] of one or two ends
     while ls_iter < max_ls:
         if f_new > f + c1 * t * gtd or (ls_iter > 1 and f_new >= f_prev):
             bracket = [[t_prev, f_prev, g_prev, gtd_prev], [t, f_new, g_new.copy(), gtd_new]]
@@ -297,7 +313,8 @@ def strong_wolfe(obj_func, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e
         a, b = bracket[0][0], bracket[1][0]
         if abs(b - a) * d_norm < tolerance_change:
             break
-        t = cubic_interpolate(*bracket[0][:2], bracket[0][3], *bracket[1][:2], bracket[1][3])
+        t = cubic_interpolate(bracket[0][0], bracket[0][1], bracket[0][3], bracket[1][0],
+                              bracket[1][1], bracket[1][3])
         top, bottom = max(a, b), min(a, b)
         eps = 0.1 * (top - bottom)
         if min(top - t, t - bottom) < eps:

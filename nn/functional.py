@@ -9,6 +9,7 @@ The losses live in ``nn/_functional_losses.py``, ``_functional_distance.py`` (wi
 """
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,8 @@ class Linear(Function):
     op_name = "linear"
 
     @staticmethod
-    def forward(ctx, x, weight, bias=None):
+    def forward(ctx: Any, x: np.ndarray, weight: np.ndarray,
+                bias: np.ndarray | None = None) -> np.ndarray:
         ctx.save_for_backward(x, weight)
         out = x @ weight.T  # a transposed view: BLAS reads it in place, no copy
         if bias is not None:
@@ -83,7 +85,8 @@ class Linear(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any, Any]:
+        # grad: an array, or a Tensor under create_graph=True (as the saved x and weight)
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         grad_x = grad @ weight if need_x else None

@@ -5,10 +5,13 @@ Gate orders and equations are PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with
 the reset gate applied to the hidden projection INCLUDING its bias:
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) n + z h``.
 """
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
 
 from ... import autograd
-from ...autograd import ShapeError
+from ...autograd import ShapeError, Tensor
 from .. import functional as F
 from .._validate import positive_int
 from ..module import Module, Parameter
@@ -32,7 +35,7 @@ class LSTMPointwise(autograd.Function):
     op_name = "lstm_pointwise"
 
     @staticmethod
-    def forward(ctx, z, c):
+    def forward(ctx: Any, z: np.ndarray, c: np.ndarray) -> np.ndarray:
         i, f, g, o = _lstm_gates(z)
         c_new = f * c + i * g
         tanh_c = np.tanh(c_new)
@@ -40,8 +43,9 @@ class LSTMPointwise(autograd.Function):
         return np.stack([o * tanh_c, c_new])
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         z, c, acts = ctx.saved_tensors
+        join: Callable[..., Any]
         if isinstance(z, np.ndarray):
             i, f, g, o, tanh_c = acts
             join = np.concatenate
@@ -80,14 +84,15 @@ class GRUPointwise(autograd.Function):
     op_name = "gru_pointwise"
 
     @staticmethod
-    def forward(ctx, gi, gh, h):
+    def forward(ctx: Any, gi: np.ndarray, gh: np.ndarray, h: np.ndarray) -> np.ndarray:
         r, z, n = _gru_gates(gi, gh)
         ctx.save_for_backward(gi, gh, h, (r, z, n))
         return n + z * (h - n)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any, Any]:
         gi, gh, h, acts = ctx.saved_tensors
+        join: Callable[..., Any]
         if isinstance(gi, np.ndarray):
             r, z, n = acts
             join = np.concatenate
@@ -117,24 +122,24 @@ def _gru_gates(gi, gh):
 
 
 # ------------------------------------------------------------------ function forms
-def rnn_step(proj, h, w_hh_t, nonlinearity):
+def rnn_step(proj: Tensor, h: Tensor, w_hh_t: Tensor, nonlinearity: str) -> Tensor:
     """``act(proj + h W_hh^T)``: proj holds ``x W_ih^T + b_ih + b_hh``."""
     pre = proj + h @ w_hh_t
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 
-def lstm_step(proj, h, c, w_hh_t):
+def lstm_step(proj: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
     """``(h', c')`` from the input projection (both biases folded in); ``w_hh_t = W_hh^T``."""
     hc = LSTMPointwise.apply(proj + h @ w_hh_t, c)
     return hc[0], hc[1]
 
 
-def gru_step(gi, h, w_hh, b_hh):
+def gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     """``h'`` from ``gi = x W_ih^T + b_ih`` and the previous ``h``."""
     return GRUPointwise.apply(gi, F.linear(h, w_hh, b_hh), h)
 
 
-def project(x, w_ih, b_ih, b_hh):
+def project(x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
     """``x W_ih^T + b_ih + b_hh`` (RNN, LSTM: both biases fold into the input side)."""
     out = x @ w_ih.T
     if b_ih is not None:
@@ -142,18 +147,21 @@ def project(x, w_ih, b_ih, b_hh):
     return out
 
 
-def rnn_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+def rnn_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+             b_hh: Tensor | None = None, nonlinearity: str = "tanh") -> Tensor:
     """One Elman step: ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``."""
     return rnn_step(project(x, w_ih, b_ih, b_hh), h, w_hh.T, nonlinearity)
 
 
-def lstm_cell(x, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+def lstm_cell(x: Tensor, hx: Sequence[Tensor], w_ih: Tensor, w_hh: Tensor,
+              b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """One LSTM step: returns ``(h', c')`` from ``x`` and ``hx = (h, c)``."""
     h, c = hx
     return lstm_step(project(x, w_ih, b_ih, b_hh), h, c, w_hh.T)
 
 
-def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
+def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None = None,
+             b_hh: Tensor | None = None) -> Tensor:
     """One GRU step (gates r, z, n as PyTorch): returns ``h'``.
 
     >>> import graphgrad as gg
@@ -165,7 +173,7 @@ def gru_cell(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
 
 
 # ------------------------------------------------------------------ cell modules
-def uniform_parameter(shape, bound):
+def uniform_parameter(shape: tuple[int, ...], bound: float) -> Parameter:
     """A float32 Parameter drawn from U(-bound, bound) (PyTorch's recurrent init)."""
     data = autograd.generator().uniform(-bound, bound, shape)
     return Parameter(data.astype(np.float32))
@@ -174,7 +182,7 @@ def uniform_parameter(shape, bound):
 class _CellBase(Module):
     _gates = 1
 
-    def __init__(self, input_size, hidden_size, bias=True):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
         super().__init__()
         op = type(self).__name__
         input_size = positive_int("input_size", input_size, op)
@@ -191,7 +199,8 @@ class _CellBase(Module):
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
 
-    def _inputs(self, x, states):
+    def _inputs(self, x: Tensor,
+                states: Sequence[Tensor | None]) -> tuple[Tensor, list[Tensor], bool]:
         """Check ``x``; unbatched (input_size,) becomes (1, input_size); zero states for None.
 
         Returns ``(x, states, unbatched)``.
@@ -216,20 +225,21 @@ class _CellBase(Module):
             filled.append(state)
         return x, filled, unbatched
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}"
 
 
 class RNNCell(_CellBase):
     """One RNN step on (batch, input_size) or (input_size,): returns the next h."""
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh") -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: nonlinearity {nonlinearity!r} must be 'tanh' or 'relu'")
         super().__init__(input_size, hidden_size, bias)
         self.nonlinearity = nonlinearity
 
-    def forward(self, x, h=None):
+    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
         x, (h,), unbatched = self._inputs(x, (h,))
         out = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
                        self.nonlinearity)
@@ -241,11 +251,12 @@ class LSTMCell(_CellBase):
 
     _gates = 4
 
-    def forward(self, x, hx=None):
+    def forward(self, x: Tensor,
+                hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTMCell: hx must be a pair (h, c)")
-        x, hx, unbatched = self._inputs(x, (None, None) if hx is None else hx)
-        h, c = lstm_cell(x, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        x, states, unbatched = self._inputs(x, (None, None) if hx is None else hx)
+        h, c = lstm_cell(x, states, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return (h.squeeze(0), c.squeeze(0)) if unbatched else (h, c)
 
 
@@ -265,7 +276,7 @@ class GRUCell(_CellBase):
 
     _gates = 3
 
-    def forward(self, x, h=None):
+    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
         """``h' = (1 - z) n + z h`` from ``x`` and ``h`` (zeros when None)."""
         x, (h,), unbatched = self._inputs(x, (h,))
         out = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)

@@ -17,11 +17,12 @@ decreasing length) has fewer rows at later steps, so a sequence's final state
 is its state at its own last step and nothing is computed on padding.
 """
 import warnings
+from typing import Any, overload
 
 import numpy as np
 
 from ... import autograd
-from ...autograd import ShapeError
+from ...autograd import ShapeError, Tensor
 from .. import functional as F
 from .._validate import non_negative_int, positive_int, probability
 from ..module import Module
@@ -63,8 +64,9 @@ class _RNNBase(Module):
     # NOTE: False records the per-step graph (the reference the fused node is tested against)
     _fused = True
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, proj_size=0):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0) -> None:
         super().__init__()
         op = type(self).__name__
         input_size = positive_int("input_size", input_size, op)
@@ -143,7 +145,19 @@ class _RNNBase(Module):
         return states
 
     # ---------------------------------------------------------------- forward
-    def forward(self, input, hx=None):  # noqa: A002 - PyTorch's name
+    # NOTE: the output has the input's kind (a Tensor or a PackedSequence); the second item
+    # is h_n, or (h_n, c_n) for LSTM. The implementation takes input: Any because its body
+    # switches on a flag (packed), which mypy does not narrow through.
+    @overload
+    def forward(self, input: Tensor,  # noqa: A002
+                hx: Tensor | tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Any]: ...
+    @overload
+    def forward(self, input: PackedSequence,  # noqa: A002
+                hx: Tensor | tuple[Tensor, Tensor] | None = None
+                ) -> tuple[PackedSequence, Any]: ...
+
+    def forward(self, input: Any,  # noqa: A002 - PyTorch's name
+                hx: Tensor | tuple[Tensor, Tensor] | None = None) -> tuple[Any, Any]:
         """Run the stacked recurrence; returns ``(output, h_n)`` (LSTM: ``(h_n, c_n)``)."""
         packed = isinstance(input, PackedSequence)
         if packed:
@@ -232,7 +246,7 @@ class _RNNBase(Module):
         output = outputs[0] if len(outputs) == 1 else autograd.concatenate(outputs)
         return output, final
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
             text += f", proj_size={self.proj_size}"
@@ -267,8 +281,9 @@ class RNN(_RNNBase):
     ((5, 3, 40), (4, 3, 20))
     """
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
-                 batch_first=False, dropout=0.0, bidirectional=False):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity {nonlinearity!r} must be 'tanh' or 'relu'")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
@@ -311,8 +326,9 @@ class LSTM(_RNNBase):
     _states = 2
     _cell = "lstm"
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, proj_size=0):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0) -> None:
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size)
 
@@ -348,8 +364,9 @@ class GRU(_RNNBase):
     _gates = 3
     _cell = "gru"
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False) -> None:
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional)
 

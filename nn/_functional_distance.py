@@ -15,19 +15,19 @@ from ..autograd import ShapeError, Tensor, minimum, where
 from . import _reduction
 
 
-def _tensor(x, op, name):
+def _tensor(x: object, op: str, name: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
     return x
 
 
-def _order(p, op):
-    if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 < p < math.inf:
+def _order(p: object, op: str) -> float:
+    if not isinstance(p, numbers.Real) or isinstance(p, bool) or not 0 < float(p) < math.inf:
         raise ValueError(f"{op}: p={p!r} must be a positive finite number")
     return float(p)
 
 
-def _axis(dim, ndim, op):
+def _axis(dim: object, ndim: int, op: str) -> int:
     if not isinstance(dim, (int, np.integer)) or not -max(ndim, 1) <= dim < max(ndim, 1):
         raise ShapeError(f"{op}: dim={dim!r} is out of range for a tensor of {ndim} "
                          "dimensions")
@@ -107,7 +107,7 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 
 
 # ------------------------------------------------------------------ losses
-def _signs(target, shape, op):
+def _signs(target: Tensor | np.ndarray, shape: tuple[int, ...], op: str) -> np.ndarray:
     """Targets of +1/-1 as an array of ``shape``."""
     values = np.asarray(target.data if isinstance(target, Tensor) else target)
     if values.shape != tuple(shape):

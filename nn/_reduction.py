@@ -1,9 +1,13 @@
 """How losses reduce: PyTorch's ``reduction`` strings and its legacy ``size_average`` /
 ``reduce`` flags (still accepted in PyTorch's argument positions)."""
 import warnings
+from collections.abc import Sequence
+
+from ..autograd import Tensor
 
 
-def legacy_reduction(size_average, reduce, reduction, op):
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str,
+                     op: str) -> str:
     """``reduction``, or the one the legacy flags name (with PyTorch's deprecation warning)."""
     if size_average is None and reduce is None:
         return reduction
@@ -14,7 +18,7 @@ def legacy_reduction(size_average, reduce, reduction, op):
     return "sum" if size_average is False else "mean"
 
 
-def check(reduction, op, allowed=("mean", "sum", "none")):
+def check(reduction: str, op: str, allowed: Sequence[str] = ("mean", "sum", "none")) -> str:
     """Raise ``ValueError`` naming ``op`` unless ``reduction`` is one of ``allowed``."""
     if reduction not in allowed:
         raise ValueError(f"{op}: reduction={reduction!r} is not a valid value; use "
@@ -22,7 +26,7 @@ def check(reduction, op, allowed=("mean", "sum", "none")):
     return reduction
 
 
-def apply(loss, reduction):
+def apply(loss: Tensor, reduction: str) -> Tensor:
     """Mean, sum or the elementwise loss itself."""
     if reduction == "mean":
         return loss.mean()

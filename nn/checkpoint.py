@@ -15,6 +15,7 @@ import stat
 import threading
 import zipfile
 from collections.abc import Mapping
+from typing import BinaryIO
 
 import numpy as np
 
@@ -69,14 +70,15 @@ def save_arrays(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str]) 
             _IN_USE.discard(temp)
 
 
-def _existing(target):
+def _existing(target: str) -> os.stat_result | None:
     try:
         return os.stat(target)
     except FileNotFoundError:
         return None
 
 
-def _write_file(temp, arrays, old):
+def _write_file(temp: str, arrays: Mapping[str, np.ndarray],
+                old: os.stat_result | None) -> None:
     # NOTE: mode 0o666 lets the kernel apply the umask to a new file (mkstemp gives 0600)
     handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      0o666)
@@ -89,7 +91,7 @@ def _write_file(temp, arrays, old):
         os.fsync(file.fileno())
 
 
-def _keep_owner(temp, old):
+def _keep_owner(temp: str, old: os.stat_result) -> None:
     if hasattr(os, "chown") and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         try:
             os.chown(temp, old.st_uid, old.st_gid)
@@ -97,7 +99,7 @@ def _keep_owner(temp, old):
             pass
 
 
-def _sync_folder(folder):
+def _sync_folder(folder: str) -> None:
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:  # Windows cannot open a folder; the rename is still atomic
@@ -110,7 +112,7 @@ def _sync_folder(folder):
         os.close(handle)
 
 
-def _write_npz(file, arrays):
+def _write_npz(file: BinaryIO, arrays: Mapping[str, np.ndarray]) -> None:
     """``np.savez`` without its reserved keyword names (a parameter may be called ``file``)."""
     with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         for key, array in arrays.items():
@@ -118,7 +120,7 @@ def _write_npz(file, arrays):
                 np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
 
 
-def _remove_stale_temporaries(folder, name):
+def _remove_stale_temporaries(folder: str, name: str) -> None:
     """Delete ``.NAME.PID.RANDOM.tmp`` files of ``name`` that no running save owns."""
     pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)\.[0-9a-f]{{8}}\.tmp")
     try:
@@ -139,7 +141,7 @@ def _remove_stale_temporaries(folder, name):
             pass
 
 
-def _is_stale(temp, pid):
+def _is_stale(temp: str, pid: int) -> bool:
     """True when the process that wrote ``temp`` cannot be writing it any more."""
     if pid == os.getpid():
         return True  # not in _IN_USE: a save of this process that did not finish
@@ -158,7 +160,7 @@ def _is_stale(temp, pid):
     return started is not None and started > written + 1.0
 
 
-def _process_start_time(pid):
+def _process_start_time(pid: int) -> float | None:
     """Start of process ``pid`` in seconds since the epoch (Linux /proc), or None."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as file:

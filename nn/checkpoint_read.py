@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Mapping
+from typing import BinaryIO
 
 import numpy as np
 
@@ -89,12 +90,12 @@ def read_checkpoint(path: str | os.PathLike[str], expected: Mapping[str, Shape] 
                            "; write checkpoints with module.save(path)") from exc
 
 
-def _refusal(path, key, reason):
+def _refusal(path: str, key: str | None, reason: str) -> StateDictError:
     where = f" member {key!r}" if key is not None else ""
     return StateDictError(f"load: {path!r}{where} {reason} (nothing was changed)")
 
 
-def _check_member_count(file, max_members, path):
+def _check_member_count(file: BinaryIO, max_members: int, path: str) -> None:
     """Refuse a zip whose end record announces more than ``max_members`` members."""
     size = file.seek(0, os.SEEK_END)
     tail_start = max(0, size - _END.size - 0xFFFF)
@@ -118,9 +119,12 @@ def _check_member_count(file, max_members, path):
                                    "to allow more")
 
 
-def _plan(archive, expected, strict, max_ratio, path):
+def _plan(archive: zipfile.ZipFile, expected: Mapping[str, Shape] | None, strict: bool,
+          max_ratio: float, path: str) -> tuple[dict[str, zipfile.ZipInfo], list[str]]:
     """``{key: ZipInfo}`` of the members to read, after checking every header."""
-    infos, keys, problems = {}, [], []
+    infos: dict[str, zipfile.ZipInfo] = {}
+    keys: list[str] = []
+    problems: list[str] = []
     for info in archive.infolist():
         if not info.filename.endswith(".npy"):
             raise _refusal(path, info.filename, "is not a .npy array")
@@ -148,7 +152,8 @@ def _plan(archive, expected, strict, max_ratio, path):
     return plan, unexpected
 
 
-def _check_member(archive, info, shape, max_ratio):
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: Shape | None,
+                  max_ratio: float) -> str | None:
     """What is wrong with one member, from its zip and .npy headers, or None."""
     if info.flag_bits & 0x1:
         return "is encrypted"
@@ -177,7 +182,8 @@ def _check_member(archive, info, shape, max_ratio):
     return None
 
 
-def _read(archive, info, path, key):
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str,
+          key: str) -> np.ndarray:
     try:
         with archive.open(info) as member:
             return np.lib.format.read_array(member, allow_pickle=False)

@@ -151,7 +151,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
     return autograd.gelu(input, approximate)
 
 
-def _softmax_dim(name, ndim, dim):
+def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
     if dim is None:
         warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
                       "call to include dim=X as an argument.", stacklevel=3)
@@ -205,7 +205,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002,
     return _dropout(input, p, training, None, generator)
 
 
-def _dropout(input, p, training, mask_shape, generator):  # noqa: A002
+def _dropout(input: Tensor, p: float, training: bool,  # noqa: A002
+             mask_shape: tuple[int, ...] | None, generator: np.random.Generator | None) -> Tensor:
     """``input`` times a kept/dropped mask of ``mask_shape`` (the input's by default)."""
     if not training or p == 0.0:
         return input

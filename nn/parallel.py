@@ -38,13 +38,21 @@ from __future__ import annotations
 
 import time
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from ..autograd import AutogradError, ShapeError, current_backward, from_numpy, queue_callback
+from ..autograd import (
+    AutogradError,
+    BackwardPass,
+    ShapeError,
+    Tensor,
+    current_backward,
+    from_numpy,
+    queue_callback,
+)
 from .module import Module
 
 __all__ = ["init", "ProcessGroup", "DistributedDataParallel", "DistributedError"]
@@ -57,7 +65,7 @@ class DistributedError(AutogradError):
     """The ranks of a data-parallel job disagree (model structure, dtypes)."""
 
 
-def _mpi():
+def _mpi() -> Any:
     try:
         from mpi4py import MPI
     except ImportError as error:  # pragma: no cover - depends on the environment
@@ -94,13 +102,13 @@ def init(comm: Any = None) -> ProcessGroup:
 class _Bucket:
     """Parameters whose gradients travel in one flat array."""
 
-    def __init__(self, indices, params):
+    def __init__(self, indices: list[int], params: Sequence[Tensor]) -> None:
         self.indices = indices
         self.offsets = np.cumsum([0] + [params[i].data.size for i in indices])
         self.flat = np.zeros(int(self.offsets[-1]), dtype=params[indices[0]].data.dtype)
         self.used = np.zeros(len(indices), dtype=np.int32)  # 1: a gradient exists here
 
-    def slot(self, position, shape):
+    def slot(self, position: int, shape: tuple[int, ...]) -> np.ndarray:
         return self.flat[self.offsets[position]:self.offsets[position + 1]].reshape(shape)
 
 
@@ -153,7 +161,7 @@ class DistributedDataParallel(Module):
         self.broadcast_buffers = bool(broadcast_buffers)
         self.wait_seconds = 0.0
         self._sync = True
-        self._pass = None
+        self._pass: BackwardPass | None = None
         named = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
         self._check_same_structure(module)
         self._broadcast([p.data for p in module.parameters()])
@@ -187,7 +195,7 @@ class DistributedDataParallel(Module):
 
     # -- construction ------------------------------------------------------------------
 
-    def _check_same_structure(self, module):
+    def _check_same_structure(self, module: Module) -> None:
         mine = [(name, tuple(t.shape), str(t.data.dtype)) for name, t in
                 list(module.named_parameters()) + list(module.named_buffers())]
         everyone = self._group.comm.allgather(mine)
@@ -199,7 +207,7 @@ class DistributedDataParallel(Module):
                                        f"from rank 0's ({detail}); build the same model on "
                                        "every rank")
 
-    def _broadcast(self, arrays):
+    def _broadcast(self, arrays: list[np.ndarray]) -> None:
         comm = self._group.comm
         if self._group.world_size == 1:
             return
@@ -210,8 +218,10 @@ class DistributedDataParallel(Module):
                                  "make it one (np.ascontiguousarray) before wrapping")
             comm.Bcast(array, root=0)
 
-    def _make_buckets(self, cap_bytes):
-        buckets, current, size = [], [], 0
+    def _make_buckets(self, cap_bytes: float) -> list[_Bucket]:
+        buckets: list[_Bucket] = []
+        current: list[int] = []
+        size = 0
         for index in reversed(range(len(self._params))):
             data = self._params[index].data
             if current and (size + data.nbytes > cap_bytes
@@ -226,8 +236,8 @@ class DistributedDataParallel(Module):
 
     # -- backward ----------------------------------------------------------------------
 
-    def _hook_for(self, index):
-        def hook(grad):
+    def _hook_for(self, index: int) -> Callable[[Any], None]:
+        def hook(grad: Any) -> None:  # a Tensor (or its array)
             running = current_backward()
             if running is None or not running.accumulates or not self._sync:
                 return None  # autograd.grad and no_sync stay local
@@ -238,16 +248,16 @@ class DistributedDataParallel(Module):
             return None
         return hook
 
-    def _start_pass(self, running):
+    def _start_pass(self, running: BackwardPass) -> None:
         self._pass = running
         self._filled = [np.zeros(len(b.indices), dtype=bool) for b in self._buckets]
-        self._requests = []
+        self._requests: list[Any] = []  # mpi4py requests of this pass
         self._launched = 0
         for bucket in self._buckets:
             bucket.used[:] = 0
         queue_callback(self._finish)
 
-    def _fill(self, index, grad):
+    def _fill(self, index: int, grad: np.ndarray) -> None:
         b, position = self._where[index]
         bucket, param = self._buckets[b], self._params[index]
         slot = bucket.slot(position, param.data.shape)
@@ -258,7 +268,7 @@ class DistributedDataParallel(Module):
         bucket.used[position] = 1
         self._filled[b][position] = True
 
-    def _launch_ready(self):
+    def _launch_ready(self) -> None:
         mpi = _mpi()
         while self._launched < len(self._buckets) and self._filled[self._launched].all():
             bucket = self._buckets[self._launched]
@@ -270,9 +280,9 @@ class DistributedDataParallel(Module):
         if self._requests:
             mpi.Request.Testall(self._requests)  # NOTE: lets MPI progress the reductions
 
-    def _finish(self):
+    def _finish(self) -> None:
         for bucket, filled in zip(self._buckets, self._filled):
-            for position in np.flatnonzero(~filled):
+            for position in np.flatnonzero(~filled).tolist():
                 index = bucket.indices[position]
                 param = self._params[index]
                 slot = bucket.slot(position, param.data.shape)

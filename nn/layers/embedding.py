@@ -4,7 +4,7 @@ The lookup is ``weight[ids]`` (an autograd gather); its gradient adds each
 output row's gradient back into row ``ids[i]`` with the engine's scatter-add,
 so repeated ids accumulate and no one-hot matrix is ever built.
 """
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,12 +25,12 @@ class _MaskGrad(Function):
     op_name = "mask_grad"
 
     @staticmethod
-    def forward(ctx, x, keep=None):
+    def forward(ctx: Any, x: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
         ctx.save_for_backward(keep)
         return x
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> Any:
         return grad * ctx.saved_tensors[0]
 
 

@@ -60,7 +60,7 @@ class LSTMPointwise(autograd.Function):
         return grad_z, grad_c * f
 
 
-def _lstm_gates(z):
+def _lstm_gates(z: Any) -> tuple[Any, Any, Any, Any]:
     """``sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)`` of arrays or Tensors."""
     n = z.shape[-1] // 4
     if isinstance(z, np.ndarray):
@@ -109,7 +109,7 @@ class GRUPointwise(autograd.Function):
                 grad * z if need_h else None)
 
 
-def _gru_gates(gi, gh):
+def _gru_gates(gi: Any, gh: Any) -> tuple[Any, Any, Any]:
     """``r, z, n`` of arrays or Tensors."""
     size = gi.shape[-1] // 3
     rz = autograd.sigmoid(gi[..., :2 * size] + gh[..., :2 * size])

@@ -25,7 +25,7 @@ __all__ = ["GradientError", "Tensor", "no_grad", "rnn", "clip_grad_norm_",
     "remove_spectral_norm", "weight_norm", "remove_weight_norm"]
 
 
-def _grads(parameters):
+def _grads(parameters: Any) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     return [p.grad for p in parameters if p.grad is not None]

@@ -1,5 +1,5 @@
 """``spectral_norm``: divide a weight by its largest singular value (power iteration)."""
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -9,9 +9,10 @@ from ..module import Module, Parameter
 __all__ = ["spectral_norm", "remove_spectral_norm"]
 
 M = TypeVar("M", bound=Module)  # both return the module they are given
+W = TypeVar("W", np.ndarray, Tensor)  # a weight as an array, or as a Tensor in the graph
 
 
-def _normalize(x, eps):
+def _normalize(x: np.ndarray, eps: float) -> np.ndarray:
     """``x / max(||x||, eps)`` (numpy, in place)."""
     x /= max(float(np.sqrt(np.dot(x, x))), eps)
     return x
@@ -20,11 +21,11 @@ def _normalize(x, eps):
 class _SpectralNorm:
     """The forward pre-hook that sets ``module.<name> = <name>_orig / sigma``."""
 
-    def __init__(self, name, n_power_iterations, dim, eps):
+    def __init__(self, name: str, n_power_iterations: int, dim: int, eps: float) -> None:
         self.name, self.n_power_iterations, self.dim, self.eps = (name, n_power_iterations,
                                                                   dim, eps)
 
-    def matrix(self, weight):
+    def matrix(self, weight: W) -> W:
         """The weight as a matrix (``dim`` first, the rest flattened), a graph op on Tensors."""
         if self.dim != 0:
             order = [self.dim] + [a for a in range(weight.ndim) if a != self.dim]
@@ -32,7 +33,7 @@ class _SpectralNorm:
                 weight.transpose(order)
         return weight.reshape(weight.shape[0], -1)
 
-    def compute_weight(self, module, do_power_iteration):
+    def compute_weight(self, module: Module, do_power_iteration: bool) -> Tensor:
         weight = getattr(module, self.name + "_orig")
         u = getattr(module, self.name + "_u").data
         v = getattr(module, self.name + "_v").data
@@ -45,7 +46,7 @@ class _SpectralNorm:
         sigma = (w @ v.copy() * u.copy()).sum()  # u^T W v, differentiable in W only
         return weight / sigma
 
-    def __call__(self, module, args):
+    def __call__(self, module: Module, args: tuple[Any, ...]) -> None:
         object.__setattr__(module, self.name, self.compute_weight(module, module.training))
 
 

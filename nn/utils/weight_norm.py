@@ -1,6 +1,7 @@
 """``weight_norm``: a weight as ``g * v / ||v||`` (PyTorch's ``weight_g`` and ``weight_v``)."""
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from ...autograd import Tensor
 from ..module import Module, Parameter
 
 __all__ = ["weight_norm", "remove_weight_norm"]
@@ -8,7 +9,7 @@ __all__ = ["weight_norm", "remove_weight_norm"]
 M = TypeVar("M", bound=Module)  # both return the module they are given
 
 
-def _norm_except_dim(v, dim):
+def _norm_except_dim(v: Tensor, dim: int | None) -> Tensor:
     """The 2-norm of ``v`` over every axis but ``dim`` (kept, size-1 elsewhere); all if None."""
     if dim is None:
         return (v * v).sum().sqrt()
@@ -19,15 +20,15 @@ def _norm_except_dim(v, dim):
 class _WeightNorm:
     """The forward pre-hook that rebuilds ``module.<name>`` from ``<name>_g`` and ``<name>_v``."""
 
-    def __init__(self, name, dim):
+    def __init__(self, name: str, dim: int | None) -> None:
         self.name, self.dim = name, dim
 
-    def compute_weight(self, module):
+    def compute_weight(self, module: Module) -> Tensor:
         g = getattr(module, self.name + "_g")
         v = getattr(module, self.name + "_v")
         return v * (g / _norm_except_dim(v, self.dim))
 
-    def __call__(self, module, args):
+    def __call__(self, module: Module, args: tuple[Any, ...]) -> None:
         object.__setattr__(module, self.name, self.compute_weight(module))
 
 

@@ -15,9 +15,6 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-#: A size or step of a 2-D window (``kernel_size``, ``stride``, ...): one int or a pair.
-Size2 = int | tuple[int, int]
-
 
 def _is_int(value: object) -> TypeGuard[int | np.integer[Any]]:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))

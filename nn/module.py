@@ -292,7 +292,7 @@ class Module(HookMixin):
             else:
                 param.grad = Tensor(np.zeros_like(param.data))
 
-    def to(self: M, *args: Any, dtype: DTypeLike | None = None, device: DeviceLike = None,
+    def to(self: M, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None,
            non_blocking: bool = False) -> M:
         """Cast every floating-point parameter and buffer to a float dtype, in place.
 

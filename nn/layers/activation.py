@@ -263,7 +263,7 @@ class PReLU(Module):
     (``num_parameters=1``) or one per channel (axis 1), initialised to ``init``."""
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25,
-                 dtype: DTypeLike | None = None) -> None:
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         self.num_parameters = positive_int("num_parameters", num_parameters, "PReLU")
         self.init = init

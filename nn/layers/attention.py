@@ -222,7 +222,7 @@ class MultiheadAttention(Module):
     def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
                  add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
                  vdim: int | None = None, batch_first: bool = False,
-                 dtype: DTypeLike | None = None) -> None:
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         op = "MultiheadAttention"
         embed_dim = positive_int("embed_dim", embed_dim, op)

@@ -4,7 +4,8 @@ import numpy as np
 
 from ... import autograd
 from ...autograd import Tensor, conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from .._validate import Size2, int_at_least, int_tuple, positive_int
+from ...autograd.typing import IntPair
+from .._validate import int_at_least, int_tuple, positive_int
 from ..module import Module, Parameter
 
 __all__ = ["Conv2d", "Conv1d", "ConvTranspose2d", "ConvTranspose1d"]
@@ -91,8 +92,8 @@ class Conv2d(_ConvNd):
     (64, 8, 28, 28)
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size2,
-                 stride: Size2 = 1, padding: Size2 = 0, dilation: Size2 = 1, groups: int = 1,
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
+                 stride: IntPair = 1, padding: IntPair = 0, dilation: IntPair = 1, groups: int = 1,
                  bias: bool = True) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=2, groups=groups)
@@ -134,9 +135,9 @@ class ConvTranspose2d(_ConvNd):
     (2, 4, 14, 14)
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: Size2,
-                 stride: Size2 = 1, padding: Size2 = 0, output_padding: Size2 = 0,
-                 groups: int = 1, bias: bool = True, dilation: Size2 = 1) -> None:
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntPair,
+                 stride: IntPair = 1, padding: IntPair = 0, output_padding: IntPair = 0,
+                 groups: int = 1, bias: bool = True, dilation: IntPair = 1) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          bias, dims=2, groups=groups, transposed=True,
                          output_padding=output_padding)

@@ -44,7 +44,7 @@ class Linear(Module):
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: DTypeLike | None = None) -> None:
+                 dtype: DTypeLike = None) -> None:
         super().__init__()
         in_features = non_negative_int("in_features", in_features, "Linear")
         out_features = non_negative_int("out_features", out_features, "Linear")

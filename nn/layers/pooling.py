@@ -11,7 +11,8 @@ from ...autograd import (
     max_pool2d,
     max_unpool2d,
 )
-from .._validate import Size2, int_tuple, pool_padding
+from ...autograd.typing import IntPair
+from .._validate import int_tuple, pool_padding
 from ..module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "MaxUnpool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
@@ -20,8 +21,8 @@ __all__ = ["MaxPool2d", "AvgPool2d", "MaxUnpool2d", "AdaptiveAvgPool2d", "Adapti
 OutputSize = int | tuple[int | None, int | None]
 
 
-def _check_geometry(op: str, kernel_size: Size2, stride: Size2 | None, padding: Size2,
-                    dilation: Size2) -> None:
+def _check_geometry(op: str, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
+                    dilation: IntPair) -> None:
     """Ints or pairs: kernel, stride, dilation >= 1, padding >= 0 and at most half the kernel."""
     kernel = int_tuple("kernel_size", kernel_size, op, 2, minimum=1)
     if stride is not None:
@@ -38,8 +39,8 @@ class MaxPool2d(Module):
     picks (for ``MaxUnpool2d``); ``ceil_mode=True`` keeps a last partial window.
     """
 
-    def __init__(self, kernel_size: Size2, stride: Size2 | None = None, padding: Size2 = 0,
-                 dilation: Size2 = 1, return_indices: bool = False,
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
+                 dilation: IntPair = 1, return_indices: bool = False,
                  ceil_mode: bool = False) -> None:
         super().__init__()
         _check_geometry("MaxPool2d", kernel_size, stride, padding, dilation)
@@ -61,7 +62,7 @@ class MaxPool2d(Module):
 class AvgPool2d(Module):
     """Mean over each window; zero padding is counted unless ``count_include_pad=False``."""
 
-    def __init__(self, kernel_size: Size2, stride: Size2 | None = None, padding: Size2 = 0,
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True,
                  divisor_override: int | None = None) -> None:
         super().__init__()
@@ -91,8 +92,8 @@ class MaxUnpool2d(Module):
     True
     """
 
-    def __init__(self, kernel_size: Size2, stride: Size2 | None = None,
-                 padding: Size2 = 0) -> None:
+    def __init__(self, kernel_size: IntPair, stride: IntPair | None = None,
+                 padding: IntPair = 0) -> None:
         super().__init__()
         _check_geometry("MaxUnpool2d", kernel_size, stride, padding, 1)
         self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride

@@ -1,6 +1,6 @@
 """Resampling layers: ``Upsample`` (over ``interpolate``), ``Unfold`` and ``Fold``."""
 from ...autograd import Tensor, fold, interpolate, unfold
-from .._validate import Size2
+from ...autograd.typing import IntPair
 from ..module import Module
 
 __all__ = ["Upsample", "Unfold", "Fold"]
@@ -45,8 +45,8 @@ class Upsample(Module):
 class Unfold(Module):
     """Every sliding window as a column: (N, C, H, W) -> (N, C*kh*kw, L)."""
 
-    def __init__(self, kernel_size: Size2, dilation: Size2 = 1, padding: Size2 = 0,
-                 stride: Size2 = 1) -> None:
+    def __init__(self, kernel_size: IntPair, dilation: IntPair = 1, padding: IntPair = 0,
+                 stride: IntPair = 1) -> None:
         super().__init__()
         self.kernel_size, self.dilation = kernel_size, dilation
         self.padding, self.stride = padding, stride
@@ -58,8 +58,8 @@ class Unfold(Module):
 class Fold(Module):
     """Columns of windows summed back into ``(N, C, *output_size)``: the adjoint of Unfold."""
 
-    def __init__(self, output_size: Size2, kernel_size: Size2, dilation: Size2 = 1,
-                 padding: Size2 = 0, stride: Size2 = 1) -> None:
+    def __init__(self, output_size: IntPair, kernel_size: IntPair, dilation: IntPair = 1,
+                 padding: IntPair = 0, stride: IntPair = 1) -> None:
         super().__init__()
         self.output_size, self.kernel_size, self.dilation = output_size, kernel_size, dilation
         self.padding, self.stride = padding, stride

@@ -44,7 +44,7 @@ class _Block(Module):
 
     def __init__(self, d_model: int, nhead: int, dim_feedforward: int, dropout: float,
                  activation: Activation, layer_norm_eps: float, batch_first: bool,
-                 norm_first: bool, bias: bool, dtype: DTypeLike | None, decoder: bool) -> None:
+                 norm_first: bool, bias: bool, dtype: DTypeLike, decoder: bool) -> None:
         super().__init__()
         op = type(self).__name__
         d_model = positive_int("d_model", d_model, op)
@@ -109,7 +109,7 @@ class TransformerEncoderLayer(_Block):
                  dropout: float = 0.1, activation: Activation = "relu",
                  layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True,
-                 dtype: DTypeLike | None = None) -> None:
+                 dtype: DTypeLike = None) -> None:
         super().__init__(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
                          batch_first, norm_first, bias, dtype, decoder=False)
 
@@ -146,7 +146,7 @@ class TransformerDecoderLayer(_Block):
                  dropout: float = 0.1, activation: Activation = "relu",
                  layer_norm_eps: float = 1e-5, batch_first: bool = False,
                  norm_first: bool = False, bias: bool = True,
-                 dtype: DTypeLike | None = None) -> None:
+                 dtype: DTypeLike = None) -> None:
         super().__init__(d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps,
                          batch_first, norm_first, bias, dtype, decoder=True)
 

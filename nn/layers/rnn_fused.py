@@ -374,7 +374,8 @@ class RecurrentSequence(autograd.Function):
     def backward(ctx: Any, grad: Any) -> tuple[Any, ...]:
         if autograd.is_grad_enabled():  # create_graph: differentiate the per-step graph
             values = ctx.parents
-            root = _step_graph(ctx.cell, *values, ctx.steps, ctx.reverse)
+            x, h0, c0, w_ih, w_hh, b_ih, b_hh = values  # unpacked: mypy lets *values fill all
+            root = _step_graph(ctx.cell, x, h0, c0, w_ih, w_hh, b_ih, b_hh, ctx.steps, ctx.reverse)
             return _backward_within(root, grad, values)
         x, w_ih, w_hh, state = ctx.saved_tensors
         grad = grad.data if autograd.is_value(grad) else grad

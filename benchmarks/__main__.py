@@ -9,7 +9,7 @@ import sys
 from .harness import RESULTS_DIR, print_results, write_reports
 
 WORKLOADS = [
-    "mlp_step", "mlp_batches", "tiny_chain", "scalar_vs_micrograd", "scalar_chain",
+    "mlp_step", "mlp_batches", "optim_step", "tiny_chain", "scalar_vs_micrograd", "scalar_chain",
     "chain_scaling", "cnn_step", "lstm_step", "training_rss", "viz_draw",
 ]
 

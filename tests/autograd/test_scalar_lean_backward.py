@@ -1,0 +1,206 @@
+"""The lean backward loop of Scalar graphs (``engine._propagate_scalars``) against the generic one.
+
+A first-order ``Scalar.backward()`` over Scalar ops alone, with no hook, takes the lean
+loop; everything else (hooks, ``create_graph``, anomaly mode, ``autograd.grad``, custom
+Functions on Scalars) takes the generic ``_propagate``. The lean loop keeps the generic
+loop's order, so every gradient must be bit-for-bit the same, sums of many contributions
+included.
+"""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphgrad import autograd
+from graphgrad.autograd import Function, Scalar, engine
+from graphgrad.autograd.ops import scalar_ops as S
+
+BINARY = [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b, lambda a, b: b - a,
+          lambda a, b: a / (b * b + 1.0), lambda a, b: (a * a + 0.5) ** b, lambda a, b: a * 0.75,
+          lambda a, b: 1.5 - b, lambda a, b: 2.0 ** (b * 0.1), lambda a, b: a ** 3]
+UNARY = [lambda a: -a, lambda a: a.tanh(), lambda a: a.sigmoid(), lambda a: a.relu(),
+         lambda a: (a * 0.1).exp(), lambda a: (a * a + 1.0).log()]
+
+
+def _program(seed, n_ops, n_leaves=4):
+    """A random Scalar graph: values reused many times (many contributions to sum)."""
+    rng = np.random.default_rng(seed)
+    leaves = [Scalar(float(v)) for v in rng.uniform(-1.5, 1.5, n_leaves)]
+    pool = list(leaves)
+    for _ in range(n_ops):
+        if rng.random() < 0.6:
+            op = BINARY[rng.integers(len(BINARY))]
+            out = op(pool[rng.integers(len(pool))], pool[rng.integers(len(pool))])
+        else:
+            out = UNARY[rng.integers(len(UNARY))](pool[rng.integers(len(pool))])
+        pool.append(out)
+    root = pool[-1]
+    for value in pool[-6:-1]:  # several paths meet at the root
+        root = root + value * 0.5
+    return pool + [root], root
+
+
+def _grads(values):
+    return [v.grad for v in values]
+
+
+@pytest.fixture
+def lean_calls(monkeypatch):
+    """Count the lean loop's runs."""
+    calls = []
+    original = engine._propagate_scalars
+
+    def spy(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(engine, "_propagate_scalars", spy)
+    return calls
+
+
+@pytest.fixture
+def generic_only(monkeypatch):
+    """Make every pass take the generic loop."""
+    def force():
+        monkeypatch.setattr(engine, "_count_scalar_graph", lambda root: None)
+    return force
+
+
+@given(seed=st.integers(0, 2**32 - 1), n_ops=st.integers(1, 60))
+def test_lean_loop_gives_the_generic_loops_gradients_bit_for_bit(seed, n_ops):
+    values, root = _program(seed, n_ops)
+    root.backward()
+    lean = _grads(values)
+    for v in values:
+        v.grad = 0.0
+    original = engine._count_scalar_graph
+    engine._count_scalar_graph = lambda root: None
+    try:
+        root.backward()
+    finally:
+        engine._count_scalar_graph = original
+    np.testing.assert_array_equal(lean, _grads(values))  # NaN where both are NaN
+
+
+def test_micrograd_style_step_takes_the_lean_loop_with_the_same_result(lean_calls,
+                                                                        generic_only):
+    values, root = _program(7, 200)
+    root.backward()
+    assert lean_calls == [1]
+    lean = _grads(values)
+    for v in values:
+        v.grad = 0  # micrograd's zero_grad writes an int
+    generic_only()
+    root.backward()
+    assert lean_calls == [1]
+    np.testing.assert_array_equal(lean, _grads(values))
+
+
+def test_gradients_accumulate_over_calls_and_into_whatever_grad_holds(lean_calls):
+    x = Scalar(3.0)
+    y = x * x + x
+    y.backward()
+    y.backward()
+    assert lean_calls == [1, 1]
+    assert x.grad == 14.0 and y.grad == 2.0
+    x.grad = np.float64(1.0)  # a user's numpy number: added to, as Scalar._accumulate_grad does
+    y.backward()
+    assert x.grad == 8.0
+
+
+def test_a_leaf_root_gets_its_gradient(lean_calls):
+    x = Scalar(2.0)
+    x.backward(3.0)
+    assert x.grad == 3.0 and lean_calls == [1]
+
+
+@pytest.mark.parametrize("where", ["leaf", "non-leaf", "root"])
+def test_a_hook_anywhere_takes_the_generic_loop(where, lean_calls):
+    x = Scalar(2.0)
+    h = x * 3.0
+    y = h.tanh() * h
+    target = {"leaf": x, "non-leaf": h, "root": y}[where]
+    seen = []
+    handle = target.register_hook(lambda g: seen.append(g) or g * 2.0)
+    y.backward()
+    assert lean_calls == [] and len(seen) == 1
+    expected = (math.tanh(6.0) + 6.0 * (1 - math.tanh(6.0) ** 2)) * 3.0 * 2.0
+    assert x.grad == pytest.approx(expected, rel=1e-12)
+    handle.remove()
+    x.grad = h.grad = y.grad = 0.0
+    y.backward()  # a removed hook leaves an empty list: lean again
+    assert lean_calls == [1]
+    assert x.grad == pytest.approx(expected / 2.0, rel=1e-12)
+
+
+def test_create_graph_anomaly_and_grad_take_the_generic_loop(lean_calls):
+    x = Scalar(0.5)
+    y = (x * x).tanh()
+    y.backward(create_graph=True)
+    with autograd.detect_anomaly():
+        y.backward()
+    (dx,) = autograd.grad(y, x)
+    assert lean_calls == []
+    assert dx.data == pytest.approx(2 * 0.5 * (1 - math.tanh(0.25) ** 2), rel=1e-12)
+
+
+class _Cube(Function):
+    """A custom op on Scalars (tracks versions, frees what it saved)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * 3 * x * x
+
+
+def test_custom_function_on_scalars_takes_the_generic_loop_and_frees_its_values(lean_calls):
+    x = Scalar(2.0)
+    y = _Cube.apply(x) * 1.0
+    y.backward()
+    assert x.grad == 12.0 and lean_calls == []
+    with pytest.raises(autograd.GraphFreedError):
+        y.backward()
+
+
+def _doubling_op(rule):
+    """A Scalar op ``2 * x`` whose backward is ``rule``."""
+    return type("_Doubling", (S.ScalarFunction,), {
+        "__slots__": (), "forward": staticmethod(lambda ctx, x: 2.0 * x),
+        "backward": staticmethod(rule)})
+
+
+_Broken = _doubling_op(lambda ctx, grad: (grad, grad))  # two gradients for one input
+_NumpyRule = _doubling_op(lambda ctx, grad: np.float64(2.0) * grad)  # fitted to a float
+
+
+def test_lean_loop_error_leaves_every_grad_unchanged(lean_calls):
+    x = Scalar(1.0)
+    a = x * 2.0
+    y = _Broken.apply(a) + x
+    with pytest.raises(autograd.GradientError, match="2 gradients for 1 inputs"):
+        y.backward()
+    assert lean_calls == [1]
+    assert x.grad == 0.0 and a.grad == 0.0 and y.grad == 0.0
+
+
+def test_lean_loop_fits_numpy_gradients_to_floats(lean_calls):
+    x = Scalar(1.5)
+    y = _NumpyRule.apply(x) * x
+    y.backward()
+    assert lean_calls == [1]
+    assert type(x.grad) is float and x.grad == 6.0
+
+
+def test_every_scalar_requires_and_retains_its_grad():
+    """What lets the lean loop accumulate every value reached (no per-value checks)."""
+    x = Scalar(1.0)
+    for name in ("requires_grad", "_retains_grad"):
+        with pytest.raises(AttributeError):
+            setattr(x, name, False)

@@ -1,8 +1,7 @@
 """Helpers for the viz tests: SVG parsing, and skipping (or failing under CI) without a browser."""
-import os
 import xml.etree.ElementTree as ET
 
-import pytest
+from headless_chromium import unavailable  # noqa: F401 - shared with tests/docs
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -38,8 +37,3 @@ def node_fill(root, node_id):
     raise KeyError(node_id)
 
 
-def unavailable(reason):
-    """Skip locally; under CI (env var CI set) a missing browser is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set, so the browser test may not skip: {reason}")
-    pytest.skip(reason)

@@ -62,6 +62,9 @@ def public_names(module_name: str) -> dict[str, list]:
             groups["data"].append((name, _describe(obj)))
         elif kind in DOCUMENTED_KINDS and not _owned(module, obj):
             groups["reexports"].append((name, documented_at(obj)))
+        elif kind == "modules":
+            # (name, has a page): a submodule outside API_MODULES is named, not linked
+            groups["modules"].append((name, f"{module_name}.{name}" in API_MODULES))
         else:
             groups[kind].append(name)
     return groups

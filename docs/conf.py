@@ -134,14 +134,6 @@ def _check_docstrings(app):
                        "docstring: summary, Parameters, Returns, Example)", name)
 
 
-def _tutorials_glob_only_when_there_are_tutorials(app, docname, source):
-    # NOTE: Sphinx warns (an error under -W, and not suppressible) on a glob that matches
-    # nothing; until the first tutorial is merged the tutorials' toctree has no entries.
-    if docname == "tutorials/index" and not any(Path(app.srcdir, "tutorials").glob("[0-9]*")):
-        source[0] = source[0].replace("\n[0-9]*\n", "\n")
-
-
 def setup(app):
     app.connect("builder-inited", _check_docstrings)
-    app.connect("source-read", _tutorials_glob_only_when_there_are_tutorials)
     app.connect("build-finished", _copy_mathjax)

@@ -111,9 +111,9 @@ def test_every_public_name_has_its_api_page(site):
 
 def test_every_tutorial_and_concept_source_has_its_page(site):
     for folder in ("tutorials", "concepts"):
-        sources = sorted(p.stem for p in (DOCS / folder).glob("*.md"))
-        built = sorted(p.stem for p in (site.html / folder).glob("*.html"))
-        assert sources == built, folder
+        sources = {p.stem for p in (DOCS / folder).glob("*.md")}
+        built = {p.stem for p in (site.html / folder).glob("*.html")}  # + pages they wrote
+        assert sources and sources <= built, (folder, sorted(sources - built))
     assert (site.html / "index.html").exists()
     assert (site.html / "api" / "generated" / "graphgrad.autograd.Tensor.html").exists()
 
@@ -230,7 +230,8 @@ def _embedded_backprop_frames(browser):
 def test_the_embedded_backprop_page_steps_forward_and_back(site, site_browser):
     from selenium.webdriver.common.by import By
 
-    pages = site.pages("tutorials/01-*.html")
+    pages = [site.html / "tutorials" / f"{source.stem}.html"
+             for source in sorted((DOCS / "tutorials").glob("01-*.md"))]
     if not pages:
         pytest.skip("tutorial 01 (backprop, with the embedded step-by-step page) not built")
     site_browser.get_log("browser")

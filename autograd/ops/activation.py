@@ -4,7 +4,10 @@ compositions logsigmoid, softsign, softmin and glu.
 Elementwise like ``elementwise.py``, kept apart so each file stays short; the
 piecewise ELU and hard families are in ``activation_piecewise.py``.
 """
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +20,9 @@ from .explog import erf_array as erf
 from .indexing import one_dim
 from .rearrange import narrow
 from .softmax import softmax
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 __all__ = ["ReLU", "LeakyReLU", "Softplus", "erf", "GELU", "Erf", "relu", "leaky_relu", "gelu",
     "softplus", "SiLU", "Mish", "silu", "mish", "logsigmoid", "softsign", "softmin", "glu"]
@@ -162,12 +168,12 @@ def _erf_of(x):
 
 
 # ------------------------------------------------------------------ public functions
-def relu(x):
+def relu(x: Tensor) -> Tensor:
     """Elementwise ``max(x, 0)``; the gradient at 0 is 0 (as PyTorch)."""
     return ReLU.apply(x)
 
 
-def leaky_relu(x, negative_slope=0.01):
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
     """Elementwise ``x`` if ``x > 0`` else ``negative_slope * x``.
 
     ``negative_slope`` is a number (a constant, as in PyTorch): a Tensor raises
@@ -177,14 +183,14 @@ def leaky_relu(x, negative_slope=0.01):
     return LeakyReLU.apply(x, negative_slope=slope)
 
 
-def gelu(x, approximate="none"):
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit ``x * Phi(x)``; ``approximate="tanh"`` as PyTorch."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(x, approximate=approximate)
 
 
-def softplus(x, beta=1.0, threshold=20.0):
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + e**(beta x)) / beta``, stable; ``x`` itself where ``beta x > threshold``.
 
     PyTorch's ``beta`` and ``threshold`` (defaults 1 and 20).
@@ -202,7 +208,7 @@ def softplus(x, beta=1.0, threshold=20.0):
                           threshold=constant_number("softplus", "threshold", threshold))
 
 
-def silu(x):
+def silu(x: Tensor) -> Tensor:
     """Sigmoid linear unit (swish): ``x * sigmoid(x)``.
 
     Example
@@ -214,7 +220,7 @@ def silu(x):
     return SiLU.apply(x)
 
 
-def mish(x):
+def mish(x: Tensor) -> Tensor:
     """``x * tanh(softplus(x))``.
 
     Example
@@ -226,7 +232,7 @@ def mish(x):
     return Mish.apply(x)
 
 
-def logsigmoid(x):
+def logsigmoid(x: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, exact and finite for any finite ``x``.
 
     Example
@@ -238,7 +244,7 @@ def logsigmoid(x):
     return -Softplus.apply(-x, beta=1.0, threshold=math.inf)
 
 
-def softsign(x):
+def softsign(x: Tensor) -> Tensor:
     """``x / (1 + |x|)``.
 
     Example
@@ -250,7 +256,8 @@ def softsign(x):
     return x / (1 + E.abs(x))
 
 
-def softmin(x, axis=None, *, dim=None, **unknown):
+def softmin(x: Tensor, axis: int | None = None, *, dim: int | None = None,
+            **unknown: object) -> Tensor:
     """``softmax(-x)`` along ``axis`` (or PyTorch's ``dim``; default -1).
 
     Example
@@ -263,7 +270,7 @@ def softmin(x, axis=None, *, dim=None, **unknown):
     return softmax(-x, axis=axis)
 
 
-def glu(x, dim=-1):
+def glu(x: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: ``a * sigmoid(b)``, ``a`` and ``b`` the halves of ``x`` along ``dim``.
 
     Example

@@ -8,12 +8,19 @@ other. At a kink each op takes PyTorch's side: the ELU family and prelu the
 negative piece at 0, hardtanh/relu6/hardsigmoid gradient 0 at their bounds,
 hardswish 0 at -3 and 1 at 3.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ShapeError, constant_number
 from ..function import Function
 from . import rule_helpers as rh
 from .elementwise import Clip, where
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 # SELU's constants (Klambauer et al., 2017), as PyTorch.
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -95,7 +102,7 @@ class Hardswish(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def elu(x, alpha=1.0):
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """Exponential linear unit: ``x`` if ``x > 0`` else ``alpha * (exp(x) - 1)``.
 
     Example
@@ -107,7 +114,7 @@ def elu(x, alpha=1.0):
     return ELU.apply(x, alpha=constant_number("elu", "alpha", alpha))
 
 
-def selu(x):
+def selu(x: Tensor) -> Tensor:
     """Scaled ELU: ``scale * elu(x, alpha)`` with PyTorch's (self-normalising) constants.
 
     Example
@@ -119,7 +126,7 @@ def selu(x):
     return ELU.apply(x, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
 
 
-def celu(x, alpha=1.0):
+def celu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """Continuously differentiable ELU: ``x`` if ``x > 0`` else ``alpha * (exp(x / alpha) - 1)``.
 
     Example
@@ -134,7 +141,7 @@ def celu(x, alpha=1.0):
     return ELU.apply(x, alpha=alpha, input_scale=1.0 / alpha)
 
 
-def hardtanh(x, min_val=-1.0, max_val=1.0):
+def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """``x`` clipped to ``[min_val, max_val]``; the gradient is 0 at the bounds (PyTorch).
 
     Example
@@ -150,7 +157,7 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     return Hardtanh.apply(x, lo=lo, hi=hi)
 
 
-def relu6(x):
+def relu6(x: Tensor) -> Tensor:
     """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``, gradient 0 at 0 and 6 (PyTorch).
 
     Example
@@ -162,7 +169,7 @@ def relu6(x):
     return Hardtanh.apply(x, lo=0.0, hi=6.0)
 
 
-def hardsigmoid(x):
+def hardsigmoid(x: Tensor) -> Tensor:
     """Piecewise-linear sigmoid ``clip(x / 6 + 1/2, 0, 1)``.
 
     Example
@@ -174,7 +181,7 @@ def hardsigmoid(x):
     return Hardsigmoid.apply(x)
 
 
-def hardswish(x):
+def hardswish(x: Tensor) -> Tensor:
     """``x * hardsigmoid(x)`` (MobileNetV3's activation).
 
     Example
@@ -186,7 +193,7 @@ def hardswish(x):
     return Hardswish.apply(x)
 
 
-def prelu(x, weight):
+def prelu(x: Tensor, weight: Tensor) -> Tensor:
     """``x`` if ``x > 0`` else ``weight * x``, ``weight`` learnable: one value, or one per
     channel (axis 1 of ``x``).
 

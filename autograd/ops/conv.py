@@ -13,12 +13,20 @@ written with the other two and second (and higher) derivatives come for free:
 Groups split the channels into ``groups`` blocks that never mix: the weight is
 (O, C/groups, kh, kw) and output block ``g`` sees only input block ``g``.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import rule_helpers
 from .windows import col2im, im2col, out_hw, pair
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..typing import IntPair
 
 __all__ = ["Conv2d", "ConvTranspose2d", "ConvWeight", "conv2d", "conv_transpose2d", "conv1d",
     "conv_transpose1d"]
@@ -187,7 +195,9 @@ def _one_image(x, op, ndim):
     return x.ndim == ndim - 1
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+           stride: IntPair = 1, padding: IntPair = 0, dilation: IntPair = 1,
+           groups: int = 1) -> Tensor:
     """2-D cross-correlation, as ``torch.nn.functional.conv2d``.
 
     Parameters
@@ -220,8 +230,10 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.reshape(out.shape[1:]) if single else out
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
-                     output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor,  # noqa: A002
+                     bias: Tensor | None = None, stride: IntPair = 1,
+                     padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1,
+                     dilation: IntPair = 1) -> Tensor:
     """2-D transposed convolution (the gradient of conv2d in its input), as PyTorch.
 
     Parameters
@@ -271,7 +283,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0,  # noqa: A00
     return out.reshape(out.shape[1:]) if single else out
 
 
-def _ints(op, **values):
+def _ints(op: str, **values: int | tuple[int]) -> list[int]:
     for name, value in values.items():
         if not isinstance(value, (int, np.integer)) and not (
                 isinstance(value, (tuple, list)) and len(value) == 1):
@@ -279,7 +291,9 @@ def _ints(op, **values):
     return [v if isinstance(v, (int, np.integer)) else v[0] for v in values.values()]
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+           stride: int | tuple[int] = 1, padding: int | tuple[int] = 0,
+           dilation: int | tuple[int] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of (N, C, L) with (O, C / groups, k), as PyTorch.
 
     Computed as conv2d on a height-1 image.
@@ -303,8 +317,10 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return out.reshape(out.shape[1:]) if single else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
-                     output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor,  # noqa: A002
+                     bias: Tensor | None = None, stride: int | tuple[int] = 1,
+                     padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
+                     groups: int = 1, dilation: int | tuple[int] = 1) -> Tensor:
     """1-D transposed convolution of (N, C, L) with (C, O / groups, k), as PyTorch.
 
     Example

@@ -10,7 +10,10 @@ operand), a letter repeated in one term (``'ii->i'``: the gradient sits on the
 diagonal, an ``eye`` operand per repeat), and an axis of length 1 that
 broadcast against a longer one (summed back to length 1).
 """
+from __future__ import annotations
+
 import string
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +21,11 @@ from ..errors import ShapeError
 from ..function import Function
 from . import linalg
 from .rule_helpers import is_raw
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
 
 __all__ = ["Einsum", "einsum", "tensordot", "outer", "inner", "kron", "dot"]
 
@@ -120,7 +128,7 @@ class Einsum(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
     """Einstein summation with numpy's subscripts (``'ij,jk->ik'``, ``'...ii->...i'``).
 
     Any subscripts ``numpy.einsum`` accepts: implicit output, ellipsis
@@ -146,7 +154,9 @@ def _letters(n, start=0):
     return string.ascii_letters[start:start + n]
 
 
-def tensordot(a, b, axes=2, *, dims=None):
+def tensordot(a: Tensor, b: Tensor,
+              axes: int | tuple[Sequence[int], Sequence[int]] = 2, *,
+              dims: int | tuple[Sequence[int], Sequence[int]] | None = None) -> Tensor:
     """Sum products over ``axes`` of ``a`` and ``b``, as ``numpy.tensordot``.
 
     ``axes`` (or PyTorch's ``dims``) is an int N (the last N axes of ``a`` with
@@ -178,7 +188,7 @@ def tensordot(a, b, axes=2, *, dims=None):
     return einsum("".join(ta) + "," + "".join(tb) + "->" + out, a, b)
 
 
-def outer(a, b):
+def outer(a: Tensor, b: Tensor) -> Tensor:
     """Outer product ``out[i, j] = a[i] * b[j]`` (inputs flattened, as numpy).
 
     Example
@@ -190,7 +200,7 @@ def outer(a, b):
     return einsum("i,j->ij", a.reshape(-1), b.reshape(-1))
 
 
-def inner(a, b):
+def inner(a: Tensor, b: Tensor) -> Tensor:
     """Sum of products over the last axes, as ``numpy.inner`` (0-d operands multiply).
 
     Example
@@ -204,7 +214,7 @@ def inner(a, b):
     return tensordot(a, b, axes=([-1], [-1]))
 
 
-def kron(a, b):
+def kron(a: Tensor, b: Tensor) -> Tensor:
     """Kronecker product, as ``numpy.kron`` (the shorter shape gets leading 1s).
 
     Example
@@ -221,7 +231,7 @@ def kron(a, b):
     return out.reshape(tuple(m * n for m, n in zip(a.shape, b.shape)))
 
 
-def dot(a, b):
+def dot(a: Tensor, b: Tensor) -> Tensor:
     """``numpy.dot``: 0-d operands multiply, 1-D and 2-D are ``matmul``, N-D contract the last
     axis of ``a`` with the second-to-last of ``b`` (the last, if ``b`` is 1-D).
 

@@ -5,10 +5,18 @@ Binary ops broadcast like numpy; the engine sums each gradient back to its
 input's shape (``rule_helpers.sum_to_shape``), so rules here never think about it.
 Activations (relu, gelu, ...) are in ``activation.py``.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..function import Function
 from . import rule_helpers
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..typing import TensorLike
 
 __all__ = ["stable_sigmoid", "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "Log", "Log1p",
     "Sqrt", "Sin", "Cos", "Tanh", "Sigmoid", "Abs", "Clip", "Maximum", "Minimum", "Where", "Link",
@@ -441,68 +449,69 @@ class Cast(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def exp(x):
+def exp(x: Tensor) -> Tensor:
     """Elementwise ``e**x``."""
     return Exp.apply(x)
 
 
-def log(x):
+def log(x: Tensor) -> Tensor:
     """Elementwise natural logarithm."""
     return Log.apply(x)
 
 
-def log1p(x):
+def log1p(x: Tensor) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate for tiny ``x``."""
     return Log1p.apply(x)
 
 
-def sqrt(x):
+def sqrt(x: Tensor) -> Tensor:
     """Elementwise square root."""
     return Sqrt.apply(x)
 
 
-def sin(x):
+def sin(x: Tensor) -> Tensor:
     """Elementwise sine."""
     return Sin.apply(x)
 
 
-def cos(x):
+def cos(x: Tensor) -> Tensor:
     """Elementwise cosine."""
     return Cos.apply(x)
 
 
-def tanh(x):
+def tanh(x: Tensor) -> Tensor:
     """Elementwise hyperbolic tangent."""
     return Tanh.apply(x)
 
 
-def sigmoid(x):
+def sigmoid(x: Tensor) -> Tensor:
     """Elementwise logistic function ``1 / (1 + e**-x)``, stable for large ``|x|``."""
     return Sigmoid.apply(x)
 
 
-def abs(x):  # noqa: A001 - numpy's name
+def abs(x: Tensor) -> Tensor:  # noqa: A001 - numpy's name
     """Elementwise absolute value; the gradient at 0 is 0."""
     return Abs.apply(x)
 
 
-def clip(x, min=None, max=None):  # noqa: A002 - numpy's and PyTorch's argument names
+def clip(x: Tensor, min: TensorLike | None = None,  # noqa: A002 - numpy's and PyTorch's names
+         max: TensorLike | None = None) -> Tensor:
     """Limit values to ``[min, max]``; the gradient is 0 where a bound is active."""
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     return Clip.apply(x, lo=min, hi=max)
 
 
-def maximum(x, y):
+def maximum(x: TensorLike, y: TensorLike) -> Tensor:
     """Elementwise larger of ``x`` and ``y``; a tie splits the gradient evenly."""
     return Maximum.apply(x, y)
 
 
-def minimum(x, y):
+def minimum(x: TensorLike, y: TensorLike) -> Tensor:
     """Elementwise smaller of ``x`` and ``y``; a tie splits the gradient evenly."""
     return Minimum.apply(x, y)
 
 
-def where(condition, x, y):
+def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     """Pick ``x`` where ``condition`` holds, else ``y``; gradients follow the pick."""
     return Where.apply(condition, x, y)

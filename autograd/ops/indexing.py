@@ -8,6 +8,10 @@ with ``where``, so every rule here is made of differentiable ops and second
 order comes free. Where an index repeats, one write wins (the forward value
 and the gradient agree on which one); PyTorch leaves that case undefined.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import DtypeError, ShapeError, shape_error
@@ -15,6 +19,10 @@ from ..function import Function
 from ..value import is_value
 from .elementwise import where
 from .shape import ScatterAdd, broadcast_to
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..typing import ArrayLike, TensorLike
 
 __all__ = ["int_index", "one_dim", "gather", "take_along_axis", "scatter", "scatter_add",
     "put_along_axis", "index_select", "index_add", "masked_fill", "masked_select", "nonzero",
@@ -100,7 +108,7 @@ def _prefix(src, shape):
 
 
 # ------------------------------------------------------------------ PyTorch's indexing ops
-def gather(input, dim, index):  # noqa: A002 - PyTorch's argument name
+def gather(input: Tensor, dim: int, index: ArrayLike) -> Tensor:  # noqa: A002 - PyTorch's name
     """Pick values along ``dim``: ``out[i][j] = input[index[i][j]][j]`` for ``dim=0``.
 
     Parameters
@@ -128,7 +136,7 @@ def gather(input, dim, index):  # noqa: A002 - PyTorch's argument name
     return input[_along("gather", input, dim, idx)]
 
 
-def take_along_axis(arr, indices, axis):
+def take_along_axis(arr: Tensor, indices: ArrayLike, axis: int | None) -> Tensor:
     """numpy's ``take_along_axis``: pick along ``axis``; other axes broadcast.
 
     ``axis=None`` works on the flattened tensor (``indices`` then 1-D).
@@ -154,7 +162,9 @@ def take_along_axis(arr, indices, axis):
     return arr[index]
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A002
+def scatter(input: Tensor, dim: int, index: ArrayLike,  # noqa: A002
+            src: Tensor | float | None = None, *, value: float | None = None,
+            reduce: str | None = None) -> Tensor:
     """``input`` with ``src`` written along ``dim``: ``out[index[i][j]][j] = src[i][j]``.
 
     Parameters
@@ -177,11 +187,12 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A
     >>> gg.scatter(gg.zeros(2, 3), 1, gg.tensor([[2], [0]]), gg.tensor([[5.0], [7.0]])).tolist()
     [[0.0, 0.0, 5.0], [7.0, 0.0, 0.0]]
     """
-    if (src is None) == (value is None):
+    given = [v for v in (src, value) if v is not None]
+    if len(given) != 1:
         raise TypeError("scatter: give exactly one of src (a tensor or number) and value")
-    src = value if src is None else src
-    if reduce == "add":
-        return scatter_add(input, dim, index, src)
+    src = given[0]
+    if reduce == "add":  # NOTE: a number src fails scatter_add's shape check (PyTorch takes it)
+        return scatter_add(input, dim, index, src)  # type: ignore[arg-type]
     if reduce is not None:
         raise ValueError(f"scatter: reduce={reduce!r} is not supported; use reduce=None or "
                          "'add' (scatter_add)")
@@ -189,7 +200,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A
     dim = one_dim("scatter", dim, input.ndim)
     if input.ndim == 0:
         return scatter(input.reshape(1), 0, idx.reshape(1), src if np.ndim(src) == 0 else
-                       src.reshape(1)).reshape(())
+                       src.reshape(1)).reshape(())  # type: ignore[union-attr]  # ndim > 0: a Tensor
     _check_not_longer("scatter", idx, input.shape, dim, "index")
     target = _along("scatter", input, dim, idx)
     if hasattr(src, "shape") and np.ndim(src):
@@ -204,7 +215,7 @@ def _check_src(op, src, idx):
                           hint="src needs index's number of axes, each at least as long")
 
 
-def scatter_add(input, dim, index, src):  # noqa: A002
+def scatter_add(input: Tensor, dim: int, index: ArrayLike, src: Tensor) -> Tensor:  # noqa: A002
     """``input`` plus ``src`` added along ``dim``: ``out[index[i][j]][j] += src[i][j]``.
 
     Repeated positions accumulate. Same arguments as ``scatter``.
@@ -225,7 +236,8 @@ def scatter_add(input, dim, index, src):  # noqa: A002
     return input + ScatterAdd.apply(_prefix(src, idx.shape), index=target, shape=input.shape)
 
 
-def put_along_axis(arr, indices, values, axis):
+def put_along_axis(arr: Tensor, indices: ArrayLike, values: Tensor | float,
+                   axis: int | None) -> Tensor:
     """numpy's ``put_along_axis``, out of place: a new tensor with ``values`` written.
 
     ``values`` broadcasts to the indexed positions; numpy's version writes into
@@ -250,12 +262,12 @@ def put_along_axis(arr, indices, values, axis):
         raise shape_error("put_along_axis", arr.shape, idx.shape, np.shape(values),
                           reason="do not fit (arr, indices, values)", hint="values must "
                           "broadcast to the positions indices picks") from None
-    if is_value(values) and tuple(values.shape) != shape:
-        values = broadcast_to(values, shape)
+    if is_value(values) and tuple(values.shape) != shape:  # type: ignore[union-attr]
+        values = broadcast_to(values, shape)  # type: ignore[arg-type]  # a value: a Tensor
     return _assign(arr, target, values, shape)
 
 
-def index_select(input, dim, index):  # noqa: A002
+def index_select(input: Tensor, dim: int, index: ArrayLike) -> Tensor:  # noqa: A002
     """The slices ``index`` (1-D integers) of ``input`` along ``dim``, in that order.
 
     Example
@@ -275,7 +287,8 @@ def index_select(input, dim, index):  # noqa: A002
     return input[(slice(None),) * dim + (idx.reshape(-1),)]
 
 
-def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
+def index_add(input: Tensor, dim: int, index: ArrayLike, source: Tensor, *,  # noqa: A002
+              alpha: float = 1) -> Tensor:
     """``input`` with ``alpha * source[i]`` added to slice ``index[i]`` along ``dim``.
 
     Repeated indices accumulate. ``source`` has ``input``'s shape with ``dim`` of
@@ -310,7 +323,7 @@ def _bool_mask(op, mask):
     return data
 
 
-def masked_fill(input, mask, value):  # noqa: A002
+def masked_fill(input: Tensor, mask: TensorLike, value: TensorLike) -> Tensor:  # noqa: A002
     """``input`` with ``value`` (a number or 0-d Tensor) where ``mask`` is True.
 
     ``mask`` broadcasts to ``input``'s shape. The gradient reaches ``input``
@@ -337,7 +350,7 @@ def masked_fill(input, mask, value):  # noqa: A002
     return where(data, value, input)
 
 
-def masked_select(input, mask):  # noqa: A002
+def masked_select(input: Tensor, mask: TensorLike) -> Tensor:  # noqa: A002
     """The elements of ``input`` where ``mask`` is True, as a 1-D tensor (row-major order).
 
     ``input`` and ``mask`` broadcast together.
@@ -361,7 +374,8 @@ def masked_select(input, mask):  # noqa: A002
 
 
 # ------------------------------------------------------------------ integer results (no grad)
-def nonzero(input, *, as_tuple=False):  # noqa: A002
+def nonzero(input: Tensor, *,  # noqa: A002
+            as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
     """Indices of the nonzero elements, PyTorch's form: an int64 tensor of shape (n, ndim).
 
     ``as_tuple=True`` gives numpy's form instead: one 1-D index tensor per axis.
@@ -383,7 +397,7 @@ def _constant(array):
     return Function.value_type._from_op(array, None)
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: TensorLike, num_classes: int = -1) -> Tensor:
     """Class indices as one-hot rows: an int64 tensor of shape ``tensor.shape + (C,)``.
 
     ``num_classes=-1`` takes one more than the largest index (PyTorch's rule).

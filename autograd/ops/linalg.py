@@ -1,9 +1,17 @@
 """Matrix products: ``matmul`` with numpy's rules for 1-D and batched operands."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import shape_error
 from ..function import Function
 from . import rule_helpers
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..typing import TensorLike
 
 __all__ = ["MatMul", "matmul"]
 
@@ -65,7 +73,7 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
-def matmul(a, b):
+def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     """Matrix product with numpy's rules (1-D operands, batch broadcasting).
 
     Example

@@ -81,7 +81,7 @@ def _order(op, ord, p):  # noqa: A002 - numpy's name
 def norm(x: Tensor, ord: float | str | None = None,  # noqa: A002 - numpy's name
          axis: Axis = None, keepdims: bool | None = None, *,
          p: float | str | None = None, dim: Axis = None,
-         keepdim: bool | None = None, **unknown) -> Tensor:
+         keepdim: bool | None = None, **unknown: object) -> Tensor:
     """The vector norm of ``x`` over ``axis`` (all elements by default).
 
     Parameters

@@ -6,14 +6,24 @@ other modes pick, per padded axis, source positions along that axis
 repeated, ``circular``: wrapped around) and index with them, so the gradient
 of a padded element is added back to the element it copies.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
 import numpy as np
 
 from ..errors import ShapeError, constant_number
 from .shape import Pad
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
+
 # PyTorch's names and numpy's, mapped to numpy's (which builds the source positions).
-_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge", "edge": "edge",
-          "circular": "wrap", "wrap": "wrap"}
+_MODES: dict[str, Literal["constant", "reflect", "edge", "wrap"]] = {
+    "constant": "constant", "reflect": "reflect", "replicate": "edge", "edge": "edge",
+    "circular": "wrap", "wrap": "wrap"}
 
 __all__ = ["pad"]
 
@@ -30,7 +40,9 @@ def _widths(x, pad_width):
     return widths.astype(int)
 
 
-def pad(x, pad_width, value=0.0, mode="constant", *, constant_values=None):
+def pad(x: Tensor, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+        value: float | str = 0.0, mode: str = "constant", *,
+        constant_values: float | None = None) -> Tensor:
     """Pad (or, with negative widths, crop) each axis, as ``numpy.pad``.
 
     Parameters

@@ -7,6 +7,10 @@ order) from those ops. The max pools send each output's gradient to the one inpu
 its window picked: ``max_pool2d`` through a scatter-add (itself differentiable
 through ``rule_helpers.scatter_add``), ``adaptive_max_pool2d`` by indexing the picked elements.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ShapeError, shape_error
@@ -15,6 +19,13 @@ from . import rule_helpers
 from .conv import Conv2d, _conv
 from .shape import Pad
 from .windows import out_hw, padded, pair
+
+if TYPE_CHECKING:
+    Pair = tuple[int, int]
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
+    from ..typing import IntPair, TensorLike
 
 __all__ = ["MaxPool2d", "max_pool2d", "avg_pool2d", "MaxUnpool", "max_unpool2d",
     "adaptive_avg_pool2d", "adaptive_max_pool2d"]
@@ -51,7 +62,8 @@ def _lowest(x):
     return False if kind.kind == "b" else -np.inf
 
 
-def _pool_geometry(op, kernel_size, stride, padding, dilation):
+def _pool_geometry(op: str, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
+                   dilation: IntPair) -> tuple[Pair, Pair, Pair, Pair]:
     kernel = pair(kernel_size, "kernel_size", op, 1)
     stride = kernel if stride is None else pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op, 0)
@@ -143,8 +155,10 @@ def _picked_flat_index(pick, x_shape, kernel, stride, padding, dilation):
     return np.where(outside, n * c * h * w, base + rows * w + columns).ravel()
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,  # noqa: A002
-               ceil_mode=False, return_indices=False):
+def max_pool2d(input: Tensor, kernel_size: IntPair,  # noqa: A002
+               stride: IntPair | None = None, padding: IntPair = 0,
+               dilation: IntPair = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, np.ndarray]:
     """Max over each ``kernel_size`` window (stride defaults to the kernel), as PyTorch.
 
     Parameters
@@ -190,8 +204,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,  # noqa: 
 
 
 # ------------------------------------------------------------------ avg_pool2d
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: IntPair,  # noqa: A002
+               stride: IntPair | None = None, padding: IntPair = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
     """Mean over each ``kernel_size`` window, as PyTorch.
 
     Parameters
@@ -267,8 +283,10 @@ class MaxUnpool(Function):
         return grad.reshape(-1)[ctx.saved_tensors[0]].reshape(ctx.x_shape)
 
 
-def max_unpool2d(input, indices, kernel_size, stride=None, padding=0,  # noqa: A002
-                 output_size=None):
+def max_unpool2d(input: Tensor, indices: TensorLike,  # noqa: A002
+                 kernel_size: IntPair, stride: IntPair | None = None,
+                 padding: IntPair = 0,
+                 output_size: Sequence[int] | None = None) -> Tensor:
     """Put each value back at the index ``max_pool2d(..., return_indices=True)`` gave it.
 
     Parameters
@@ -344,7 +362,8 @@ def _averaging(size, out, dtype):
     return (inside / (end - start)[:, None]).astype(dtype)
 
 
-def adaptive_avg_pool2d(input, output_size):  # noqa: A002 - PyTorch's name
+def adaptive_avg_pool2d(input: Tensor,  # noqa: A002 - PyTorch's name
+                        output_size: IntPair) -> Tensor:
     """Mean over ``output_size`` bins of each (H, W) plane, as PyTorch.
 
     Bin ``i`` of an axis of length ``n`` split into ``o`` covers
@@ -363,7 +382,8 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002 - PyTorch's name
     return _averaging(h, ho, dtype) @ input @ _averaging(w, wo, dtype).T
 
 
-def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+def adaptive_max_pool2d(input: Tensor, output_size: IntPair,  # noqa: A002
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, np.ndarray]:
     """Max over ``output_size`` bins of each (H, W) plane (bins as ``adaptive_avg_pool2d``).
 
     Ties go to the first maximum of the bin in row-major order; the gradient goes to the

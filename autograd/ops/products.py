@@ -116,7 +116,7 @@ def _product_of_others(x, axis):
 # ------------------------------------------------------------------ public functions
 def prod(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
          dtype: DTypeLike = None, *, dim: int | None = None,
-         keepdim: bool | None = None, **unknown) -> Tensor:
+         keepdim: bool | None = None, **unknown: object) -> Tensor:
     """Product over ``axis`` (None: all axes), as ``numpy.prod``.
 
     Parameters
@@ -147,7 +147,7 @@ def prod(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
 
 
 def cumprod(x: Tensor, axis: int | None = None, *, dim: int | None = None,
-            **unknown) -> Tensor:
+            **unknown: object) -> Tensor:
     """Running product along ``axis``; the gradient is exact also where ``x`` has zeros.
 
     Parameters

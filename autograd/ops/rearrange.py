@@ -6,6 +6,10 @@ concatenate, where), so their gradients, of any order, come from those rules:
 a flip's gradient is the flipped gradient, a tile's is summed over the copies,
 a diagonal's is placed back on the diagonal.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ShapeError
@@ -13,6 +17,12 @@ from .elementwise import where
 from .indexing import index_select, int_index, one_dim
 from .rule_helpers import normalize_axes
 from .shape import ScatterAdd, broadcast_to, concatenate, permute, reshape
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
+    from ..typing import Axis, ShapeLike
 
 __all__ = ["flip", "roll", "tile", "repeat", "repeat_interleave", "narrow", "chunk", "unbind",
     "diagonal", "trace", "diag", "tril", "triu", "moveaxis", "movedim", "unflatten", "meshgrid"]
@@ -26,7 +36,7 @@ def _axes_arg(op, axis, dims, ndim):
     return normalize_axes(dims if axis is None else axis, ndim, op)
 
 
-def flip(x, axis=None, *, dims=None):
+def flip(x: Tensor, axis: Axis = None, *, dims: Axis = None) -> Tensor:
     """Reverse the order of elements along ``axis`` (numpy) or ``dims`` (PyTorch); all
     axes by default.
 
@@ -40,7 +50,8 @@ def flip(x, axis=None, *, dims=None):
     return x[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))]
 
 
-def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
+def roll(x: Tensor, shift: int | Sequence[int] | None = None, axis: Axis = None, *,
+         shifts: int | Sequence[int] | None = None, dims: Axis = None) -> Tensor:
     """Shift elements cyclically by ``shift`` along ``axis`` (numpy's names) or ``shifts``
     along ``dims`` (PyTorch's); with no axis the flattened tensor is rolled.
 
@@ -50,9 +61,10 @@ def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
     >>> gg.roll(gg.tensor([1.0, 2.0, 3.0]), 1).tolist()
     [3.0, 1.0, 2.0]
     """
-    if (shift is None) == (shifts is None):
+    given_shifts = [s for s in (shift, shifts) if s is not None]
+    if len(given_shifts) != 1:
         raise TypeError("roll: give the shift once, as shift= (numpy) or shifts= (PyTorch)")
-    shift = shifts if shift is None else shift
+    shift = given_shifts[0]
     if axis is None and dims is None:
         if not isinstance(shift, (int, np.integer)):
             raise ValueError(f"roll: without an axis the shift must be one int, got {shift!r}")
@@ -76,7 +88,7 @@ def roll(x, shift=None, axis=None, *, shifts=None, dims=None):
     return out
 
 
-def tile(x, reps):
+def tile(x: Tensor, reps: ShapeLike) -> Tensor:
     """Repeat the whole tensor ``reps[i]`` times along axis ``i``, as ``numpy.tile``.
 
     A shorter ``reps`` is padded with leading 1s, a shorter shape with leading axes.
@@ -87,15 +99,15 @@ def tile(x, reps):
     >>> gg.tile(gg.tensor([1.0, 2.0]), 2).tolist()
     [1.0, 2.0, 1.0, 2.0]
     """
-    reps = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
-    if any(isinstance(r, bool) or not isinstance(r, (int, np.integer)) or r < 0 for r in reps):
-        raise ValueError(f"tile: reps must be non-negative ints, got {reps!r}")
-    ndim = max(x.ndim, len(reps))
-    reps = (1,) * (ndim - len(reps)) + reps
+    counts = (reps,) if isinstance(reps, (int, np.integer)) else tuple(reps)
+    if any(isinstance(r, bool) or not isinstance(r, (int, np.integer)) or r < 0 for r in counts):
+        raise ValueError(f"tile: reps must be non-negative ints, got {counts!r}")
+    ndim = max(x.ndim, len(counts))
+    counts = (1,) * (ndim - len(counts)) + counts
     shape = (1,) * (ndim - x.ndim) + tuple(x.shape)
     spread = broadcast_to(x.reshape(tuple(v for n in shape for v in (1, n))),
-                          tuple(v for r, n in zip(reps, shape) for v in (r, n)))
-    return spread.reshape(tuple(r * n for r, n in zip(reps, shape)))
+                          tuple(v for r, n in zip(counts, shape) for v in (r, n)))
+    return spread.reshape(tuple(r * n for r, n in zip(counts, shape)))
 
 
 def repeat(x, *sizes):
@@ -119,7 +131,8 @@ def repeat(x, *sizes):
     return tile(x, sizes)
 
 
-def repeat_interleave(x, repeats, dim=None, *, axis=None):
+def repeat_interleave(x: Tensor, repeats: int | Sequence[int] | Tensor,
+                      dim: int | None = None, *, axis: int | None = None) -> Tensor:
     """Repeat each element ``repeats`` times along ``dim``, as ``numpy.repeat``.
 
     ``repeats`` is an int or one int per element along ``dim``; with no
@@ -144,7 +157,7 @@ def repeat_interleave(x, repeats, dim=None, *, axis=None):
 
 
 # ------------------------------------------------------------------ splitting along a dim
-def narrow(input, dim, start, length):  # noqa: A002
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa: A002
     """The slice ``start:start + length`` of ``input`` along ``dim`` (start may be negative).
 
     Example
@@ -166,7 +179,7 @@ def narrow(input, dim, start, length):  # noqa: A002
     return input[(slice(None),) * dim + (slice(start, start + length),)]
 
 
-def chunk(input, chunks, dim=0):  # noqa: A002
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """Split into ``chunks`` pieces along ``dim`` as PyTorch: each ``ceil(n / chunks)`` long.
 
     The last piece may be shorter and fewer pieces may come back (``chunk(arange(5), 4)``
@@ -189,7 +202,7 @@ def chunk(input, chunks, dim=0):  # noqa: A002
         or (input,)
 
 
-def unbind(input, dim=0):  # noqa: A002
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices of ``input`` along ``dim``, with ``dim`` removed (a tuple).
 
     Example
@@ -211,7 +224,8 @@ def _diagonal_index(n1, n2, offset):
     return steps + max(-offset, 0), steps + max(offset, 0)
 
 
-def diagonal(x, offset=0, axis1=0, axis2=1, *, dim1=None, dim2=None):
+def diagonal(x: Tensor, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
+             dim1: int | None = None, dim2: int | None = None) -> Tensor:
     """The diagonal of axes ``axis1``/``axis2`` (PyTorch: ``dim1``/``dim2``), as a last axis.
 
     ``offset > 0`` is above the main diagonal. numpy's and PyTorch's meaning.
@@ -236,7 +250,7 @@ def _take_diagonal(x, offset, a1, a2):
     return moved[..., rows, cols]
 
 
-def trace(x, offset=0, axis1=0, axis2=1):
+def trace(x: Tensor, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """Sum along a diagonal, as ``numpy.trace`` (for a matrix, PyTorch's ``trace``).
 
     Example
@@ -248,7 +262,7 @@ def trace(x, offset=0, axis1=0, axis2=1):
     return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 
 
-def diag(x, k=0, *, diagonal=None):
+def diag(x: Tensor, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """A 1-D tensor as a diagonal matrix, or a matrix's diagonal (numpy's and PyTorch's).
 
     ``k`` (PyTorch: ``diagonal``) picks the diagonal: above the main one for ``k > 0``.
@@ -279,7 +293,7 @@ def _triangle(op, x, k, keep_lower):
     return where(lower if keep_lower else ~lower, x, 0)
 
 
-def tril(x, k=0, *, diagonal=None):
+def tril(x: Tensor, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """Zero above diagonal ``k`` (PyTorch: ``diagonal``) of the last two axes.
 
     Example
@@ -291,7 +305,7 @@ def tril(x, k=0, *, diagonal=None):
     return _triangle("tril", x, k if diagonal is None else diagonal, True)
 
 
-def triu(x, k=0, *, diagonal=None):
+def triu(x: Tensor, k: int = 0, *, diagonal: int | None = None) -> Tensor:
     """Zero below diagonal ``k`` (PyTorch: ``diagonal``) of the last two axes.
 
     Example
@@ -304,7 +318,8 @@ def triu(x, k=0, *, diagonal=None):
 
 
 # ------------------------------------------------------------------ axes
-def moveaxis(x, source, destination):
+def moveaxis(x: Tensor, source: int | Sequence[int],
+             destination: int | Sequence[int]) -> Tensor:
     """Move axes ``source`` to positions ``destination`` (numpy's ``moveaxis``, PyTorch's
     ``movedim``); the other axes keep their order.
 
@@ -325,7 +340,7 @@ def moveaxis(x, source, destination):
     return permute(x, order)
 
 
-def unflatten(x, dim, sizes):
+def unflatten(x: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """Split axis ``dim`` into axes of ``sizes`` (one may be -1), as PyTorch.
 
     Example
@@ -338,7 +353,7 @@ def unflatten(x, dim, sizes):
     return reshape(x, tuple(x.shape[:dim]) + tuple(sizes) + tuple(x.shape[dim + 1:]))
 
 
-def meshgrid(*tensors, indexing=None):
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple[Tensor, ...]:
     """Coordinate grids from 1-D tensors; ``indexing`` is required: ``'ij'`` or ``'xy'``.
 
     PyTorch's default is ``'ij'`` (matrix indexing) and numpy's ``'xy'``

@@ -4,9 +4,11 @@ All take numpy's ``axis=`` (None, an int or a tuple, negatives allowed) and
 ``keepdims=``. Their rules put the reduced axes back and broadcast the
 gradient to the input's shape (``rule_helpers.expand_reduced``).
 """
+from __future__ import annotations
+
 import math
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -14,6 +16,10 @@ from ..function import Function
 from ..value import is_value
 from . import keywords, rule_helpers
 from .elementwise import Sqrt
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..typing import Axis, DTypeLike, TensorLike
 
 __all__ = ["Sum", "Mean", "Max", "Min", "LogSumExp", "StdOfVar", "normalize_axis_arg",
     "ValuesIndices", "sum", "mean", "max", "min", "var", "std", "logsumexp"]
@@ -152,8 +158,9 @@ class ValuesIndices(NamedTuple):
     indices: object
 
 
-def sum(x, axis=None, keepdims=None, dtype=None, *, dim=None,  # noqa: A001 - numpy's name
-        keepdim=None, **unknown):
+def sum(x: Tensor, axis: Axis = None, keepdims: bool | None = None,  # noqa: A001
+        dtype: DTypeLike = None, *, dim: Axis = None, keepdim: bool | None = None,
+        **unknown: object) -> Tensor:
     """Sum over ``axis`` (None: all axes), as ``numpy.sum`` and ``torch.sum``.
 
     Parameters
@@ -182,7 +189,9 @@ def sum(x, axis=None, keepdims=None, dtype=None, *, dim=None,  # noqa: A001 - nu
     return Sum.apply(x, axis=normalize_axis_arg(axis, x.ndim, "sum"), keepdims=keepdims)
 
 
-def mean(x, axis=None, keepdims=None, dtype=None, *, dim=None, keepdim=None, **unknown):
+def mean(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
+         dtype: DTypeLike = None, *, dim: Axis = None, keepdim: bool | None = None,
+         **unknown: object) -> Tensor:
     """Mean over ``axis`` (None: all axes); ``dim=``/``keepdim=`` are accepted too;
     ``dtype`` casts ``x`` first.
 
@@ -242,8 +251,9 @@ def _values_indices(op, x, axis, keepdims):
     return ValuesIndices(values, type(x)._from_op(indices, None))
 
 
-def max(x, other=None, /, *, axis=None, keepdims=None, dim=None,  # noqa: A001 - numpy's name
-        keepdim=None, **unknown):
+def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001 - numpy's name
+        axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
+        keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices:
     """Largest value over an axis: numpy's values, or PyTorch's ``(values, indices)``.
 
     ``x.max(axis=1)`` returns the values (ties share the gradient evenly, as
@@ -277,8 +287,9 @@ def max(x, other=None, /, *, axis=None, keepdims=None, dim=None,  # noqa: A001 -
     return _extreme("max", x, other, axis, keepdims, dim, keepdim, unknown)
 
 
-def min(x, other=None, /, *, axis=None, keepdims=None, dim=None,  # noqa: A001 - numpy's name
-        keepdim=None, **unknown):
+def min(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001 - numpy's name
+        axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
+        keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices:
     """Smallest value over an axis; the same spellings and rules as ``max``.
 
     Example
@@ -319,8 +330,10 @@ def _ddof(op, x, positional, axis, ddof, keepdims, dim, keepdim, correction, unb
     return dim, (1 if correction is None else correction), bool(keepdim)
 
 
-def var(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None, keepdim=None,
-        correction=None, unbiased=None, **unknown):
+def var(x: Tensor, dim_or_axis: Axis = None, /, *, axis: Axis = None,
+        ddof: float | None = None, keepdims: bool | None = None, dim: Axis = None,
+        keepdim: bool | None = None, correction: float | None = None,
+        unbiased: bool | None = None, **unknown: object) -> Tensor:
     """Variance over an axis, with numpy's ``ddof`` or PyTorch's ``correction``.
 
     numpy and PyTorch divide by different counts by default (n and n - 1), so
@@ -363,8 +376,10 @@ def var(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None
     return sum(centered * centered, axis=axis, keepdims=keepdims) / (count - ddof)
 
 
-def std(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None, keepdim=None,
-        correction=None, unbiased=None, **unknown):
+def std(x: Tensor, dim_or_axis: Axis = None, /, *, axis: Axis = None,
+        ddof: float | None = None, keepdims: bool | None = None, dim: Axis = None,
+        keepdim: bool | None = None, correction: float | None = None,
+        unbiased: bool | None = None, **unknown: object) -> Tensor:
     """Standard deviation ``sqrt(var(x, ...))``; the same spellings and rules as ``var``.
 
     Where all the values are equal the gradient is 0 (PyTorch's choice), not NaN.
@@ -377,11 +392,12 @@ def std(x, dim_or_axis=None, /, *, axis=None, ddof=None, keepdims=None, dim=None
     """
     axis, ddof, keepdims = _ddof("std", x, dim_or_axis, axis, ddof, keepdims, dim, keepdim,
                                  correction, unbiased, unknown)
-    family = {"dim": axis, "correction": ddof, "keepdim": keepdims}
-    return StdOfVar.apply(var(x, **family))
+    return StdOfVar.apply(var(x, dim=axis, correction=ddof, keepdim=keepdims))
 
 
-def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None, **unknown):
+def logsumexp(x: Tensor, axis: Axis = None, keepdims: bool | None = None, *,
+              dim: Axis = None, keepdim: bool | None = None,
+              **unknown: object) -> Tensor:
     """``log(sum(exp(x)))`` over ``axis`` (or ``dim``), without overflow.
 
     Example

@@ -5,13 +5,21 @@ output is a constant (out, in) matrix times the input, so
 ``interpolate(x) = M_h @ x @ M_w.T`` and its gradients of every order are matmul's.
 The matrices hold PyTorch's source-index rules exactly.
 """
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ShapeError
 from . import rule_helpers
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
 
 __all__ = ["interpolate"]
 
@@ -76,8 +84,10 @@ def _linear(size, out, scale, align_corners):
     return matrix
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002
-                align_corners=None, recompute_scale_factor=None, antialias=False):
+def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
+                scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
     """Resize the spatial axes of (N, C, L) or (N, C, H, W), as ``torch.nn.functional.interpolate``.
 
     Parameters

@@ -118,7 +118,7 @@ def scan(op_class: type[Function], name: str, x: Tensor, axis: int | None, dim: 
 
 # ------------------------------------------------------------------ public functions
 def cumsum(x: Tensor, axis: int | None = None, *, dim: int | None = None,
-           **unknown) -> Tensor:
+           **unknown: object) -> Tensor:
     """Running sum along ``axis``.
 
     Parameters
@@ -141,7 +141,7 @@ def cumsum(x: Tensor, axis: int | None = None, *, dim: int | None = None,
 
 
 def logcumsumexp(x: Tensor, axis: int | None = None, *, dim: int | None = None,
-                 **unknown) -> Tensor:
+                 **unknown: object) -> Tensor:
     """Running ``log(sum(exp(x)))`` along ``axis``, without overflow or underflow.
 
     Parameters
@@ -162,7 +162,7 @@ def logcumsumexp(x: Tensor, axis: int | None = None, *, dim: int | None = None,
 
 
 def cummax(x: Tensor, axis: int | None = None, *, dim: int | None = None,
-           **unknown) -> ValuesIndices:
+           **unknown: object) -> ValuesIndices:
     """Running maximum along ``axis`` and where it was found (PyTorch's ``cummax``).
 
     Parameters
@@ -185,7 +185,7 @@ def cummax(x: Tensor, axis: int | None = None, *, dim: int | None = None,
 
 
 def cummin(x: Tensor, axis: int | None = None, *, dim: int | None = None,
-           **unknown) -> ValuesIndices:
+           **unknown: object) -> ValuesIndices:
     """Running minimum along ``axis`` and where it was found (PyTorch's ``cummin``).
 
     Parameters

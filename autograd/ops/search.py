@@ -97,7 +97,7 @@ def _arg_extreme(op, x, axis, keepdims, pick):
 
 # ------------------------------------------------------------------ public functions
 def argmax(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
-           dim: int | None = None, keepdim: bool | None = None, **unknown) -> Tensor:
+           dim: int | None = None, keepdim: bool | None = None, **unknown: object) -> Tensor:
     """Index of the largest value along ``axis`` (None: of the flattened tensor).
 
     Parameters
@@ -123,7 +123,7 @@ def argmax(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
 
 
 def argmin(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
-           dim: int | None = None, keepdim: bool | None = None, **unknown) -> Tensor:
+           dim: int | None = None, keepdim: bool | None = None, **unknown: object) -> Tensor:
     """Index of the smallest value along ``axis`` (None: of the flattened tensor).
 
     Parameters
@@ -146,7 +146,7 @@ def argmin(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
 
 
 def argsort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
-            dim: int | None = None, stable: bool | None = None, **unknown) -> Tensor:
+            dim: int | None = None, stable: bool | None = None, **unknown: object) -> Tensor:
     """Indices that sort ``x`` along ``axis``; always stable.
 
     Parameters
@@ -176,7 +176,7 @@ def argsort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
 
 
 def sort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
-         dim: int | None = None, stable: bool | None = None, **unknown) -> ValuesIndices:
+         dim: int | None = None, stable: bool | None = None, **unknown: object) -> ValuesIndices:
     """Sorted values and their indices along ``axis`` (PyTorch's ``sort``; stable).
 
     Unlike ``numpy.sort``, which returns the values only, this returns a named tuple
@@ -212,7 +212,7 @@ def sort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
 
 def topk(x: Tensor, k: int, axis: int = -1, largest: bool = True,
          sorted: bool = True, *, dim: int | None = None,  # noqa: A002 - PyTorch's name
-         **unknown) -> ValuesIndices:
+         **unknown: object) -> ValuesIndices:
     """The ``k`` largest (or smallest) values along ``axis`` and their indices.
 
     Parameters
@@ -254,7 +254,7 @@ def topk(x: Tensor, k: int, axis: int = -1, largest: bool = True,
 
 def median(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
            dim: int | None = None, keepdim: bool | None = None,
-           **unknown) -> Tensor | ValuesIndices:
+           **unknown: object) -> Tensor | ValuesIndices:
     """The lower median: the middle value, or the lower of the two middle values for an
     even count (PyTorch's rule; ``numpy.median`` averages the two instead).
 

@@ -3,11 +3,21 @@
 None of them changes a value, only where values sit, so every rule moves the
 gradient back to where its value came from.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import keywords, rule_helpers
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
+    from ..typing import Axis, ShapeLike
 
 __all__ = ["Reshape", "Transpose", "BroadcastTo", "is_basic_index", "GetItem", "ScatterAdd",
     "Concatenate", "Pad", "reshape", "flatten", "transpose", "permute", "swapaxes", "squeeze",
@@ -190,12 +200,12 @@ def _shape_arg(shape):
     return tuple(shape)
 
 
-def reshape(x, *shape):
+def reshape(x: Tensor, *shape: ShapeLike) -> Tensor:
     """Same values in a new shape; one axis may be -1 (inferred)."""
     return Reshape.apply(x, shape=_shape_arg(shape))
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge axes ``start_dim..end_dim`` into one (all axes by default)."""
     if x.ndim == 0:
         return reshape(x, 1)
@@ -206,7 +216,7 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
 
 
-def transpose(x, *axes):
+def transpose(x: Tensor, *axes: int | Sequence[int]) -> Tensor:
     """Reverse, swap or permute axes.
 
     ``transpose()`` (and ``.T``) reverses all axes; ``transpose(a, b)`` with
@@ -238,12 +248,12 @@ def transpose(x, *axes):
     return Transpose.apply(x, axes=_axes_in_range(_shape_arg(axes), x.shape, "transpose"))
 
 
-def permute(x, *dims):
+def permute(x: Tensor, *dims: int | Sequence[int]) -> Tensor:
     """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]`` (out of range: ``AxisError``)."""
     return Transpose.apply(x, axes=_axes_in_range(_shape_arg(dims), x.shape, "permute"))
 
 
-def swapaxes(x, axis1, axis2):
+def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes."""
     return _swap(x, axis1, axis2, op="swapaxes")
 
@@ -255,7 +265,7 @@ def _swap(x, axis1, axis2, op):
     return Transpose.apply(x, axes=tuple(axes))
 
 
-def squeeze(x, axis=None):
+def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
     """Remove axes of length 1 (all of them, or those in ``axis``)."""
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
@@ -270,7 +280,7 @@ def squeeze(x, axis=None):
     return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
-def unsqueeze(x, axis):
+def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """Insert an axis of length 1 at position ``axis``."""
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
@@ -281,12 +291,12 @@ def unsqueeze(x, axis):
     return reshape(x, tuple(shape))
 
 
-def broadcast_to(x, *shape):
+def broadcast_to(x: Tensor, *shape: ShapeLike) -> Tensor:
     """Repeat ``x`` along axes of length 1 (and new leading axes) to ``shape``."""
     return BroadcastTo.apply(x, shape=_shape_arg(shape))
 
 
-def expand(x, *shape):
+def expand(x: Tensor, *shape: ShapeLike) -> Tensor:
     """PyTorch's ``expand``: ``broadcast_to`` where -1 keeps an axis's length."""
     shape = _shape_arg(shape)
     offset = len(shape) - x.ndim
@@ -295,7 +305,8 @@ def expand(x, *shape):
     return BroadcastTo.apply(x, shape=shape)
 
 
-def concatenate(tensors, axis=None, *, dim=None, **unknown):
+def concatenate(tensors: Sequence[Tensor], axis: int | None = None, *,
+                dim: int | None = None, **unknown: object) -> Tensor:
     """Join tensors along an existing axis (``axis`` or PyTorch's ``dim``; default 0).
 
     Parameters
@@ -321,7 +332,8 @@ def concatenate(tensors, axis=None, *, dim=None, **unknown):
     return Concatenate.apply(*tensors, axis=axis)
 
 
-def stack(tensors, axis=None, *, dim=None, **unknown):
+def stack(tensors: Sequence[Tensor], axis: int | None = None, *,
+          dim: int | None = None, **unknown: object) -> Tensor:
     """Join tensors of one shape along a new axis (``axis`` or ``dim``; default 0).
 
     Example
@@ -345,8 +357,10 @@ _SPLIT_WORDS = ("indices_or_sections= and axis= (numpy's spelling) or split_size
                 "and dim= (PyTorch's)")
 
 
-def split(x, sections=None, /, *, indices_or_sections=None, axis=None,
-          split_size_or_sections=None, dim=None, **unknown):
+def split(x: Tensor, sections: int | Sequence[int] | None = None, /, *,
+          indices_or_sections: int | Sequence[int] | None = None, axis: int | None = None,
+          split_size_or_sections: int | Sequence[int] | None = None,
+          dim: int | None = None, **unknown: object) -> list[Tensor]:
     """Split into a list of tensors, as ``numpy.split`` or as ``torch.split``.
 
     The two libraries read the same call differently: numpy's ``split(x, 2)``

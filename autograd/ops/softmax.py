@@ -2,10 +2,17 @@
 
 (Convolution and pooling live in ``conv.py``; ``logsumexp`` in ``reduce.py``.)
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..function import Function
 from . import keywords, rule_helpers
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 __all__ = ["Softmax", "LogSoftmax", "softmax", "log_softmax"]
 
@@ -60,7 +67,8 @@ class LogSoftmax(Function):
         return grad - rule_helpers.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
-def softmax(x, axis=None, *, dim=None, **unknown):
+def softmax(x: Tensor, axis: int | None = None, *, dim: int | None = None,
+            **unknown: object) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis`` (or PyTorch's ``dim``; default -1), stable.
 
     Example
@@ -73,7 +81,8 @@ def softmax(x, axis=None, *, dim=None, **unknown):
     return Softmax.apply(x, axis=axis)
 
 
-def log_softmax(x, axis=None, *, dim=None, **unknown):
+def log_softmax(x: Tensor, axis: int | None = None, *, dim: int | None = None,
+                **unknown: object) -> Tensor:
     """``x - logsumexp(x)`` along ``axis`` (or ``dim``; default -1): log-probabilities.
 
     Example

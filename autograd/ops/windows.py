@@ -4,6 +4,10 @@ public, differentiable forms ``unfold`` (im2col) and ``fold`` (col2im).
 ``unfold`` and ``fold`` are adjoint linear maps, so each one's gradient is the other
 and every order of derivative comes from these two rules.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -11,12 +15,18 @@ from ..errors import ShapeError
 from ..function import Function
 from . import rule_helpers
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..tensor import Tensor
+    from ..typing import IntPair
+
 __all__ = ["pair", "out_size", "out_hw", "padded", "windows", "im2col", "col2im", "Unfold",
     "Fold", "unfold", "fold"]
 
 
 # ------------------------------------------------------------------ geometry helpers
-def pair(value, name, op, minimum):
+def pair(value: IntPair | Sequence[int], name: str, op: str, minimum: int) -> tuple[int, int]:
     """``3 -> (3, 3)``; validate a 2-tuple of ints >= ``minimum``."""
     is_int = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
     pair_ = (value, value) if is_int else tuple(value) if isinstance(value, (tuple, list)) \
@@ -147,7 +157,8 @@ def _batched(x, op):
     return x.ndim == 3
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002 - PyTorch's name
+def unfold(input: Tensor, kernel_size: IntPair, dilation: IntPair = 1,  # noqa: A002
+           padding: IntPair = 0, stride: IntPair = 1) -> Tensor:
     """Every sliding window as a column: (N, C, H, W) -> (N, C*kh*kw, L), as PyTorch.
 
     Parameters
@@ -174,7 +185,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002 -
     return out.reshape(out.shape[1:]) if single else out
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+def fold(input: Tensor, output_size: IntPair, kernel_size: IntPair,  # noqa: A002
+         dilation: IntPair = 1, padding: IntPair = 0, stride: IntPair = 1) -> Tensor:
     """Sum columns of windows back into an image: the adjoint of ``unfold``, as PyTorch.
 
     Parameters

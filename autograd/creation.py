@@ -1,12 +1,17 @@
 """Functions that make new leaf tensors (numpy's and PyTorch's names)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import random
 from .dtypes import check_device
 from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
+
+if TYPE_CHECKING:
+    from .typing import DeviceLike, DTypeLike, ShapeLike, TensorLike
 
 __all__ = ["zeros", "ones", "full", "eye", "arange", "linspace", "rand", "randn", "zeros_like",
     "ones_like", "full_like", "empty", "empty_like", "randint", "rand_like", "randn_like",
@@ -42,19 +47,22 @@ def _leaf(array, requires_grad, op="creation"):
     return result
 
 
-def zeros(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
+def zeros(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
+          device: DeviceLike = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
     check_device("zeros", device)
     return _leaf(np.zeros(_shape_of(shape), dtype=dtype), requires_grad)
 
 
-def ones(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
+def ones(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
+         device: DeviceLike = None) -> Tensor:
     """A tensor of ones."""
     check_device("ones", device)
     return _leaf(np.ones(_shape_of(shape), dtype=dtype), requires_grad)
 
 
-def full(shape, fill_value, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
+def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
+         requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value``."""
     check_device("full", device)
     shape = _shape_of((shape,) if isinstance(shape, (int, np.integer)) else (shape,))
@@ -63,7 +71,8 @@ def full(shape, fill_value, dtype=_DEFAULT_DTYPE, requires_grad=False, device=No
     return _leaf(_numpy("full", np.full, shape, fill_value, dtype=dtype), requires_grad, "full")
 
 
-def eye(n, m=None, dtype=_DEFAULT_DTYPE, requires_grad=False, device=None):
+def eye(n: int, m: int | None = None, dtype: DTypeLike = _DEFAULT_DTYPE,
+        requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
     """The ``n x m`` identity matrix."""
     check_device("eye", device)
     for name, size in (("n", n), ("m", m)):
@@ -78,8 +87,9 @@ def _number(op, name, value):
     return value
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype=None,
-           requires_grad: bool = False, device=None, *, end: float | None = None) -> Tensor:
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           requires_grad: bool = False, device: DeviceLike = None, *,
+           end: float | None = None) -> Tensor:
     """Evenly spaced values in ``[start, stop)``: numpy's ``arange`` and PyTorch's.
 
     Parameters
@@ -119,8 +129,9 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype=None,
 
 
 def linspace(start: float, stop: float | None = None, num: int | None = None,
-             endpoint: bool = True, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
-             device=None, *, end: float | None = None, steps: int | None = None) -> Tensor:
+             endpoint: bool = True, dtype: DTypeLike = _DEFAULT_DTYPE,
+             requires_grad: bool = False, device: DeviceLike = None, *,
+             end: float | None = None, steps: int | None = None) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``: numpy's and PyTorch's forms.
 
     Parameters
@@ -160,35 +171,40 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
                         dtype=dtype), requires_grad, "linspace")
 
 
-def rand(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False, generator=None, device=None):
+def rand(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
+         generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in ``[0, 1)`` from ``generator`` (default: the library's, seeded)."""
     check_device("rand", device)
     rng = random.resolve(generator, "rand")
     return _leaf(rng.random(_shape_of(shape)).astype(dtype), requires_grad)
 
 
-def randn(*shape, dtype=_DEFAULT_DTYPE, requires_grad=False, generator=None, device=None):
+def randn(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
+          generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples from ``generator`` (default: the library's, seeded)."""
     check_device("randn", device)
     rng = random.resolve(generator, "randn")
     return _leaf(rng.standard_normal(_shape_of(shape)).astype(dtype), requires_grad)
 
 
-def zeros_like(x, dtype=None, requires_grad=False, device=None):
+def zeros_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
+               device: DeviceLike = None) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``x``."""
     check_device("zeros_like", device)
     return _leaf(_numpy("zeros_like", np.zeros_like, np.asarray(x), dtype=dtype), requires_grad,
                  "zeros_like")
 
 
-def ones_like(x, dtype=None, requires_grad=False, device=None):
+def ones_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
+              device: DeviceLike = None) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``x``."""
     check_device("ones_like", device)
     return _leaf(_numpy("ones_like", np.ones_like, np.asarray(x), dtype=dtype), requires_grad,
                  "ones_like")
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None):  # noqa: A002
+def multinomial(input: TensorLike, num_samples: int, replacement: bool = False, *,  # noqa: A002
+                generator: np.random.Generator | None = None) -> Tensor:
     """Draw category indices with probabilities proportional to ``input``, as PyTorch's.
 
     Parameters
@@ -233,8 +249,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):  # no
     return _leaf(draws.reshape(weights.shape[:-1] + (int(num_samples),)), False, "multinomial")
 
 
-def full_like(x: Tensor, fill_value: float, dtype=None, requires_grad: bool = False,
-              device=None) -> Tensor:
+def full_like(x: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False,
+              device: DeviceLike = None) -> Tensor:
     """``fill_value`` with the shape (and dtype, unless given) of ``x``.
 
     >>> import graphgrad as gg
@@ -248,8 +264,8 @@ def full_like(x: Tensor, fill_value: float, dtype=None, requires_grad: bool = Fa
                  requires_grad, "full_like")
 
 
-def empty(*shape: int, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
-          device=None) -> Tensor:
+def empty(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
+          device: DeviceLike = None) -> Tensor:
     """A tensor of ``shape`` whose values are arbitrary (numpy's and PyTorch's ``empty``).
 
     >>> import graphgrad as gg
@@ -261,7 +277,8 @@ def empty(*shape: int, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
                  "empty")
 
 
-def empty_like(x: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def empty_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
+               device: DeviceLike = None) -> Tensor:
     """An uninitialised tensor with the shape (and dtype, unless given) of ``x``.
 
     >>> import graphgrad as gg
@@ -284,8 +301,9 @@ def _size_of(op, size):
                          f"got {size!r}") from None
 
 
-def randint(low: int, high: int | None = None, size=None, dtype=np.int64,
-            requires_grad: bool = False, *, generator=None, device=None) -> Tensor:
+def randint(low: int, high: int | None = None, size: ShapeLike | None = None,
+            dtype: DTypeLike = np.int64, requires_grad: bool = False, *,
+            generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform random integers in ``[low, high)`` from the library's seeded generator.
 
     Both argument forms work: numpy's ``randint(high)``, ``randint(low, high, size)``,
@@ -321,8 +339,8 @@ def randint(low: int, high: int | None = None, size=None, dtype=np.int64,
     return _leaf(np.asarray(values), requires_grad, "randint")
 
 
-def rand_like(x: Tensor, dtype=None, requires_grad: bool = False, *, generator=None,
-              device=None) -> Tensor:
+def rand_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+              generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in ``[0, 1)`` with the shape (and dtype, unless given) of ``x``.
 
     >>> import graphgrad as gg
@@ -338,8 +356,8 @@ def rand_like(x: Tensor, dtype=None, requires_grad: bool = False, *, generator=N
     return _leaf(rng.random(data.shape).astype(dtype), requires_grad, "rand_like")
 
 
-def randn_like(x: Tensor, dtype=None, requires_grad: bool = False, *, generator=None,
-               device=None) -> Tensor:
+def randn_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
+               generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples with the shape (and dtype, unless given) of ``x``.
 
     >>> import graphgrad as gg
@@ -366,8 +384,9 @@ def _distribution(op, method, first, second, size, dtype, requires_grad, generat
     return _leaf(np.asarray(draw(a, b, shape)).astype(dtype), requires_grad, op)
 
 
-def normal(mean=0.0, std=1.0, size=None, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
-           *, generator=None, device=None) -> Tensor:
+def normal(mean: TensorLike = 0.0, std: TensorLike = 1.0, size: ShapeLike | None = None,
+           dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False, *,
+           generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Normal samples with ``mean`` and standard deviation ``std`` (numbers or tensors,
     broadcast; numpy's ``loc``/``scale`` and PyTorch's ``mean``/``std`` in that order).
 
@@ -383,8 +402,9 @@ def normal(mean=0.0, std=1.0, size=None, dtype=_DEFAULT_DTYPE, requires_grad: bo
                          device)
 
 
-def uniform(low=0.0, high=1.0, size=None, dtype=_DEFAULT_DTYPE, requires_grad: bool = False,
-            *, generator=None, device=None) -> Tensor:
+def uniform(low: TensorLike = 0.0, high: TensorLike = 1.0, size: ShapeLike | None = None,
+            dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False, *,
+            generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in ``[low, high)`` (numbers or tensors, broadcast), as numpy's.
 
     >>> import graphgrad as gg

@@ -4,6 +4,8 @@ The dtype names are numpy's scalar types, so ``gg.float64`` is ``np.float64``
 and works wherever a dtype is taken. ``to_arguments`` reads the arguments of
 ``Tensor.to`` and ``Module.to`` (a dtype, a device, or both).
 """
+from __future__ import annotations
+
 import re
 
 import numpy as np
@@ -55,7 +57,8 @@ class device:  # noqa: N801 - PyTorch's name
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type="cpu", index=None):  # noqa: A002 - PyTorch's name
+    def __init__(self, type: str | device = "cpu",  # noqa: A002 - PyTorch's name
+                 index: int | None = None) -> None:
         text = str(type)
         match = _DEVICE.match(text)
         if match is None or match.group(1) not in _DEVICE_TYPES:

@@ -7,13 +7,25 @@ of its consumers have sent their gradient (Kahn's algorithm), calls its op's
 backward once, and passes the results on to the op's inputs. Leaves and
 values that retain their gradient accumulate it into ``.grad``.
 """
+from __future__ import annotations
+
 import gc
 import threading
 import warnings
+from typing import TYPE_CHECKING
 
 from . import grad_mode
 from .errors import GradientError
 from .indexed_grad import IndexedGrad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any
+
+    from .function import Function
+    from .scalar import Scalar
+    from .tensor import Tensor
+    from .typing import ScalarLike, TensorLike
 
 __all__ = ["toposort", "count_consumers", "run_backward", "backward_step", "grad",
            "BackwardPass", "current_backward", "queue_callback"]
@@ -68,7 +80,7 @@ def current_backward() -> BackwardPass | None:
     return stack[-1] if stack else None
 
 
-def queue_callback(callback) -> None:
+def queue_callback(callback: Callable[[], object]) -> None:
     """Run ``callback()`` once the current backward pass has finished.
 
     Callable only while a pass runs (from a gradient hook or a Function's
@@ -108,7 +120,7 @@ def queue_callback(callback) -> None:
     running.callbacks.append(callback)
 
 
-def toposort(roots):
+def toposort(roots: Iterable[Tensor | Scalar]) -> list[Tensor | Scalar]:
     """Return the values reachable from ``roots``, each after all its consumers.
 
     The order is the one backward visits values in; deterministic, because
@@ -363,7 +375,7 @@ def _count_error(node, parent_grads):
         "(None for inputs without a gradient)")
 
 
-def backward_step(node, grad, retain_graph=False):
+def backward_step(node: Function, grad: Any, retain_graph: bool = False) -> tuple[Any, ...]:
     """Run one recorded op's backward rule on ``grad``, exactly as ``backward()`` does.
 
     Checks that no input was modified in place since the op was recorded,
@@ -431,8 +443,12 @@ def _step(node, grad, retain_graph, anomaly):
     return fitted
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         only_inputs=None, allow_unused=False):
+def grad(outputs: Tensor | Scalar | Sequence[Tensor | Scalar],
+         inputs: Tensor | Scalar | Sequence[Tensor | Scalar],
+         grad_outputs: TensorLike | ScalarLike | Sequence[TensorLike | ScalarLike | None]
+         | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         only_inputs: bool | None = None, allow_unused: bool = False) -> tuple[Any, ...]:
     """Return the gradients of ``outputs`` with respect to ``inputs`` (a tuple).
 
     Like ``torch.autograd.grad``: nothing is accumulated into ``.grad``. With
@@ -482,7 +498,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(wrapped)
 
 
-def _as_tuple(values):
+def _as_tuple(values: Any) -> tuple[Any, ...]:
     if isinstance(values, (tuple, list)):
         return tuple(values)
     return (values,)

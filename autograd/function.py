@@ -27,13 +27,19 @@ helpers in ``autograd.ops.rule_helpers`` serves both:
   ``saved_tensors`` returns the very inputs and output that were saved, so the
   backward pass is itself recorded and can be differentiated again.
 """
+from __future__ import annotations
+
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import grad_mode, readonly
 from .errors import GraphFreedError, InplaceModificationError, named_error
 from .value import is_value
+
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 __all__ = ["Function"]
 
@@ -71,6 +77,15 @@ class Function:
 
     __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
                  "_output_version", "_raw", "_lock", "__dict__")
+    op_name: ClassVar[str]  # set by each op (name() falls back to the class's name)
+    parents: tuple[Any, ...]  # the arguments of apply (values and constants)
+    needs_input_grad: tuple[bool, ...]
+    versions: list[int | None] | None  # each input value's _version when recorded
+    _saved: Any  # the tuple given to save_for_backward, or _FREED after backward
+    _raw: list[Any] | None
+    _output_ref: weakref.ref[Any] | None
+    _output_version: int
+    _lock: Any
 
     # set by tensor.py: the type apply wraps results of raw arguments in
     value_type: type | None = None
@@ -79,18 +94,18 @@ class Function:
     tracks_versions = True
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         """Compute the op on raw values (arrays or floats); return the result."""
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> Any:
         """Return one gradient per input of ``forward`` (None where not needed)."""
         raise NotImplementedError(
             f"{type(ctx).__name__} defines no backward(ctx, grad): it is not differentiable")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the op on values (Tensors, Scalars, arrays or numbers) and record it.
 
         Positional arguments that are values take part in differentiation;
@@ -188,7 +203,7 @@ class Function:
         return Function.value_type
 
     # ------------------------------------------------------------ ctx API
-    def save_for_backward(self, *values):
+    def save_for_backward(self, *values: Any) -> None:
         """Keep ``values`` (inputs, the output, or constants) for ``backward``.
 
         Inputs and the output come back as values connected to the graph when
@@ -198,7 +213,7 @@ class Function:
         self._saved = values
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Any, ...]:
         """The values given to ``save_for_backward``, in the same order.
 
         On the first-order path they are the raw arrays saved; when backward
@@ -217,7 +232,7 @@ class Function:
         output = None if ref is None else ref()
         values = []
         for item in saved:
-            for index, arg in enumerate(raw):
+            for index, arg in enumerate(raw or ()):  # set while saved values live
                 if arg is item:
                     values.append(self.parents[index])
                     break
@@ -232,17 +247,17 @@ class Function:
             "if you need to call it again")
 
     @property
-    def saved_values(self):
+    def saved_values(self) -> tuple[Any, ...]:
         """Alias of ``saved_tensors`` that reads naturally for Scalar ops."""
         return self.saved_tensors
 
-    def mark_non_differentiable(self, *values):
+    def mark_non_differentiable(self, *values: Any) -> None:
         """Accepted for PyTorch compatibility; outputs here are single values."""
 
     # ------------------------------------------------------------ engine API
-    def check_versions(self):
+    def check_versions(self) -> None:
         """Raise if an input or saved output was modified in place since recording."""
-        for arg, version in zip(self.parents, self.versions):
+        for arg, version in zip(self.parents, self.versions or ()):  # None: untracked
             if version is not None and arg._version != version:
                 raise InplaceModificationError(
                     f"{self.name()}: an input of shape {getattr(arg, 'shape', ())} was modified "
@@ -257,13 +272,13 @@ class Function:
                     f"{self.name()}: its output was modified in place after it was computed, but "
                     f"{self.name()}'s backward needs it; use an out-of-place op instead")
 
-    def release_saved(self):
+    def release_saved(self) -> None:
         """Drop saved values after backward (unless ``retain_graph``) and unlock their arrays."""
         if self._saved:
             self._saved = _FREED
         self._output_ref = self._raw = self._lock = None
 
-    def name(self):
+    def name(self) -> str:
         """The op's name as shown in errors and pictures (``matmul``, ``sum(axis=1)``)."""
         return getattr(type(self), "op_name", type(self).__name__.lower())
 

@@ -5,11 +5,19 @@ tuple of Tensors and returns one Tensor or a tuple of Tensors; results come
 back in the same structure. Higher derivatives come from
 differentiating the recorded backward pass (``create_graph=True``).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .engine import grad
 from .errors import GradientError
 from .tensor import Tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian"]
 
@@ -94,7 +102,8 @@ def _outputs_back(outs, outputs_tuple, create_graph):
     return outs if outputs_tuple else outs[0]
 
 
-def vjp(func, inputs, v=None, create_graph=False):
+def vjp(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | Sequence[Tensor],
+        v: Tensor | Sequence[Tensor] | None = None, create_graph: bool = False) -> tuple[Any, Any]:
     """Vector-Jacobian product ``v^T J`` of ``func`` at ``inputs``.
 
     Returns ``(func(inputs), vjp)``. ``v`` has the output's shape (it may be
@@ -118,7 +127,8 @@ def vjp(func, inputs, v=None, create_graph=False):
     return _outputs_back(outs, outputs_tuple, create_graph), (result if is_tuple else result[0])
 
 
-def jvp(func, inputs, v=None, create_graph=False):
+def jvp(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | Sequence[Tensor],
+        v: Tensor | Sequence[Tensor] | None = None, create_graph: bool = False) -> tuple[Any, Any]:
     """Jacobian-vector product ``J v`` of ``func`` at ``inputs``.
 
     Returns ``(func(inputs), jvp)``; when ``func`` returns a tuple of Tensors,
@@ -169,7 +179,8 @@ def jvp(func, inputs, v=None, create_graph=False):
             results if outputs_tuple else results[0])
 
 
-def jacobian(func, inputs, create_graph=False):
+def jacobian(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | Sequence[Tensor],
+             create_graph: bool = False) -> Any:
     """The Jacobian of ``func`` at ``inputs``: shape ``output.shape + input.shape``.
 
     With several inputs (a tuple) the result is a tuple, one block per input;
@@ -186,7 +197,7 @@ def jacobian(func, inputs, create_graph=False):
     outputs_tuple, outs = _as_outputs(func(*xs), "jacobian")
     per_output = []
     for out in outs:
-        rows = [[] for _ in xs]
+        rows: list[list[Any]] = [[] for _ in xs]
         for flat_index in range(out.size):
             selector = np.zeros(out.size, dtype=out.dtype)
             selector[flat_index] = 1
@@ -209,7 +220,8 @@ def _stack_rows(rows, x, out):
     return stack(rows).reshape(out.shape + x.shape)
 
 
-def hessian(func, inputs, create_graph=False):
+def hessian(func: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor],
+            create_graph: bool = False) -> Any:
     """The Hessian of a function with one-element output: ``input.shape * 2``.
 
     With a tuple of inputs the result is a tuple of tuples: ``H[i][j]`` is

@@ -10,8 +10,14 @@ threads whose modes differ from those defaults: while it is 0 (no thread is in
 anomalies, so the per-thread ``modes`` (a ``threading.local``, several times
 slower to read) is consulted only when it is not.
 """
+from __future__ import annotations
+
 import functools
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+F = TypeVar("F", bound=Callable[..., Any])  # a decorated function keeps its type
 
 __all__ = ["is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "detect_anomaly",
     "is_anomaly_enabled", "record_creation_site", "check_anomaly"]
@@ -41,7 +47,7 @@ def _set_modes(grad, anomaly):
             departed += -1 if is_default else 1
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     """Return True when new operations are being recorded for backward (in this thread)."""
     return modes.grad
 
@@ -60,7 +66,7 @@ class _GradModeContext:
         _set_modes(self.prev, modes.anomaly)
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: F) -> F:
         mode = self.mode
 
         @functools.wraps(fn)
@@ -68,7 +74,7 @@ class _GradModeContext:
             with set_grad_enabled(mode):
                 return fn(*args, **kwargs)
 
-        return wrapper
+        return cast(F, wrapper)
 
 
 class set_grad_enabled(_GradModeContext):
@@ -78,14 +84,14 @@ class set_grad_enabled(_GradModeContext):
     PyTorch's; as a context manager it restores the previous mode on exit.
     """
 
-    def __init__(self, mode):
+    def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
         super().__enter__()
 
     def __enter__(self):
         return self
 
-    def __call__(self, fn):
+    def __call__(self, fn: F) -> F:
         # NOTE: constructing this decorator flipped the thread's flag; undo that.
         self.__exit__(None, None, None)
         return super().__call__(fn)
@@ -130,16 +136,16 @@ class detect_anomaly:
         _set_modes(modes.grad, self.prev)
         return False
 
-    def __call__(self, fn):
+    def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with detect_anomaly():
                 return fn(*args, **kwargs)
 
-        return wrapper
+        return cast(F, wrapper)
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled() -> bool:
     """Return True inside ``detect_anomaly()`` (in this thread)."""
     return modes.anomaly
 

@@ -1,19 +1,26 @@
 """The library's random number generator, seeded by ``manual_seed``."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .typing import DeviceLike
 
 __all__ = ["manual_seed", "generator", "Generator", "resolve"]
 
 _generator = np.random.default_rng()
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> None:
     """Seed every random draw of the library (creation functions, init, dropout, data)."""
     global _generator
     _check_seed("manual_seed", seed)
     _generator = np.random.default_rng(seed)
 
 
-def generator():
+def generator() -> np.random.Generator:
     """The current ``numpy.random.Generator`` (use it for your own draws to stay seeded)."""
     return _generator
 
@@ -35,14 +42,14 @@ class Generator(np.random.Generator):
     True
     """
 
-    def __init__(self, device="cpu"):
+    def __init__(self, device: DeviceLike = "cpu") -> None:
         from .dtypes import check_device
 
         check_device("Generator", device)
         super().__init__(np.random.PCG64())
-        self._seed = None
+        self._seed: int | None = None
 
-    def manual_seed(self, seed: int) -> "Generator":
+    def manual_seed(self, seed: int) -> Generator:
         """Restart the stream from ``seed``; returns the generator (PyTorch's chaining)."""
         _check_seed("Generator.manual_seed", seed)
         self.bit_generator.state = np.random.PCG64(int(seed)).state
@@ -57,7 +64,7 @@ class Generator(np.random.Generator):
         """The stream's state, a dict that ``set_state`` (and ``graphgrad.save``) accept."""
         return dict(self.bit_generator.state)
 
-    def set_state(self, state: dict) -> "Generator":
+    def set_state(self, state: dict) -> Generator:
         """Resume the stream from a state returned by ``get_state``."""
         self.bit_generator.state = state
         return self

@@ -13,11 +13,16 @@ Raw writes then fail with numpy's "read-only" ``ValueError``; the library's own
 updates (optimizers, ``nn.init``, ``.grad`` accumulation) test ``is_shared``
 first and write a new buffer instead, bumping the tensor's version.
 """
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .value import is_value
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 __all__ = ["protect", "lock", "is_shared", "writable_data"]
 
@@ -153,7 +158,7 @@ def is_shared(array):
     return type(base) is np.ndarray and not base.flags.writeable
 
 
-def writable_data(tensor):
+def writable_data(tensor: Tensor) -> np.ndarray:
     """The array of ``tensor``, ready for an in-place update outside the graph.
 
     If a live graph saved that array (it is read-only then), the tensor gets a

@@ -42,13 +42,24 @@ threshold (``gc.set_threshold(100_000)``: 0.46x / 0.73x), or ``gc.disable()``
 around the loop if your own code makes no cycles (0.33x / 0.51x). See the
 README's "Semantics worth knowing".
 """
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 from . import grad_mode as _gm
 from .engine import run_backward
 from .errors import GradientError
 from .ops import scalar_ops as S
 from .value import is_value, value_type
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, SupportsFloat
+
+    from .function import Function
+    from .tensor import _HookHandle
+    from .typing import ScalarLike
 
 __all__ = ["Scalar"]
 
@@ -153,6 +164,9 @@ class Scalar:
     """
 
     __slots__ = ("data", "grad", "grad_fn", "_hooks", "_label", "__weakref__")
+    data: float
+    grad: float | Scalar
+    grad_fn: Function | None
     __hash__ = object.__hash__  # identity: Scalars are graph nodes, == compares values
     __array_ufunc__ = None  # make numpy defer `np.float64(2) * s` to Scalar.__rmul__
 
@@ -160,7 +174,8 @@ class Scalar:
     _retains_grad = True  # ... and keeps its .grad, intermediate values included
     _version = 0  # Scalars have no in-place ops
 
-    def __init__(self, data, _children=(), _op="", label=""):
+    def __init__(self, data: SupportsFloat, _children: Iterable[object] = (), _op: str = "",
+                 label: str = "") -> None:
         if type(data) is not float:
             if not hasattr(data, "__float__") or isinstance(data, (str, bytes)):
                 raise TypeError(f"Scalar: cannot make a Scalar from {type(data).__name__}; "
@@ -183,7 +198,7 @@ class Scalar:
 
     # ------------------------------------------------------------ attributes
     @property
-    def label(self):
+    def label(self) -> str:
         """A name shown in graph pictures ("" unless set)."""
         try:
             return self._label
@@ -191,11 +206,11 @@ class Scalar:
             return ""
 
     @label.setter
-    def label(self, text):
+    def label(self, text: str) -> None:
         self._label = text
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """True for Scalars made by the user rather than by a recorded op."""
         return self.grad_fn is None
 
@@ -216,7 +231,7 @@ class Scalar:
         return (f"Scalar(data={self.data}, grad={self.grad}"
                 + (f", label={label!r})" if label else ")"))
 
-    def item(self):
+    def item(self) -> float:
         """The value as a Python float."""
         return self.data
 
@@ -310,23 +325,23 @@ class Scalar:
         return self
 
     # ------------------------------------------------------------ math
-    def exp(self):
+    def exp(self) -> Scalar:
         """``e ** self``."""
         return _unary(S.ScalarExp, self)
 
-    def log(self):
+    def log(self) -> Scalar:
         """Natural logarithm (``ValueError`` for values <= 0)."""
         return _unary(S.ScalarLog, self)
 
-    def tanh(self):
+    def tanh(self) -> Scalar:
         """Hyperbolic tangent."""
         return _unary(S.ScalarTanh, self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Scalar:
         """Logistic sigmoid ``1 / (1 + e**-self)``."""
         return _unary(S.ScalarSigmoid, self)
 
-    def relu(self):
+    def relu(self) -> Scalar:
         """``max(self, 0)``; its gradient at 0 is 0 (micrograd's and PyTorch's)."""
         return _unary(S.ScalarReLU, self)
 
@@ -352,14 +367,14 @@ class Scalar:
         return NotImplemented if other is None else self.data != other
 
     # ------------------------------------------------------------ graph
-    def detach(self):
+    def detach(self) -> Scalar:
         """A new leaf Scalar with the same value, cut from the graph."""
         return _leaf(self.data)
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Nothing to do: every Scalar keeps its ``.grad``."""
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Any], ScalarLike | None]) -> _HookHandle:
         """Call ``hook(grad)`` when this Scalar's gradient is computed.
 
         ``grad`` is a float (a Scalar under ``create_graph=True``); the hook
@@ -370,7 +385,8 @@ class Scalar:
 
         return add_hook(self, hook)
 
-    def backward(self, gradient=None, retain_graph=False, create_graph=False):
+    def backward(self, gradient: ScalarLike | None = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
         """Accumulate d(self)/d(v) into ``v.grad`` for every Scalar ``v`` this one depends on.
 
         Parameters

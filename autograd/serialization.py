@@ -13,17 +13,23 @@ imports ``nn``, and so that nn can use it (arrows point down).
 NOTE: ``nn/checkpoint.py`` still has its own, hardened writer and reader (issue
 17); moving them here so both share one is the next step.
 """
+from __future__ import annotations
+
 import json
 import os
 import tempfile
 import zipfile
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import SerializationError
 from .tensor import Tensor
 from .value import is_value
+
+if TYPE_CHECKING:
+    from typing import Any, TypeGuard
 
 __all__ = ["save", "load", "save_arrays", "load_arrays"]
 
@@ -82,7 +88,7 @@ def load_arrays(path):
 
 
 # ------------------------------------------------------------------ save / load
-def save(obj, path):
+def save(obj: object, path: str | os.PathLike[str]) -> None:
     """Save a state dict or a nested structure of arrays, Tensors, numbers and strings.
 
     As ``torch.save`` for the things training programs save: ``model.state_dict()``,
@@ -110,13 +116,14 @@ def save(obj, path):
     if _is_state_dict(obj):
         save_arrays({key: value.data for key, value in obj.items()}, path)
         return
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     root = _encode(obj, arrays, "obj")
     document = json.dumps({"format": _FORMAT, "version": 1, "root": root})
     save_arrays(arrays, path, extra={STRUCTURE: document})
 
 
-def load(path, map_location=None, weights_only=None):
+def load(path: str | os.PathLike[str], map_location: object = None,
+         weights_only: bool | None = None) -> Any:
     """Load what ``save`` wrote (or ``Module.save``, or ``numpy.savez``), never running code.
 
     Parameters
@@ -146,7 +153,7 @@ def load(path, map_location=None, weights_only=None):
     return _decode(structure["root"], arrays, path)
 
 
-def _is_state_dict(obj):
+def _is_state_dict(obj: object) -> TypeGuard[dict[str, Tensor]]:
     return isinstance(obj, dict) and all(
         isinstance(key, str) and type(value) is Tensor and not value.requires_grad
         for key, value in obj.items())

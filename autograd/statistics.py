@@ -1,4 +1,6 @@
 """Counting functions with no gradient: ``histogram``."""
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
@@ -15,7 +17,9 @@ class HistogramResult(NamedTuple):
     bin_edges: Tensor
 
 
-def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
+def histogram(input: Tensor, bins: int | Tensor = 100, *,  # noqa: A002
+              range: tuple[float, float] | None = None, weight: Tensor | None = None,
+              density: bool = False) -> HistogramResult:
     """Count values into bins, as ``torch.histogram`` (and ``numpy.histogram``).
 
     Parameters

@@ -4,7 +4,10 @@ A Tensor holds its value in ``.data`` and, when it was computed by a recorded
 op, the graph node in ``.grad_fn``. It holds no math of its own: every method
 below delegates to an op in ``autograd.ops`` (see ``tensor_methods.py``).
 """
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +22,12 @@ from .tensor_index_methods import IndexMethods
 from .tensor_methods import TensorMethods
 from .tensor_torch_methods import TorchMethods
 from .value import is_value, value_type
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .typing import ArrayLike, DeviceLike, DTypeLike, Shape, TensorLike
 
 __all__ = ["Tensor", "ElementCount", "add_hook", "tensor", "from_numpy"]
 
@@ -115,10 +124,19 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_version", "_hooks",
                  "_retains_grad", "label", "__weakref__")
+    data: np.ndarray
+    grad: Tensor | None
+    requires_grad: bool
+    grad_fn: Function | None
+    _version: int
+    _hooks: list[Callable[[Any], Any]] | None
+    _retains_grad: bool
+    label: str
     __hash__ = object.__hash__  # identity: Tensors are graph nodes, == is elementwise
     _value_type: type  # declared for mypy (the Value protocol); value.register sets it
 
-    def __init__(self, data, requires_grad=False, dtype=None, label=""):
+    def __init__(self, data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None,
+                 label: str = "") -> None:
         array = _to_array(data, dtype, "Tensor", infer_ints=False)
         if requires_grad:
             _check_can_require_grad(array, "Tensor")
@@ -147,17 +165,17 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     # ------------------------------------------------------------ attributes
     @property
-    def shape(self):
+    def shape(self) -> Shape:
         """The shape of ``data``, a tuple."""
         return self.data.shape
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         """Number of axes."""
         return self.data.ndim
 
     @property
-    def size(self):
+    def size(self) -> ElementCount:
         """Number of elements, an int that PyTorch users may also call: ``x.size(0)``.
 
         ``x.size`` is numpy's element count; ``x.size()`` is the shape and
@@ -166,12 +184,12 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return ElementCount(self.data.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         """The numpy dtype of ``data``."""
         return self.data.dtype
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """True for tensors made by the user rather than by a recorded op."""
         return self.grad_fn is None
 
@@ -190,7 +208,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return f"Tensor({body}{extra})"
 
     # ------------------------------------------------------------ conversion
-    def item(self):
+    def item(self) -> int | float | bool:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
             raise ValueError(f"item: the tensor has {self.data.size} elements (shape "
@@ -198,11 +216,11 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
                              "Python number: index or reduce it first")
         return self.data.item()
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The underlying numpy array (shared, not copied)."""
         return self.data
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The value as (nested) Python lists."""
         return self.data.tolist()
 
@@ -252,11 +270,11 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return int(self.data.item())
 
     # ------------------------------------------------------------ graph
-    def detach(self):
+    def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
         return Tensor._from_op(self.data, None)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only); returns self."""
         if not self.is_leaf and not requires_grad:
             raise GradientError("requires_grad_: cannot turn off requires_grad on a tensor "
@@ -266,14 +284,14 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         self.requires_grad = bool(requires_grad)
         return self
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""
         if not self.requires_grad:
             raise GradientError("retain_grad: the tensor does not require grad")
         if self.grad_fn is not None:
             self._retains_grad = True
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], TensorLike | None]) -> _HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
 
         The hook may return a replacement gradient. Returns a handle whose
@@ -284,7 +302,8 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
                                 "gradient will ever reach a hook")
         return add_hook(self, hook)
 
-    def backward(self, gradient=None, retain_graph=False, create_graph=False):
+    def backward(self, gradient: TensorLike | None = None, retain_graph: bool = False,
+                 create_graph: bool = False) -> None:
         """Accumulate the gradient of this tensor into the ``.grad`` of its leaves.
 
         Parameters
@@ -431,7 +450,8 @@ class _HookHandle:
             self.hooks.remove(self.hook)
 
 
-def tensor(data, requires_grad=False, dtype=None, device=None):
+def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None,
+           device: DeviceLike = None) -> Tensor:
     """Make a Tensor; like ``torch.tensor``, lists of Python ints stay integers.
 
     Python floats and float lists become float32; numpy arrays keep their
@@ -448,7 +468,7 @@ def tensor(data, requires_grad=False, dtype=None, device=None):
     return result
 
 
-def from_numpy(array):
+def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor that shares memory with the numpy ``array``, as ``torch.from_numpy``.
 
     The dtype is kept (float64 stays float64). Writing into ``array`` later

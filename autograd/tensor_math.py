@@ -1,12 +1,23 @@
+# mypy: disable-error-code="misc"
+# NOTE: a mixin of Tensor: its methods declare self: Tensor (they exist only as Tensor's),
+# which mypy reports as misc ("erased type of self is not a supertype of its class").
 """More Tensor methods: the elementwise, logical, search and cumulative ops of issue 14.
 
 The methods *are* the op functions (``Tensor.tan is gg.tan``), so a method and its
 function share one signature (numpy's and PyTorch's keywords) and one docstring;
 operators are one-line delegations.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .ops import explog, logical, norm, products, rounding, scan, search, trig
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+    from .typing import TensorLike
 
 __all__ = ["TensorMath"]
 
@@ -85,50 +96,50 @@ class TensorMath:
     cummax = scan.cummax
     cummin = scan.cummin
 
-    def __round__(self, ndigits=None):
+    def __round__(self: Tensor, ndigits: int | None = None) -> Tensor:
         return rounding.round(self, 0 if ndigits is None else ndigits)
 
-    def __mod__(self, other):
+    def __mod__(self: Tensor, other: TensorLike) -> Tensor:
         return rounding.Remainder.apply(self, other)
 
-    def __rmod__(self, other):
+    def __rmod__(self: Tensor, other: TensorLike) -> Tensor:
         return rounding.Remainder.apply(other, self)
 
-    def __floordiv__(self, other):
+    def __floordiv__(self: Tensor, other: TensorLike) -> Tensor:
         return rounding.FloorDivide.apply(self, other)
 
-    def __rfloordiv__(self, other):
+    def __rfloordiv__(self: Tensor, other: TensorLike) -> Tensor:
         return rounding.FloorDivide.apply(other, self)
 
-    def __invert__(self):
+    def __invert__(self: Tensor) -> Tensor:
         return logical.bitwise_not(self)
 
-    def __and__(self, other):
+    def __and__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_and", np.bitwise_and, self, other)
 
-    def __rand__(self, other):
+    def __rand__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_and", np.bitwise_and, other, self)
 
-    def __or__(self, other):
+    def __or__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_or", np.bitwise_or, self, other)
 
-    def __ror__(self, other):
+    def __ror__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_or", np.bitwise_or, other, self)
 
-    def __xor__(self, other):
+    def __xor__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_xor", np.bitwise_xor, self, other)
 
-    def __rxor__(self, other):
+    def __rxor__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("bitwise_xor", np.bitwise_xor, other, self)
 
-    def __lshift__(self, other):
+    def __lshift__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("left_shift", np.left_shift, self, other, allow_bool=False)
 
-    def __rlshift__(self, other):
+    def __rlshift__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("left_shift", np.left_shift, other, self, allow_bool=False)
 
-    def __rshift__(self, other):
+    def __rshift__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("right_shift", np.right_shift, self, other, allow_bool=False)
 
-    def __rrshift__(self, other):
+    def __rrshift__(self: Tensor, other: TensorLike) -> Tensor:
         return logical.bitwise("right_shift", np.right_shift, other, self, allow_bool=False)

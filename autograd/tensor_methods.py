@@ -1,8 +1,16 @@
+# mypy: disable-error-code="misc"
+# NOTE: a mixin of Tensor: its methods declare self: Tensor (they exist only as Tensor's),
+# which mypy reports as misc ("erased type of self is not a supertype of its class").
 """The methods and operators of ``Tensor``: one-line delegations to ``autograd.ops``.
 
 Kept apart from ``tensor.py`` so that file shows what a Tensor *is* (data,
 graph node, backward) and this one what it can *do*.
 """
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from . import grad_mode, random
@@ -15,17 +23,25 @@ from .ops import softmax as SM
 from .tensor_math import TensorMath
 from .value import is_value
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from .function import Function
+    from .tensor import Tensor
+    from .typing import ArrayLike, Axis, DTypeLike, Index, ShapeLike, TensorLike
+
 __all__ = ["TensorMethods"]
 
 
-def _index_arg(index):
+def _index_arg(index: Any) -> Any:
     """Turn Tensors inside an index into arrays (numpy does the rest)."""
     if isinstance(index, tuple):
         return tuple(i.data if is_value(i) else i for i in index)
     return index.data if is_value(index) else index
 
 
-def _raw(x):
+def _raw(x: Any) -> Any:
     return x.data if is_value(x) else x
 
 
@@ -33,77 +49,79 @@ class TensorMethods(TensorMath):
     """Operators, math, reductions and shape methods shared by every Tensor."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # assigned by _inplace; declared (with this type) by Tensor
+        _hooks: list[Callable[[Any], Any]] | None
 
     # ------------------------------------------------------------ arithmetic
-    def __add__(self, other):
+    def __add__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Add.apply(self, other)
 
-    def __radd__(self, other):
+    def __radd__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Add.apply(other, self)
 
-    def __sub__(self, other):
+    def __sub__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Sub.apply(self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Sub.apply(other, self)
 
-    def __mul__(self, other):
+    def __mul__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Mul.apply(self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Mul.apply(other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Div.apply(self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Div.apply(other, self)
 
-    def __pow__(self, other):
+    def __pow__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Pow.apply(self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self: Tensor, other: TensorLike) -> Tensor:
         return E.Pow.apply(other, self)
 
-    def __matmul__(self, other):
+    def __matmul__(self: Tensor, other: TensorLike) -> Tensor:
         return linalg.MatMul.apply(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self: Tensor, other: TensorLike) -> Tensor:
         return linalg.MatMul.apply(other, self)
 
-    def __neg__(self):
+    def __neg__(self: Tensor) -> Tensor:
         return E.Neg.apply(self)
 
-    def __pos__(self):
+    def __pos__(self: Tensor) -> Tensor:
         return self
 
-    def __abs__(self):
+    def __abs__(self: Tensor) -> Tensor:
         return E.Abs.apply(self)
 
     # ------------------------------------------------------------ comparisons (no grad)
-    def __eq__(self, other):
+    def __eq__(self: Tensor, other: object) -> Tensor:  # type: ignore[override]  # elementwise
         return self._from_op(self.data == _raw(other), None)
 
-    def __ne__(self, other):
+    def __ne__(self: Tensor, other: object) -> Tensor:  # type: ignore[override]  # elementwise
         return self._from_op(self.data != _raw(other), None)
 
-    def __lt__(self, other):
+    def __lt__(self: Tensor, other: TensorLike) -> Tensor:
         return self._from_op(self.data < _raw(other), None)
 
-    def __le__(self, other):
+    def __le__(self: Tensor, other: TensorLike) -> Tensor:
         return self._from_op(self.data <= _raw(other), None)
 
-    def __gt__(self, other):
+    def __gt__(self: Tensor, other: TensorLike) -> Tensor:
         return self._from_op(self.data > _raw(other), None)
 
-    def __ge__(self, other):
+    def __ge__(self: Tensor, other: TensorLike) -> Tensor:
         return self._from_op(self.data >= _raw(other), None)
 
     # ------------------------------------------------------------ indexing
-    def __getitem__(self, index):
+    def __getitem__(self: Tensor, index: Index) -> Tensor:
         return S.GetItem.apply(self, index=_index_arg(index))
 
-    def __setitem__(self, index, value):
+    def __setitem__(self: Tensor, index: Index, value: TensorLike) -> None:
         if grad_mode.modes.grad and (self.requires_grad or getattr(value, "requires_grad", False)):
             raise GradientError(
                 "setitem: cannot assign into a tensor while gradients are being recorded for "
@@ -112,19 +130,19 @@ class TensorMethods(TensorMath):
         self._write(_index_arg(index), _raw(value))
 
     # ------------------------------------------------------------ in place
-    def __iadd__(self, other):
+    def __iadd__(self: Tensor, other: TensorLike) -> Tensor:
         return self._inplace(E.Add, other, np.add)
 
-    def __isub__(self, other):
+    def __isub__(self: Tensor, other: TensorLike) -> Tensor:
         return self._inplace(E.Sub, other, np.subtract)
 
-    def __imul__(self, other):
+    def __imul__(self: Tensor, other: TensorLike) -> Tensor:
         return self._inplace(E.Mul, other, np.multiply)
 
-    def __itruediv__(self, other):
+    def __itruediv__(self: Tensor, other: TensorLike) -> Tensor:
         return self._inplace(E.Div, other, np.true_divide)
 
-    def zero_(self):
+    def zero_(self: Tensor) -> Tensor:
         """Set every element to 0 in place; returns self."""
         if grad_mode.modes.grad and self.requires_grad:
             # NOTE: not recorded, so on a non-leaf it would leave a stale gradient rule.
@@ -134,7 +152,7 @@ class TensorMethods(TensorMath):
         self._write(Ellipsis, 0)
         return self
 
-    def add_(self, other, alpha=1):
+    def add_(self: Tensor, other: Tensor | np.ndarray | float, alpha: float = 1) -> Tensor:
         """``self += alpha * other`` in place (PyTorch's ``add_``); returns self.
 
         Example
@@ -146,19 +164,19 @@ class TensorMethods(TensorMath):
         """
         return self._inplace(E.Add, other if alpha == 1 else other * alpha, np.add)
 
-    def sub_(self, other, alpha=1):
+    def sub_(self: Tensor, other: Tensor | np.ndarray | float, alpha: float = 1) -> Tensor:
         """``self -= alpha * other`` in place; returns self."""
         return self._inplace(E.Sub, other if alpha == 1 else other * alpha, np.subtract)
 
-    def mul_(self, other):
+    def mul_(self: Tensor, other: TensorLike) -> Tensor:
         """``self *= other`` in place; returns self."""
         return self._inplace(E.Mul, other, np.multiply)
 
-    def div_(self, other):
+    def div_(self: Tensor, other: TensorLike) -> Tensor:
         """``self /= other`` in place; returns self."""
         return self._inplace(E.Div, other, np.true_divide)
 
-    def fill_(self, value):
+    def fill_(self: Tensor, value: float) -> Tensor:
         """Set every element to ``value`` in place, outside the graph; returns self.
 
         Example
@@ -169,21 +187,23 @@ class TensorMethods(TensorMath):
         """
         return self._overwrite("fill_", value)
 
-    def copy_(self, src):
+    def copy_(self: Tensor, src: TensorLike) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) in place; returns self."""
         return self._overwrite("copy_", _raw(src))
 
-    def uniform_(self, a=0.0, b=1.0, generator=None):
+    def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0,
+                 generator: np.random.Generator | None = None) -> Tensor:
         """Fill in place with draws from U(a, b) (the library's generator by default)."""
         rng = generator if generator is not None else random.generator()
         return self._overwrite("uniform_", rng.uniform(a, b, size=self.data.shape))
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
+    def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0,
+                generator: np.random.Generator | None = None) -> Tensor:
         """Fill in place with draws from N(mean, std^2) (the library's generator by default)."""
         rng = generator if generator is not None else random.generator()
         return self._overwrite("normal_", rng.normal(mean, std, size=self.data.shape))
 
-    def _overwrite(self, name, value):
+    def _overwrite(self: Tensor, name: str, value: ArrayLike) -> Tensor:
         """Replace every element by ``value``, outside the graph (as ``zero_``)."""
         if grad_mode.modes.grad and self.requires_grad:
             raise GradientError(f"{name}: cannot overwrite a tensor that requires grad while "
@@ -192,7 +212,7 @@ class TensorMethods(TensorMath):
         self._write(Ellipsis, value)
         return self
 
-    def _write(self, index, value):
+    def _write(self: Tensor, index: Any, value: ArrayLike) -> None:
         """Assign ``value`` at ``index`` in place, checking first, bumping the version."""
         # NOTE: write into a copy, never the buffer itself: views (reshape, getitem, .T,
         # detach) share it but keep their own version counters, so a write there would change
@@ -208,7 +228,7 @@ class TensorMethods(TensorMath):
         self.data = data
         self._version += 1
 
-    def _inplace(self, op, other, ufunc):
+    def _inplace(self: Tensor, op: type[Function], other: TensorLike, ufunc: np.ufunc) -> Tensor:
         """``self op= other`` keeping this object; recorded like PyTorch's in-place ops."""
         name = op.op_name
         if not (grad_mode.modes.grad and (self.requires_grad or getattr(other, "requires_grad",
@@ -248,71 +268,72 @@ class TensorMethods(TensorMath):
         return self
 
     # ------------------------------------------------------------ elementwise math
-    def exp(self):
+    def exp(self: Tensor) -> Tensor:
         """Elementwise ``e**x``."""
         return E.Exp.apply(self)
 
-    def log(self):
+    def log(self: Tensor) -> Tensor:
         """Elementwise natural logarithm."""
         return E.Log.apply(self)
 
-    def log1p(self):
+    def log1p(self: Tensor) -> Tensor:
         """Elementwise ``log(1 + x)``."""
         return E.Log1p.apply(self)
 
-    def sqrt(self):
+    def sqrt(self: Tensor) -> Tensor:
         """Elementwise square root."""
         return E.Sqrt.apply(self)
 
-    def sin(self):
+    def sin(self: Tensor) -> Tensor:
         """Elementwise sine."""
         return E.Sin.apply(self)
 
-    def cos(self):
+    def cos(self: Tensor) -> Tensor:
         """Elementwise cosine."""
         return E.Cos.apply(self)
 
-    def tanh(self):
+    def tanh(self: Tensor) -> Tensor:
         """Elementwise hyperbolic tangent."""
         return E.Tanh.apply(self)
 
-    def sigmoid(self):
+    def sigmoid(self: Tensor) -> Tensor:
         """Elementwise logistic function."""
         return E.Sigmoid.apply(self)
 
-    def relu(self):
+    def relu(self: Tensor) -> Tensor:
         """Elementwise ``max(x, 0)``."""
         return A.ReLU.apply(self)
 
-    def leaky_relu(self, negative_slope=0.01):
+    def leaky_relu(self: Tensor, negative_slope: float = 0.01) -> Tensor:
         """Elementwise ``x if x > 0 else negative_slope * x``."""
         return A.leaky_relu(self, negative_slope)
 
-    def gelu(self, approximate="none"):
+    def gelu(self: Tensor, approximate: str = "none") -> Tensor:
         """Gaussian error linear unit."""
         return A.gelu(self, approximate)
 
-    def softplus(self, beta=1.0, threshold=20.0):
+    def softplus(self: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """``log(1 + e**(beta x)) / beta``; linear where ``beta x > threshold``."""
         return A.softplus(self, beta, threshold)
 
-    def abs(self):
+    def abs(self: Tensor) -> Tensor:
         """Elementwise absolute value."""
         return E.Abs.apply(self)
 
-    def clip(self, min=None, max=None):  # noqa: A002 - numpy's names
+    def clip(self: Tensor, min: TensorLike | None = None,  # noqa: A002 - numpy's names
+             max: TensorLike | None = None) -> Tensor:
         """Limit values to ``[min, max]``."""
         return E.clip(self, min, max)
 
-    def maximum(self, other):
+    def maximum(self: Tensor, other: TensorLike) -> Tensor:
         """Elementwise maximum with ``other``."""
         return E.Maximum.apply(self, other)
 
-    def minimum(self, other):
+    def minimum(self: Tensor, other: TensorLike) -> Tensor:
         """Elementwise minimum with ``other``."""
         return E.Minimum.apply(self, other)
 
-    def astype(self, dtype):
+    def astype(self: Tensor, dtype: DTypeLike) -> Tensor:
         """A copy converted to ``dtype``; float casts pass gradients through."""
         try:
             dtype = np.dtype(dtype)
@@ -324,15 +345,15 @@ class TensorMethods(TensorMath):
             return self._from_op(self.data.astype(dtype), None)
         return E.Cast.apply(self, dtype=dtype)
 
-    def clone(self):
+    def clone(self: Tensor) -> Tensor:
         """A copy that stays in the graph (gradients flow back to this tensor)."""
         return E.Cast.apply(self, dtype=self.data.dtype)
 
-    def float(self):
+    def float(self: Tensor) -> Tensor:
         """A float32 copy (``astype(np.float32)``)."""
         return self.astype(np.float32)
 
-    def double(self):
+    def double(self: Tensor) -> Tensor:
         """A float64 copy (``astype(np.float64)``)."""
         return self.astype(np.float64)
 
@@ -350,63 +371,64 @@ class TensorMethods(TensorMath):
     log_softmax = SM.log_softmax
 
     # ------------------------------------------------------------ shape
-    def reshape(self, *shape):
+    def reshape(self: Tensor, *shape: ShapeLike) -> Tensor:
         """Same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``)."""
         return S.reshape(self, *shape)
 
-    def view(self, *shape):
+    def view(self: Tensor, *shape: ShapeLike) -> Tensor:
         """Alias of ``reshape`` (PyTorch's name)."""
         return S.reshape(self, *shape)
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one."""
         return S.flatten(self, start_dim, end_dim)
 
-    def transpose(self, *axes):
+    def transpose(self: Tensor, *axes: int | Sequence[int]) -> Tensor:
         """Reverse axes (no arguments), swap two (``transpose(0, 2)``) or permute (a tuple)."""
         return S.transpose(self, *axes)
 
     @property
-    def T(self):  # noqa: N802 - numpy's name
+    def T(self: Tensor) -> Tensor:  # noqa: N802 - numpy's name
         """All axes reversed."""
         return S.Transpose.apply(self, axes=None)
 
-    def permute(self, *dims):
+    def permute(self: Tensor, *dims: int | Sequence[int]) -> Tensor:
         """Reorder axes (PyTorch's ``permute``)."""
         return S.permute(self, *dims)
 
-    def swapaxes(self, axis1, axis2):
+    def swapaxes(self: Tensor, axis1: int, axis2: int) -> Tensor:
         """Exchange two axes."""
         return S.swapaxes(self, axis1, axis2)
 
-    def squeeze(self, axis=None):
+    def squeeze(self: Tensor, axis: Axis = None) -> Tensor:
         """Remove axes of length 1."""
         return S.squeeze(self, axis)
 
-    def unsqueeze(self, axis):
+    def unsqueeze(self: Tensor, axis: int) -> Tensor:
         """Insert an axis of length 1."""
         return S.unsqueeze(self, axis)
 
-    def expand(self, *shape):
+    def expand(self: Tensor, *shape: ShapeLike) -> Tensor:
         """Broadcast to a larger shape; -1 keeps an axis."""
         return S.expand(self, *shape)
 
-    def broadcast_to(self, *shape):
+    def broadcast_to(self: Tensor, *shape: ShapeLike) -> Tensor:
         """Broadcast to a larger shape."""
         return S.broadcast_to(self, *shape)
 
     split = S.split
 
-    def pad(self, pad_width, value=0.0, mode="constant"):
+    def pad(self: Tensor, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+            value: builtins.float | str = 0.0, mode: str = "constant") -> Tensor:
         """Pad (negative widths crop), as ``numpy.pad``; modes constant/reflect/replicate/
         circular."""
         return padding.pad(self, pad_width, value, mode)
 
-    def matmul(self, other):
+    def matmul(self: Tensor, other: TensorLike) -> Tensor:
         """Matrix product ``self @ other``."""
         return linalg.MatMul.apply(self, other)
 
-    def dot(self, other):
+    def dot(self: Tensor, other: Tensor) -> Tensor:
         """``numpy.dot``: matmul for 1-D/2-D, N-D contracts the last axis with b's."""
         return einsum.dot(self, other)
 

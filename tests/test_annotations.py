@@ -52,7 +52,8 @@ def _callables(obj):
                 member = member.__func__
             elif isinstance(member, property):
                 member = member.fget
-            if inspect.isfunction(member):
+            # NOTE: typing.Protocol puts its own __init__ on protocol classes (not ours)
+            if inspect.isfunction(member) and member.__module__.startswith("graphgrad."):
                 yield f"{cls.__module__}.{cls.__qualname__}.{name}", member
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import numpy as np
 
@@ -154,8 +154,8 @@ def normalize_axis_arg(axis, ndim, op):
 class ValuesIndices(NamedTuple):
     """``(values, indices)`` as PyTorch's max/min(dim=), sort, topk, median, cummax return."""
 
-    values: object
-    indices: object
+    values: Tensor
+    indices: Tensor
 
 
 def sum(x: Tensor, axis: Axis = None, keepdims: bool | None = None,  # noqa: A001
@@ -251,6 +251,19 @@ def _values_indices(op, x, axis, keepdims):
     return ValuesIndices(values, type(x)._from_op(indices, None))
 
 
+# dim= always gives (values, indices); numpy's spelling alone, the values
+@overload
+def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: int,
+        keepdim: bool | None = None, **unknown: object) -> ValuesIndices: ...
+@overload
+def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: None = None,
+        keepdim: None = None, **unknown: object) -> Tensor: ...
+@overload
+def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
+        keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices: ...
 def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001 - numpy's name
         axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
         keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices:
@@ -287,6 +300,19 @@ def max(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001 - numpy'
     return _extreme("max", x, other, axis, keepdims, dim, keepdim, unknown)
 
 
+# dim= always gives (values, indices); numpy's spelling alone, the values
+@overload
+def min(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: int,
+        keepdim: bool | None = None, **unknown: object) -> ValuesIndices: ...
+@overload
+def min(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: None = None,
+        keepdim: None = None, **unknown: object) -> Tensor: ...
+@overload
+def min(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001
+        axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
+        keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices: ...
 def min(x: Tensor, other: TensorLike | None = None, /, *,  # noqa: A001 - numpy's name
         axis: Axis = None, keepdims: bool | None = None, dim: int | None = None,
         keepdim: bool | None = None, **unknown: object) -> Tensor | ValuesIndices:

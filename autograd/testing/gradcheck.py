@@ -9,6 +9,10 @@ Every element of every input that requires grad is compared; nothing is
 sampled. The entries of ``v`` have magnitude in [0.5, 1.5], so no output
 element is weighted (nearly) away.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..engine import grad as _grad
@@ -16,6 +20,12 @@ from ..errors import AutogradError
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 from ..value import is_value
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from ..typing import TensorLike
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -26,7 +36,8 @@ class GradcheckError(AutogradError, AssertionError):
     """Analytic and numerical gradients disagree (raised by ``gradcheck``)."""
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
+def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True) -> bool:
     """Compare the gradients of ``fn`` with central differences, element by element.
 
     Parameters
@@ -59,7 +70,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     checked = _checked_indices(inputs, "gradcheck")
     saved_grads = [value.grad for value in inputs if is_value(value)]
     try:
-        projections = []
+        projections: list[Any] = []
         analytic = _analytic_grads(fn, inputs, checked, projections)
         failures = []
         for index in checked:
@@ -78,8 +89,10 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     return False
 
 
-def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  raise_exception=True):
+def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
+                  grad_outputs: TensorLike | Sequence[TensorLike] | None = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True) -> bool:
     """Check second derivatives of ``fn`` by ``gradcheck`` on its gradient.
 
     The gradients ``g_i = d sum(out * u) / d input_i`` are taken with
@@ -135,7 +148,7 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
 
 
 # ---------------------------------------------------------------- helpers
-def _as_tuple(values):
+def _as_tuple(values: Any) -> tuple[Any, ...]:
     return tuple(values) if isinstance(values, (tuple, list)) else (values,)
 
 

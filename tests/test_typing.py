@@ -1,5 +1,6 @@
 """Static types: mypy reports no error on the package (configuration: pyproject's [tool.mypy]),
-and the aliases of ``graphgrad.autograd.typing`` accept what they document, and only that."""
+and a user's code type-checks against the API: the aliases of ``graphgrad.autograd.typing``
+accept what they document and only that, and Tensor's methods return what they say."""
 import os
 import re
 import shutil
@@ -65,6 +66,15 @@ pairs: list[IntPair] = [3, (2, 3)]
 dtypes: list[DTypeLike] = [gg.float32, np.float64, "int64", np.dtype("f4"), None]
 devices: list[DeviceLike] = ["cpu", gg.device("cpu"), None]
 keys: list[Index] = [0, slice(1, 2), ..., None, (0, slice(None)), np.array([0, 1])]
+x = gg.tensor([[1.0, 2.0]], requires_grad=True)
+y: gg.Tensor = (x * 2.0 + np.ones(2)).exp().sum(axis=1, keepdims=True)
+n: int = x.ndim + x.numel()
+shape_of_x: Shape = x.shape
+values_indices: tuple[gg.Tensor, gg.Tensor] = x.max(dim=1)
+values_only: gg.Tensor = x.max(axis=1)
+pieces: list[gg.Tensor] = x.split(1, dim=1)
+loss_value: float = x.sum().item()
+(dx,) = gg.grad(x.sum(), x)
 text_axis: Axis = "rows"  # E
 float_axis: Axis = 1.5  # E
 list_shape: Shape = [2, 3]  # E
@@ -72,14 +82,16 @@ float_shape: ShapeLike = 2.5  # E
 triple: IntPair = (1, 2, 3)  # E
 text_scalar: ScalarLike = "1.0"  # E
 number_device: DeviceLike = 0  # E
+values_by_dim: gg.Tensor = x.max(dim=1)  # E
+float_total: float = x.sum()  # E
 '''
 
 
-def test_the_aliases_accept_what_they_document(mypy):
+def test_the_aliases_and_the_api_types_accept_what_they_document(mypy):
     source = textwrap.dedent(USER_CODE)
     (mypy.tree / "user_code.py").write_text(source)
     result = mypy("user_code.py")
     flagged = {int(n) for n in re.findall(r"^user_code\.py:(\d+): error", result.stdout, re.M)}
     expected = {i for i, line in enumerate(source.splitlines(), 1) if line.endswith("# E")}
-    assert len(expected) == 7
+    assert len(expected) == 9
     assert flagged == expected, result.stdout

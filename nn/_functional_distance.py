@@ -152,7 +152,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor | np.ndar
     if input1.shape != input2.shape:
         raise ShapeError(f"{op}: inputs of shapes {input1.shape} and {input2.shape} differ")
     signs = _signs(target, input1.shape, op).astype(input1.dtype)
-    return _reduction.apply((-signs * (input1 - input2) + margin).relu(), reduction)
+    return _reduction.apply(((input1 - input2) * -signs + margin).relu(), reduction)
 
 
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0,

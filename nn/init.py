@@ -148,4 +148,4 @@ def eye_(tensor: T) -> T:
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only tensors with 2 dimensions are supported, got shape "
                          f"{tuple(tensor.shape)}")
-    return _fill(tensor, np.eye(*tensor.shape))
+    return _fill(tensor, np.eye(tensor.shape[0], tensor.shape[1]))

@@ -26,7 +26,6 @@ from .windows import col2im, im2col, out_hw, pair
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
-    from ..typing import IntPair
 
 __all__ = ["Conv2d", "ConvTranspose2d", "ConvWeight", "conv2d", "conv_transpose2d", "conv1d",
     "conv_transpose1d"]
@@ -196,8 +195,8 @@ def _one_image(x, op, ndim):
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
-           stride: IntPair = 1, padding: IntPair = 0, dilation: IntPair = 1,
-           groups: int = 1) -> Tensor:
+           stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """2-D cross-correlation, as ``torch.nn.functional.conv2d``.
 
     Parameters
@@ -231,9 +230,10 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A
 
 
 def conv_transpose2d(input: Tensor, weight: Tensor,  # noqa: A002
-                     bias: Tensor | None = None, stride: IntPair = 1,
-                     padding: IntPair = 0, output_padding: IntPair = 0, groups: int = 1,
-                     dilation: IntPair = 1) -> Tensor:
+                     bias: Tensor | None = None, stride: int | tuple[int, ...] = 1,
+                     padding: int | tuple[int, ...] = 0,
+                     output_padding: int | tuple[int, ...] = 0, groups: int = 1,
+                     dilation: int | tuple[int, ...] = 1) -> Tensor:
     """2-D transposed convolution (the gradient of conv2d in its input), as PyTorch.
 
     Parameters
@@ -283,7 +283,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor,  # noqa: A002
     return out.reshape(out.shape[1:]) if single else out
 
 
-def _ints(op: str, **values: int | tuple[int]) -> list[int]:
+def _ints(op: str, **values: int | tuple[int, ...]) -> list[int]:
     for name, value in values.items():
         if not isinstance(value, (int, np.integer)) and not (
                 isinstance(value, (tuple, list)) and len(value) == 1):
@@ -292,8 +292,8 @@ def _ints(op: str, **values: int | tuple[int]) -> list[int]:
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
-           stride: int | tuple[int] = 1, padding: int | tuple[int] = 0,
-           dilation: int | tuple[int] = 1, groups: int = 1) -> Tensor:
+           stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+           dilation: int | tuple[int, ...] = 1, groups: int = 1) -> Tensor:
     """1-D cross-correlation of (N, C, L) with (O, C / groups, k), as PyTorch.
 
     Computed as conv2d on a height-1 image.
@@ -318,9 +318,9 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor,  # noqa: A002
-                     bias: Tensor | None = None, stride: int | tuple[int] = 1,
-                     padding: int | tuple[int] = 0, output_padding: int | tuple[int] = 0,
-                     groups: int = 1, dilation: int | tuple[int] = 1) -> Tensor:
+                     bias: Tensor | None = None, stride: int | tuple[int, ...] = 1,
+                     padding: int | tuple[int, ...] = 0, output_padding: int | tuple[int, ...] = 0,
+                     groups: int = 1, dilation: int | tuple[int, ...] = 1) -> Tensor:
     """1-D transposed convolution of (N, C, L) with (C, O / groups, k), as PyTorch.
 
     Example

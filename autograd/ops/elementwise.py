@@ -449,42 +449,42 @@ class Cast(Function):
 
 
 # ------------------------------------------------------------------ public functions
-def exp(x: Tensor) -> Tensor:
+def exp(x: TensorLike) -> Tensor:
     """Elementwise ``e**x``."""
     return Exp.apply(x)
 
 
-def log(x: Tensor) -> Tensor:
+def log(x: TensorLike) -> Tensor:
     """Elementwise natural logarithm."""
     return Log.apply(x)
 
 
-def log1p(x: Tensor) -> Tensor:
+def log1p(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate for tiny ``x``."""
     return Log1p.apply(x)
 
 
-def sqrt(x: Tensor) -> Tensor:
+def sqrt(x: TensorLike) -> Tensor:
     """Elementwise square root."""
     return Sqrt.apply(x)
 
 
-def sin(x: Tensor) -> Tensor:
+def sin(x: TensorLike) -> Tensor:
     """Elementwise sine."""
     return Sin.apply(x)
 
 
-def cos(x: Tensor) -> Tensor:
+def cos(x: TensorLike) -> Tensor:
     """Elementwise cosine."""
     return Cos.apply(x)
 
 
-def tanh(x: Tensor) -> Tensor:
+def tanh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic tangent."""
     return Tanh.apply(x)
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(x: TensorLike) -> Tensor:
     """Elementwise logistic function ``1 / (1 + e**-x)``, stable for large ``|x|``."""
     return Sigmoid.apply(x)
 

@@ -363,7 +363,7 @@ def _averaging(size, out, dtype):
 
 
 def adaptive_avg_pool2d(input: Tensor,  # noqa: A002 - PyTorch's name
-                        output_size: IntPair) -> Tensor:
+                        output_size: int | tuple[int | None, int | None]) -> Tensor:
     """Mean over ``output_size`` bins of each (H, W) plane, as PyTorch.
 
     Bin ``i`` of an axis of length ``n`` split into ``o`` covers
@@ -382,7 +382,7 @@ def adaptive_avg_pool2d(input: Tensor,  # noqa: A002 - PyTorch's name
     return _averaging(h, ho, dtype) @ input @ _averaging(w, wo, dtype).T
 
 
-def adaptive_max_pool2d(input: Tensor, output_size: IntPair,  # noqa: A002
+def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None],  # noqa: A002
                         return_indices: bool = False) -> Tensor | tuple[Tensor, np.ndarray]:
     """Max over ``output_size`` bins of each (H, W) plane (bins as ``adaptive_avg_pool2d``).
 

@@ -354,7 +354,7 @@ class MultiheadAttention(Module):
         dtype = np.result_type(_raw(query).dtype, np.float32)
         mask = self._masks(attn_mask, key_padding_mask, is_causal, batch, size_q, size_k, dtype)
         q, k, v = self._project(query, key, value)
-        extra = []
+        extra: list[tuple[Tensor, Tensor]] = []
         if self.bias_k is not None and self.bias_v is not None:  # made together
             extra.append((self.bias_k, self.bias_v))
         if self.add_zero_attn:

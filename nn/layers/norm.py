@@ -8,6 +8,8 @@ statistics follow PyTorch: an exponential moving average with weight
 variance uses the unbiased batch variance (divided by n - 1), while
 normalisation in training uses the biased one (divided by n).
 """
+from typing import Any
+
 import numpy as np
 
 from ...autograd import ShapeError, Tensor, writable_data
@@ -48,7 +50,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | np.ndarray | None,  # noqa:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when "
                              f"training, got input of shape {input.shape}; use a larger batch "
                              "or call .eval()")
-        mean = input.mean(axis=axes, keepdims=True)
+        mean: Any = input.mean(axis=axes, keepdims=True)  # an array in eval mode below
         centred = input - mean
         var = (centred * centred).mean(axis=axes, keepdims=True)
         if running_mean is not None:

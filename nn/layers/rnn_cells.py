@@ -112,7 +112,7 @@ class GRUPointwise(autograd.Function):
 def _gru_gates(gi: Any, gh: Any) -> tuple[Any, Any, Any]:
     """``r, z, n`` of arrays or Tensors."""
     size = gi.shape[-1] // 3
-    rz = autograd.sigmoid(gi[..., :2 * size] + gh[..., :2 * size])
+    rz: Any = autograd.sigmoid(gi[..., :2 * size] + gh[..., :2 * size])
     if isinstance(gi, np.ndarray):
         rz = rz.data
         r, z = rz[..., :size], rz[..., size:]
@@ -142,7 +142,7 @@ def gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor
 def project(x: Tensor, w_ih: Tensor, b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor:
     """``x W_ih^T + b_ih + b_hh`` (RNN, LSTM: both biases fold into the input side)."""
     out = x @ w_ih.T
-    if b_ih is not None:
+    if b_ih is not None and b_hh is not None:  # made together
         out = out + (b_ih + b_hh)
     return out
 

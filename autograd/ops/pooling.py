@@ -112,7 +112,7 @@ class MaxPool2d(Function):
             grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
             for where in ctx.slices:
                 hit = xp[where] == out
-                hit &= ~taken
+                np.greater(hit, taken, out=hit)  # hit and not taken
                 taken |= hit
                 grad_xp[where] += np.where(hit, grad, 0)  # a select: inf * 0 would be NaN
             (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape

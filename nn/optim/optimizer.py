@@ -332,6 +332,13 @@ class Optimizer:
         self.state = new_state
         self.param_groups = new_groups
 
+    def __getstate__(self):
+        # NOTE: copies (deepcopy, pickle) leave out the caches: the fused path's flat buffers
+        # would come back as copies its views no longer share; the next step rebuilds them
+        state = self.__dict__.copy()
+        state["_flat_groups"], state["_scratch_buffers"] = {}, {}
+        return state
+
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):

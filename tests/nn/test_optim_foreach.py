@@ -216,3 +216,31 @@ def test_fused_update_matches_torch_foreach(cls):
     assert opt._flat_groups
     for p, q in zip(ours, theirs):
         np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_optimizer_continues_like_the_original_and_shares_nothing(how):
+    import copy
+    import pickle
+    params = [Tensor(np.linspace(-1, 1, n).astype(np.float32), requires_grad=True)
+              for n in (3, 4)]
+    opt = Adam(params, lr=0.1, foreach=True)
+    for step in range(2):
+        for p in params:
+            p.grad = Tensor(np.cos(p.data + step))
+        opt.step()
+    twin = copy.deepcopy(opt) if how == "deepcopy" else pickle.loads(pickle.dumps(opt))
+    assert not twin._flat_groups
+    twins = twin.param_groups[0]["params"]
+    for step in range(2, 4):
+        for p, q in zip(params, twins):
+            p.grad = Tensor(np.cos(p.data + step))
+            q.grad = Tensor(np.cos(q.data + step))
+        opt.step()
+        twin.step()
+    for p, q in zip(params, twins):
+        assert not np.shares_memory(p.data, q.data)
+        np.testing.assert_array_equal(p.data, q.data, strict=True)
+        for name in ("exp_avg", "exp_avg_sq"):
+            assert not np.shares_memory(opt.state[p][name], twin.state[q][name])
+            np.testing.assert_array_equal(opt.state[p][name], twin.state[q][name], strict=True)

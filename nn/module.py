@@ -108,7 +108,7 @@ class Module(HookMixin):
         params = d.get("_parameters")
         if isinstance(value, Parameter):
             _check_name(self, name, "parameter")
-            self._forget(name)
+            self._forget(name, keep=self._parameters)
             self._parameters[name] = value
         elif params is not None and name in params:
             if value is not None:
@@ -117,7 +117,7 @@ class Module(HookMixin):
             params[name] = None
         elif isinstance(value, Module):
             _check_name(self, name, "module")
-            self._forget(name)
+            self._forget(name, keep=d["_modules"])
             d["_modules"][name] = value
         elif params is not None and name in d["_modules"]:
             if value is not None:
@@ -132,11 +132,17 @@ class Module(HookMixin):
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: dict[str, Any] | None = None) -> None:
+        """Drop ``name`` from every table but ``keep``, the one it is about to be written to.
+
+        Keeping that table keeps the name's position: replacing ``seq.a`` must not move
+        layer ``a`` to the end of a Sequential (PyTorch keeps the order too).
+        """
         d = self.__dict__
         d.pop(name, None)
         for table in (d["_parameters"], d["_buffers"], d["_modules"]):
-            table.pop(name, None)
+            if table is not keep:
+                table.pop(name, None)
         d["_non_persistent_buffers"].discard(name)
 
     def __getattr__(self, name: str) -> Any:
@@ -163,7 +169,7 @@ class Module(HookMixin):
                             "(nn.Parameter or None expected)")
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute {name!r} already exists")
-        self._forget(name)
+        self._forget(name, keep=self._parameters)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None,
@@ -180,7 +186,7 @@ class Module(HookMixin):
                             "(Tensor, numpy array or None expected)")
         if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute {name!r} already exists")
-        self._forget(name)
+        self._forget(name, keep=self._buffers)
         self._buffers[name] = tensor
         if not persistent:
             self._non_persistent_buffers.add(name)
@@ -192,7 +198,7 @@ class Module(HookMixin):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         if hasattr(self, name) and name not in self._modules:
             raise KeyError(f"attribute {name!r} already exists")
-        self._forget(name)
+        self._forget(name, keep=self._modules)
         self._modules[name] = module
 
     register_module = add_module

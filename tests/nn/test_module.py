@@ -4,6 +4,7 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 
+import graphgrad
 from graphgrad import autograd, nn
 from graphgrad.autograd import Tensor
 
@@ -218,3 +219,39 @@ def test_load_state_dict_writes_in_place_and_an_older_graph_refuses_backward():
         loss.backward()
     model(x).sum().backward()  # a graph recorded after the load is fine
     np.testing.assert_array_equal(weight.grad.data, np.full((2, 3), 4.0))
+
+
+def test_replacing_a_child_keeps_its_place_in_a_sequential():
+    seq = nn.Sequential(OrderedDict(a=nn.Linear(2, 2), act=nn.ReLU(), b=nn.Linear(2, 2)))
+    seq.a = nn.Linear(2, 2)
+    seq.add_module("b", nn.Linear(2, 2))
+    assert [name for name, _ in seq.named_children()] == ["a", "act", "b"]
+    x = Tensor(np.array([[1.0, -2.0]], np.float32))
+    np.testing.assert_array_equal(seq(x).data, seq.b(seq.act(seq.a(x))).data)
+
+
+def test_replacing_a_parameter_or_buffer_keeps_its_place():
+    block = Block()
+    block.fc1.weight = nn.Parameter(np.zeros((4, 3), dtype=np.float32))
+    block.register_parameter("scale", nn.Parameter(np.ones(2, dtype=np.float32)))
+    block.register_buffer("running_mean", np.ones(2, dtype=np.float32))
+    assert [name for name, _ in block.named_parameters()] == [
+        "scale", "fc1.weight", "fc1.bias", "fc2.weight"]
+    assert list(block.state_dict()) == [
+        "scale", "running_mean", "fc1.weight", "fc1.bias", "fc2.weight"]
+
+
+def test_replacement_order_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    def orders(lib, make_parameter):
+        model = lib.nn.Sequential(OrderedDict(
+            a=lib.nn.Linear(2, 2), act=lib.nn.ReLU(), b=lib.nn.Linear(2, 2)))
+        model.a = lib.nn.Linear(2, 2)
+        model.b.weight = make_parameter(np.zeros((2, 2), dtype=np.float32))
+        return ([name for name, _ in model.named_children()],
+                [name for name, _ in model.named_parameters()], list(model.state_dict()))
+
+    ours = orders(graphgrad, nn.Parameter)
+    theirs = orders(torch, lambda a: torch.nn.Parameter(torch.from_numpy(a)))
+    assert ours == theirs

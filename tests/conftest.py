@@ -7,6 +7,7 @@ import gc
 import os
 
 import pytest
+from ci_skips import torch_skip_as_failure
 from hypothesis import HealthCheck, settings
 
 from graphgrad import autograd
@@ -55,25 +56,13 @@ def library_seed_restored():
     random._generator = generator
 
 
-def _ci():
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-def _torch_skip_as_failure(report):
-    """Under CI, a skipped torch comparison is a failure: the check must run there."""
-    if _ci() and report.skipped and "torch" in str(report.longrepr).lower():
-        report.outcome = "failed"
-        report.longrepr = (f"a PyTorch comparison was skipped under CI=true ({report.longrepr}); "
-                           "install the test extra (torch is in it) so it runs")
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
-    _torch_skip_as_failure(outcome.get_result())
+    torch_skip_as_failure(outcome.get_result())
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_make_collect_report(collector):
     outcome = yield
-    _torch_skip_as_failure(outcome.get_result())
+    torch_skip_as_failure(outcome.get_result())

@@ -1,7 +1,7 @@
-"""Under CI=true a skipped torch comparison fails (tests/conftest.py); elsewhere it skips."""
+"""Under CI=true a skipped torch comparison fails (tests/ci_skips.py); elsewhere it skips."""
 import types
 
-import conftest
+from ci_skips import torch_skip_as_failure
 
 
 def _skip(reason):
@@ -12,16 +12,16 @@ def _skip(reason):
 def test_a_torch_skip_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     report = _skip("could not import 'torch': No module named 'torch'")
-    conftest._torch_skip_as_failure(report)
+    torch_skip_as_failure(report)
     assert report.outcome == "failed" and "CI=true" in report.longrepr
 
 
 def test_other_skips_and_runs_without_ci_stay_skips(monkeypatch):
     monkeypatch.setenv("CI", "true")
     report = _skip("log is undefined there")
-    conftest._torch_skip_as_failure(report)
+    torch_skip_as_failure(report)
     assert report.outcome == "skipped"
     monkeypatch.delenv("CI")
     report = _skip("could not import 'torch'")
-    conftest._torch_skip_as_failure(report)
+    torch_skip_as_failure(report)
     assert report.outcome == "skipped"

@@ -163,6 +163,8 @@ def test_spectral_norm_matches_torch_in_train_and_eval(make, n_iter, shape):
 
 
 def test_spectral_norm_converges_to_unit_spectral_norm_and_removes():
+    # NOTE: seeded: power iteration converges as (s2/s1)^k, slowly for an unlucky draw
+    gg.manual_seed(0)
     layer = spectral_norm(nn.Linear(6, 4).double(), n_power_iterations=50)
     layer(gg.Tensor(np.ones((1, 6))))
     assert np.linalg.svd(layer.weight.numpy(), compute_uv=False)[0] == pytest.approx(1.0)

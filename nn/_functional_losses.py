@@ -8,6 +8,7 @@ large positive number; ``binary_cross_entropy`` clamps its logs at -100 as
 PyTorch does.
 """
 import math
+from typing import Any
 
 import numpy as np
 
@@ -24,11 +25,11 @@ def check_reduction(reduction: str, op: str) -> None:
                          "'sum' or 'none'")
 
 
-def _raw(x):
+def _raw(x: Any) -> np.ndarray:
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _numeric_target(target, op):
+def _numeric_target(target: Any, op: str) -> np.ndarray:
     """The target as an array of numbers; ``TypeError`` naming ``op`` for strings, objects."""
     target = _raw(target)
     if target.dtype.kind not in "biuf":
@@ -38,27 +39,27 @@ def _numeric_target(target, op):
 
 
 # Rules below receive arrays (first-order backward) or Tensors (create_graph=True);
-# these helpers work on both, so one rule serves both modes.
-def _is_raw(x):
+# these helpers work on both (typed Any), so one rule serves both modes.
+def _is_raw(x: Any) -> bool:
     return not isinstance(x, Tensor)
 
 
-def _log(x):
+def _log(x: Any) -> Any:
     return np.log(x) if _is_raw(x) else x.log()
 
 
-def _sigmoid(x):
+def _sigmoid(x: Any) -> Any:
     if not _is_raw(x):
         return x.sigmoid()
     z = np.exp(-np.abs(x))  # NOTE: e^-|x| never overflows
     return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
-def _softplus(x):
+def _softplus(x: Any) -> Any:
     return np.logaddexp(0, x) if _is_raw(x) else x.softplus()
 
 
-def _same_shape(input, target, op):  # noqa: A002
+def _same_shape(input: Any, target: Any, op: str) -> None:  # noqa: A002
     if tuple(np.shape(input)) != tuple(np.shape(target)):
         raise ShapeError(f"{op}: input of shape {tuple(np.shape(input))} and target of shape "
                          f"{tuple(np.shape(target))} differ; broadcasting them would silently "
@@ -100,7 +101,7 @@ def huber_loss(input: Tensor, target: Tensor | np.ndarray, reduction: str = "mea
 
 
 # ------------------------------------------------------------------ classification
-def _classes_last(x, ndim):
+def _classes_last(x: Any, ndim: int) -> Any:
     """(N, C, d1, ...) -> (N * d1 * ..., C) for arrays and Tensors alike."""
     if ndim <= 2:
         return x.reshape((-1, x.shape[-1]))
@@ -108,7 +109,7 @@ def _classes_last(x, ndim):
     return moved.reshape((-1, moved.shape[-1]))
 
 
-def _classes_back(rows, shape):
+def _classes_back(rows: Any, shape: tuple[int, ...]) -> Any:
     """Inverse of ``_classes_last``: rows back to the input's layout."""
     if len(shape) <= 2:
         return rows.reshape(shape)
@@ -117,7 +118,8 @@ def _classes_back(rows, shape):
     return moved.transpose(0, n - 1, *range(1, n - 1))
 
 
-def _class_targets(target, shape, ignore_index, op):
+def _class_targets(target: np.ndarray, shape: tuple[int, ...], ignore_index: int,
+                   op: str) -> tuple[np.ndarray, np.ndarray]:
     """Flat integer targets, their validity mask, and a safe index (0 where ignored)."""
     expected = (shape[0],) + tuple(shape[2:]) if len(shape) > 1 else ()
     if target.shape != expected:
@@ -144,8 +146,9 @@ class CrossEntropy(Function):
     op_name = "cross_entropy"
 
     @staticmethod
-    def forward(ctx, logits, target, weight=None, ignore_index=-100, reduction="mean",
-                label_smoothing=0.0):
+    def forward(ctx: Any, logits: np.ndarray, target: np.ndarray,
+                weight: np.ndarray | None = None, ignore_index: int = -100,
+                reduction: str = "mean", label_smoothing: float = 0.0) -> np.ndarray:
         shape = logits.shape
         z = _classes_last(logits, logits.ndim)
         rows, classes = z.shape
@@ -159,7 +162,8 @@ class CrossEntropy(Function):
         w = None if weight is None else weight.astype(z.dtype, copy=False)
         # d/dq = -log softmax: keep it only when asked
         log_probs = shifted - log_total[:, None] if ctx.needs_input_grad[1] else None
-        q = None
+        q: Any = None  # dense target rows, when needed (smoothing or probabilities)
+        t: np.ndarray | None  # class indices, for sparse targets
         if target.dtype.kind in "iu":
             valid, t = _class_targets(target, shape, ignore_index, "cross_entropy")
             a = valid.astype(z.dtype) if w is None else w[t] * valid
@@ -196,7 +200,7 @@ class CrossEntropy(Function):
         return np.asarray(total_loss, dtype=z.dtype)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         coef = grad.reshape((-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
         need_z, need_q = ctx.needs_input_grad
         logits, target, probs, q, t, s, w, log_probs = ctx.saved_tensors
@@ -227,7 +231,7 @@ class CrossEntropy(Function):
 
 
 
-def _dense_target(q, smoothing, classes, weight):
+def _dense_target(q: Any, smoothing: float, classes: int, weight: Any) -> Any:
     """Class-probability rows mixed with the uniform distribution, then class-weighted."""
     if smoothing:
         q = q * (1.0 - smoothing) + smoothing / classes
@@ -299,7 +303,7 @@ def nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     return _mean_over_weights(loss.sum(), float(a.sum()))
 
 
-def _mean_over_weights(total, weight_sum):
+def _mean_over_weights(total: Tensor, weight_sum: float) -> Tensor:
     """``total / weight_sum``; with no weight at all, NaN with gradient 0 (not NaN).
 
     Every target ``ignore_index`` (or of weight 0) leaves nothing to average:
@@ -321,7 +325,7 @@ class BinaryCrossEntropy(Function):
     op_name = "binary_cross_entropy"
 
     @staticmethod
-    def forward(ctx, p, t):
+    def forward(ctx: Any, p: np.ndarray, t: np.ndarray) -> np.ndarray:
         if p.size and (p.min() < 0 or p.max() > 1):
             raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
                              "and 1 (probabilities); for logits use "
@@ -333,7 +337,7 @@ class BinaryCrossEntropy(Function):
         return -(t * log_p + (1 - t) * log_q)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         p, t = ctx.saved_tensors
         need_p, need_t = ctx.needs_input_grad
         grad_p = grad_t = None
@@ -347,7 +351,7 @@ class BinaryCrossEntropy(Function):
         return grad_p, grad_t
 
 
-def _as_float_target(target, input, op):  # noqa: A002
+def _as_float_target(target: Any, input: Any, op: str) -> Any:  # noqa: A002
     """A target that is not a Tensor is a constant: give it the input's float dtype."""
     if isinstance(target, Tensor):
         return target
@@ -376,7 +380,8 @@ class BinaryCrossEntropyWithLogits(Function):
     op_name = "binary_cross_entropy_with_logits"
 
     @staticmethod
-    def forward(ctx, x, t, pos_weight=None):
+    def forward(ctx: Any, x: np.ndarray, t: np.ndarray,
+                pos_weight: np.ndarray | None = None) -> np.ndarray:
         ctx.save_for_backward(x, t, pos_weight)
         softplus = np.logaddexp(0, x).astype(x.dtype, copy=False)  # -log(1 - sigmoid(x))
         if pos_weight is None:
@@ -384,7 +389,7 @@ class BinaryCrossEntropyWithLogits(Function):
         return (1 - t) * softplus + pos_weight * t * (softplus - x)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         x, t, w = ctx.saved_tensors
         need_x, need_t = ctx.needs_input_grad
         grad_x = grad_t = None

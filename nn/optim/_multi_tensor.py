@@ -14,9 +14,12 @@ share one dtype, and (Adam) all have taken the same number of steps; otherwise t
 per-parameter path runs, on the same state arrays. State replaced from outside (by
 ``load_state_dict``, or by hand) is copied into fresh flat buffers on the next fused step.
 """
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
-from ...autograd import writable_data
+from ...autograd import Tensor, writable_data
 
 __all__ = ["FUSE_BELOW", "FlatGroup", "flat_group"]
 
@@ -39,7 +42,7 @@ class FlatGroup:
     __slots__ = ("key", "shapes", "bounds", "grad", "work", "grad_views", "work_views",
                  "buffers", "views", "arrays")
 
-    def __init__(self, key, arrays):
+    def __init__(self, key: tuple[Any, ...], arrays: list[np.ndarray]) -> None:
         self.key = key
         self.shapes = [a.shape for a in arrays]
         ends = np.cumsum([a.size for a in arrays]).tolist()
@@ -49,19 +52,20 @@ class FlatGroup:
         self.work = np.empty(ends[-1], dtype)
         self.grad_views = self.views_of(self.grad)
         self.work_views = self.views_of(self.work)
-        self.buffers: dict = {}
-        self.views: dict = {}
+        self.buffers: dict[str, np.ndarray] = {}
+        self.views: dict[str, list[np.ndarray]] = {}
         self.arrays = arrays
 
-    def begin(self, params):
+    def begin(self, params: Sequence[Tensor]) -> None:
         """Make every parameter's array writable (``writable_data``, which bumps its version)."""
         self.arrays = [writable_data(p) for p in params]
 
-    def views_of(self, flat):
+    def views_of(self, flat: np.ndarray) -> list[np.ndarray]:
         """Per-parameter views (shaped like the parameters) of a flat array."""
         return [flat[a:b].reshape(shape) for (a, b), shape in zip(self.bounds, self.shapes)]
 
-    def adopt(self, states, name, first=None):
+    def adopt(self, states: Sequence[dict[str, Any]], name: str,
+              first: np.ndarray | None = None) -> np.ndarray:
         """The flat buffer behind ``states[i][name]``, every state made a view of it.
 
         If the states already are this buffer's views, nothing is copied. Otherwise a
@@ -75,6 +79,7 @@ class FlatGroup:
         flat = np.empty_like(self.grad)
         views = self.views_of(flat)
         if states[0].get(name) is None:
+            assert first is not None, f"adopt: no state has {name!r} yet: pass first="
             np.copyto(flat, first)
         else:
             for state, view in zip(states, views):
@@ -85,12 +90,12 @@ class FlatGroup:
         return flat
 
     @staticmethod
-    def mixed(states, name):
+    def mixed(states: Sequence[dict[str, Any]], name: str) -> bool:
         """True if some of ``states`` have a ``name`` buffer and others do not."""
         have = [s.get(name) is not None for s in states]
         return any(have) and not all(have)
 
-    def gather(self, params, weight_decay, maximize):
+    def gather(self, params: Sequence[Tensor], weight_decay: float, maximize: bool) -> np.ndarray:
         """Write each parameter's effective gradient into ``grad`` (as ``_effective_grad``)."""
         grads = [p.grad.data for p in params]
         if not weight_decay and not maximize:
@@ -104,14 +109,15 @@ class FlatGroup:
                 np.negative(grad, out=view)
         return self.grad
 
-    def subtract_from_params(self, step):
+    def subtract_from_params(self, step: np.ndarray) -> None:
         """``param -= step`` for each parameter, ``step`` a flat array (``work`` or ``grad``)."""
         views = self.work_views if step is self.work else self.views_of(step)
         for param, view in zip(self.arrays, views):
             np.subtract(param, view, out=param)
 
 
-def flat_group(cache, group, foreach):
+def flat_group(cache: dict[int, FlatGroup], group: dict[str, Any],
+               foreach: bool | None) -> FlatGroup | None:
     """The group's ``FlatGroup`` for this step, or None if it takes the per-parameter path.
 
     ``cache`` maps ``id(group["params"])`` to a FlatGroup (the optimizer keeps it). Fuses

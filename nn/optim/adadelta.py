@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
 from .optimizer import Optimizer
 
 __all__ = ["Adadelta"]
@@ -54,11 +55,11 @@ class Adadelta(Optimizer):
                     "maximize": maximize}
         super().__init__(params, defaults)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "square_avg": np.zeros_like(p.data),
                 "acc_delta": np.zeros_like(p.data)}
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
             square_avg, acc_delta = state["square_avg"], state["acc_delta"]

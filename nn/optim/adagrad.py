@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
 from .optimizer import Optimizer
 
 __all__ = ["Adagrad"]
@@ -47,10 +48,10 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self._state_for(p, group)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
             clr = lr / (1 + (state["step"] - 1) * lr_decay)

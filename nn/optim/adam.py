@@ -1,11 +1,12 @@
 """Adam and AdamW (Adam with decoupled weight decay)."""
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from ._multi_tensor import flat_group
+from ...autograd import Tensor
+from ._multi_tensor import FlatGroup, flat_group
 from .optimizer import Optimizer, lerp_
 
 __all__ = ["Adam", "AdamW", "update_moments_"]
@@ -77,13 +78,13 @@ class Adam(Optimizer):
                     "decoupled_weight_decay": decoupled_weight_decay}
         super().__init__(params, defaults)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = np.zeros_like(p.data)
         return state
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         flat = flat_group(self._flat_groups, group, group.get("foreach"))
         if flat is not None and self._step_fused(group, flat):
             return
@@ -97,7 +98,7 @@ class Adam(Optimizer):
             self._update(group, grad, state, work, state)
             np.subtract(param, work, out=param)
 
-    def _step_fused(self, group, flat):
+    def _step_fused(self, group: dict[str, Any], flat: FlatGroup) -> bool:
         """``_step_group`` over the group's flat buffers; False (nothing done) if it can't."""
         lr, weight_decay = group["lr"], group["weight_decay"]
         decoupled = group["decoupled_weight_decay"]
@@ -122,7 +123,8 @@ class Adam(Optimizer):
         return True
 
     @staticmethod
-    def _update(group, grad, state, work, buffers):
+    def _update(group: dict[str, Any], grad: np.ndarray, state: dict[str, Any], work: np.ndarray,
+                buffers: Mapping[str, np.ndarray]) -> None:
         """Write this step's ``lr * m_hat / (sqrt(v_hat) + eps)`` into ``work``.
 
         ``buffers`` holds the moments (a state dict, or the flat buffers); ``state``

@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
 from .optimizer import Optimizer, lerp_
 
 __all__ = ["Adamax"]
@@ -52,10 +53,10 @@ class Adamax(Optimizer):
                     "maximize": maximize}
         super().__init__(params, defaults)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_inf": np.zeros_like(p.data)}
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):

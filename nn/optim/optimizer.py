@@ -7,8 +7,8 @@ work on the raw arrays (``p.data``, ``p.grad.data``) in place, so they record no
 graph and allocate nothing per step once the buffers exist.
 """
 import numbers
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class Optimizer:
         for group in self._as_groups(params):
             self.add_param_group(group)
 
-    def _as_groups(self, params):
+    def _as_groups(self, params: Iterable[Any]) -> list[dict[str, Any]]:
         name = type(self).__name__
         if isinstance(params, Tensor):
             raise TypeError(f"{name}: params must be an iterable of Tensors or of dicts, got a "
@@ -114,7 +114,7 @@ class Optimizer:
             raise ValueError(f"{name}: some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
-    def _check_hyperparameters(self, group):
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming the argument and value of any out-of-range setting."""
         name = type(self).__name__
         for key in _NON_NEGATIVE:
@@ -122,14 +122,14 @@ class Optimizer:
                 value = group[key]
                 if not isinstance(value, numbers.Real) or isinstance(value, bool):
                     raise TypeError(f"{name}: {key} must be a number, got {value!r}")
-                if not value >= 0:  # also rejects NaN
+                if not float(value) >= 0:  # also rejects NaN
                     raise ValueError(f"{name}: invalid {key}={value!r}: it must be >= 0")
         if "betas" in group:
             betas = group["betas"]
             if not isinstance(betas, (tuple, list)) or len(betas) != 2:
                 raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
             for i, beta in enumerate(betas):
-                if not isinstance(beta, numbers.Real) or not 0.0 <= beta < 1.0:
+                if not isinstance(beta, numbers.Real) or not 0.0 <= float(beta) < 1.0:
                     raise ValueError(f"{name}: invalid betas={tuple(betas)!r}: betas[{i}]={beta!r} "
                                      "must be in [0, 1)")
         foreach = group.get("foreach")
@@ -171,7 +171,7 @@ class Optimizer:
             self._step_group(group)
         return loss
 
-    def _check_grads(self):
+    def _check_grads(self) -> None:
         """Raise before any update if some parameter's ``.grad`` does not fit it.
 
         A gradient must be a float Tensor of the parameter's shape (another float
@@ -189,7 +189,7 @@ class Optimizer:
                                          or grad.data.dtype.kind != "f"):
                     self._refuse_grad(p)
 
-    def _refuse_grad(self, param):
+    def _refuse_grad(self, param: Tensor) -> NoReturn:
         """Raise the error that says why ``param.grad`` cannot update ``param``."""
         index = next(i for i, p in enumerate(p for g in self.param_groups for p in g["params"])
                      if p is param)
@@ -205,11 +205,11 @@ class Optimizer:
         raise DtypeError(f"{where} has a .grad of dtype {grad.data.dtype}; it "
                          "must be floating-point (nothing was updated)")
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError(f"{type(self).__name__} must define _step_group(group)")
 
     # ------------------------------------------------------------ helpers for subclasses
-    def _scratch(self, like, slot):
+    def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
         """A reusable work array shaped like ``like`` (not saved; contents undefined)."""
         key = (like.shape, like.dtype, slot)
         buffer = self._scratch_buffers.get(key)
@@ -217,7 +217,8 @@ class Optimizer:
             buffer = self._scratch_buffers[key] = np.empty_like(like)
         return buffer
 
-    def _effective_grad(self, param, grad, weight_decay, maximize):
+    def _effective_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float,
+                        maximize: bool) -> np.ndarray:
         """The gradient an update uses: ``-grad`` when maximizing, plus ``weight_decay * param``.
 
         Returns ``grad`` itself when neither applies (it is never modified).
@@ -232,7 +233,9 @@ class Optimizer:
             np.negative(grad, out=out)
         return out
 
-    def _params_with_grad(self, group, weight_decay, with_state=True):
+    def _params_with_grad(
+            self, group: dict[str, Any], weight_decay: float, with_state: bool = True
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, Any, np.ndarray]]:
         """Yield ``(param, grad, state, work)`` for each parameter of ``group`` that has a grad.
 
         ``param`` is the array to update in place, ``grad`` the effective
@@ -250,13 +253,13 @@ class Optimizer:
             grad = self._effective_grad(param, p.grad.data, weight_decay, group["maximize"])
             yield param, grad, state, self._scratch(param, 1)
 
-    def _state_for(self, p, group):
+    def _state_for(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = self.state.get(p)
         if state is None:
             state = self.state[p] = self._init_state(p, group)
         return state
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {}
 
     # ------------------------------------------------------------ saving
@@ -332,14 +335,14 @@ class Optimizer:
         self.state = new_state
         self.param_groups = new_groups
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         # NOTE: copies (deepcopy, pickle) leave out the caches: the fused path's flat buffers
         # would come back as copies its views no longer share; the next step rebuilds them
         state = self.__dict__.copy()
         state["_flat_groups"], state["_scratch_buffers"] = {}, {}
         return state
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")

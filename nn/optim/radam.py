@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
 from .adam import update_moments_
 from .optimizer import Optimizer
 
@@ -63,10 +64,10 @@ class RAdam(Optimizer):
                     "decoupled_weight_decay": decoupled_weight_decay, "maximize": maximize}
         super().__init__(params, defaults)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
         beta1, beta2 = group["betas"]
         decoupled = group["decoupled_weight_decay"]

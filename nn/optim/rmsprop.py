@@ -4,6 +4,7 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import Tensor
 from .optimizer import Optimizer, lerp_
 
 __all__ = ["RMSprop"]
@@ -48,7 +49,7 @@ class RMSprop(Optimizer):
                     "momentum": momentum, "centered": centered, "maximize": maximize}
         super().__init__(params, defaults)
 
-    def _init_state(self, p, group):
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         state = {"step": 0, "square_avg": np.zeros_like(p.data)}
         if group["momentum"] > 0:
             state["momentum_buffer"] = np.zeros_like(p.data)
@@ -56,7 +57,7 @@ class RMSprop(Optimizer):
             state["grad_avg"] = np.zeros_like(p.data)
         return state
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
             square_avg = state["square_avg"]

@@ -4,7 +4,7 @@ from typing import Any
 
 import numpy as np
 
-from ._multi_tensor import flat_group
+from ._multi_tensor import FlatGroup, flat_group
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -61,7 +61,7 @@ class SGD(Optimizer):
                     "foreach": foreach}
         super().__init__(params, defaults)
 
-    def _step_group(self, group):
+    def _step_group(self, group: dict[str, Any]) -> None:
         flat = flat_group(self._flat_groups, group, group.get("foreach"))
         if flat is not None and self._step_fused(group, flat):
             return
@@ -77,11 +77,11 @@ class SGD(Optimizer):
             np.multiply(grad, lr, out=work)
             np.subtract(param, work, out=param)
 
-    def _step_fused(self, group, flat):
+    def _step_fused(self, group: dict[str, Any], flat: FlatGroup) -> bool:
         """The update above over the group's flat buffers; False (nothing done) if it can't."""
         lr, momentum = group["lr"], group["momentum"]
         params = group["params"]
-        states = [self._state_for(p, group) for p in params] if momentum else None
+        states = [self._state_for(p, group) for p in params] if momentum else []
         if momentum and flat.mixed(states, "momentum_buffer"):
             return False
         flat.begin(params)
@@ -95,7 +95,8 @@ class SGD(Optimizer):
         return True
 
 
-def _direction(group, grad, buf, fresh, work):
+def _direction(group: dict[str, Any], grad: np.ndarray, buf: np.ndarray, fresh: bool,
+               work: np.ndarray) -> np.ndarray:
     """The momentum step: ``buf = momentum * buf + (1 - dampening) * grad`` unless ``fresh``
     (then ``buf`` already holds ``grad``); returns ``grad + momentum * buf`` (in ``work``)
     with Nesterov, else ``buf``."""

@@ -15,7 +15,7 @@ per-parameter path runs, on the same state arrays. State replaced from outside (
 ``load_state_dict``, or by hand) is copied into fresh flat buffers on the next fused step.
 """
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -97,7 +97,8 @@ class FlatGroup:
 
     def gather(self, params: Sequence[Tensor], weight_decay: float, maximize: bool) -> np.ndarray:
         """Write each parameter's effective gradient into ``grad`` (as ``_effective_grad``)."""
-        grads = [p.grad.data for p in params]
+        # flat_group fuses only groups whose parameters all have a gradient
+        grads = [cast(Tensor, p.grad).data for p in params]
         if not weight_decay and not maximize:
             np.concatenate([g.reshape(-1) for g in grads], out=self.grad)
             return self.grad

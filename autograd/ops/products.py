@@ -36,6 +36,14 @@ def exclusive_cumprod(x, axis):
     return rule_helpers.concatenate([head, body], axis)
 
 
+def _division_is_exact(out):
+    """True when every running product is a finite normal number, so dividing it by a
+    factor gives back the product of the others: no 0 (a zero factor, or an underflow
+    such as 1e-200 * 1e-200), no subnormal (which has lost digits), no inf."""
+    magnitude, limits = np.abs(out), np.finfo(out.dtype)
+    return bool(np.all((magnitude >= limits.tiny) & (magnitude <= limits.max)))
+
+
 class Cumprod(Function):
     """out[j] = product of x[i], i <= j.
 
@@ -59,7 +67,7 @@ class Cumprod(Function):
         axis = ctx.axis
         if rule_helpers.data_of(x).shape[axis] == 0:
             return grad
-        if rule_helpers.is_raw(x) and np.all(x != 0):
+        if rule_helpers.is_raw(x) and _division_is_exact(out):
             return reverse_cumsum(grad * out, axis) / x
         # NOTE: a zero makes the division form 0/0, and recorded, its derivative divides
         # by x^2 (underflow); the recurrence is exact (one step per position along the

@@ -74,6 +74,19 @@ def test_cumprod_second_derivative_with_zeros_matches_torch():
     np.testing.assert_allclose(gg_ours.data, gg_torch.numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("values, expected", [
+    # running products underflow (to 0 or to a subnormal that kept one digit); dividing
+    # them by a factor gave 1.0 for 0.909 and 0 for 1.25e-200
+    ([5e-324, 5e-324], [0.909, 0.5 * 5e-324]),
+    ([1e-200, 1e-200, 3.0], [0.909 + 0.5e-200, 1.25e-200, 0.0]),
+    ([2.0, 3.0], [0.909 + 0.5 * 3.0, 1.0]),
+])
+def test_cumprod_gradient_stays_exact_when_the_running_product_underflows(values, expected):
+    upstream = [0.909, 0.5, 0.25][:len(values)]
+    np.testing.assert_allclose(_our_grad(lambda t: ag.cumprod(t, axis=0), values, upstream),
+                               expected, rtol=1e-12, atol=0)
+
+
 def test_logcumsumexp_gradient_far_apart_values_matches_torch():
     values = [-800.0, 0.0, 700.0, 1.0]  # exp of the range overflows float64
     upstream = [1.0, -2.0, 0.5, 3.0]

@@ -289,7 +289,9 @@ class Scalar:
             node.parents = parents
             node.needs_input_grad = needs
             node.versions = None  # Scalars are never modified in place
-            node._saved = (x, y)
+            node._saved = _NO_SAVED
+            node._a = x  # ScalarMul's saved floats (see ops/scalar_ops.py)
+            node._b = y
             node._output_ref = None
             out.grad_fn = node
             return out

@@ -6,14 +6,17 @@ saves plain floats, so nothing here touches numpy.
 
 Conventions that keep the hot path short (see ``ScalarFunction``):
 
-* ``ctx._saved`` holds the floats a rule needs, captured at forward time, so
-  reassigning an input's ``.data`` later does not change its gradient;
-* rules read ``ctx._saved`` on the first-order path (``grad`` is a float) and
+* the node's slots ``_a`` and ``_b`` hold the floats a rule needs, captured
+  at forward time, so reassigning an input's ``.data`` later does not change
+  its gradient: the inputs ``x`` (and ``y``) in order, or, for a unary op, its
+  input in ``_a`` and its output in ``_b``. Slots rather than a tuple in
+  ``_saved``: one tracked object fewer per op for Python's cycle collector
+  (``_saved`` stays empty);
+* rules read ``_a``/``_b`` on the first-order path (``grad`` is a float) and
   ``ctx.saved_tensors`` under ``create_graph=True`` (``grad`` is a Scalar),
   where the inputs come back by position (the node's ``parents``: Scalars, or
   the constants themselves), so the same operator expression records the
-  backward pass and differentiates again. A rule saves its inputs first, in
-  order, and anything else after them;
+  backward pass and differentiates again;
 * ops whose fast rule uses their output (exp, tanh, sigmoid) recompute it
   from the recorded input under ``create_graph`` (the node never refers to
   its output: no reference cycles).
@@ -39,7 +42,7 @@ class ScalarFunction(Function):
     micrograd's), ``retain_graph`` or not.
     """
 
-    __slots__ = ()
+    __slots__ = ("_a", "_b")  # the saved floats (see the module docstring)
     tracks_versions = False
 
     @property
@@ -49,8 +52,11 @@ class ScalarFunction(Function):
         Positions, not values, say which is which: in ``2.0 / a`` with
         ``a.data`` the very float ``2.0``, the first input is still the constant.
         """
-        for parent, value in zip(self.parents, self._saved):
-            if is_value(parent) and parent.data != value and parent.data == parent.data:
+        # NOTE: inputs are saved first, in order (a subclass may still use _saved)
+        saved = self._saved or (getattr(self, "_a", None), getattr(self, "_b", None))
+        for parent, value in zip(self.parents, saved):
+            if (value is not None and is_value(parent) and parent.data != value
+                    and parent.data == parent.data):
                 raise InplaceModificationError(
                     f"{self.name()}: an input Scalar's .data was reassigned ({value!r} -> "
                     f"{parent.data!r}) after {self.name()} used it, so a gradient recorded "
@@ -82,13 +88,16 @@ class ScalarMul(ScalarFunction):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx._saved = (x, y)
+        ctx._a = x
+        ctx._b = y
         return x * y
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
-        return grad * y, grad * x
+        if grad_mode.modes.grad:
+            x, y = ctx.saved_tensors
+            return grad * y, grad * x
+        return grad * ctx._b, grad * ctx._a
 
 
 class ScalarDiv(ScalarFunction):
@@ -99,14 +108,15 @@ class ScalarDiv(ScalarFunction):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx._saved = (x, y)
+        ctx._a = x
+        ctx._b = y
         if y == 0:
             raise ZeroDivisionError(f"div: Scalar division of {x!r} by zero")
         return x / y
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
+        x, y = ctx.saved_tensors if grad_mode.modes.grad else (ctx._a, ctx._b)
         grad_x = grad / y
         return grad_x, (-grad_x * x / y if ctx.needs_input_grad[1] else None)
 
@@ -138,7 +148,8 @@ class ScalarPow(ScalarFunction):
 
     @staticmethod
     def forward(ctx, x, y):
-        ctx._saved = (x, y)
+        ctx._a = x
+        ctx._b = y
         try:
             out = _power(x, y)
         except ZeroDivisionError:
@@ -150,7 +161,7 @@ class ScalarPow(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
+        x, y = ctx.saved_tensors if grad_mode.modes.grad else (ctx._a, ctx._b)
         need_x, need_y = ctx.needs_input_grad
         grad_x = None
         if need_x:
@@ -191,14 +202,15 @@ class ScalarExp(ScalarFunction):
             out = math.exp(x)
         except OverflowError:
             out = math.inf
-        ctx._saved = (x, out)
+        ctx._a = x
+        ctx._b = out
         return out
 
     @staticmethod
     def backward(ctx, grad):
         if grad_mode.modes.grad:
             return grad * ctx.saved_tensors[0].exp()
-        return grad * ctx._saved[1]
+        return grad * ctx._b
 
 
 class ScalarLog(ScalarFunction):
@@ -209,7 +221,7 @@ class ScalarLog(ScalarFunction):
 
     @staticmethod
     def forward(ctx, x):
-        ctx._saved = (x,)
+        ctx._a = x
         if x <= 0:
             raise ValueError(f"log: Scalar({x!r}) is outside log's domain (x > 0); clip it "
                              "first or add a small epsilon")
@@ -217,7 +229,7 @@ class ScalarLog(ScalarFunction):
 
     @staticmethod
     def backward(ctx, grad):
-        (x,) = ctx.saved_tensors if grad_mode.modes.grad else ctx._saved
+        x = ctx.saved_tensors[0] if grad_mode.modes.grad else ctx._a
         return grad / x
 
 
@@ -230,12 +242,13 @@ class ScalarTanh(ScalarFunction):
     @staticmethod
     def forward(ctx, x):
         out = math.tanh(x)
-        ctx._saved = (x, out)
+        ctx._a = x
+        ctx._b = out
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved_tensors[0].tanh() if grad_mode.modes.grad else ctx._saved[1]
+        out = ctx.saved_tensors[0].tanh() if grad_mode.modes.grad else ctx._b
         return grad * (1.0 - out * out)
 
 
@@ -253,12 +266,13 @@ class ScalarSigmoid(ScalarFunction):
         else:
             e = math.exp(x)
             out = e / (1.0 + e)
-        ctx._saved = (x, out)
+        ctx._a = x
+        ctx._b = out
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out = ctx.saved_tensors[0].sigmoid() if grad_mode.modes.grad else ctx._saved[1]
+        out = ctx.saved_tensors[0].sigmoid() if grad_mode.modes.grad else ctx._b
         return grad * (out * (1.0 - out))
 
 
@@ -271,11 +285,11 @@ class ScalarReLU(ScalarFunction):
     @staticmethod
     def forward(ctx, x):
         out = x if x > 0 else 0.0
-        ctx._saved = (out,)
+        ctx._b = out
         return out
 
     @staticmethod
     def backward(ctx, grad):
         # NOTE: the mask is a constant (from the saved float) in both modes, and a select,
         # not grad * 0.0: an infinite gradient gives 0 where relu is off, as PyTorch's.
-        return grad if ctx._saved[0] > 0 else 0.0
+        return grad if ctx._b > 0 else 0.0

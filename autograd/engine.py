@@ -238,7 +238,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             gc.disable()
         try:
             if lean:
-                _propagate_scalars(ready, grads, consumers)
+                _propagate_scalars(ready, grads, consumers, finished_values, finished_grads)
             else:
                 _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                            retain_graph, create_graph)
@@ -249,13 +249,16 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
             _raise_for_cycle(consumers)
         if lean:
             # every Scalar requires and retains its grad: each one reached accumulates
-            for value, grad in grads.items():
-                if type(grad) is float:
-                    value.grad = value.grad + grad  # Scalar._accumulate_grad's float case
-                else:
-                    value._accumulate_grad(grad, handed)
-        for value, grad in zip(finished_values, finished_grads):
-            value._accumulate_grad(grad, handed)
+            # (the leaves' gradients are still in grads: they never entered the loop)
+            for values in (zip(finished_values, finished_grads), grads.items()):
+                for value, grad in values:
+                    if type(grad) is float:
+                        value.grad = value.grad + grad  # Scalar._accumulate_grad's float case
+                    else:
+                        value._accumulate_grad(grad, handed)
+        else:
+            for value, grad in zip(finished_values, finished_grads):
+                value._accumulate_grad(grad, handed)
         callbacks = running.callbacks
         index = 0
         while index < len(callbacks):  # NOTE: a callback may queue more callbacks
@@ -325,7 +328,7 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                     ready.append(parent)
 
 
-def _propagate_scalars(ready, grads, consumers):
+def _propagate_scalars(ready, grads, consumers, finished_values, finished_grads):
     """``_propagate`` for a Scalar graph, first order into ``.grad`` (see ``run_backward``).
 
     The same Kahn order, hence the same sums, as ``_propagate`` (a test pins the
@@ -333,20 +336,24 @@ def _propagate_scalars(ready, grads, consumers):
     versions to check (Scalars are never modified in place), no saved values to
     release (floats), no fitting of float gradients, no anomaly mode, and no
     count kept for leaves (``_count_scalar_graph``). Every Scalar keeps its
-    gradient, so ``grads`` keeps each one for the caller to accumulate.
+    gradient: each one released goes to ``finished_*`` (out of ``grads``, which
+    so stays small), and leaves stay in ``grads``, for the caller to accumulate.
     """
     get = grads.get
+    pop = grads.pop
     with grad_mode.set_grad_enabled(False):
         while ready:
             value = ready.pop()
             node = value.grad_fn
-            if node is None:
+            if node is None:  # a leaf root
                 continue
             parents = node.parents
-            grad = get(value)
+            grad = pop(value, None)
             if grad is None:
                 parent_grads = (None,) * len(parents)
             else:
+                finished_values.append(value)
+                finished_grads.append(grad)
                 parent_grads = node.backward(node, grad)
                 if type(parent_grads) is not tuple:
                     parent_grads = (parent_grads,)

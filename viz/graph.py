@@ -24,7 +24,7 @@ from .labels import html_text
 from .modules import ModuleTrace, module_types, parent_path
 from .walk import MORE, GraphWalk, grad_array, is_scalar_value, op_label
 
-__all__ = ["draw_graph", "retain_grads", "GradientScale", "value_label"]
+__all__ = ["draw_graph", "retain_grads", "GradientScale", "value_label", "choose_rankdir"]
 
 MAX_NODES = 250
 # NOTE: the walk stops after WALK_FACTOR * max_nodes values (ids stay those of a full walk),
@@ -40,10 +40,15 @@ VANISHING_COLOR = "#c6dbef"
 EXPLODING_COLOR = "#67000d"
 NO_GRAD_COLOR = "#ffffff"
 DARK_FILLS = (PALETTE[-1], EXPLODING_COLOR)  # drawn with white text
+# NOTE: choose_rankdir's estimate: a drawn node is about NODE_ASPECT times as wide as tall
+# (value boxes hold a line like "data [min -0.12, mean 0.03, max 0.4]"), and "much wider
+# than tall" means an LR picture over WIDE_PAGE times as wide as it is tall.
+NODE_ASPECT = 3.0
+WIDE_PAGE = 2.0
 
 
 def draw_graph(root: Any, params: Mapping[str, Any] | None = None, show_values: bool = True,
-               show_grads: bool = True, rankdir: str = "LR", max_nodes: int = MAX_NODES,
+               show_grads: bool = True, rankdir: str = "auto", max_nodes: int = MAX_NODES,
                module: Any = None, modules: Any = None, shade: bool = True,
                show_ids: bool = False) -> graphviz.Digraph:
     """Draw the graph that computed ``root`` (a Tensor, a Scalar, or a list of them).
@@ -59,7 +64,12 @@ def draw_graph(root: Any, params: Mapping[str, Any] | None = None, show_values: 
     show_values, show_grads : bool
         Show the data / the stored ``.grad`` (value, or min / mean / max).
     rankdir : str
-        Graphviz direction: ``"LR"`` (left to right) or ``"TB"``.
+        Graphviz direction: ``"LR"`` (left to right), ``"TB"`` (top to bottom), any
+        other Graphviz ``rankdir`` (``"BT"``, ``"RL"``), or ``"auto"`` (the default):
+        ``choose_rankdir`` estimates both pictures from the graph's longest path (ranks)
+        and its widest rank, and takes TB when the LR picture would be over twice as wide
+        as tall and TB is closer to page-shaped (long chains, a training step of a deep
+        net); otherwise LR.
     max_nodes : int
         Past this many nodes, modules collapse to one box (largest first), then
         the nodes farthest from the root are folded into one box that says how
@@ -100,10 +110,69 @@ def draw_graph(root: Any, params: Mapping[str, Any] | None = None, show_values: 
                                                     max_nodes, scale)
     nodes = _node_table(walk, names, show_values, show_grads, scale, show_ids,
                         lambda n: n not in folded and n not in boxes)
-    _emit(graph, walk, nodes, owner, types, boxes, box_attrs, folded, max_nodes)
+    edges = _emit(graph, walk, nodes, owner, types, boxes, box_attrs, folded, max_nodes)
+    if rankdir == "auto":
+        graph.graph_attr["rankdir"] = choose_rankdir(edges)
     if scale is not None and scale.has_grads:
         graph.node("legend", label=scale.legend(), shape="plaintext", id="legend")
     return graph
+
+
+def choose_rankdir(edges: Sequence[tuple[str, str]]) -> str:
+    """``"TB"`` or ``"LR"``: the direction whose picture of ``edges`` is closer to page-shaped.
+
+    Ranks are longest-path levels (what Graphviz lays out in columns for LR, rows
+    for TB): with ``L`` ranks and at most ``W`` nodes in one rank, an LR picture is
+    about ``L * NODE_ASPECT`` node heights wide and ``W`` tall, a TB picture ``W *
+    NODE_ASPECT`` wide and ``L`` tall. TB is taken when the LR picture would be more
+    than ``WIDE_PAGE`` times as wide as tall and the TB picture's aspect ratio is
+    closer to 1 (a chain of any length goes TB; a short, wide graph stays LR). One
+    linear pass over the edges, no layout.
+
+    Parameters
+    ----------
+    edges : sequence of (tail, head)
+        The drawn edges, by node id (a DAG).
+
+    Returns
+    -------
+    str
+        ``"TB"`` or ``"LR"``.
+
+    Example
+    -------
+    >>> from graphgrad import viz
+    >>> viz.choose_rankdir([("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    'TB'
+    >>> viz.choose_rankdir([("a", "out"), ("b", "out"), ("c", "out")])
+    'LR'
+    """
+    heads = {}
+    indegree = {}
+    for tail, head in edges:
+        heads.setdefault(tail, []).append(head)
+        indegree[head] = indegree.get(head, 0) + 1
+        indegree.setdefault(tail, 0)
+    rank = {node: 0 for node, count in indegree.items() if count == 0}
+    ready = list(rank)
+    while ready:  # Kahn's order: a node's rank is final when its last input is done
+        node = ready.pop()
+        for head in heads.get(node, ()):
+            rank[head] = max(rank.get(head, 0), rank[node] + 1)
+            indegree[head] -= 1
+            if indegree[head] == 0:
+                ready.append(head)
+    if not rank:
+        return "LR"
+    per_rank = {}
+    for level in rank.values():
+        per_rank[level] = per_rank.get(level, 0) + 1
+    length, width = len(per_rank), max(per_rank.values())
+    lr_aspect = length * NODE_ASPECT / width
+    tb_aspect = width * NODE_ASPECT / length
+    if lr_aspect > WIDE_PAGE and abs(math.log(tb_aspect)) < abs(math.log(lr_aspect)):
+        return "TB"
+    return "LR"
 
 
 def retain_grads(root: Any) -> int:
@@ -199,7 +268,7 @@ def _node_table(walk, names, show_values, show_grads, scale, show_ids, drawn):
         font = "#ffffff" if fill in DARK_FILLS else "#000000"
         label = value_label(value, names.get(id(value)), show_values, show_grads)
         if show_ids:
-            label = f'<<FONT POINT-SIZE="8" COLOR="#777777">{vid}</FONT><BR/>{label[1:]}'
+            label = f'<<FONT POINT-SIZE="9" COLOR="#777777">{vid}</FONT><BR/>{label[1:]}'
         nodes[vid] = dict(label=label,
                           shape="box", style="filled,rounded", fillcolor=fill, fontcolor=font)
         if value.grad_fn is not None and drawn("f" + vid[1:]):
@@ -351,9 +420,10 @@ def _emit(graph, walk, nodes, owner, types, boxes, box_attrs, folded, max_nodes)
         for source, _ in inputs:
             edges.add((shown(source), op))
         edges.add((op, shown(vid)))
-    for tail, head in sorted(edges):
-        if tail != head:
-            graph.edge(tail, head)
+    edges = sorted((tail, head) for tail, head in edges if tail != head)
+    for tail, head in edges:
+        graph.edge(tail, head)
+    return edges
 
 
 def _emit_cluster(graph, path, clusters, types, kids):

@@ -239,3 +239,48 @@ def test_scalar_graphs_draw_like_tensor_graphs():
         assert not any("float" in t for t in texts)  # no shape or dtype line for Scalars
     assert {"mul", "add", "tanh"} <= set(svg_texts(root))
     svg_node(root, "legend")
+
+
+def _svg_size(root):
+    """The picture's width and height in points, from Graphviz's SVG attributes."""
+    return tuple(float(root.get(key).removesuffix("pt")) for key in ("width", "height"))
+
+
+RANKDIR_CASES = [  # (edges, expected): long chains go top to bottom, short wide graphs stay LR
+    ([("a", "b"), ("b", "c"), ("c", "d")], "TB"),
+    ([(f"x{i}", f"x{i + 1}") for i in range(40)], "TB"),
+    ([("a", "out"), ("b", "out"), ("c", "out")], "LR"),
+    ([("a", "b")], "TB"),  # 2 ranks of 1: LR about 6:1, TB 1:2, closer to square
+    ([(f"x{i}", "out") for i in range(10)] + [("out", "y")], "LR"),
+    ([], "LR"),
+]
+
+
+@pytest.mark.parametrize("edges, expected", RANKDIR_CASES)
+def test_choose_rankdir_spec(edges, expected):
+    assert viz.choose_rankdir(edges) == expected
+
+
+def test_choose_rankdir_ranks_by_longest_path():
+    # a skip edge a -> d must not put d at rank 1: the chain a-b-c-d has 4 ranks of 1 node
+    assert viz.choose_rankdir([("a", "b"), ("b", "c"), ("c", "d"), ("a", "d")]) == "TB"
+    # 3 ranks, 5 nodes in the widest: LR is 9:5 wide (under 2), stays LR
+    fan = [(f"x{i}", f"y{i}") for i in range(5)] + [(f"y{i}", "out") for i in range(5)]
+    assert viz.choose_rankdir(fan) == "LR"
+
+
+def test_auto_rankdir_makes_an_mlp_step_page_shaped_and_keeps_explicit_choices():
+    loss, params = _mlp_step(sizes=(8, 8, 8, 8, 3))
+    auto = _svg(loss, params=params)
+    lr = _svg(loss, params=params, rankdir="LR")
+    lr_w, lr_h = _svg_size(lr)
+    auto_w, auto_h = _svg_size(auto)
+    assert lr_w / lr_h > 3  # the old default: one long row
+    assert 0.4 < auto_w / auto_h < 2, (auto_w, auto_h)
+    assert 'rankdir=TB' in viz.draw_graph(loss, params=params).source
+    assert 'rankdir=LR' in viz.draw_graph(loss, params=params, rankdir="LR").source
+    assert 'rankdir=BT' in viz.draw_graph(loss, params=params, rankdir="BT").source
+    pairs = [autograd.Scalar(float(i)) * autograd.Scalar(2.0) for i in range(8)]
+    assert 'rankdir=LR' in viz.draw_graph(pairs).source  # 3 ranks, 16 leaves: shallow, wide
+    wide_w, wide_h = _svg_size(_svg(pairs))
+    assert wide_w / wide_h < 2

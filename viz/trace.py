@@ -15,6 +15,10 @@ the op's rule, gradients fitted to each input), without touching any
 ``.grad``. Tensor hooks are not run. Build the page before ``backward()`` frees the graph, or call
 ``backward(retain_graph=True)``.
 
+The graph opens at Graphviz's own size (node text about 13 px, never shrunk to
+fit the panel) in a scrolling viewport: drag to pan, the + / - / fit / 100%
+buttons or Ctrl + wheel to zoom; each step scrolls its value to the centre.
+
 Big graphs are bounded: the page holds the first ``max_steps`` steps (default
 2,000) and the picture ``max_nodes`` nodes (default 1,000; the rest is one
 "more nodes" box), and a note at the top of the panel says what was left out.
@@ -214,8 +218,13 @@ _TEMPLATE = """<!DOCTYPE html>
 <title>%TITLE%</title>
 <style>
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; display: flex; height: 100vh; }
-#graph { flex: 3; overflow: auto; padding: 8px; border-right: 1px solid #ccc; }
-#graph svg { max-width: 100%; height: auto; }
+#graph { flex: 3; display: flex; flex-direction: column; min-width: 0;
+  border-right: 1px solid #ccc; }
+#zoombar { padding: 4px 8px; border-bottom: 1px solid #eee; font-size: 12px; color: #555; }
+#zoombar button { font-size: 13px; padding: 2px 10px; margin-right: 4px; }
+#viewport { flex: 1; overflow: auto; padding: 8px; cursor: grab; }
+#viewport.panning { cursor: grabbing; user-select: none; }
+#viewport svg { display: block; }
 #panel { flex: 2; overflow: auto; padding: 12px 16px; min-width: 320px; }
 #panel h1 { font-size: 18px; margin: 0 0 8px; }
 button { font-size: 14px; padding: 4px 14px; margin-right: 6px; }
@@ -231,7 +240,14 @@ g.node.receiving polygon, g.node.receiving path { stroke: #1f77b4; stroke-width:
 </style>
 </head>
 <body>
-<div id="graph">%SVG%</div>
+<div id="graph">
+  <div id="zoombar"><button id="zoom-in" type="button" title="Zoom in">+</button><button
+    id="zoom-out" type="button" title="Zoom out">&minus;</button><button id="zoom-fit"
+    type="button" title="Fit the whole graph">fit</button><button id="zoom-reset" type="button"
+    title="Readable size">100%</button> <span id="zoom-level"></span> &middot; drag to pan,
+    Ctrl + wheel to zoom</div>
+  <div id="viewport">%SVG%</div>
+</div>
 <div id="panel">
   <h1 id="title"></h1>
   <p id="note" style="color:#a33"></p>
@@ -287,9 +303,67 @@ function show(i) {
   fillList("sends", step.sends.map(s => s.to_name + ": " + s.grad));
   byId("prev").disabled = index === 0;
   byId("next").disabled = index === steps.length - 1;
-  const el = byId(step.node);
-  if (el && el.scrollIntoView) { el.scrollIntoView({block: "nearest", inline: "nearest"}); }
+  centre(byId(step.node));
 }
+// Zoom: 1 is Graphviz's own size (10 pt node text, about 13 px); the page opens there
+// (never shrunk to fit) and the viewport scrolls and pans.
+const viewport = byId("viewport");
+const svg = viewport.querySelector("svg");
+const box = svg ? svg.viewBox.baseVal : null;
+const PT = 4 / 3;  // CSS px per pt: the SVG's user unit is a point
+let zoom = 1;
+function setZoom(z, cx, cy) {
+  if (!svg || !box) { return; }
+  const rect = viewport.getBoundingClientRect();
+  cx = cx === undefined ? rect.width / 2 : cx;
+  cy = cy === undefined ? rect.height / 2 : cy;
+  const fx = (viewport.scrollLeft + cx) / zoom, fy = (viewport.scrollTop + cy) / zoom;
+  zoom = Math.max(0.05, Math.min(8, z));
+  svg.setAttribute("width", (box.width * PT * zoom) + "px");
+  svg.setAttribute("height", (box.height * PT * zoom) + "px");
+  viewport.scrollLeft = fx * zoom - cx;
+  viewport.scrollTop = fy * zoom - cy;
+  setText("zoom-level", Math.round(zoom * 100) + "%");
+}
+function fitZoom() {
+  const rect = viewport.getBoundingClientRect();
+  return Math.min((rect.width - 20) / (box.width * PT), (rect.height - 20) / (box.height * PT));
+}
+function centre(el) {
+  if (!el || !el.getBoundingClientRect) { return; }
+  const outer = viewport.getBoundingClientRect(), inner = el.getBoundingClientRect();
+  viewport.scrollLeft += (inner.left + inner.width / 2) - (outer.left + outer.width / 2);
+  viewport.scrollTop += (inner.top + inner.height / 2) - (outer.top + outer.height / 2);
+}
+byId("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
+byId("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
+byId("zoom-fit").addEventListener("click", () => { if (box) { setZoom(fitZoom()); } });
+byId("zoom-reset").addEventListener("click", () => {
+  setZoom(1);
+  centre(byId(steps[index].node));
+});
+// NOTE: only Ctrl / Cmd + wheel (and touchpad pinch, which sends ctrlKey) zooms: a plain
+// wheel scrolls the graph, and inside a tutorial's iframe it must still scroll the page.
+viewport.addEventListener("wheel", event => {
+  if (!event.ctrlKey && !event.metaKey) { return; }
+  event.preventDefault();
+  const rect = viewport.getBoundingClientRect();
+  setZoom(zoom * Math.exp(-event.deltaY / 500), event.clientX - rect.left,
+          event.clientY - rect.top);
+}, {passive: false});
+let drag = null;
+viewport.addEventListener("pointerdown", event => {
+  if (event.button !== 0) { return; }
+  drag = {x: event.clientX, y: event.clientY, left: viewport.scrollLeft, top: viewport.scrollTop};
+  viewport.classList.add("panning");
+});
+window.addEventListener("pointermove", event => {
+  if (!drag) { return; }
+  viewport.scrollLeft = drag.left - (event.clientX - drag.x);
+  viewport.scrollTop = drag.top - (event.clientY - drag.y);
+});
+window.addEventListener("pointerup", () => { drag = null; viewport.classList.remove("panning"); });
+setZoom(1);
 setText("title", data.title);
 setText("note", data.note);
 byId("next").addEventListener("click", () => show(index + 1));

@@ -220,3 +220,74 @@ def test_failed_page_leaves_the_old_page_whole(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
     viz.backprop_page(root, path)
     assert "<svg" in path.read_text(encoding="utf-8")
+
+
+def _mlp_step_loss():
+    """One training step of a small MLP: a graph too big for the panel at a readable size."""
+    from graphgrad import nn
+    autograd.manual_seed(0)
+    model = nn.Sequential(nn.Linear(16, 12), nn.ReLU(), nn.Linear(12, 12), nn.ReLU(),
+                          nn.Linear(12, 4))
+    x = autograd.randn(8, 16)
+    loss = nn.CrossEntropyLoss()(model(x), np.arange(8) % 4)
+    return loss, dict(model.named_parameters())
+
+
+_TEXT_PX = """return Array.from(document.querySelectorAll("#viewport g.node text")).map(
+  t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a);"""
+_INSIDE = """const v = document.getElementById("viewport").getBoundingClientRect();
+const n = document.querySelector("g.node.current").getBoundingClientRect();
+return [n.left >= v.left, n.right <= v.right, n.top >= v.top, n.bottom <= v.bottom,
+        Math.abs((n.left + n.right) / 2 - (v.left + v.right) / 2),
+        Math.abs((n.top + n.bottom) / 2 - (v.top + v.bottom) / 2)];"""
+
+
+def test_big_page_keeps_node_text_readable_and_the_current_step_in_view(browser, tmp_path):
+    """At 1400 px wide the node text is >= 11 px (not shrunk to fit); each step is centred."""
+    from selenium.webdriver.common.by import By
+
+    loss, params = _mlp_step_loss()
+    path = viz.backprop_page(loss, tmp_path / "page.html", params=params)
+    size = browser.get_window_size()
+    browser.set_window_size(1400, 900)
+    try:
+        browser.get(path.as_uri())
+        assert browser.execute_script("return window.innerWidth") == 1400
+        sizes = browser.execute_script(_TEXT_PX)
+        assert len(sizes) > 20 and min(sizes) >= 11, sorted(sizes)[:5]
+        overflow = browser.execute_script(
+            "const v = document.getElementById('viewport');"
+            "return [v.scrollWidth > v.clientWidth, v.scrollHeight > v.clientHeight];")
+        assert any(overflow)  # the graph is bigger than the panel: it scrolls, not shrinks
+        total = len(toposort([loss]))
+        for index in range(total):
+            assert browser.find_element(By.ID, "counter").text == f"Step {index + 1} of {total}"
+            *inside, dx, dy = browser.execute_script(_INSIDE)
+            assert all(inside), (index, inside)
+            if index:  # after stepping the node is centred unless the scroll hit an edge
+                scroll = browser.execute_script(
+                    "const v = document.getElementById('viewport');"
+                    "return [v.scrollLeft, v.scrollWidth - v.clientWidth - v.scrollLeft,"
+                    " v.scrollTop, v.scrollHeight - v.clientHeight - v.scrollTop];")
+                assert dx < 2 or min(scroll[:2]) < 1, (index, dx, scroll)
+                assert dy < 2 or min(scroll[2:]) < 1, (index, dy, scroll)
+            browser.find_element(By.ID, "next").click()
+        readable = min(browser.execute_script(_TEXT_PX))
+        browser.find_element(By.ID, "zoom-out").click()
+        assert min(browser.execute_script(_TEXT_PX)) == pytest.approx(readable / 1.25, rel=1e-3)
+        browser.find_element(By.ID, "zoom-fit").click()
+        fits = browser.execute_script(
+            "const v = document.getElementById('viewport'), s = v.querySelector('svg');"
+            "return [s.getBoundingClientRect().width <= v.clientWidth,"
+            " s.getBoundingClientRect().height <= v.clientHeight];")
+        assert fits == [True, True]
+        browser.find_element(By.ID, "zoom-reset").click()
+        assert min(browser.execute_script(_TEXT_PX)) == pytest.approx(readable, rel=1e-3)
+        browser.execute_script(  # Ctrl + wheel up zooms in around the pointer
+            "document.getElementById('viewport').dispatchEvent(new WheelEvent('wheel',"
+            " {deltaY: -200, ctrlKey: true, clientX: 300, clientY: 300, cancelable: true}));")
+        assert min(browser.execute_script(_TEXT_PX)) > readable * 1.2
+        errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+        assert errors == []
+    finally:
+        browser.set_window_size(size["width"], size["height"])

@@ -147,8 +147,8 @@ def choose_rankdir(edges: Sequence[tuple[str, str]]) -> str:
     >>> viz.choose_rankdir([("a", "out"), ("b", "out"), ("c", "out")])
     'LR'
     """
-    heads = {}
-    indegree = {}
+    heads: dict[str, list[str]] = {}
+    indegree: dict[str, int] = {}
     for tail, head in edges:
         heads.setdefault(tail, []).append(head)
         indegree[head] = indegree.get(head, 0) + 1
@@ -164,7 +164,7 @@ def choose_rankdir(edges: Sequence[tuple[str, str]]) -> str:
                 ready.append(head)
     if not rank:
         return "LR"
-    per_rank = {}
+    per_rank: dict[int, int] = {}
     for level in rank.values():
         per_rank[level] = per_rank.get(level, 0) + 1
     length, width = len(per_rank), max(per_rank.values())

@@ -3,7 +3,7 @@
 Tensors (numpy arrays) and Scalars (Python floats) record the operations
 applied to them; ``backward()`` differentiates the recorded graph in reverse.
 """
-from . import dtypes, functional, serialization  # noqa: F401 - public submodules
+from . import backend, devices, dtypes, functional, serialization  # noqa: F401 - public
 from .creation import (
                        arange,
                        empty,
@@ -234,9 +234,9 @@ __all__ = [
     "ones_like", "manual_seed", "generator", "Generator", "multinomial", "histogram",
     "full_like", "empty", "empty_like", "randint", "randn_like", "rand_like", "normal",
     "uniform", "tril_indices", "triu_indices",
-    # dtypes (numpy's scalar types under PyTorch's names) and the one device
-    "dtypes", "float16", "half", "float32", "float64", "double", "int8", "int16", "short",
-    "int32", "int64", "long", "uint8", "bool_", "device",
+    # dtypes (numpy's scalar types under PyTorch's names), devices and the array seam
+    "backend", "devices", "dtypes", "float16", "half", "float32", "float64", "double", "int8",
+    "int16", "short", "int32", "int64", "long", "uint8", "bool_", "device",
     # math
     "abs", "clip", "cos", "exp", "log", "log1p", "maximum", "minimum", "sigmoid", "sin", "sqrt",
     "tanh", "where", "gelu", "leaky_relu", "relu", "softplus", "softmax", "log_softmax",

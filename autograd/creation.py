@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import random
-from .dtypes import check_device
+from .devices import CPU, device_of, move, to_device
 from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
 
@@ -47,38 +47,62 @@ def _leaf(array, requires_grad, op="creation"):
     return result
 
 
+def _leaf_on(device, array, requires_grad, op="creation"):
+    """``_leaf`` on ``device``: made and checked on the host, then copied there."""
+    result = _leaf(array, requires_grad, op)
+    if device is not None and device != CPU:
+        result.data = move(result.data, device)
+    return result
+
+
+def _like_device(op, device, x):
+    """The device a ``*_like`` result goes to: ``device`` if given, else ``x``'s (PyTorch's)."""
+    where = to_device(op, device)
+    if where is None and isinstance(x, Tensor):
+        where = device_of(x.data)
+    return where
+
+
+def _template(x):
+    """A host array with ``x``'s shape and dtype, for numpy's ``*_like`` (x may be on a GPU)."""
+    if isinstance(x, Tensor) and type(x.data) is not np.ndarray:
+        return np.broadcast_to(np.zeros((), dtype=x.dtype), x.shape)
+    return np.asarray(x)
+
+
 def zeros(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
           device: DeviceLike = None) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    check_device("zeros", device)
-    return _leaf(np.zeros(_shape_of(shape), dtype=dtype), requires_grad)
+    device = to_device("zeros", device)
+    return _leaf_on(device, np.zeros(_shape_of(shape), dtype=dtype), requires_grad)
 
 
 def ones(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
          device: DeviceLike = None) -> Tensor:
     """A tensor of ones."""
-    check_device("ones", device)
-    return _leaf(np.ones(_shape_of(shape), dtype=dtype), requires_grad)
+    device = to_device("ones", device)
+    return _leaf_on(device, np.ones(_shape_of(shape), dtype=dtype), requires_grad)
 
 
 def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
          requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value``."""
-    check_device("full", device)
+    device = to_device("full", device)
     shape = _shape_of((shape,) if isinstance(shape, (int, np.integer)) else (shape,))
     if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
         raise DtypeError(f"full: fill_value must be a number, got {fill_value!r}")
-    return _leaf(_numpy("full", np.full, shape, fill_value, dtype=dtype), requires_grad, "full")
+    return _leaf_on(device,
+                    _numpy("full", np.full, shape, fill_value, dtype=dtype), requires_grad, "full")
 
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike = _DEFAULT_DTYPE,
         requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
     """The ``n x m`` identity matrix."""
-    check_device("eye", device)
+    device = to_device("eye", device)
     for name, size in (("n", n), ("m", m)):
         if size is not None and (not isinstance(size, (int, np.integer)) or size < 0):
             raise ValueError(f"eye: {name} must be a non-negative integer, got {size!r}")
-    return _leaf(np.eye(n, m, dtype=dtype), requires_grad, "eye")
+    return _leaf_on(device, np.eye(n, m, dtype=dtype), requires_grad, "eye")
 
 
 def _number(op, name, value):
@@ -112,7 +136,7 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTyp
     >>> gg.arange(0, end=1, step=0.25)
     Tensor([0.  , 0.25, 0.5 , 0.75], dtype=float32)
     """
-    check_device("arange", device)
+    device = to_device("arange", device)
     if end is not None:
         if stop is not None:
             raise TypeError("arange: give stop= (numpy) or end= (PyTorch), not both")
@@ -124,8 +148,9 @@ def arange(start: float, stop: float | None = None, step: float = 1, dtype: DTyp
         raise ValueError("arange: step must not be 0")
     if dtype is None and any(isinstance(v, (float, np.floating)) for v in (start, stop, step)):
         dtype = _DEFAULT_DTYPE
-    return _leaf(_numpy("arange", np.arange, start, stop, step, dtype=dtype), requires_grad,
-                 "arange")
+    return _leaf_on(device,
+                    _numpy("arange", np.arange, start, stop, step, dtype=dtype), requires_grad,
+                    "arange")
 
 
 def linspace(start: float, stop: float | None = None, num: int | None = None,
@@ -156,7 +181,7 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
     >>> gg.linspace(0, end=1, steps=3)
     Tensor([0. , 0.5, 1. ], dtype=float32)
     """
-    check_device("linspace", device)
+    device = to_device("linspace", device)
     if end is not None and stop is not None or steps is not None and num is not None:
         raise TypeError("linspace: give stop=/num= (numpy) or end=/steps= (PyTorch), not both")
     stop = end if stop is None else stop
@@ -167,40 +192,42 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
     _number("linspace", "stop", stop)
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 0:
         raise ValueError(f"linspace: num must be a non-negative integer, got {num!r}")
-    return _leaf(_numpy("linspace", np.linspace, start, stop, num, endpoint=endpoint,
+    return _leaf_on(device, _numpy("linspace", np.linspace, start, stop, num, endpoint=endpoint,
                         dtype=dtype), requires_grad, "linspace")
 
 
 def rand(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
          generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Uniform samples in ``[0, 1)`` from ``generator`` (default: the library's, seeded)."""
-    check_device("rand", device)
+    device = to_device("rand", device)
     rng = random.resolve(generator, "rand")
-    return _leaf(rng.random(_shape_of(shape)).astype(dtype), requires_grad)
+    return _leaf_on(device, rng.random(_shape_of(shape)).astype(dtype), requires_grad)
 
 
 def randn(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
           generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
     """Standard normal samples from ``generator`` (default: the library's, seeded)."""
-    check_device("randn", device)
+    device = to_device("randn", device)
     rng = random.resolve(generator, "randn")
-    return _leaf(rng.standard_normal(_shape_of(shape)).astype(dtype), requires_grad)
+    return _leaf_on(device, rng.standard_normal(_shape_of(shape)).astype(dtype), requires_grad)
 
 
 def zeros_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
                device: DeviceLike = None) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``x``."""
-    check_device("zeros_like", device)
-    return _leaf(_numpy("zeros_like", np.zeros_like, np.asarray(x), dtype=dtype), requires_grad,
-                 "zeros_like")
+    device = _like_device("zeros_like", device, x)
+    return _leaf_on(device,
+                    _numpy("zeros_like", np.zeros_like, _template(x), dtype=dtype), requires_grad,
+                    "zeros_like")
 
 
 def ones_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
               device: DeviceLike = None) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``x``."""
-    check_device("ones_like", device)
-    return _leaf(_numpy("ones_like", np.ones_like, np.asarray(x), dtype=dtype), requires_grad,
-                 "ones_like")
+    device = _like_device("ones_like", device, x)
+    return _leaf_on(device,
+                    _numpy("ones_like", np.ones_like, _template(x), dtype=dtype), requires_grad,
+                    "ones_like")
 
 
 def multinomial(input: TensorLike, num_samples: int, replacement: bool = False, *,  # noqa: A002
@@ -257,11 +284,12 @@ def full_like(x: Tensor, fill_value: float, dtype: DTypeLike = None, requires_gr
     >>> gg.full_like(gg.zeros(2), 7.0)
     Tensor([7., 7.], dtype=float32)
     """
-    check_device("full_like", device)
+    device = _like_device("full_like", device, x)
     if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
         raise DtypeError(f"full_like: fill_value must be a number, got {fill_value!r}")
-    return _leaf(_numpy("full_like", np.full_like, np.asarray(x), fill_value, dtype=dtype),
-                 requires_grad, "full_like")
+    return _leaf_on(device,
+                    _numpy("full_like", np.full_like, _template(x), fill_value, dtype=dtype),
+                    requires_grad, "full_like")
 
 
 def empty(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
@@ -272,8 +300,8 @@ def empty(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: b
     >>> gg.empty(2, 3).shape
     (2, 3)
     """
-    check_device("empty", device)
-    return _leaf(_numpy("empty", np.empty, _shape_of(shape), dtype=dtype), requires_grad,
+    device = to_device("empty", device)
+    return _leaf_on(device, _numpy("empty", np.empty, _shape_of(shape), dtype=dtype), requires_grad,
                  "empty")
 
 
@@ -285,9 +313,10 @@ def empty_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
     >>> gg.empty_like(gg.zeros(4)).shape
     (4,)
     """
-    check_device("empty_like", device)
-    return _leaf(_numpy("empty_like", np.empty_like, np.asarray(x), dtype=dtype), requires_grad,
-                 "empty_like")
+    device = _like_device("empty_like", device, x)
+    return _leaf_on(device,
+                    _numpy("empty_like", np.empty_like, _template(x), dtype=dtype), requires_grad,
+                    "empty_like")
 
 
 def _size_of(op, size):
@@ -324,7 +353,7 @@ def randint(low: int, high: int | None = None, size: ShapeLike | None = None,
     >>> gg.randint(5, (4,)).dtype
     dtype('int64')
     """
-    check_device("randint", device)
+    device = to_device("randint", device)
     if isinstance(high, (tuple, list)) and size is None:
         low, high, size = 0, low, high
     if high is None:
@@ -336,7 +365,7 @@ def randint(low: int, high: int | None = None, size: ShapeLike | None = None,
         raise ValueError(f"randint: high must be larger than low, got low={low}, high={high}")
     rng = random.resolve(generator, "randint")
     values = rng.integers(low, high, size=_size_of("randint", size), dtype=dtype)
-    return _leaf(np.asarray(values), requires_grad, "randint")
+    return _leaf_on(device, np.asarray(values), requires_grad, "randint")
 
 
 def rand_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
@@ -347,13 +376,13 @@ def rand_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *
     >>> gg.rand_like(gg.zeros((2, 2))).shape
     (2, 2)
     """
-    check_device("rand_like", device)
-    data = np.asarray(x)
+    device = _like_device("rand_like", device, x)
+    data = _template(x)
     dtype = np.dtype(data.dtype if dtype is None else dtype)
     if dtype.kind != "f":
         raise DtypeError(f"rand_like: needs a float dtype, got {dtype}; pass dtype=np.float32")
     rng = random.resolve(generator, "rand_like")
-    return _leaf(rng.random(data.shape).astype(dtype), requires_grad, "rand_like")
+    return _leaf_on(device, rng.random(data.shape).astype(dtype), requires_grad, "rand_like")
 
 
 def randn_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, *,
@@ -364,24 +393,25 @@ def randn_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, 
     >>> gg.randn_like(gg.zeros(3)).shape
     (3,)
     """
-    check_device("randn_like", device)
-    data = np.asarray(x)
+    device = _like_device("randn_like", device, x)
+    data = _template(x)
     dtype = np.dtype(data.dtype if dtype is None else dtype)
     if dtype.kind != "f":
         raise DtypeError(f"randn_like: needs a float dtype, got {dtype}; pass dtype=np.float32")
     rng = random.resolve(generator, "randn_like")
-    return _leaf(rng.standard_normal(data.shape).astype(dtype), requires_grad, "randn_like")
+    return _leaf_on(device,
+                    rng.standard_normal(data.shape).astype(dtype), requires_grad, "randn_like")
 
 
 def _distribution(op, method, first, second, size, dtype, requires_grad, generator, device):
-    check_device(op, device)
+    device = to_device(op, device)
     draw = getattr(random.resolve(generator, op), method)
     a, b = (np.asarray(v.data if isinstance(v, Tensor) else v) for v in (first, second))
     if a.dtype.kind not in "fiu" or b.dtype.kind not in "fiu":
         raise TypeError(f"{op}: parameters must be numbers or tensors of numbers, got "
                         f"{first!r} and {second!r}")
     shape = _size_of(op, size) if size is not None else np.broadcast_shapes(a.shape, b.shape)
-    return _leaf(np.asarray(draw(a, b, shape)).astype(dtype), requires_grad, op)
+    return _leaf_on(device, np.asarray(draw(a, b, shape)).astype(dtype), requires_grad, op)
 
 
 def normal(mean: TensorLike = 0.0, std: TensorLike = 1.0, size: ShapeLike | None = None,

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import grad_mode, readonly
+from .devices import check_same_device
 from .errors import GraphFreedError, InplaceModificationError, named_error
 from .value import is_value
 
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 __all__ = ["Function"]
 
 _FREED = object()  # marks saved values released after backward
+# the types of values and constants that need no device check (numpy's and Python's)
+_HOST_VALUES = frozenset({np.ndarray, float})
+_HOST_CONSTANTS = frozenset({np.ndarray, float, int, bool, type(None), str, tuple, slice, list,
+                             np.float64, np.float32, np.int64, np.bool_})
 
 
 def _distinguish(raw):
@@ -116,10 +121,13 @@ class Function:
             value_type = cls._value_type_of(args)
         raw = []
         needs = []
-        record = lists = False
+        record = lists = foreign = False
         for arg in args:
             if isinstance(arg, value_type):
-                raw.append(arg.data)
+                data = arg.data
+                raw.append(data)
+                if type(data) not in _HOST_VALUES:
+                    foreign = True
                 needed = arg.requires_grad
                 needs.append(needed)
                 record = record or needed
@@ -137,6 +145,10 @@ class Function:
             else:
                 raw.append(arg)
                 needs.append(False)
+                if type(arg) not in _HOST_CONSTANTS:
+                    foreign = True
+        if foreign:  # some value is not numpy's: all arrays must share its device
+            check_same_device(getattr(cls, "op_name", cls.__name__), *raw)
         ctx = cls.__new__(cls)
         if lists:
             args = tuple(r if type(a) is list else a for a, r in zip(args, raw))

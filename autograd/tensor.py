@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .dtypes import check_device
+from . import backend
+from .devices import check_same_device, device_of, move, to_device
 from .engine import run_backward
-from .errors import DtypeError, GradientError, ShapeError, shape_error
+from .errors import DeviceError, DtypeError, GradientError, ShapeError, shape_error
 from .function import Function
 from .ops.rule_helpers import sum_to_shape
 from .readonly import is_shared
@@ -44,6 +45,8 @@ def _to_array(data, dtype, op, infer_ints):
         array = data
     elif isinstance(data, np.generic):
         array = np.asarray(data)
+    elif backend.is_foreign_array(data):
+        return _foreign_array(data, dtype, op)
     else:
         try:
             array = np.asarray(data)
@@ -67,8 +70,19 @@ def _to_array(data, dtype, op, infer_ints):
     return array
 
 
+def _foreign_array(data, dtype, op):
+    """An array of another array-API library (CuPy, array-api-strict), kept on its device."""
+    xp = backend.namespace(data)
+    kind = backend.dtype_kind(data.dtype)
+    if kind not in "fiub":
+        raise DtypeError(f"{op}: tensors hold numbers (float, int or bool), not {data.dtype}")
+    if dtype is not None:
+        data = xp.astype(data, backend.dtype_in(xp, dtype))
+    return data
+
+
 def _check_can_require_grad(array, op):
-    if array.dtype.kind != "f":
+    if backend.dtype_kind(array.dtype) != "f":
         raise DtypeError(
             f"{op}: only floating-point tensors can require grad, got dtype {array.dtype}; "
             "convert first, e.g. tensor(data, dtype=np.float32, requires_grad=True)")
@@ -153,7 +167,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     def _from_op(cls, array, node):
         """Wrap an op's result (fast: no conversion beyond numpy scalars)."""
         tensor = object.__new__(Tensor)
-        tensor.data = array if type(array) is np.ndarray else np.asarray(array)
+        tensor.data = array if type(array) is np.ndarray else backend.as_array(array)
         tensor.grad = None
         tensor.requires_grad = node is not None
         tensor.grad_fn = node
@@ -185,8 +199,8 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     @property
     def dtype(self) -> np.dtype:
-        """The numpy dtype of ``data``."""
-        return self.data.dtype
+        """The dtype of ``data``, as numpy's dtype whatever the device (``float32``, ...)."""
+        return backend.numpy_dtype(self.data.dtype)
 
     @property
     def is_leaf(self) -> bool:
@@ -199,8 +213,11 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return len(self.data)
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
-        extra = f", dtype={self.data.dtype}"
+        body = np.array2string(backend.to_host(self.data), separator=", ", prefix="Tensor(")
+        extra = f", dtype={self.dtype}"
+        where = self.device
+        if where.type != "cpu":
+            extra += f", device='{where}'"
         if self.grad_fn is not None:
             extra += f", grad_fn=<{type(self.grad_fn).__name__}>"
         elif self.requires_grad:
@@ -214,15 +231,22 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
             raise ValueError(f"item: the tensor has {self.data.size} elements (shape "
                              f"{self.data.shape}); only one-element tensors convert to a "
                              "Python number: index or reduce it first")
-        return self.data.item()
+        return backend.to_host(self.data).item()
 
     def numpy(self) -> np.ndarray:
-        """The underlying numpy array (shared, not copied)."""
+        """The underlying numpy array (shared, not copied); on another device, an error.
+
+        As ``torch.Tensor.numpy``: a tensor on a GPU (or any device but ``"cpu"``) must be
+        copied to the host first, with ``.cpu()``.
+        """
+        if type(self.data) is not np.ndarray:
+            raise DeviceError(f"numpy: the tensor is on device '{self.device}'; copy it to the "
+                              "host first: t.cpu().numpy()")
         return self.data
 
     def tolist(self) -> Any:
-        """The value as (nested) Python lists."""
-        return self.data.tolist()
+        """The value as (nested) Python lists (copied to the host from any device)."""
+        return backend.to_host(self.data).tolist()
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         """numpy meets a Tensor: ``array * t`` is ``t.__rmul__(array)``; ``array += t`` writes.
@@ -250,7 +274,8 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return getattr(right, names[1])(left)
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        data = self.numpy()
+        return data if dtype is None else data.astype(dtype)
 
     def __float__(self):
         return float(self.item())
@@ -265,7 +290,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return bool(self.data)
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if backend.dtype_kind(self.data.dtype) not in "iu" or self.data.size != 1:
             raise TypeError("only one-element integer tensors can be used as an index")
         return int(self.data.item())
 
@@ -331,15 +356,17 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
                     f"{op}: the gradient can only be implied for a one-element tensor, but this "
                     f"one has shape {self.data.shape}; pass gradient= of that shape (e.g. "
                     "ones_like(t)) or reduce it first (t.sum())")
-            grad = np.ones_like(self.data)
+            grad = backend.namespace(self.data).ones_like(self.data)
         else:
-            grad = gradient.data if isinstance(gradient, Tensor) else np.asarray(gradient)
+            grad = gradient.data if isinstance(gradient, Tensor) else backend.as_array(gradient)
             if grad.shape != self.data.shape:
                 raise shape_error(op, self.data.shape, grad.shape, reason="do not match",
                                   hint="gradient= must have the tensor's shape")
-            if grad.dtype.kind not in "fiub":
+            if backend.dtype_kind(grad.dtype) not in "fiub":
                 raise DtypeError(f"{op}: gradient= must hold numbers, got dtype {grad.dtype}")
-            grad = grad.astype(self.data.dtype)  # a copy: the engine may accumulate in place
+            check_same_device("backward", self.data, grad)
+            # a copy: the engine may accumulate in place
+            grad = backend.namespace(grad).astype(grad, self.data.dtype, copy=True)
             if create_graph and isinstance(gradient, Tensor):
                 return gradient
         return Tensor._from_op(grad, None) if create_graph else grad
@@ -350,7 +377,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         if grad.shape != shape:
             grad = sum_to_shape(grad, shape, node.name())
         if grad.dtype != self.data.dtype:
-            grad = grad.astype(self.data.dtype)
+            grad = backend.namespace(grad).astype(grad, self.data.dtype)
         return grad
 
     def _run_hooks(self, grad):
@@ -371,12 +398,13 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         name = f"hook {getattr(hook, '__qualname__', type(hook).__name__)}"
         if isinstance(result, Tensor):
             array = result.data
-        elif isinstance(result, (float, np.floating, np.ndarray)):
-            array = np.asarray(result)
+        elif isinstance(result, (float, np.floating, np.ndarray)) \
+                or backend.is_foreign_array(result):
+            array = backend.as_array(result)
         else:
             raise GradientError(f"{name} returned a {type(result).__name__}; a hook must return "
                                 "None or a float Tensor (or array) of the tensor's shape")
-        if array.dtype.kind != "f":
+        if backend.dtype_kind(array.dtype) != "f":
             raise DtypeError(f"{name} returned a gradient of dtype {array.dtype}; return a "
                              f"floating-point one (the tensor is {self.data.dtype})")
         if array.shape != self.data.shape:
@@ -384,7 +412,8 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
                              f"of shape {self.data.shape}; return the same shape")
         if not raw and isinstance(result, Tensor):  # create_graph: keep the result's graph
             return result if result.dtype == self.data.dtype else result.astype(self.data.dtype)
-        array = np.array(array, dtype=self.data.dtype)
+        check_same_device(name, self.data, array)
+        array = backend.namespace(array).astype(array, self.data.dtype, copy=True)
         return array if raw else Tensor._from_op(array, None)
 
     def _accumulate_grad(self, grad, handed):
@@ -405,14 +434,16 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
                 and not is_shared(existing.data) and existing.data.shape == self.data.shape:
             existing.data += grad
             return
-        if (type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable
-                or id(grad) in handed):
+        if type(grad) is not np.ndarray:
+            # another library's array: no view or write flags to ask, so always own a copy
+            grad = backend.namespace(grad).astype(grad, self.data.dtype, copy=True)
+        elif grad.base is not None or not grad.flags.writeable or id(grad) in handed:
             grad = np.array(grad, dtype=self.data.dtype)
         handed.add(id(grad))
         self.grad = Tensor._from_op(grad if existing is None else existing.data + grad, None)
 
     def _wrap_grad(self, grad):
-        return grad if isinstance(grad, Tensor) else Tensor._from_op(np.asarray(grad), None)
+        return grad if isinstance(grad, Tensor) else Tensor._from_op(backend.as_array(grad), None)
 
 
 Function.value_type = Tensor  # what ops on raw arrays alone return
@@ -457,10 +488,14 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
     Python floats and float lists become float32; numpy arrays keep their
     dtype unless ``dtype`` is given.
     """
-    check_device("tensor", device)
+    where = to_device("tensor", device)
     array = _to_array(data, dtype, "tensor", infer_ints=True)
-    if isinstance(data, (Tensor, np.ndarray)) and dtype is None:
+    if where is not None and device_of(array) != where:
+        array = move(array, where)  # a copy
+    elif isinstance(data, (Tensor, np.ndarray)) and dtype is None:
         array = array.copy()
+    elif not backend.is_numpy(array) and array is data:
+        array = backend.namespace(array).asarray(array, copy=True)
     if requires_grad:
         _check_can_require_grad(array, "tensor")
     result = Tensor._from_op(array, None)

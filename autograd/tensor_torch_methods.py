@@ -1,7 +1,7 @@
 # mypy: disable-error-code="misc"
 # NOTE: a mixin of Tensor: its methods declare self: Tensor (they exist only as Tensor's),
 # which mypy reports as misc ("erased type of self is not a supertype of its class").
-"""Tensor methods under PyTorch's names: conversions, the CPU device, and short aliases.
+"""Tensor methods under PyTorch's names: conversions, devices, and short aliases.
 
 A mixin of ``Tensor`` kept apart from ``tensor_methods.py`` (numpy's names)
 so each file stays short. Each method is a delegation to an op or a numpy
@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import dtypes
+from .devices import device_of
 from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import shape as S
+from .ops.transfer import ToDevice
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,36 +124,71 @@ class TorchMethods:
     # ------------------------------------------------------------ dtype and device
     def to(self: Tensor, *args: DTypeLike | DeviceLike | Tensor, dtype: DTypeLike = None,
            device: DeviceLike = None, non_blocking: bool = False, copy: bool = False) -> Tensor:
-        """This tensor on the CPU with ``dtype``: ``to("cpu")``, ``to(gg.float64)``, ``to(other)``.
+        """This tensor as another dtype and/or on another device: ``to("cuda")``, ``to(gg.double)``.
 
-        Returns ``self`` when nothing changes (as PyTorch) unless ``copy=True``.
-        Any device other than the CPU raises ``DeviceError``.
+        Takes PyTorch's forms: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+        ``to(other)`` (other's dtype and device). Returns ``self`` when nothing changes (as
+        PyTorch) unless ``copy=True``. A copy to another device is recorded: the gradient
+        flows back to this tensor's device.
 
-        Example
-        -------
+        Examples
+        --------
         >>> import graphgrad as gg
         >>> gg.ones(2).to("cpu", gg.float64).dtype
         dtype('float64')
+        >>> x = gg.ones(2, requires_grad=True)
+        >>> x.to("cpu") is x
+        True
         """
-        wanted = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
-                                     non_blocking=non_blocking, copy=copy)
-        if wanted is None or wanted == self.data.dtype:
-            return self.clone() if copy else self
-        return self.astype(wanted)
+        wanted, where = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
+                                            non_blocking=non_blocking, copy=copy)
+        result = self
+        if where is not None and where != self.device:
+            where.native  # noqa: B018 - fail here, before any copy, if the device is missing
+            result = ToDevice.apply(self, where)
+        if wanted is not None and wanted != self.dtype:
+            result = result.astype(wanted)
+        if result is self and copy:
+            return self.clone()
+        return result
 
     def cpu(self: Tensor) -> Tensor:
-        """This tensor (it is already on the CPU)."""
-        return self
+        """This tensor on the CPU (numpy): itself if it is there, else a recorded copy.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> t = gg.ones(2)
+        >>> t.cpu() is t
+        True
+        """
+        return self.to("cpu")
+
+    def cuda(self: Tensor, device: int | DeviceLike = None) -> Tensor:
+        """This tensor on a CUDA GPU (CuPy): ``cuda()`` for GPU 0, ``cuda(1)`` for GPU 1.
+
+        Raises ``DeviceError`` when CuPy or a GPU is missing.
+        """
+        if device is None or isinstance(device, int):
+            device = dtypes.device("cuda", device)
+        return self.to(device)
 
     @property
     def device(self: Tensor) -> dtypes.device:
-        """Always ``device("cpu")``."""
-        return dtypes.device("cpu")
+        """The device the data lives on: ``device(type='cpu')`` for numpy arrays.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.zeros(3).device
+        device(type='cpu')
+        """
+        return device_of(self.data)
 
     @property
     def is_cuda(self: Tensor) -> bool:
-        """Always False."""
-        return False
+        """True when the tensor lives on a CUDA GPU."""
+        return self.device.type == "cuda"
 
     def type(self: Tensor, dtype: DTypeLike = None) -> str | Tensor:
         """Without ``dtype``: PyTorch's type name (``"graphgrad.FloatTensor"``); with: a cast."""

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
-from ..autograd import Tensor, dtypes, no_grad
+from ..autograd import Tensor, backend, devices, dtypes, no_grad
 from ..autograd.typing import DeviceLike, DTypeLike
 from .checkpoint import MAX_MEMBERS, StateDictError, read_checkpoint, save_arrays
 from .hooks import HookMixin
@@ -300,34 +300,49 @@ class Module(HookMixin):
 
     def to(self: M, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None,
            non_blocking: bool = False) -> M:
-        """Cast every floating-point parameter and buffer to a float dtype, in place.
+        """Move every parameter and buffer to a device and/or cast the floating ones, in place.
 
-        Takes PyTorch's forms: ``to(dtype)``, ``to("cpu")``, ``to(device, dtype)``,
-        ``to(tensor)``. The only device is the CPU (others raise ``DeviceError``).
-        Returns the module.
+        Takes PyTorch's forms: ``to(dtype)``, ``to("cuda")``, ``to(device, dtype)``,
+        ``to(tensor)``. Parameters stay the same objects (an optimizer made before keeps
+        working); their gradients move with them. Returns the module.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from graphgrad import nn
         >>> nn.Linear(2, 1).to("cpu", np.float64).weight.dtype
         dtype('float64')
         """
-        target = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
-                                     non_blocking=non_blocking)
-        if target is None:
-            return self
-        if target.kind != "f":
+        target, where = dtypes.to_arguments("to", *args, dtype=dtype, device=device,
+                                            non_blocking=non_blocking)
+        if target is not None and target.kind != "f":
             raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got {target}")
+        if where is not None:
+            where.native  # noqa: B018 - fail here, before anything moved, if it is missing
+        moved = []  # computed first, assigned after: a failure leaves the module unchanged
         for tensor in list(self.parameters()) + list(self.buffers()):
-            if tensor.data.dtype.kind == "f":
-                tensor.data = tensor.data.astype(target)
-                if tensor.grad is not None:
-                    tensor.grad = Tensor(tensor.grad.data.astype(target))
+            data, grad = tensor.data, None if tensor.grad is None else tensor.grad.data
+            if where is not None:
+                data = devices.move(data, where)
+                grad = None if grad is None else devices.move(grad, where)
+            if target is not None and tensor.dtype.kind == "f":
+                xp = backend.namespace(data)
+                data = xp.astype(data, backend.dtype_in(xp, target))
+                grad = None if grad is None else xp.astype(grad, data.dtype)
+            moved.append((tensor, data, grad))
+        for tensor, data, grad in moved:
+            if data is not tensor.data:
+                tensor.data = data
+            if grad is not None and grad is not tensor.grad.data:
+                tensor.grad = Tensor(grad)
         return self
 
     def cpu(self: M) -> M:
-        """The module itself (everything is on the CPU)."""
-        return self
+        """Move every parameter and buffer to the CPU (numpy), in place; returns the module."""
+        return self.to("cpu")
+
+    def cuda(self: M, device: int | None = None) -> M:
+        """Move every parameter and buffer to a CUDA GPU (CuPy), in place; returns the module."""
+        return self.to(dtypes.device("cuda", device))
 
     def apply(self: M, fn: Callable[["Module"], object]) -> M:
         """Call ``fn(module)`` on every submodule, then on this one (PyTorch's order).

@@ -1,20 +1,24 @@
 """Helpers for gradient rules, working on raw arrays and on recorded values alike.
 
-A rule receives plain numpy arrays on the fast first-order path and Tensors
-when ``create_graph=True`` records the backward pass. Operators (``+ * / @``)
-and the methods numpy and Tensor share (``sum reshape transpose swapaxes``)
-already work on both; the functions here cover the rest, so one rule serves
-both modes and stays differentiable to any order.
+A rule receives plain arrays on the fast first-order path (numpy's, or another
+array-API library's: see ``backend.py``) and Tensors when ``create_graph=True``
+records the backward pass. Operators (``+ * / @``, indexing) work on both; the
+standard's arrays have almost no methods, so what numpy spells as a method
+(``x.sum()``, ``x.reshape()``, ``x.astype()``) is a function here that takes
+either, so one rule serves both modes and every library, and stays
+differentiable to any order.
 """
 import numpy as np
 
+from .. import backend
+from ..backend import namespace
 from ..errors import shape_error
 from ..value import is_value
 
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
     "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
     "where", "link", "float_wins", "constant", "zeros_like", "unary", "concatenate", "stack",
-    "permute", "flip"]
+    "permute", "flip", "xp_of", "reshape", "sum_over", "swapaxes", "astype", "matrix_transpose"]
 
 
 def is_raw(x):
@@ -27,29 +31,68 @@ def data_of(x):
     return x if is_raw(x) else x.data
 
 
+def xp_of(x):
+    """The array namespace of ``x``: of its array for a Tensor, numpy for numbers."""
+    return namespace(x if is_raw(x) else x.data)
+
+
 def exp(x):
     """``e**x`` of an array or a Tensor."""
-    return np.exp(x) if is_raw(x) else x.exp()
+    return namespace(x).exp(x) if is_raw(x) else x.exp()
 
 
 def log(x):
     """Natural log of an array or a Tensor."""
-    return np.log(x) if is_raw(x) else x.log()
+    return namespace(x).log(x) if is_raw(x) else x.log()
 
 
 def sin(x):
     """Sine of an array or a Tensor."""
-    return np.sin(x) if is_raw(x) else x.sin()
+    return namespace(x).sin(x) if is_raw(x) else x.sin()
 
 
 def cos(x):
     """Cosine of an array or a Tensor."""
-    return np.cos(x) if is_raw(x) else x.cos()
+    return namespace(x).cos(x) if is_raw(x) else x.cos()
 
 
 def tanh(x):
     """Hyperbolic tangent of an array or a Tensor."""
-    return np.tanh(x) if is_raw(x) else x.tanh()
+    return namespace(x).tanh(x) if is_raw(x) else x.tanh()
+
+
+def reshape(x, shape):
+    """``x`` with a new ``shape`` (a view where the library can; recorded for a Tensor)."""
+    return namespace(x).reshape(x, shape) if is_raw(x) else x.reshape(shape)
+
+
+def sum_over(x, axis=None, keepdims=False):
+    """The sum of ``x`` over ``axis`` (None: all), an array or a Tensor."""
+    if is_raw(x):
+        return namespace(x).sum(x, axis=axis, keepdims=keepdims)
+    return x.sum(axis=axis, keepdims=keepdims)
+
+
+def swapaxes(x, first, second):
+    """``x`` with two axes exchanged (array or Tensor)."""
+    if not is_raw(x):
+        return x.swapaxes(first, second)
+    axes = list(range(x.ndim))
+    axes[first], axes[second] = axes[second], axes[first]
+    return namespace(x).permute_dims(x, tuple(axes))
+
+
+def matrix_transpose(x):
+    """``x`` with its last two axes exchanged (numpy's ``x.swapaxes(-1, -2)``, PyTorch's ``mT``)."""
+    return namespace(x).matrix_transpose(x) if is_raw(x) else x.swapaxes(-1, -2)
+
+
+def astype(x, dtype):
+    """``x`` cast to ``dtype`` (any library's dtype or a numpy one), array or Tensor."""
+    if not is_raw(x):
+        return x.astype(backend.numpy_dtype(dtype))
+    xp = namespace(x)
+    return xp.astype(x, backend.dtype_in(xp, dtype) if xp is not np else dtype)
 
 
 def sigmoid(x):
@@ -63,12 +106,13 @@ def sigmoid(x):
 def constant(array):
     """A Tensor that requires no grad holding ``array`` (results of non-differentiable ops)."""
     from ..function import Function
-    return Function.value_type._from_op(np.asarray(array), None)
+    return Function.value_type._from_op(backend.as_array(array), None)
 
 
 def zeros_like(grad):
     """A zero gradient of ``grad``'s shape and dtype, in ``grad``'s mode (array or Tensor)."""
-    zeros = np.zeros_like(data_of(grad))
+    data = data_of(grad)
+    zeros = namespace(data).zeros_like(data)
     return zeros if is_raw(grad) else constant(zeros)
 
 
@@ -80,7 +124,7 @@ def unary(x, array_fn, function):
 def concatenate(values, axis):
     """Join arrays or Tensors along ``axis`` (recorded when any is a Tensor)."""
     if all(is_raw(v) for v in values):
-        return np.concatenate(values, axis=axis)
+        return namespace(values[0]).concat(values, axis=axis)
     from .shape import concatenate as join
     return join(values, axis=axis)
 
@@ -88,14 +132,14 @@ def concatenate(values, axis):
 def stack(values, axis):
     """Stack arrays or Tensors along a new ``axis`` (recorded when any is a Tensor)."""
     if all(is_raw(v) for v in values):
-        return np.stack(values, axis=axis)
+        return namespace(values[0]).stack(values, axis=axis)
     from .shape import stack as join
     return join(values, axis=axis)
 
 
 def permute(x, axes):
     """``x`` with its axes reordered by the permutation ``axes`` (array or Tensor)."""
-    return np.transpose(x, axes) if is_raw(x) else x.permute(*axes)
+    return namespace(x).permute_dims(x, tuple(axes)) if is_raw(x) else x.permute(*axes)
 
 
 def flip(x, axis):
@@ -106,15 +150,15 @@ def flip(x, axis):
 
 def broadcast_to(x, shape):
     """Broadcast an array or a Tensor to ``shape`` (a read-only view for arrays)."""
-    return np.broadcast_to(x, shape) if is_raw(x) else x.broadcast_to(shape)
+    return namespace(x).broadcast_to(x, shape) if is_raw(x) else x.broadcast_to(shape)
 
 
 def expand_reduced(grad, shape, axis, keepdims):
     """Undo a reduction's shape: put back reduced axes, then broadcast to ``shape``."""
     if not keepdims and axis is not None:
-        grad = grad.reshape(keepdims_shape(shape, axis))
+        grad = reshape(grad, keepdims_shape(shape, axis))
     elif not keepdims:
-        grad = grad.reshape((1,) * len(shape))
+        grad = reshape(grad, (1,) * len(shape))
     return broadcast_to(grad, shape)
 
 
@@ -167,18 +211,21 @@ def sum_to_shape(grad, shape, op="broadcast"):
                               hint="the gradient's shape must broadcast from the input's")
     axes = tuple(range(extra)) + stretched
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
+        grad = sum_over(grad, axis=axes, keepdims=True)
     if extra:
-        grad = grad.reshape(shape)
+        grad = reshape(grad, shape)
     return grad
 
 
 def scatter_add(grad, index, shape):
     """A zero array of ``shape`` with ``grad`` added at ``index`` (repeats accumulate)."""
     if is_raw(grad):
-        out = np.zeros(shape, dtype=np.result_type(grad))
-        np.add.at(out, index, grad)
-        return out
+        xp = namespace(grad)
+        if xp is np:
+            out = np.zeros(shape, dtype=np.result_type(grad))
+        else:
+            out = xp.zeros(shape, dtype=grad.dtype, device=grad.device)
+        return backend.scatter_add(out, index, grad)
     from .shape import ScatterAdd
     return ScatterAdd.apply(grad, index=index, shape=shape)
 
@@ -200,7 +247,7 @@ def where(mask, x, y):
     derivative too: the double-``where`` way of writing a piecewise rule.
     """
     if is_raw(x) and is_raw(y):
-        return np.where(mask, x, y)
+        return namespace(mask).where(mask, x, y)
     from .elementwise import Where
     return Where.apply(mask, x, y)
 
@@ -229,8 +276,9 @@ def float_wins(x, y):
     x_dtype, y_dtype = getattr(x, "dtype", None), getattr(y, "dtype", None)
     if x_dtype is None or y_dtype is None or x_dtype == y_dtype:
         return x, y
-    if x_dtype.kind == "f" and y_dtype.kind in "iub":
-        return x, np.asarray(y, dtype=x_dtype)
-    if y_dtype.kind == "f" and x_dtype.kind in "iub":
-        return np.asarray(x, dtype=y_dtype), y
+    x_kind, y_kind = backend.dtype_kind(x_dtype), backend.dtype_kind(y_dtype)
+    if x_kind == "f" and y_kind in "iub":
+        return x, namespace(y).astype(y, x_dtype)
+    if y_kind == "f" and x_kind in "iub":
+        return namespace(x).astype(x, y_dtype), y
     return x, y

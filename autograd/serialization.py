@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import SerializationError
+from .errors import DeviceError, SerializationError
 from .tensor import Tensor
 from .value import is_value
 
@@ -139,11 +139,15 @@ def load(path: str | os.PathLike[str], map_location: object = None,
     The saved object: Tensors come back as Tensors, arrays as arrays; a plain
     ``.npz`` of named arrays (a state dict) as an ordered dict of Tensors.
     """
-    from .dtypes import check_device
+    from .devices import CPU, to_device
 
     if map_location is not None and not callable(map_location) \
             and not isinstance(map_location, dict):
-        check_device("load", map_location)
+        where = to_device("load", map_location)
+        if where != CPU:
+            where.native  # noqa: B018 - a missing library or device is named first
+            raise DeviceError(f"load: map_location={str(where)!r} is not supported yet; load "
+                              f"to the CPU, then move: gg.load(path).to({str(where)!r})")
     arrays, structure = load_arrays(path)
     if structure is None:
         return OrderedDict((key, Tensor(array)) for key, array in arrays.items())

@@ -180,12 +180,28 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     # ------------------------------------------------------------ attributes
     @property
     def shape(self) -> Shape:
-        """The shape of ``data``, a tuple."""
+        """The shape of ``data``, a tuple.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.zeros(2, 3).shape
+        (2, 3)
+        >>> gg.tensor(5.0).shape
+        ()
+        """
         return self.data.shape
 
     @property
     def ndim(self) -> int:
-        """Number of axes."""
+        """Number of axes.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.zeros(2, 3).ndim, gg.tensor(5.0).ndim
+        (2, 0)
+        """
         return self.data.ndim
 
     @property
@@ -194,17 +210,44 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
         ``x.size`` is numpy's element count; ``x.size()`` is the shape and
         ``x.size(d)`` the length of axis ``d``, as ``torch.Tensor.size``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.zeros(2, 3)
+        >>> x.size
+        6
+        >>> x.size()
+        (2, 3)
+        >>> x.size(1)
+        3
         """
         return ElementCount(self.data.shape)
 
     @property
     def dtype(self) -> np.dtype:
-        """The dtype of ``data``, as numpy's dtype whatever the device (``float32``, ...)."""
+        """The dtype of ``data``, as numpy's dtype whatever the device (``float32``, ...).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1.0]).dtype, gg.tensor([1]).dtype
+        (dtype('float32'), dtype('int64'))
+        """
         return backend.numpy_dtype(self.data.dtype)
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors made by the user rather than by a recorded op."""
+        """True for tensors made by the user rather than by a recorded op.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = w * 2
+        >>> w.is_leaf, y.is_leaf, y.detach().is_leaf
+        (True, False, True)
+        """
         return self.grad_fn is None
 
     def __len__(self):
@@ -226,7 +269,15 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     # ------------------------------------------------------------ conversion
     def item(self) -> int | float | bool:
-        """The value of a one-element tensor as a Python number."""
+        """The value of a one-element tensor as a Python number.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> loss = (gg.tensor([1.0, 2.0]) ** 2).mean()
+        >>> loss.item()
+        2.5
+        """
         if self.data.size != 1:
             raise ValueError(f"item: the tensor has {self.data.size} elements (shape "
                              f"{self.data.shape}); only one-element tensors convert to a "
@@ -238,6 +289,15 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
         As ``torch.Tensor.numpy``: a tensor on a GPU (or any device but ``"cpu"``) must be
         copied to the host first, with ``.cpu()``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0])
+        >>> a = x.numpy()
+        >>> a[0] = 10.0
+        >>> x
+        Tensor([10.,  2.], dtype=float32)
         """
         if type(self.data) is not np.ndarray:
             raise DeviceError(f"numpy: the tensor is on device '{self.device}'; copy it to the "
@@ -245,7 +305,14 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return self.data
 
     def tolist(self) -> Any:
-        """The value as (nested) Python lists (copied to the host from any device)."""
+        """The value as (nested) Python lists (copied to the host from any device).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return backend.to_host(self.data).tolist()
 
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
@@ -296,11 +363,33 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     # ------------------------------------------------------------ graph
     def detach(self) -> Tensor:
-        """A new leaf sharing this tensor's data, cut from the graph."""
+        """A new leaf sharing this tensor's data, cut from the graph.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 3).detach()
+        >>> y
+        Tensor([3., 6.], dtype=float32)
+        >>> y.requires_grad, y.is_leaf
+        (False, True)
+        """
         return Tensor._from_op(self.data, None)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (leaves only); returns self."""
+        """Set ``requires_grad`` in place (leaves only); returns self.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> w = gg.zeros(2).requires_grad_()
+        >>> w
+        Tensor([0., 0.], dtype=float32, requires_grad=True)
+        >>> (w * 2).sum().backward()
+        >>> w.grad
+        Tensor([2., 2.], dtype=float32)
+        """
         if not self.is_leaf and not requires_grad:
             raise GradientError("requires_grad_: cannot turn off requires_grad on a tensor "
                                 "computed by an op; use .detach() instead")
@@ -310,7 +399,20 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         return self
 
     def retain_grad(self) -> None:
-        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x * 3
+        >>> h.retain_grad()
+        >>> (h ** 2).sum().backward()
+        >>> h.grad
+        Tensor([ 6., 12.], dtype=float32)
+        >>> x.grad
+        Tensor([18., 36.], dtype=float32)
+        """
         if not self.requires_grad:
             raise GradientError("retain_grad: the tensor does not require grad")
         if self.grad_fn is not None:
@@ -321,6 +423,20 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
         The hook may return a replacement gradient. Returns a handle whose
         ``remove()`` unregisters it.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda grad: print("grad:", grad.tolist()))
+        >>> (x * 5).sum().backward()
+        grad: [5.0, 5.0]
+        >>> handle.remove()
+        >>> _ = x.register_hook(lambda grad: grad.clip(-1, 1))  # replaces the gradient
+        >>> x.grad = None
+        >>> (x * 5).sum().backward()
+        >>> x.grad
+        Tensor([1., 1.], dtype=float32)
         """
         if not self.requires_grad:
             raise GradientError("register_hook: the tensor does not require grad, so no "
@@ -339,6 +455,18 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
             Keep saved values so backward can run through the graph again.
         create_graph : bool
             Record the backward pass, so the gradients can be differentiated.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> (x ** 2).sum().backward()
+        >>> x.grad
+        Tensor([2., 4., 6.], dtype=float32)
+        >>> y = x * 2
+        >>> y.backward(gradient=gg.tensor([1.0, 0.0, 0.0]))  # adds to x.grad
+        >>> x.grad
+        Tensor([4., 4., 6.], dtype=float32)
         """
         if not self.requires_grad:
             raise GradientError(
@@ -487,6 +615,19 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
 
     Python floats and float lists become float32; numpy arrays keep their
     dtype unless ``dtype`` is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import graphgrad as gg
+    >>> gg.tensor([1, 2])
+    Tensor([1, 2], dtype=int64)
+    >>> gg.tensor([1.0, 2.0])
+    Tensor([1., 2.], dtype=float32)
+    >>> gg.tensor(np.array([1.0, 2.0]))
+    Tensor([1., 2.], dtype=float64)
+    >>> gg.tensor([[1, 2]], dtype=gg.float64, requires_grad=True)
+    Tensor([[1., 2.]], dtype=float64, requires_grad=True)
     """
     where = to_device("tensor", device)
     array = _to_array(data, dtype, "tensor", infer_ints=True)

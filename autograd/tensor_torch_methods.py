@@ -41,75 +41,212 @@ class TorchMethods:
 
     # ------------------------------------------------------------ comparisons and math
     def eq(self: Tensor, other: TensorLike) -> Tensor:
-        """Elementwise ``self == other`` (bool, no grad)."""
+        """Elementwise ``self == other`` (bool, no grad).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1, 2, 3]).eq(gg.tensor([1, 0, 3]))
+        Tensor([ True, False,  True], dtype=bool)
+        """
         return self == other
 
     def ne(self: Tensor, other: TensorLike) -> Tensor:
-        """Elementwise ``self != other`` (bool, no grad)."""
+        """Elementwise ``self != other`` (bool, no grad).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1, 2, 3]).ne(2)
+        Tensor([ True, False,  True], dtype=bool)
+        """
         return self != other
 
     def pow(self: Tensor, exponent: TensorLike) -> Tensor:
-        """``self ** exponent``."""
+        """``self ** exponent``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([2.0, 3.0], requires_grad=True)
+        >>> x.pow(2)
+        Tensor([4., 9.], dtype=float32, grad_fn=<Pow>)
+        >>> x.pow(2).sum().backward()
+        >>> x.grad
+        Tensor([4., 6.], dtype=float32)
+        """
         return E.Pow.apply(self, exponent)
 
     def clamp(self: Tensor, min: TensorLike | None = None,  # noqa: A002 - PyTorch's names
               max: TensorLike | None = None) -> Tensor:
-        """Limit values to ``[min, max]`` (numpy's ``clip``)."""
+        """Limit values to ``[min, max]`` (numpy's ``clip``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([-2.0, 0.5, 3.0]).clamp(min=0)
+        Tensor([0. , 0.5, 3. ], dtype=float32)
+        >>> gg.tensor([-2.0, 0.5, 3.0]).clamp(-1, 1)
+        Tensor([-1. ,  0.5,  1. ], dtype=float32)
+        """
         return E.clip(self, min, max)
 
     # ------------------------------------------------------------ shape
     def mm(self: Tensor, other: Tensor) -> Tensor:
-        """Matrix product of two 2-D tensors (PyTorch's ``mm``; ``@`` for any shape)."""
+        """Matrix product of two 2-D tensors (PyTorch's ``mm``; ``@`` for any shape).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a = gg.tensor([[1.0, 2.0]])
+        >>> a.mm(gg.tensor([[3.0], [4.0]]))
+        Tensor([[11.]], dtype=float32)
+        >>> try:
+        ...     a.mm(gg.tensor([3.0, 4.0]))
+        ... except gg.ShapeError as e:
+        ...     print(e)
+        mm: expects two 2-D tensors, got shapes (1, 2) and (2,); use @ (matmul) for other shapes
+        """
         if self.ndim != 2 or getattr(other, "ndim", 0) != 2:
             raise ShapeError(f"mm: expects two 2-D tensors, got shapes {self.shape} and "
                              f"{getattr(other, 'shape', ())}; use @ (matmul) for other shapes")
         return self @ other
 
     def view_as(self: Tensor, other: Tensor) -> Tensor:
-        """This tensor reshaped to ``other.shape``."""
+        """This tensor reshaped to ``other.shape``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> target = gg.zeros(2, 3)
+        >>> gg.arange(6).view_as(target)
+        Tensor([[0, 1, 2],
+                [3, 4, 5]], dtype=int64)
+        """
         return S.reshape(self, other.shape)
 
     def reshape_as(self: Tensor, other: Tensor) -> Tensor:
-        """This tensor reshaped to ``other.shape``."""
+        """This tensor reshaped to ``other.shape``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.arange(6).reshape_as(gg.zeros(3, 2)).shape
+        (3, 2)
+        """
         return S.reshape(self, other.shape)
 
     def expand_as(self: Tensor, other: Tensor) -> Tensor:
-        """This tensor broadcast to ``other.shape``."""
+        """This tensor broadcast to ``other.shape``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> bias = gg.tensor([1.0, 2.0, 3.0])
+        >>> bias.expand_as(gg.zeros(2, 3))
+        Tensor([[1., 2., 3.],
+                [1., 2., 3.]], dtype=float32)
+        """
         return S.broadcast_to(self, other.shape)
 
     def t(self: Tensor) -> Tensor:
-        """Transpose of a tensor of at most 2 axes (PyTorch's ``t()``)."""
+        """Transpose of a tensor of at most 2 axes (PyTorch's ``t()``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([[1, 2, 3]]).t()
+        Tensor([[1],
+                [2],
+                [3]], dtype=int64)
+        >>> try:
+        ...     gg.zeros(2, 3, 4).t()
+        ... except gg.ShapeError as e:
+        ...     print(e)
+        t: expects a tensor of at most 2 axes, got shape (2, 3, 4); use transpose(a, b) or
+        permute(...) for more
+        """
         if self.ndim > 2:
             raise ShapeError(f"t: expects a tensor of at most 2 axes, got shape {self.shape}; "
                              "use transpose(a, b) or permute(...) for more")
         return S.Transpose.apply(self, axes=None)
 
     def contiguous(self: Tensor) -> Tensor:
-        """This tensor (numpy arrays need no reordering for any op here)."""
+        """This tensor (numpy arrays need no reordering for any op here).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.zeros(2, 3).T
+        >>> x.contiguous() is x
+        True
+        """
         return self
 
     def numel(self: Tensor) -> int:
-        """Number of elements (``x.size`` in numpy's spelling)."""
+        """Number of elements (``x.size`` in numpy's spelling).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.zeros(2, 3, 4).numel()
+        24
+        """
         return int(self.data.size)
 
     def dim(self: Tensor) -> int:
-        """Number of axes (``x.ndim``)."""
+        """Number of axes (``x.ndim``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.zeros(2, 3, 4).dim()
+        3
+        """
         return self.data.ndim
 
     # ------------------------------------------------------------ new tensors like this one
     def new_zeros(self: Tensor, *size: ShapeLike, dtype: DTypeLike = None,
                   requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
-        """Zeros of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        """Zeros of ``size`` with this tensor's dtype (unless ``dtype`` is given).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], dtype=gg.float64)
+        >>> x.new_zeros(2, 2)
+        Tensor([[0., 0.],
+                [0., 0.]], dtype=float64)
+        """
         return self._new(np.zeros, size, dtype, requires_grad, device, "new_zeros")
 
     def new_ones(self: Tensor, *size: ShapeLike, dtype: DTypeLike = None,
                  requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
-        """Ones of ``size`` with this tensor's dtype (unless ``dtype`` is given)."""
+        """Ones of ``size`` with this tensor's dtype (unless ``dtype`` is given).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1, 2])
+        >>> x.new_ones(3)
+        Tensor([1, 1, 1], dtype=int64)
+        >>> x.new_ones((2, 2), dtype=gg.float32)
+        Tensor([[1., 1.],
+                [1., 1.]], dtype=float32)
+        """
         return self._new(np.ones, size, dtype, requires_grad, device, "new_ones")
 
     def new_full(self: Tensor, size: ShapeLike, fill_value: float, *, dtype: DTypeLike = None,
                  requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
-        """``fill_value`` everywhere in ``size``, with this tensor's dtype."""
+        """``fill_value`` everywhere in ``size``, with this tensor's dtype.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1.0, 2.0]).new_full((2, 3), 7.0)
+        Tensor([[7., 7., 7.],
+                [7., 7., 7.]], dtype=float32)
+        """
         return self._new(lambda shape, dtype: np.full(shape, fill_value, dtype=dtype), (size,),
                          dtype, requires_grad, device, "new_full")
 
@@ -191,7 +328,19 @@ class TorchMethods:
         return self.device.type == "cuda"
 
     def type(self: Tensor, dtype: DTypeLike = None) -> str | Tensor:
-        """Without ``dtype``: PyTorch's type name (``"graphgrad.FloatTensor"``); with: a cast."""
+        """Without ``dtype``: PyTorch's type name (``"graphgrad.FloatTensor"``); with: a cast.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.5, 2.5])
+        >>> x.type()
+        'graphgrad.FloatTensor'
+        >>> x.type("graphgrad.LongTensor")
+        Tensor([1, 2], dtype=int64)
+        >>> x.type(gg.float64).type()
+        'graphgrad.DoubleTensor'
+        """
         if dtype is None:
             return "graphgrad." + _TYPE_NAMES.get(self.data.dtype.name, self.data.dtype.name)
         if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():
@@ -200,23 +349,61 @@ class TorchMethods:
         return self.to(dtypes.to_dtype("type", dtype))
 
     def is_floating_point(self: Tensor) -> bool:
-        """True for float16/32/64 tensors."""
+        """True for float16/32/64 tensors.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1.0]).is_floating_point(), gg.tensor([1]).is_floating_point()
+        (True, False)
+        """
         return self.data.dtype.kind == "f"
 
     def half(self: Tensor) -> Tensor:
-        """A float16 copy."""
+        """A float16 copy.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([0.1, 2049.0]).half()
+        >>> x.dtype
+        dtype('float16')
+        >>> x.tolist()
+        [0.0999755859375, 2048.0]
+        """
         return self.astype(np.float16)
 
     def long(self: Tensor) -> Tensor:
-        """An int64 copy (no grad)."""
+        """An int64 copy (no grad).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1.9, -1.9]).long()
+        Tensor([ 1, -1], dtype=int64)
+        """
         return self.astype(np.int64)
 
     def int(self: Tensor) -> Tensor:
-        """An int32 copy (no grad)."""
+        """An int32 copy (no grad).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([1.9, -1.9]).int()
+        Tensor([ 1, -1], dtype=int32)
+        """
         return self.astype(np.int32)
 
     def bool(self: Tensor) -> Tensor:
-        """A bool copy (no grad)."""
+        """A bool copy (no grad).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.tensor([0.0, 0.5, -2.0]).bool()
+        Tensor([False,  True,  True], dtype=bool)
+        """
         return self.astype(np.bool_)
 
     # ------------------------------------------------------------ printing

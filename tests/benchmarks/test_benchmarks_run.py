@@ -187,3 +187,21 @@ def test_long_reaches_only_workloads_that_have_a_long_size(monkeypatch, tmp_path
     assert 10**6 in chain_scaling.N_OPS["long"] and max(chain_scaling.N_OPS["full"]) < 10**6
     with pytest.raises(SystemExit):
         main(["--long", "--tiny", "--out", str(tmp_path)])
+
+
+def test_versus_races_two_workers_alternately(tmp_path):
+    """benchmarks.versus: two worker processes build a workload's graphgrad step and take
+    turns timing it (here both run this checkout; building another commit is not tested)."""
+    from benchmarks import versus
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "benchmarks").symlink_to(ROOT / "benchmarks")
+    workers = {"a": versus.Worker(None, 1, code), "b": versus.Worker(None, 1, code)}
+    try:
+        assert workers["a"].graphgrad == workers["b"].graphgrad
+        times = versus.race(workers, "tiny_chain", "tiny", rounds=3, warmup=1)
+    finally:
+        for worker in workers.values():
+            worker.close()
+    assert set(times) == {"a", "b"}
+    assert all(len(t) == 3 and all(s > 0 for s in t) for t in times.values())

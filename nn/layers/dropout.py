@@ -12,6 +12,17 @@ class Dropout(Module):
 
     In ``eval()`` mode it returns its input unchanged. Draws are seeded by
     ``autograd.manual_seed``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> drop = nn.Dropout(0.5)
+    >>> drop(gg.ones(8))  # kept entries are scaled by 1 / (1 - 0.5)
+    Tensor([2., 2., 2., 0., 0., 0., 0., 0.], dtype=float32)
+    >>> drop.eval()(gg.ones(8))
+    Tensor([1., 1., 1., 1., 1., 1., 1., 1.], dtype=float32)
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
@@ -19,9 +30,29 @@ class Dropout(Module):
         self.p, self.inplace = probability("p", p, "Dropout"), inplace
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
+        """Inverted dropout of ``input`` in training mode, the input itself in eval
+        mode; calling the module runs this. The mean is kept on average.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> gg.manual_seed(0)
+        >>> out = nn.Dropout(0.2).forward(gg.ones(10000))
+        >>> sorted(set(out.numpy().tolist())), round(float(out.mean()), 1)
+        ([0.0, 1.25], 1.0)
+        """
         return F.dropout(input, self.p, self.training)
 
     def extra_repr(self) -> str:
+        """``p=..., inplace=...``, shown in the repr.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.Dropout(0.2)
+        Dropout(p=0.2, inplace=False)
+        """
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -40,4 +71,16 @@ class Dropout2d(Dropout):
         self.p, self.inplace = probability("p", p, "Dropout2d"), inplace
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's name
+        """Zero whole channels (each ``input[n, c]`` plane) in training mode, scaling
+        the kept ones by 1/(1-p); the input itself in eval mode. Calling the module runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> gg.manual_seed(0)
+        >>> out = nn.Dropout2d(0.5).forward(gg.ones(1, 4, 2, 2))
+        >>> out[0, :, 0, 0], out[0, :, 1, 1]  # a channel is kept or dropped whole
+        (Tensor([2., 2., 2., 0.], dtype=float32), Tensor([2., 2., 2., 0.], dtype=float32))
+        """
         return F.dropout2d(input, self.p, self.training)

@@ -125,6 +125,15 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor | np.nd
 
     ``cos`` is taken along axis 1 of (N, D) inputs (axis 0 of (D,)), with PyTorch's
     ``sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12))`` denominator.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> a = gg.tensor([[1.0, 0.0], [1.0, 0.0]])
+    >>> b = gg.tensor([[0.0, 1.0], [1.0, 0.0]])
+    >>> F.cosine_embedding_loss(a, b, gg.tensor([1, -1]), reduction="none")
+    Tensor([1., 1.], dtype=float32)
     """
     op = "cosine_embedding_loss"
     reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
@@ -145,7 +154,18 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor | np.nd
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor | np.ndarray,  # noqa: A002
                         margin: float = 0.0, size_average: bool | None = None,
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
-    """``max(0, -target (input1 - input2) + margin)``: rank input1 above input2 where 1."""
+    """``max(0, -target (input1 - input2) + margin)``: rank input1 above input2 where 1.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> scores1, scores2 = gg.tensor([3.0, 1.0]), gg.tensor([1.0, 2.0])
+    >>> F.margin_ranking_loss(scores1, scores2, gg.tensor([1, 1]), reduction="none")
+    Tensor([0., 1.], dtype=float32)
+    >>> F.margin_ranking_loss(scores1, scores2, gg.tensor([1, 1]), margin=3.0, reduction="none")
+    Tensor([1., 4.], dtype=float32)
+    """
     op = "margin_ranking_loss"
     reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,
                                                              op), op)
@@ -162,6 +182,16 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """``max(d(a, p) - d(a, n) + margin, 0)`` with ``d = pairwise_distance(., ., p, eps)``.
 
     ``swap`` uses ``min(d(a, n), d(p, n))`` as the negative distance.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> anchor = gg.tensor([[0.0, 0.0], [0.0, 0.0]])
+    >>> positive = gg.tensor([[0.0, 1.0], [0.0, 1.0]])   # at distance 1
+    >>> negative = gg.tensor([[3.0, 0.0], [1.0, 0.0]])   # far enough (3), too close (1)
+    >>> F.triplet_margin_loss(anchor, positive, negative, reduction="none").round(4)
+    Tensor([0., 1.], dtype=float32)
     """
     op = "triplet_margin_loss"
     reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,

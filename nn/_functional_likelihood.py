@@ -112,6 +112,14 @@ def gaussian_nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     with ``full``). ``var`` has the input's shape, or lacks its last axis, or has 1 there
     (one variance shared by the last axis). As in PyTorch, the clamp at ``eps`` changes
     the value only: the gradient passes to ``var`` as if it were not clamped.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> mean, target = gg.tensor([0.0, 0.0]), gg.tensor([1.0, 1.0])
+    >>> F.gaussian_nll_loss(mean, target, gg.tensor([1.0, 4.0]), reduction="none").round(4)
+    Tensor([0.5   , 0.8181], dtype=float32)
     """
     op = "gaussian_nll_loss"
     _reduction.check(reduction, op)
@@ -143,6 +151,17 @@ def poisson_nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     ``exp(input) - target * input`` with ``log_input`` (input is the log-rate), else
     ``input - target * log(input + eps)``; ``full`` adds Stirling's term
     ``target log target - target + 0.5 log(2 pi target)`` where ``target > 1``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> counts = gg.tensor([2.0, 2.0])
+    >>> F.poisson_nll_loss(gg.tensor([0.0, 1.0]), counts, reduction="none").round(4)  # e^x - 2x
+    Tensor([1.    , 0.7183], dtype=float32)
+    >>> F.poisson_nll_loss(gg.tensor([1.0, 2.0]), counts, log_input=False,
+    ...                    reduction="none").round(4)                          # rate - 2 log(rate)
+    Tensor([1.    , 0.6137], dtype=float32)
     """
     op = "poisson_nll_loss"
     reduction = _reduction.check(_reduction.legacy_reduction(size_average, reduce, reduction,

@@ -69,7 +69,20 @@ def _same_shape(input: Any, target: Any, op: str) -> None:  # noqa: A002
 # ------------------------------------------------------------------ regression
 def mse_loss(input: Tensor, target: Tensor | np.ndarray, *,  # noqa: A002 - PyTorch's argument names
              reduction: str = "mean") -> Tensor:
-    """Mean squared error ``(input - target)^2``, reduced."""
+    """Mean squared error ``(input - target)^2``, reduced.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([0.5, 2.0, 4.0], requires_grad=True)
+    >>> y = gg.tensor([1.0, 2.0, 2.0])
+    >>> loss = F.mse_loss(x, y)  # (0.25 + 0 + 4) / 3
+    >>> round(loss.item(), 4)
+    1.4167
+    >>> loss.backward(); x.grad.round(4)  # 2 (x - y) / 3
+    Tensor([-0.3333,  0.    ,  1.3333], dtype=float32)
+    """
     check_reduction(reduction, "mse_loss")
     _same_shape(input, target, "mse_loss")
     diff = input - target
@@ -78,7 +91,20 @@ def mse_loss(input: Tensor, target: Tensor | np.ndarray, *,  # noqa: A002 - PyTo
 
 def l1_loss(input: Tensor, target: Tensor | np.ndarray, *,  # noqa: A002
             reduction: str = "mean") -> Tensor:
-    """Mean absolute error ``|input - target|``, reduced."""
+    """Mean absolute error ``|input - target|``, reduced.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([0.5, 2.0, 4.0], requires_grad=True)
+    >>> y = gg.tensor([1.0, 2.0, 2.0])
+    >>> loss = F.l1_loss(x, y)  # (0.5 + 0 + 2) / 3
+    >>> round(loss.item(), 4)
+    0.8333
+    >>> loss.backward(); x.grad.round(4)  # sign(x - y) / 3: the same pull for every error
+    Tensor([-0.3333,  0.    ,  0.3333], dtype=float32)
+    """
     check_reduction(reduction, "l1_loss")
     _same_shape(input, target, "l1_loss")
     return _reduce(abs(input - target), reduction)
@@ -89,6 +115,14 @@ def huber_loss(input: Tensor, target: Tensor | np.ndarray, reduction: str = "mea
     """``0.5 d^2`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``.
 
     ``d = input - target``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([0.5, 2.0, 4.0])
+    >>> F.huber_loss(x, gg.tensor([1.0, 2.0, 2.0]), reduction="none")  # quadratic, then linear
+    Tensor([0.125, 0.   , 1.5  ], dtype=float32)
     """
     check_reduction(reduction, "huber_loss")
     _same_shape(input, target, "huber_loss")
@@ -284,6 +318,16 @@ def nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     """Negative log-likelihood of class indices: ``-input[i, target[i]]``.
 
     ``input`` holds log-probabilities.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> log_probs = gg.tensor([[-0.1, -2.5, -3.0], [-2.0, -0.3, -1.9]])
+    >>> F.nll_loss(log_probs, gg.tensor([0, 1]))  # (0.1 + 0.3) / 2
+    Tensor(0.2, dtype=float32)
+    >>> F.nll_loss(log_probs, gg.tensor([0, 1]), reduction="none")
+    Tensor([0.1, 0.3], dtype=float32)
     """
     check_reduction(reduction, "nll_loss")
     target = _numeric_target(target, "nll_loss")
@@ -361,7 +405,18 @@ def _as_float_target(target: Any, input: Any, op: str) -> Any:  # noqa: A002
 def binary_cross_entropy(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
                          weight: Tensor | np.ndarray | None = None, *,
                          reduction: str = "mean") -> Tensor:
-    """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target``."""
+    """Binary cross-entropy of probabilities ``input`` in [0, 1] against ``target``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> p = gg.tensor([0.9, 0.2])
+    >>> F.binary_cross_entropy(p, gg.tensor([1.0, 0.0]), reduction="none").round(4)
+    Tensor([0.1054, 0.2231], dtype=float32)
+    >>> F.binary_cross_entropy(gg.tensor([0.0]), gg.tensor([1.0]))  # log clamped at -100
+    Tensor(100., dtype=float32)
+    """
     check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
     loss = BinaryCrossEntropy.apply(input, _as_float_target(target, input,
@@ -408,6 +463,19 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor | np.ndarray,
     """Sigmoid plus binary cross-entropy in one stable op (any finite logits).
 
     ``pos_weight`` (broadcast over the last axis) scales the positive term.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([2.0, -1.0], requires_grad=True)
+    >>> loss = F.binary_cross_entropy_with_logits(x, gg.tensor([1.0, 0.0]))
+    >>> round(loss.item(), 4)
+    0.2201
+    >>> loss.backward(); x.grad.round(4)  # (sigmoid(x) - target) / 2
+    Tensor([-0.0596,  0.1345], dtype=float32)
+    >>> F.binary_cross_entropy_with_logits(gg.tensor([100.0]), gg.tensor([0.0]))  # no overflow
+    Tensor(100., dtype=float32)
     """
     check_reduction(reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")

@@ -71,13 +71,38 @@ __all__ = ["cosine_embedding_loss", "cosine_similarity", "margin_ranking_loss", 
 
 
 class Linear(Function):
-    """out = x @ W^T + b.  d/dx = grad @ W, d/dW = grad^T @ x, d/db = sum(grad) over rows."""
+    """out = x @ W^T + b.  d/dx = grad @ W, d/dW = grad^T @ x, d/db = sum(grad) over rows.
+
+    The op behind ``linear`` and ``nn.Linear``: one graph node for the matmul and the bias.
+    Call it through ``Linear.apply(x, weight, bias)`` (or ``linear``, which checks shapes).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.functional import Linear
+    >>> out = Linear.apply(gg.ones((2, 3)), gg.ones((4, 3), requires_grad=True))
+    >>> out.shape, out.grad_fn.name()
+    ((2, 4), 'linear')
+    """
 
     op_name = "linear"
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, weight: np.ndarray,
                 bias: np.ndarray | None = None) -> np.ndarray:
+        """``x @ weight.T + bias`` on arrays; saves ``x`` and ``weight`` for backward.
+
+        ``Linear.apply`` unwraps its Tensors, runs this and wraps the result.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad.nn.functional import Linear
+        >>> x = gg.tensor([[1.0, 2.0]])
+        >>> w = gg.tensor([[1.0, 0.0], [1.0, 1.0]])
+        >>> Linear.apply(x, w, gg.tensor([0.5, -3.0]))  # [1 + 0.5, 1 + 2 - 3]
+        Tensor([[1.5, 0. ]], dtype=float32)
+        """
         ctx.save_for_backward(x, weight)
         out = x @ weight.T  # a transposed view: BLAS reads it in place, no copy
         if bias is not None:
@@ -86,6 +111,21 @@ class Linear(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any, Any]:
+        """``grad @ W``, ``grad^T @ x`` and ``grad`` summed over rows (None where not needed).
+
+        ``backward()`` on a result calls it; leading axes of ``x`` are flattened into rows.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad.nn.functional import Linear
+        >>> x = gg.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> w = gg.ones((1, 2), requires_grad=True)
+        >>> b = gg.zeros(1, requires_grad=True)
+        >>> Linear.apply(x, w, b).sum().backward()
+        >>> w.grad, b.grad  # x summed over rows; one per row
+        (Tensor([[4., 6.]], dtype=float32), Tensor([2.], dtype=float32))
+        """
         # grad: an array, or a Tensor under create_graph=True (as the saved x and weight)
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
@@ -126,28 +166,89 @@ def linear(input: Tensor, weight: Tensor,  # noqa: A002 - PyTorch's argument nam
 # ------------------------------------------------------------------ activations
 def relu(input: Tensor,  # noqa: A002, ARG001 - PyTorch's signature; never in place
          inplace: bool = False) -> Tensor:
-    """``max(input, 0)`` elementwise."""
+    """``max(input, 0)`` elementwise; the gradient is 1 where ``input > 0``, else 0.
+
+    ``inplace`` is accepted for PyTorch's signature and ignored (a new tensor is returned).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> F.relu(x)
+    Tensor([0., 0., 3.], dtype=float32, grad_fn=<ReLU>)
+    >>> F.relu(x).sum().backward(); x.grad
+    Tensor([0., 0., 1.], dtype=float32)
+    """
     return autograd.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002, ARG001
                inplace: bool = False) -> Tensor:
-    """``input`` where positive, else ``negative_slope * input``."""
+    """``input`` where positive, else ``negative_slope * input``.
+
+    Negative inputs keep a small gradient (``negative_slope``), so no unit dies.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> F.leaky_relu(x, 0.1)
+    Tensor([-0.2,  0. ,  3. ], dtype=float32, grad_fn=<LeakyReLU>)
+    >>> F.leaky_relu(x, 0.1).sum().backward(); x.grad
+    Tensor([0.1, 0.1, 1. ], dtype=float32)
+    """
     return autograd.leaky_relu(input, negative_slope)
 
 
 def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
-    """``1 / (1 + exp(-input))``, stable for large ``|input|``."""
+    """``1 / (1 + exp(-input))``, stable for large ``|input|``.
+
+    The gradient ``s (1 - s)`` is at most 0.25 (at 0) and vanishes as ``|input|`` grows.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> F.sigmoid(x).round(4)
+    Tensor([0.1192, 0.5   , 0.9526], dtype=float32, grad_fn=<Round>)
+    >>> F.sigmoid(x).sum().backward(); x.grad.round(4)
+    Tensor([0.105 , 0.25  , 0.0452], dtype=float32)
+    """
     return autograd.sigmoid(input)
 
 
 def tanh(input: Tensor) -> Tensor:  # noqa: A002
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent, into (-1, 1); the gradient is ``1 - tanh(input)^2``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> F.tanh(x).round(4)
+    Tensor([-0.964 ,  0.    ,  0.9951], dtype=float32, grad_fn=<Round>)
+    >>> F.tanh(x).sum().backward(); x.grad.round(4)
+    Tensor([0.0707, 1.    , 0.0099], dtype=float32)
+    """
     return autograd.tanh(input)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
-    """``input * Phi(input)`` (Phi: the normal CDF); ``approximate="tanh"`` as PyTorch."""
+    """``input * Phi(input)`` (Phi: the normal CDF); ``approximate="tanh"`` as PyTorch.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([-1.0, 0.0, 1.0])
+    >>> F.gelu(x).round(4)  # Phi(1) = 0.8413
+    Tensor([-0.1587,  0.    ,  0.8413], dtype=float32)
+    >>> F.gelu(x, approximate="tanh").round(4)
+    Tensor([-0.1588,  0.    ,  0.8412], dtype=float32)
+    """
     return autograd.gelu(input, approximate)
 
 
@@ -160,12 +261,35 @@ def _softmax_dim(name: str, ndim: int, dim: int | None) -> int:
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
-    """``exp(x) / sum(exp(x))`` along ``dim``; pass ``dim`` (None picks PyTorch's legacy axis)."""
+    """``exp(x) / sum(exp(x))`` along ``dim``; pass ``dim`` (None picks PyTorch's legacy axis).
+
+    Each slice along ``dim`` becomes a probability distribution (positive, summing to 1).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> p = F.softmax(gg.tensor([[1.0, 2.0, 3.0]]), dim=1)
+    >>> p.round(4), round(p.sum().item(), 4)
+    (Tensor([[0.09  , 0.2447, 0.6652]], dtype=float32), 1.0)
+    """
     return autograd.softmax(input, axis=_softmax_dim("softmax", np.ndim(input), dim))
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
-    """``x - logsumexp(x)`` along ``dim``, stable for any finite input."""
+    """``x - logsumexp(x)`` along ``dim``, stable for any finite input.
+
+    The log of ``softmax`` without its underflow: pair it with ``nll_loss``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> F.log_softmax(gg.tensor([[1.0, 2.0, 3.0]]), dim=1).round(4)
+    Tensor([[-2.4076, -1.4076, -0.4076]], dtype=float32)
+    >>> F.log_softmax(gg.tensor([[0.0, 1000.0]]), dim=1)  # log(softmax) would give -inf
+    Tensor([[-1000.,     0.]], dtype=float32)
+    """
     return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", np.ndim(input), dim))
 
 
@@ -199,7 +323,17 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002,
 
     Inverted dropout: the expected value is unchanged, so evaluation
     (``training=False``) is the identity. Draws come from ``generator`` or
-    ``autograd.generator()``.
+    ``autograd.generator()``, so ``gg.manual_seed`` makes the mask repeatable.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> gg.manual_seed(0)
+    >>> F.dropout(gg.ones(8), p=0.5)  # kept elements scaled by 1 / (1 - p) = 2
+    Tensor([2., 2., 2., 0., 0., 0., 0., 0.], dtype=float32)
+    >>> F.dropout(gg.ones(3), p=0.5, training=False)  # evaluation: unchanged
+    Tensor([1., 1., 1.], dtype=float32)
     """
     p = probability("p", p, "dropout")
     return _dropout(input, p, training, None, generator)

@@ -52,6 +52,19 @@ def embedding(input: Tensor | ArrayLike, weight: Tensor,  # noqa: A002 - PyTorch
     """Rows of ``weight`` at the integer ids ``input``: shape ``input.shape + (dim,)``.
 
     Rows at ``padding_idx`` are returned but receive no gradient, as in PyTorch.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> weight = gg.tensor([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], requires_grad=True)
+    >>> F.embedding(gg.tensor([[0, 2]]), weight).tolist()  # (1, 2) ids -> (1, 2, 2)
+    [[[0.0, 1.0], [4.0, 5.0]]]
+    >>> F.embedding(gg.tensor([0, 2, 0]), weight, padding_idx=2).sum().backward()
+    >>> weight.grad  # row 0 used twice; the padding row gets nothing
+    Tensor([[2., 2.],
+            [0., 0.],
+            [0., 0.]], dtype=float32)
     """
     ids = _indices(input, weight.shape[0])
     rows = weight[ids]

@@ -40,6 +40,19 @@ def batch_norm(input: Tensor, running_mean: Tensor | np.ndarray | None,  # noqa:
     -------
     Tensor of the shape of ``input``:
     ``(x - mean) / sqrt(var + eps) * weight + bias`` per channel.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> import numpy as np
+    >>> x = gg.tensor([[1.0, 10.0], [3.0, 30.0]])   # 2 samples, 2 channels
+    >>> mean, var = np.zeros(2, np.float32), np.ones(2, np.float32)
+    >>> F.batch_norm(x, mean, var, training=True, eps=0.0)
+    Tensor([[-1., -1.],
+            [ 1.,  1.]], dtype=float32)
+    >>> mean, var  # 0.9 * old + 0.1 * batch (unbiased variance: 2 and 200)
+    (array([0.2, 2. ], dtype=float32), array([ 1.1, 20.9], dtype=float32))
     """
     axes = (0,) + tuple(range(2, input.ndim))
     shape = _stat_shape(input, axes)
@@ -71,7 +84,17 @@ def batch_norm(input: Tensor, running_mean: Tensor | np.ndarray | None,  # noqa:
 def layer_norm(input: Tensor, normalized_shape: ShapeLike,  # noqa: A002
                weight: Tensor | None = None, bias: Tensor | None = None,
                eps: float = 1e-5) -> Tensor:
-    """Normalise over the trailing ``normalized_shape`` axes (biased variance), as PyTorch."""
+    """Normalise over the trailing ``normalized_shape`` axes (biased variance), as PyTorch.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn import functional as F
+    >>> x = gg.tensor([[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]])
+    >>> F.layer_norm(x, (3,)).round(4)  # each row to mean 0, variance 1
+    Tensor([[-1.2247,  0.    ,  1.2247],
+            [-1.2247,  0.    ,  1.2247]], dtype=float32)
+    """
     normalized_shape = _as_shape(normalized_shape)
     k = len(normalized_shape)
     if tuple(input.shape[input.ndim - k:]) != normalized_shape or k > input.ndim:

@@ -107,6 +107,26 @@ class OneCycleLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for step ``last_epoch`` (``step()`` calls it); also sets the momentum.
+
+        Each phase anneals (cosine or linear) between its two end points; the momentum (or
+        beta1) moves the opposite way. Raises past ``total_steps``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = nn.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=4, pct_start=0.5)
+        >>> for step in range(4):
+        ...     group = opt.param_groups[0]
+        ...     print(step, round(group["lr"], 4), round(group["momentum"], 4))
+        ...     sched.step()
+        0 0.04 0.95
+        1 1.0 0.85
+        2 0.5 0.9
+        3 0.0 0.95
+        """
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"OneCycleLR: tried to step {step} times, but total_steps is "
@@ -191,7 +211,17 @@ class CyclicLR(LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x: float) -> float:
-        """The wave's height factor at cycle (or step) ``x``."""
+        """The wave's height factor at cycle (or step) ``x``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = nn.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.5, 2, mode="triangular2")
+        >>> [sched.scale_fn(cycle) for cycle in (1, 2, 3)]   # each cycle half as high
+        [1.0, 0.5, 0.25]
+        """
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         if self.mode == "triangular":
@@ -201,6 +231,27 @@ class CyclicLR(LRScheduler):
         return self.gamma ** x
 
     def get_lr(self) -> list[float]:
+        """The rates for step ``last_epoch`` (``step()`` calls it); also cycles the momentum.
+
+        ``base_lr + (max_lr - base_lr) * wave * scale_fn(...)``, with ``wave`` rising from 0 to
+        1 over ``step_size_up`` steps and falling back; the momentum moves the opposite way.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = nn.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.5, step_size_up=2)
+        >>> for step in range(5):
+        ...     group = opt.param_groups[0]
+        ...     print(step, round(group["lr"], 4), round(group["momentum"], 4))
+        ...     sched.step()
+        0 0.1 0.9
+        1 0.3 0.85
+        2 0.5 0.8
+        3 0.3 0.85
+        4 0.1 0.9
+        """
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:
@@ -217,7 +268,19 @@ class CyclicLR(LRScheduler):
         return lrs
 
     def state_dict(self) -> dict[str, Any]:
-        """The state; a custom ``scale_fn`` object is saved as its ``__dict__`` (a function not)."""
+        """The state; a custom ``scale_fn`` object is saved as its ``__dict__`` (a function not).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = nn.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.5, 2, scale_fn=lambda x: 0.5 ** x)
+        >>> sched.step()
+        >>> state = sched.state_dict()
+        >>> state["last_epoch"], state["total_size"], state["_scale_fn_custom"]  # a lambda: None
+        (1, 4.0, None)
+        """
         state = super().state_dict()
         fn = state.pop("_scale_fn_custom")
         keep = fn is not None and not isinstance(fn, types.FunctionType)
@@ -225,7 +288,20 @@ class CyclicLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore ``state_dict()``; a custom ``scale_fn`` stays the constructor's."""
+        """Restore ``state_dict()``; a custom ``scale_fn`` stays the constructor's.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+        >>> sched = nn.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.5, step_size_up=2)
+        >>> sched.step()
+        >>> resumed = nn.optim.lr_scheduler.CyclicLR(opt, 0.1, 0.5, step_size_up=2)  # a restart
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> resumed.step(); round(resumed.get_last_lr()[0], 4)   # step 2: the top of the wave
+        0.5
+        """
         saved = state_dict.get("_scale_fn_custom")
         super().load_state_dict({k: v for k, v in state_dict.items() if k != "_scale_fn_custom"})
         if saved is not None and self._scale_fn_custom is not None:
@@ -260,12 +336,46 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates at ``T_cur`` epochs into the current period of ``T_i`` (``step()`` calls it).
+
+        ``eta_min + (base_lr - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2``: a closed form.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2, T_mult=2)
+        >>> for epoch in range(1, 5):
+        ...     sched.step(); print(epoch, sched.T_cur, sched.T_i, round(sched.get_lr()[0], 4))
+        1 1 2 0.5
+        2 0 4 1.0
+        3 1 4 0.8536
+        4 2 4 0.5
+        """
         return [self.eta_min + (base_lr - self.eta_min)
                 * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
     def step(self, epoch: int | None = None) -> None:
-        """Advance one epoch, or go to ``epoch`` (a float is allowed: fractions of an epoch)."""
+        """Advance one epoch, or go to ``epoch`` (a float is allowed: fractions of an epoch).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> n_batches = 2
+        >>> for epoch in range(2):
+        ...     for batch in range(n_batches):   # opt.step() here, then anneal within the epoch
+        ...         sched.step(epoch + (batch + 1) / n_batches)
+        ...         print(sched.T_cur, round(sched.get_last_lr()[0], 4))
+        0.5 0.8536
+        1.0 0.5
+        1.5 0.1464
+        0.0 1.0
+        """
         self._step_count += 1
         if epoch is None and self.last_epoch < 0:
             epoch = 0

@@ -17,6 +17,21 @@ class ReduceLROnPlateau(LRScheduler):
     epochs without improvement the rate becomes ``max(lr * factor, min_lr)``
     (changes smaller than ``eps`` are skipped), then ``cooldown`` epochs pass
     before bad epochs count again.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    >>> for val_loss in [1.0, 0.9, 0.95, 0.92, 0.91]:
+    ...     sched.step(val_loss)              # after each validation
+    ...     print(val_loss, sched.num_bad_epochs, sched.get_last_lr())
+    1.0 0 [1.0]
+    0.9 0 [1.0]
+    0.95 1 [1.0]
+    0.92 0 [0.5]
+    0.91 1 [0.5]
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
@@ -60,11 +75,40 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
-        """True while bad epochs are being ignored after a reduction."""
+        """True while bad epochs are being ignored after a reduction.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0, cooldown=2)
+        >>> for val_loss in [1.0, 1.0, 1.0, 1.0, 1.0]:
+        ...     sched.step(val_loss); print(sched.get_last_lr(), sched.in_cooldown)
+        [1.0] False
+        [0.5] True
+        [0.5] True
+        [0.5] False
+        [0.25] True
+        """
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
-        """Whether metric ``a`` improves on ``best`` by more than the threshold."""
+        """Whether metric ``a`` improves on ``best`` by more than the threshold.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.ReduceLROnPlateau(opt, threshold=0.01)  # 1% better
+        >>> sched.is_better(0.995, best=1.0), sched.is_better(0.98, best=1.0)
+        (False, True)
+        >>> sched = nn.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", threshold=0.1,
+        ...                                                  threshold_mode="abs")
+        >>> sched.is_better(1.05, best=1.0), sched.is_better(1.2, best=1.0)  # up by 0.1
+        (False, True)
+        """
         if self.mode == "min":
             return a < (best * (1.0 - self.threshold) if self.threshold_mode == "rel"
                         else best - self.threshold)
@@ -75,7 +119,19 @@ class ReduceLROnPlateau(LRScheduler):
     # it does not substitute for LRScheduler.step, as in PyTorch's own annotations
     def step(self, metrics: SupportsFloat,  # type: ignore[override]
              epoch: int | None = None) -> None:
-        """Record this epoch's metric (a number or one-element tensor); reduce the rate if stuck."""
+        """Record this epoch's metric (a number or one-element tensor); reduce the rate if stuck.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.1, patience=2)
+        >>> for accuracy in [0.80, 0.85, 0.84, 0.85, 0.83]:
+        ...     sched.step(gg.tensor(accuracy))       # a number or a one-element tensor
+        >>> round(sched.best, 4), sched.num_bad_epochs, round(sched.get_last_lr()[0], 4)
+        (0.85, 0, 0.1)
+        """
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):

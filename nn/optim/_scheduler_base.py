@@ -32,6 +32,19 @@ class LRScheduler:
     first, to epoch 0); ``base_lrs`` are the groups' ``initial_lr``. To resume,
     pass ``last_epoch`` and an optimizer whose groups have ``initial_lr``
     (from its loaded ``state_dict``), or use the scheduler's ``load_state_dict``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> class Halving(nn.optim.lr_scheduler.LRScheduler):        # a schedule is one method, get_lr
+    ...     def get_lr(self):
+    ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+    >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = Halving(opt)                 # construction sets epoch 0
+    >>> sched.step(); sched.step()
+    >>> sched.last_epoch, sched.base_lrs, opt.param_groups[0]["lr"]
+    (2, [1.0], 0.25)
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
@@ -61,17 +74,56 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The next learning rate of each group (called by ``step``)."""
+        """The next learning rate of each group (called by ``step``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> class Warmup(nn.optim.lr_scheduler.LRScheduler):   # ramp up over 3 epochs
+        ...     def get_lr(self):
+        ...         return [base * min(1.0, (self.last_epoch + 1) / 3) for base in self.base_lrs]
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = Warmup(opt)
+        >>> lrs = [round(sched.get_last_lr()[0], 4)]
+        >>> for epoch in range(3):
+        ...     sched.step(); lrs.append(round(sched.get_last_lr()[0], 4))
+        >>> lrs
+        [0.3333, 0.6667, 1.0, 1.0]
+        """
         raise NotImplementedError(f"{type(self).__name__} must define get_lr()")
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates the last ``step()`` set, one per param group."""
+        """The learning rates the last ``step()`` set, one per param group.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> head, body = gg.zeros(1, requires_grad=True), gg.zeros(1, requires_grad=True)
+        >>> opt = nn.optim.SGD([{"params": [head], "lr": 1.0}, {"params": [body], "lr": 0.1}])
+        >>> sched = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched.step(); sched.get_last_lr()   # read rates here; get_lr() defines them
+        [0.5, 0.05]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and write the new rates into ``optimizer.param_groups``.
 
         ``epoch`` (deprecated, as in PyTorch) jumps to that epoch using the closed form.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+        >>> for epoch in range(2):
+        ...     opt.step()        # the batches of one epoch (opt.step() first, as in PyTorch)
+        ...     sched.step()      # then the schedule
+        >>> sched.last_epoch, opt.param_groups[0]["lr"]
+        (2, 0.1)
         """
         self._step_count += 1
         if epoch is not None:
@@ -96,12 +148,37 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer, as a dict (lists copied)."""
+        """Everything but the optimizer, as a dict (lists copied).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); sched.step()
+        >>> state = sched.state_dict()
+        >>> state["last_epoch"], state["base_lrs"], state["_last_lr"], state["step_size"]
+        (2, [1.0], [0.5], 2)
+        """
         return {key: (list(value) if isinstance(value, list) else value)
                 for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what ``state_dict()`` returned."""
+        """Restore what ``state_dict()`` returned.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); sched.step()
+        >>> resumed = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)  # a restart
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> resumed.last_epoch, resumed.get_last_lr()
+        (2, [0.5])
+        """
         self.__dict__.update({key: (list(value) if isinstance(value, list) else value)
                               for key, value in state_dict.items()})
 

@@ -35,6 +35,19 @@ class Adagrad(Optimizer):
         Added to the denominator for numerical stability.
     maximize : bool
         Ascend the objective instead of descending it.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = nn.optim.Adagrad([w], lr=0.1)
+    >>> for _ in range(3):
+    ...     opt.zero_grad(); (w * w).sum().backward(); opt.step()
+    ...     print(w.data.round(4))   # steps of 0.1, 0.067, 0.053: the sum s only grows
+    [ 0.9 -1.9]
+    [ 0.8331 -1.8311]
+    [ 0.7805 -1.7758]
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, lr_decay: float = 0,

@@ -152,6 +152,24 @@ class AdamW(Adam):
     Same arguments as ``Adam``; ``weight_decay`` defaults to 1e-2 and is applied
     as ``p = p * (1 - lr * weight_decay)`` before the Adam step, so it does not
     pass through the running averages.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = nn.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> (w * 0.0).sum().backward()      # a zero gradient: only the decay acts
+    >>> opt.step(); w.data              # w * (1 - 0.1 * 0.5)
+    array([ 0.95, -1.9 ], dtype=float32)
+
+    ``Adam``'s ``weight_decay`` adds ``0.5 w`` to the gradient instead, which Adam's
+    normalisation turns into a full ``lr``-sized step:
+
+    >>> v = gg.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = nn.optim.Adam([v], lr=0.1, weight_decay=0.5)
+    >>> (v * 0.0).sum().backward(); opt.step(); v.data.round(4)
+    array([ 0.9, -1.9], dtype=float32)
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3,

@@ -24,6 +24,18 @@ class StepLR(LRScheduler):
     """Multiply the rate by ``gamma`` every ``step_size`` epochs.
 
     ``lr = base_lr * gamma ** (epoch // step_size)``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    >>> lrs = [sched.get_last_lr()[0]]
+    >>> for epoch in range(5):   # an epoch of opt.step() calls, then:
+    ...     sched.step(); lrs.append(sched.get_last_lr()[0])
+    >>> lrs                      # halved every 2 epochs
+    [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
@@ -35,6 +47,21 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch``; ``step()`` calls it and writes them.
+
+        The current rates times ``gamma`` at a multiple of ``step_size``, else unchanged: a
+        rate set by hand is carried along, as in PyTorch.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> sched.step(); opt.param_groups[0]["lr"] = 0.3   # epoch 1: a rate set by hand...
+        >>> sched.step(); sched.get_last_lr()               # epoch 2: ...halved
+        [0.15]
+        """
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -45,7 +72,20 @@ class StepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the rate by ``gamma`` every epoch: ``lr = base_lr * gamma ** epoch``."""
+    """Multiply the rate by ``gamma`` every epoch: ``lr = base_lr * gamma ** epoch``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> lrs = [sched.get_last_lr()[0]]
+    >>> for epoch in range(3):
+    ...     sched.step(); lrs.append(sched.get_last_lr()[0])
+    >>> lrs
+    [1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         _check_number(self, "gamma", gamma, 0)
@@ -53,6 +93,20 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch``: the current ones times ``gamma``.
+
+        ``step()`` calls it. Recursive, as in PyTorch: a rate set by hand is carried along.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> opt.param_groups[0]["lr"] = 0.1     # set by hand
+        >>> sched.step(); sched.get_last_lr()   # 0.1 * 0.5, not 1.0 * 0.5
+        [0.05]
+        """
         if self._is_initial:
             return self._current_lrs()
         return [lr * self.gamma for lr in self._current_lrs()]
@@ -67,6 +121,18 @@ class CosineAnnealingLR(LRScheduler):
     ``lr = eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``.
     As in PyTorch, ``step()`` uses the recursive form (so a rate changed by
     hand is carried along) and the rate rises again after ``T_max`` epochs.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+    >>> sched = nn.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.2)
+    >>> lrs = [sched.get_last_lr()[0]]
+    >>> for epoch in range(6):
+    ...     sched.step(); lrs.append(round(sched.get_last_lr()[0], 4))
+    >>> lrs      # down to eta_min at epoch T_max, then back up
+    [1.0, 0.8828, 0.6, 0.3172, 0.2, 0.3172, 0.6]
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -78,6 +144,24 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch`` (``step()`` calls it), in the recursive form.
+
+        ``(lr - eta_min)`` is multiplied by the ratio of successive cosine factors
+        ``(1 + cos(pi t / T_max)) / (1 + cos(pi (t - 1) / T_max))``, so a rate set by hand
+        keeps being annealed from where it was put, as in PyTorch.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> sched.step(); round(sched.get_last_lr()[0], 4)      # the cosine at t = 1
+        0.8536
+        >>> opt.param_groups[0]["lr"] = 0.5                     # set by hand
+        >>> sched.step(); round(sched.get_last_lr()[0], 4)      # 0.5 * 0.5 / 0.8536
+        0.2929
+        """
         epoch, t_max, eta_min = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current_lrs()
@@ -126,18 +210,63 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch``: ``base_lr * lr_lambda(last_epoch)`` per group.
+
+        A closed form: unlike ``StepLR``'s, it overwrites a rate set by hand.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> opt.param_groups[0]["lr"] = 0.01    # set by hand: replaced at the next step
+        >>> sched.step(); sched.get_last_lr()   # 1.0 * 1 / 2
+        [0.5]
+        """
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas,
                                                                      self.base_lrs)]
 
     def state_dict(self) -> dict[str, Any]:
-        """The state without the functions (callable objects keep their ``__dict__``)."""
+        """The state without the functions (callable objects keep their ``__dict__``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> class Halve:                          # a callable object: its attributes are saved
+        ...     def __init__(self): self.rate = 0.5
+        ...     def __call__(self, epoch): return self.rate ** epoch
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.LambdaLR(opt, Halve())
+        >>> sched.state_dict()["lr_lambdas"], sched.state_dict()["last_epoch"]
+        ([{'rate': 0.5}], 0)
+        >>> nn.optim.lr_scheduler.LambdaLR(opt, lambda e: 1.0).state_dict()["lr_lambdas"]  # lost
+        [None]
+        """
         state = {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
                                for fn in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore ``state_dict()``; the functions stay those given to the constructor."""
+        """Restore ``state_dict()``; the functions stay those given to the constructor.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> class Decay:
+        ...     def __init__(self, rate): self.rate = rate
+        ...     def __call__(self, epoch): return self.rate ** epoch
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.LambdaLR(opt, Decay(0.5))
+        >>> sched.step(); sched.step()
+        >>> resumed = nn.optim.lr_scheduler.LambdaLR(opt, Decay(0.9))
+        >>> resumed.load_state_dict(sched.state_dict())   # epoch 2 and the rate 0.5 come back
+        >>> resumed.last_epoch, resumed.lr_lambdas[0].rate
+        (2, 0.5)
+        """
         saved = state_dict.get("lr_lambdas", [])
         super().load_state_dict({k: v for k, v in state_dict.items() if k != "lr_lambdas"})
         for fn, attributes in zip(self.lr_lambdas, saved):
@@ -172,6 +301,23 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch``: the current rates times ``gamma`` at a milestone.
+
+        Recursive, as in PyTorch: a rate set by hand is carried along.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 3], gamma=0.5)
+        >>> opt.param_groups[0]["lr"] = 0.1    # set by hand at epoch 0
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     sched.step(); lrs.append(sched.get_last_lr()[0])
+        >>> lrs                                # halved at epochs 2 and 3
+        [0.1, 0.05, 0.025, 0.025]
+        """
         if self.last_epoch not in self.milestones:
             return self._current_lrs()
         factor = self.gamma ** self.milestones[self.last_epoch]
@@ -212,6 +358,24 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch ``last_epoch`` (``step()`` calls it), in the recursive form.
+
+        Each step multiplies the current rates by the ratio of successive factors
+        (``start + (end - start) * t / total_iters`` over the same at ``t - 1``), so a rate set
+        by hand is carried along, as in PyTorch.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> sched.step(); sched.get_last_lr()   # factor 0.25 -> 0.5
+        [0.5]
+        >>> opt.param_groups[0]["lr"] = 0.1     # set by hand
+        >>> sched.step(); round(sched.get_last_lr()[0], 4)   # 0.1 * 0.75 / 0.5
+        0.15
+        """
         start, end, epoch = self.start_factor, self.end_factor, self.last_epoch
         if epoch == 0:
             return [lr * start for lr in self._current_lrs()]
@@ -290,7 +454,22 @@ class SequentialLR(LRScheduler):
     # NOTE: PyTorch's signature (no epoch=): as in PyTorch, it does not substitute for
     # LRScheduler.step(epoch)
     def step(self) -> None:  # type: ignore[override]
-        """Step the scheduler in force; at a milestone, restart the next one at its epoch 0."""
+        """Step the scheduler in force; at a milestone, restart the next one at its epoch 0.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> warm = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> decay = nn.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+        >>> sched = nn.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[2])
+        >>> for epoch in range(1, 4):
+        ...     sched.step(); print(epoch, round(sched.get_last_lr()[0], 4))
+        1 0.75
+        2 1.0
+        3 0.1
+        """
         self.last_epoch += 1
         index = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[index]
@@ -312,14 +491,45 @@ class SequentialLR(LRScheduler):
         self._last_lr = self._schedulers[index].get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        """Own counters plus each wrapped scheduler's ``state_dict()``."""
+        """Own counters plus each wrapped scheduler's ``state_dict()``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> warm = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> decay = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = nn.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[2])
+        >>> sched.step()
+        >>> state = sched.state_dict()
+        >>> state["last_epoch"], [inner["last_epoch"] for inner in state["_schedulers"]]
+        (1, [1, -1])
+        """
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_milestones"] = list(self._milestones)
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore ``state_dict()``, the wrapped schedulers' states included."""
+        """Restore ``state_dict()``, the wrapped schedulers' states included.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> def schedule(opt):
+        ...     warm = nn.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        ...     decay = nn.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        ...     return nn.optim.lr_scheduler.SequentialLR(opt, [warm, decay], milestones=[2])
+        >>> opt = nn.optim.SGD([gg.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = schedule(opt)
+        >>> for _ in range(3): sched.step()
+        >>> resumed = schedule(opt)                  # e.g. after a restart
+        >>> resumed.load_state_dict(sched.state_dict())
+        >>> resumed.step(); resumed.last_epoch, resumed.get_last_lr()
+        (4, [0.25])
+        """
         self.__dict__.update({k: v for k, v in state_dict.items() if k != "_schedulers"})
         for scheduler, saved in zip(self._schedulers, state_dict["_schedulers"]):
             scheduler.load_state_dict(saved)

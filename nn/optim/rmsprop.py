@@ -40,6 +40,19 @@ class RMSprop(Optimizer):
         Normalize by an estimate of the gradient's variance instead of its second moment.
     maximize : bool
         Ascend the objective instead of descending it.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+    >>> opt = nn.optim.RMSprop([w], lr=0.01)
+    >>> for _ in range(3):
+    ...     opt.zero_grad(); (w * w).sum().backward(); opt.step()
+    ...     print(w.data.round(4))   # first step lr / sqrt(1 - alpha) = 0.1 for both weights
+    [ 0.9 -1.9]
+    [ 0.8329 -1.8309]
+    [ 0.78   -1.7753]
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-2, alpha: float = 0.99,

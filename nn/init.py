@@ -13,6 +13,7 @@ Example
 True
 """
 import math
+import warnings
 from typing import TypeVar
 
 import numpy as np
@@ -35,6 +36,15 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     linear/conv/sigmoid 1, tanh 5/3, relu sqrt(2), leaky_relu sqrt(2 / (1 + slope^2))
     (slope ``param``, default 0.01), selu 3/4.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> nn.init.calculate_gain("relu")          # relu halves the variance: sqrt(2) restores it
+    1.4142135623730951
+    >>> nn.init.calculate_gain("tanh"), nn.init.calculate_gain("leaky_relu", 0.2)
+    (1.6666666666666667, 1.3867504905630728)
     """
     if nonlinearity in _LINEAR:
         return 1.0
@@ -72,6 +82,15 @@ def _fan(tensor: Tensor, mode: str) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _no_elements(tensor: Tensor) -> bool:
+    """True (with PyTorch's warning) for a tensor with a 0 in its shape: nothing to fill,
+    and its fan may be 0, which must not reach a division."""
+    if 0 not in tuple(tensor.shape):
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", UserWarning, stacklevel=3)
+    return True
+
+
 def _fill(tensor: T, values: ArrayLike) -> T:
     """Write ``values`` into ``tensor`` in place, outside the graph; returns the tensor."""
     with no_grad():
@@ -85,42 +104,115 @@ def _rng(generator: np.random.Generator | None) -> np.random.Generator:
 
 def uniform_(tensor: T, a: float = 0.0, b: float = 1.0,
              generator: np.random.Generator | None = None) -> T:
-    """Fill with draws from U(a, b)."""
+    """Fill with draws from U(a, b).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.uniform_(gg.zeros(1000), a=-1.0, b=1.0)
+    >>> round(float(w.min()), 3), round(float(w.max()), 3), round(float(w.mean()), 3)
+    (-1.0, 0.999, 0.034)
+    """
     return _fill(tensor, _rng(generator).uniform(a, b, size=tensor.shape))
 
 
 def normal_(tensor: T, mean: float = 0.0, std: float = 1.0,
             generator: np.random.Generator | None = None) -> T:
-    """Fill with draws from N(mean, std^2)."""
+    """Fill with draws from N(mean, std^2).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.normal_(gg.zeros(1000), mean=2.0, std=0.5)
+    >>> round(float(w.mean()), 2), round(float(w.std(ddof=0)), 2)
+    (1.98, 0.49)
+    """
     return _fill(tensor, _rng(generator).normal(mean, std, size=tensor.shape))
 
 
 def constant_(tensor: T, val: float) -> T:
-    """Fill with ``val``."""
+    """Fill with ``val``.
+
+    Examples
+    --------
+    >>> from graphgrad import nn
+    >>> layer = nn.Linear(3, 2)
+    >>> nn.init.constant_(layer.bias, 0.1)      # in place, not recorded in a graph
+    Parameter containing:
+    Tensor([0.1, 0.1], dtype=float32, requires_grad=True)
+    """
     return _fill(tensor, val)
 
 
 def zeros_(tensor: T) -> T:
-    """Fill with 0."""
+    """Fill with 0.
+
+    Examples
+    --------
+    >>> from graphgrad import nn
+    >>> layer = nn.Linear(3, 2)
+    >>> nn.init.zeros_(layer.bias) is layer.bias   # fills and returns the same tensor
+    True
+    >>> layer.bias.tolist()
+    [0.0, 0.0]
+    """
     return _fill(tensor, 0)
 
 
 def ones_(tensor: T) -> T:
-    """Fill with 1."""
+    """Fill with 1.
+
+    Examples
+    --------
+    >>> from graphgrad import nn
+    >>> norm = nn.LayerNorm(3)
+    >>> nn.init.ones_(norm.weight).tolist()      # a norm layer's scale starts at 1
+    [1.0, 1.0, 1.0]
+    """
     return _fill(tensor, 1)
 
 
 def xavier_uniform_(tensor: T, gain: float = 1.0,
                     generator: np.random.Generator | None = None) -> T:
-    """Glorot: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
+    """Glorot: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.xavier_uniform_(gg.zeros(256, 512))   # fan_out 256, fan_in 512
+    >>> round((6 / (256 + 512)) ** 0.5, 4), round(float(abs(w).max()), 4)   # the bound a
+    (0.0884, 0.0884)
+    >>> round(float(w.std(ddof=0)), 3)       # a / sqrt(3) = sqrt(2 / (fan_in + fan_out))
+    0.051
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if fan_in + fan_out == 0 and _no_elements(tensor):
+        return tensor
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(tensor, -bound, bound, generator)
 
 
 def xavier_normal_(tensor: T, gain: float = 1.0, generator: np.random.Generator | None = None) -> T:
-    """Glorot: N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
+    """Glorot: N(0, std^2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.xavier_normal_(gg.zeros(256, 512))
+    >>> round((2 / (256 + 512)) ** 0.5, 4), round(float(w.std(ddof=0)), 4)
+    (0.051, 0.0511)
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if fan_in + fan_out == 0 and _no_elements(tensor):
+        return tensor
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
@@ -129,8 +221,21 @@ def kaiming_uniform_(tensor: T, a: float = 0, mode: str = "fan_in",
                      generator: np.random.Generator | None = None) -> T:
     """He: U(-b, b) with ``b = gain * sqrt(3 / fan)``.
 
-    ``gain = calculate_gain(nonlinearity, a)``.
+    ``gain = calculate_gain(nonlinearity, a)``. A tensor with a 0 in its shape is left
+    as it is, with PyTorch's warning.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.kaiming_uniform_(gg.zeros(16, 3, 3, 3), nonlinearity="relu")
+    >>> fan_in = 3 * 3 * 3                 # in_channels times the kernel's size
+    >>> round(2 ** 0.5 * (3 / fan_in) ** 0.5, 4), round(float(abs(w).max()), 4)
+    (0.4714, 0.4711)
     """
+    if _no_elements(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return uniform_(tensor, -bound, bound, generator)
@@ -138,13 +243,42 @@ def kaiming_uniform_(tensor: T, a: float = 0, mode: str = "fan_in",
 
 def kaiming_normal_(tensor: T, a: float = 0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
                     generator: np.random.Generator | None = None) -> T:
-    """He: N(0, std^2) with ``std = gain / sqrt(fan)``."""
+    """He: N(0, std^2) with ``std = gain / sqrt(fan)``.
+
+    ``gain = calculate_gain(nonlinearity, a)``. A tensor with a 0 in its shape is left
+    as it is, with PyTorch's warning.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> w = nn.init.kaiming_normal_(gg.zeros(256, 512), nonlinearity="relu")
+    >>> round((2 / 512) ** 0.5, 4), round(float(w.std(ddof=0)), 4)   # sqrt(2) / sqrt(fan_in)
+    (0.0625, 0.0626)
+    >>> x = gg.randn(1000, 512)             # unit-variance inputs...
+    >>> round(float((x @ w.T).relu().pow(2).mean()), 1)  # ...keep their second moment
+    1.0
+    """
+    if _no_elements(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) / math.sqrt(fan), generator)
 
 
 def eye_(tensor: T) -> T:
-    """Fill a 2-D tensor with the identity (ones on the diagonal)."""
+    """Fill a 2-D tensor with the identity (ones on the diagonal).
+
+    Examples
+    --------
+    >>> from graphgrad import nn
+    >>> layer = nn.Linear(3, 3)
+    >>> nn.init.eye_(layer.weight)          # the layer starts as the identity map (+ bias)
+    Parameter containing:
+    Tensor([[1., 0., 0.],
+            [0., 1., 0.],
+            [0., 0., 1.]], dtype=float32, requires_grad=True)
+    """
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only tensors with 2 dimensions are supported, got shape "
                          f"{tuple(tensor.shape)}")

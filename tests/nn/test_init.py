@@ -97,3 +97,25 @@ def test_init_is_seeded_and_accepts_a_generator():
     g1, g2 = np.random.default_rng(1), np.random.default_rng(1)
     np.testing.assert_array_equal(nn.init.uniform_(blank(2, 2), generator=g1).data,
                                   nn.init.uniform_(blank(2, 2), generator=g2).data)
+
+
+@pytest.mark.parametrize("name,shape,kwargs", [
+    ("kaiming_uniform_", (0, 3), {"mode": "fan_out"}),
+    ("kaiming_normal_", (0, 3), {"mode": "fan_out"}),
+    ("kaiming_normal_", (4, 0, 3), {}), ("kaiming_uniform_", (3, 0), {}),
+    ("xavier_uniform_", (0, 0), {}), ("xavier_normal_", (2, 3, 0), {}),
+])
+def test_fan_initialisers_leave_zero_element_tensors_alone(name, shape, kwargs):
+    # PyTorch warns and returns the tensor for kaiming_*; a zero fan used to divide by zero
+    w = blank(*shape)
+    with pytest.warns(UserWarning, match="zero-element tensors is a no-op"):
+        assert getattr(nn.init, name)(w, **kwargs) is w
+    assert w.shape == shape
+
+
+def test_kaiming_on_zero_elements_matches_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.warns(UserWarning, match="no-op"):
+        torch.nn.init.kaiming_normal_(torch.zeros(0, 3), mode="fan_out")
+    with pytest.warns(UserWarning, match="no-op"):
+        nn.init.kaiming_normal_(blank(0, 3), mode="fan_out")

@@ -89,6 +89,21 @@ def draw_graph(root: Any, params: Mapping[str, Any] | None = None, show_values: 
     -------
     graphviz.Digraph
         Shows inline in Jupyter; ``.source`` is the DOT text; ``render_svg`` writes SVG.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> a, b = gg.Scalar(2.0), gg.Scalar(-3.0)
+    >>> c = a * b + a
+    >>> c.backward()
+    >>> g = viz.draw_graph(c, params={"a": a, "b": b})   # shows inline in Jupyter
+    >>> g.graph_attr["rankdir"]                 # "auto" chose top to bottom
+    'TB'
+    >>> [line.strip() for line in g.source.splitlines() if "->" in line]   # v: values, f: ops
+    ['f0 -> v0', 'f1 -> v1', 'v1 -> f0', 'v2 -> f0', 'v2 -> f1', 'v3 -> f1']
+    >>> "<B>a</B><BR/>data 2<BR/>grad -2" in g.source    # a's box: dc/da = b + 1
+    True
     """
     if isinstance(modules, ModuleTrace) and module is None:
         module = modules.model
@@ -180,6 +195,18 @@ def retain_grads(root: Any) -> int:
 
     Then ``draw_graph`` shows the gradient of every value, not only of leaves.
     Returns the number of values changed.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = x * 2
+    >>> loss = (y * y).sum()
+    >>> viz.retain_grads(loss)          # y, y * y and loss
+    3
+    >>> loss.backward(); y.grad         # kept: d loss / dy = 2 y
+    Tensor([4., 8.], dtype=float32)
     """
     count = 0
     for value in GraphWalk(root).values:
@@ -190,7 +217,20 @@ def retain_grads(root: Any) -> int:
 
 
 class GradientScale:
-    """Maps a gradient magnitude (RMS) to a fill colour on a log scale."""
+    """Maps a gradient magnitude (RMS) to a fill colour on a log scale.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (w * 100).sum().backward()              # gradient RMS 100
+    >>> v = gg.tensor([1.0], requires_grad=True)
+    >>> (v * 0.01).sum().backward()             # gradient RMS 0.01
+    >>> scale = viz.GradientScale([w, v])       # spans the magnitudes present
+    >>> round(scale.lo, 4), round(scale.hi, 4)  # log10 of the smallest and largest
+    (-2.0, 2.0)
+    """
 
     def __init__(self, values: Sequence[Any]) -> None:
         mags = [m for m in (_magnitude(v) for v in values) if m is not None]
@@ -202,7 +242,22 @@ class GradientScale:
         self.hi = max(usable) if usable else 0.0
 
     def color(self, magnitude: float | None) -> str:
-        """Fill colour for a gradient of this RMS (None: no gradient stored)."""
+        """Fill colour for a gradient of this RMS (None: no gradient stored).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import viz
+        >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * 100).sum().backward()
+        >>> v = gg.tensor([1.0], requires_grad=True)
+        >>> (v * 0.01).sum().backward()
+        >>> scale = viz.GradientScale([w, v])
+        >>> scale.color(0.01), scale.color(1.0), scale.color(100.0)   # light to dark
+        ('#fff7ec', '#fdbb84', '#d7301f')
+        >>> scale.color(1e-9), scale.color(1e4), scale.color(None)    # vanishing, exploding, none
+        ('#c6dbef', '#67000d', '#ffffff')
+        """
         if magnitude is None or not self.has_grads:
             return NO_GRAD_COLOR
         if magnitude < VANISHING:
@@ -218,7 +273,22 @@ class GradientScale:
         return min(len(PALETTE) - 1, int(frac * len(PALETTE)))
 
     def legend(self) -> str:
-        """An HTML-like label: the colour swatches and the magnitudes they stand for."""
+        """An HTML-like label: the colour swatches and the magnitudes they stand for.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import viz
+        >>> import re
+        >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * 100).sum().backward()
+        >>> v = gg.tensor([1.0], requires_grad=True)
+        >>> (v * 0.01).sum().backward()
+        >>> legend = viz.GradientScale([w, v]).legend()   # draw_graph adds it as a node
+        >>> re.findall(r'ALIGN="LEFT">([^<]*)<', legend)   # one row per colour
+        ['0.01 to 0.037', '0.037 to 0.14', '0.14 to 0.52', '0.52 to 1.9', '1.9 to 7.2', '7.2 to 27',
+         '27 to 1e+02', 'vanishing: below 1e-07', 'exploding: above 1000', 'no gradient stored']
+        """
         rows = ['<TR><TD COLSPAN="2"><B>|grad| (RMS), log scale</B></TD></TR>']
         step = (self.hi - self.lo) / len(PALETTE)
         for index, color in enumerate(PALETTE):

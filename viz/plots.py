@@ -64,6 +64,19 @@ def plot_losses(history: Any, path: str | os.PathLike[str],
         ``acc`` ones are drawn (``epoch_seconds`` is not a curve); ``acc`` ones on a second panel.
     path : str
         Output file; returned.
+
+    Examples
+    --------
+    >>> import os, pathlib, re, tempfile
+    >>> from graphgrad import viz
+    >>> history = {"train_loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7],
+    ...            "val_acc": [0.5, 0.7, 0.8]}
+    >>> path = viz.plot_losses(history, os.path.join(tempfile.mkdtemp(), "curves.svg"))
+    >>> svg = pathlib.Path(path).read_text()
+    >>> re.search(r'width="([^"]+)" height="([^"]+)"', svg).groups()   # loss and accuracy panels
+    ('720pt', '288pt')
+    >>> "val_acc" in svg      # the legend's text
+    True
     """
     from matplotlib.ticker import MaxNLocator
     series = _series(history)
@@ -97,6 +110,17 @@ def grad_norms(model: Any) -> dict[str, float | None]:
     ``model`` is a Module, a dict ``name -> parameter`` or ``(name, parameter)``
     pairs; a layer is a parameter's module path (``encoder.0.weight`` is in
     ``encoder.0``).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn, viz
+    >>> model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    >>> for p in model.parameters():
+    ...     _ = nn.init.constant_(p, 0.5)
+    >>> model(gg.ones((1, 2))).sum().backward()
+    >>> {layer: round(norm, 4) for layer, norm in viz.grad_norms(model).items()}
+    {'0': 1.2247, '1': 2.3452}
     """
     if hasattr(model, "named_parameters"):
         pairs = list(model.named_parameters())
@@ -119,7 +143,16 @@ def grad_norms(model: Any) -> dict[str, float | None]:
 
 def flag_layers(norms: Mapping[str, float | None], low: float = VANISHING,
                 high: float = EXPLODING, relative: float = RELATIVE) -> dict[str, str]:
-    """``{layer: "ok" | "vanishing" | "exploding" | "no grad"}`` for ``grad_norms`` output."""
+    """``{layer: "ok" | "vanishing" | "exploding" | "no grad"}`` for ``grad_norms`` output.
+
+    Examples
+    --------
+    >>> from graphgrad import viz
+    >>> viz.flag_layers({"0": 1.0, "1": 1e-9, "2": 5e3, "3": None})
+    {'0': 'ok', '1': 'vanishing', '2': 'exploding', '3': 'no grad'}
+    >>> viz.flag_layers({"0": 1.0, "1": 1e-5})   # 1e-4 times the largest healthy layer
+    {'0': 'ok', '1': 'vanishing'}
+    """
     # NOTE: compare with the largest *healthy* layer, so one exploding layer does not
     # make every other layer look vanishing.
     present = [v for v in norms.values() if v is not None and v <= high]
@@ -150,6 +183,22 @@ def plot_grad_flow(model: Any, path: str | os.PathLike[str], low: float = VANISH
     *exploding* above ``high`` (the largest layer that is not exploding is the
     reference for ``relative``); layers without a stored gradient show as
     *no grad*. Written to ``path`` (SVG or PNG by extension), which is returned.
+
+    Examples
+    --------
+    >>> import os, pathlib, re, tempfile
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn, viz
+    >>> model = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 1))
+    >>> model(gg.ones((1, 2))).sum().backward()
+    >>> model[0].weight.grad = model[0].weight.grad * 1e-9    # make layer 0 vanish
+    >>> model[0].bias.grad = None
+    >>> path = viz.plot_grad_flow(model, os.path.join(tempfile.mkdtemp(), "flow.svg"))
+    >>> svg = pathlib.Path(path).read_text()
+    >>> re.search(r'width="([^"]+)" height="([^"]+)"', svg).groups()
+    ('432pt', '302.4pt')
+    >>> svg.count(">vanishing<")      # the bar's flag and the legend's entry
+    2
     """
     norms = grad_norms(model)
     if not norms:

@@ -14,11 +14,39 @@ INSTALL_HINT = ("install Graphviz: `sudo apt-get install graphviz` (Debian/Ubunt
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """The Graphviz ``dot`` program is not installed (or not on PATH)."""
+    """The Graphviz ``dot`` program is not installed (or not on PATH).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> import os
+    >>> graph = viz.draw_graph(gg.Scalar(1.0) * 2)     # building the DOT text needs no dot
+    >>> saved, os.environ["PATH"] = os.environ["PATH"], ""   # pretend dot is missing
+    >>> try:
+    ...     viz.to_svg(graph)
+    ... except viz.GraphvizNotFoundError as error:
+    ...     print(str(error).split(";")[0])
+    ... finally:
+    ...     os.environ["PATH"] = saved
+    viz: the Graphviz 'dot' program was not found on PATH, so the graph cannot be rendered
+    """
 
 
 def to_svg(graph: graphviz.Digraph) -> str:
-    """The SVG text of a ``graphviz.Digraph`` (raises GraphvizNotFoundError without dot)."""
+    """The SVG text of a ``graphviz.Digraph`` (raises GraphvizNotFoundError without dot).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> a, b = gg.Scalar(2.0), gg.Scalar(-3.0)
+    >>> c = a * b + a
+    >>> c.backward()
+    >>> svg = viz.to_svg(viz.draw_graph(c))   # text: embed it in a page, no file written
+    >>> svg.count('class="node"'), svg.count('class="edge"')   # 4 values, 2 ops, the legend
+    (7, 6)
+    """
     try:
         return graph.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound:

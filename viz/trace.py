@@ -55,6 +55,19 @@ def backward_steps(root: Any, params: Mapping[str, Any] | None = None,
     of ``{"from", "from_label", "grad"}``), ``accumulated``, ``sends`` and,
     for checking, ``value`` (the accumulated gradient as nested lists). With
     ``max_steps``, only the first ``max_steps`` steps are computed.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import viz
+    >>> a, b = gg.Scalar(2.0), gg.Scalar(-3.0)
+    >>> c = a * b + a
+    >>> for step in viz.backward_steps(c, params={"a": a, "b": b}):
+    ...     print(step["name"], "| grad", step["accumulated"])   # dc/da = b + 1 = -2
+    v0 = add(v1, v2) | grad 1
+    v1 = mul(v2, v3) | grad 1
+    b (v3 = leaf) | grad 2
+    a (v2 = leaf) | grad -2
     """
     return _steps(root, params, max_steps)[0]
 

@@ -85,17 +85,17 @@ class LBFGS(Optimizer):
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Refused after construction: LBFGS works on exactly one group, as in PyTorch.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w, b = gg.zeros(2, requires_grad=True), gg.zeros(1, requires_grad=True)
-    >>> opt = nn.optim.LBFGS([w, b])          # put every tensor in the one group
-    >>> opt.add_param_group({"params": [gg.zeros(1, requires_grad=True)]})
-    Traceback (most recent call last):
-        ...
-    ValueError: LBFGS doesn't support per-parameter options (parameter groups)
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w, b = gg.zeros(2, requires_grad=True), gg.zeros(1, requires_grad=True)
+        >>> opt = nn.optim.LBFGS([w, b])          # put every tensor in the one group
+        >>> opt.add_param_group({"params": [gg.zeros(1, requires_grad=True)]})
+        Traceback (most recent call last):
+            ...
+        ValueError: LBFGS doesn't support per-parameter options (parameter groups)
+        """
         if self.param_groups:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         super().add_param_group(param_group)
@@ -144,22 +144,22 @@ class LBFGS(Optimizer):
         closure : callable
             Clears the gradients, computes the loss, calls ``backward()``, returns the loss.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([0.0], requires_grad=True)
-    >>> opt = nn.optim.LBFGS([w])
-    >>> def closure():                      # called several times per step
-    ...     opt.zero_grad()
-    ...     loss = ((w - 3.0) ** 2).sum()
-    ...     loss.backward()
-    ...     return loss
-    >>> opt.step(closure).item(), w.data    # the loss at the start; w at the minimum
-    (9.0, array([3.], dtype=float32))
-    >>> opt.state[w]["n_iter"], opt.state[w]["func_evals"]
-    (2, 3)
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([0.0], requires_grad=True)
+        >>> opt = nn.optim.LBFGS([w])
+        >>> def closure():                      # called several times per step
+        ...     opt.zero_grad()
+        ...     loss = ((w - 3.0) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure).item(), w.data    # the loss at the start; w at the minimum
+        (9.0, array([3.], dtype=float32))
+        >>> opt.state[w]["n_iter"], opt.state[w]["func_evals"]
+        (2, 3)
+        """
         if closure is None:
             raise TypeError("LBFGS.step needs a closure that re-evaluates the model and returns "
                             "the loss: step(closure)")
@@ -235,24 +235,24 @@ class LBFGS(Optimizer):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a snapshot from ``state_dict()``; the history lists are deep-copied.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([0.0, 1.0], requires_grad=True)
-    >>> def closure(opt):
-    ...     opt.zero_grad()
-    ...     loss = ((w - 3.0) ** 2).sum()
-    ...     loss.backward()
-    ...     return loss
-    >>> opt = nn.optim.LBFGS([w], max_iter=1)
-    >>> _ = opt.step(lambda: closure(opt))
-    >>> resumed = nn.optim.LBFGS([w], max_iter=1)
-    >>> resumed.load_state_dict(opt.state_dict())   # continues with opt's history
-    >>> _ = resumed.step(lambda: closure(resumed))
-    >>> resumed.state[w]["n_iter"], len(resumed.state[w]["old_dirs"])  # one (s, y) pair
-    (2, 1)
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([0.0, 1.0], requires_grad=True)
+        >>> def closure(opt):
+        ...     opt.zero_grad()
+        ...     loss = ((w - 3.0) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> opt = nn.optim.LBFGS([w], max_iter=1)
+        >>> _ = opt.step(lambda: closure(opt))
+        >>> resumed = nn.optim.LBFGS([w], max_iter=1)
+        >>> resumed.load_state_dict(opt.state_dict())   # continues with opt's history
+        >>> _ = resumed.step(lambda: closure(resumed))
+        >>> resumed.state[w]["n_iter"], len(resumed.state[w]["old_dirs"])  # one (s, y) pair
+        (2, 1)
+        """
         saved = state_dict.get("state", {}) if isinstance(state_dict, dict) else {}
         super().load_state_dict({**state_dict, "state": {}})
         for key, value in saved.items():
@@ -261,22 +261,22 @@ class LBFGS(Optimizer):
     def state_dict(self) -> dict[str, Any]:
         """Like ``Optimizer.state_dict``, with the history lists deep-copied.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([0.0], requires_grad=True)
-    >>> opt = nn.optim.LBFGS([w])
-    >>> def closure():
-    ...     opt.zero_grad()
-    ...     loss = ((w - 3.0) ** 2).sum()
-    ...     loss.backward()
-    ...     return loss
-    >>> _ = opt.step(closure)
-    >>> sorted(opt.state_dict()["state"][0])   # the curvature history of the one group
-    ['H_diag', 'd', 'func_evals', 'n_iter', 'old_dirs', 'old_stps', 'prev_flat_grad',
-     'prev_loss', 'ro', 't']
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([0.0], requires_grad=True)
+        >>> opt = nn.optim.LBFGS([w])
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = ((w - 3.0) ** 2).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> _ = opt.step(closure)
+        >>> sorted(opt.state_dict()["state"][0])   # the curvature history of the one group
+        ['H_diag', 'd', 'func_evals', 'n_iter', 'old_dirs', 'old_stps', 'prev_flat_grad',
+         'prev_loss', 'ro', 't']
+        """
         out = super().state_dict()
         out["state"] = copy.deepcopy(out["state"])
         return out

@@ -94,16 +94,16 @@ class Optimizer:
         Keys the group leaves out take the optimizer's ``defaults``. Useful to
         start training layers that were frozen. Nothing changes if it raises.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> body, head = gg.ones(2, requires_grad=True), gg.zeros(1, requires_grad=True)
-    >>> opt = nn.optim.SGD([head], lr=0.1)
-    >>> opt.add_param_group({"params": [body], "lr": 0.01})   # unfreeze the body, slower
-    >>> [(len(g["params"]), g["lr"], g["momentum"]) for g in opt.param_groups]
-    [(1, 0.1, 0), (1, 0.01, 0)]
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> body, head = gg.ones(2, requires_grad=True), gg.zeros(1, requires_grad=True)
+        >>> opt = nn.optim.SGD([head], lr=0.1)
+        >>> opt.add_param_group({"params": [body], "lr": 0.01})   # unfreeze the body, slower
+        >>> [(len(g["params"]), g["lr"], g["momentum"]) for g in opt.param_groups]
+        [(1, 0.1, 0), (1, 0.01, 0)]
+        """
         name = type(self).__name__
         if not isinstance(param_group, dict):
             raise TypeError(f"{name}.add_param_group: a param group is a dict with a 'params' "
@@ -173,19 +173,19 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's ``.grad``: set it to None (default), or fill it with zeros.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = nn.optim.SGD([w], lr=0.1)
-    >>> (w * w).sum().backward(); w.grad
-    Tensor([ 2., -4.], dtype=float32)
-    >>> opt.zero_grad(); print(w.grad)   # call it before each backward: gradients accumulate
-    None
-    >>> (w * w).sum().backward(); opt.zero_grad(set_to_none=False); w.grad
-    Tensor([0., 0.], dtype=float32)
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = nn.optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward(); w.grad
+        Tensor([ 2., -4.], dtype=float32)
+        >>> opt.zero_grad(); print(w.grad)   # call it before each backward: gradients accumulate
+        None
+        >>> (w * w).sum().backward(); opt.zero_grad(set_to_none=False); w.grad
+        Tensor([0., 0.], dtype=float32)
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
@@ -203,23 +203,23 @@ class Optimizer:
         ``closure``, if given, re-evaluates the model and returns the loss
         (it runs with gradients enabled); ``step`` returns that loss.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = nn.optim.SGD([w], lr=0.1)
-    >>> (w * w).sum().backward()     # grad = 2 w = [2, -4]
-    >>> opt.step(); w.data           # w - 0.1 * grad
-    array([ 0.8, -1.6], dtype=float32)
-    >>> def closure():               # re-evaluates the loss; step returns it
-    ...     opt.zero_grad()
-    ...     loss = (w * w).sum()
-    ...     loss.backward()
-    ...     return loss
-    >>> round(opt.step(closure).item(), 4), w.data   # the loss before this step
-    (3.2, array([ 0.64, -1.28], dtype=float32))
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = nn.optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward()     # grad = 2 w = [2, -4]
+        >>> opt.step(); w.data           # w - 0.1 * grad
+        array([ 0.8, -1.6], dtype=float32)
+        >>> def closure():               # re-evaluates the loss; step returns it
+        ...     opt.zero_grad()
+        ...     loss = (w * w).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> round(opt.step(closure).item(), 4), w.data   # the loss before this step
+        (3.2, array([ 0.64, -1.28], dtype=float32))
+        """
         loss = None
         if closure is not None:
             with enable_grad():
@@ -327,19 +327,19 @@ class Optimizer:
         As in PyTorch, parameters are named by their index in the order of
         ``param_groups``; arrays are copies, so later steps leave it unchanged.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = nn.optim.SGD([w], lr=0.1, momentum=0.9)
-    >>> (w * w).sum().backward(); opt.step()
-    >>> snapshot = opt.state_dict()
-    >>> snapshot["state"]                  # parameters are named by position
-    {0: {'momentum_buffer': array([ 2., -4.], dtype=float32)}}
-    >>> snapshot["param_groups"][0]["params"], snapshot["param_groups"][0]["lr"]
-    ([0], 0.1)
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = nn.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * w).sum().backward(); opt.step()
+        >>> snapshot = opt.state_dict()
+        >>> snapshot["state"]                  # parameters are named by position
+        {0: {'momentum_buffer': array([ 2., -4.], dtype=float32)}}
+        >>> snapshot["param_groups"][0]["params"], snapshot["param_groups"][0]["lr"]
+        ([0], 0.1)
+        """
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -360,18 +360,18 @@ class Optimizer:
         Buffers are copied and cast to each parameter's dtype; hyper-parameters
         come from the snapshot. Everything is checked first: on error nothing changes.
 
-    Examples
-    --------
-    >>> import graphgrad as gg
-    >>> from graphgrad import nn
-    >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
-    >>> opt = nn.optim.SGD([w], lr=0.1, momentum=0.9)
-    >>> (w * w).sum().backward(); opt.step()
-    >>> resumed = nn.optim.SGD([w], lr=0.5, momentum=0.9)   # e.g. after a restart
-    >>> resumed.load_state_dict(opt.state_dict())
-    >>> resumed.param_groups[0]["lr"], resumed.state[w]["momentum_buffer"]
-    (0.1, array([ 2., -4.], dtype=float32))
-    """
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> w = gg.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = nn.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * w).sum().backward(); opt.step()
+        >>> resumed = nn.optim.SGD([w], lr=0.5, momentum=0.9)   # e.g. after a restart
+        >>> resumed.load_state_dict(opt.state_dict())
+        >>> resumed.param_groups[0]["lr"], resumed.state[w]["momentum_buffer"]
+        (0.1, array([ 2., -4.], dtype=float32))
+        """
         name = type(self).__name__
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
             raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "

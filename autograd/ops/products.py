@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ..backend import namespace
 from ..function import Function
 from . import keywords, rule_helpers
 from .reduce import normalize_axis_arg
+from .rule_helpers import reshape
 from .scan import reverse_cumsum, scan, take
 
 if TYPE_CHECKING:
@@ -26,12 +26,16 @@ __all__ = ["exclusive_cumprod", "Cumprod", "Prod", "prod", "cumprod"]
 
 
 def _cumprod(x, axis):
-    return np.cumprod(x, axis=axis) if rule_helpers.is_raw(x) else Cumprod.apply(x, axis=axis)
+    if rule_helpers.is_raw(x):
+        return namespace(x).cumulative_prod(x, axis=axis)
+    return Cumprod.apply(x, axis=axis)
 
 
 def exclusive_cumprod(x, axis):
     """``out[j] = product of x[i] for i < j`` (1 at j = 0): exact with zeros, no division."""
-    head = np.ones(take(x, slice(0, 1), axis).shape, dtype=rule_helpers.data_of(x).dtype)
+    data = rule_helpers.data_of(x)
+    head = namespace(data).ones(take(x, slice(0, 1), axis).shape, dtype=data.dtype,
+                                device=data.device)
     body = _cumprod(x[(slice(None),) * axis + (slice(None, -1),)], axis)
     return rule_helpers.concatenate([head, body], axis)
 
@@ -40,8 +44,9 @@ def _division_is_exact(out):
     """True when every running product is a finite normal number, so dividing it by a
     factor gives back the product of the others: no 0 (a zero factor, or an underflow
     such as 1e-200 * 1e-200), no subnormal (which has lost digits), no inf."""
-    magnitude, limits = np.abs(out), np.finfo(out.dtype)
-    return bool(np.all((magnitude >= limits.tiny) & (magnitude <= limits.max)))
+    xp = namespace(out)
+    magnitude, limits = xp.abs(out), xp.finfo(out.dtype)
+    return bool(xp.all((magnitude >= limits.smallest_normal) & (magnitude <= limits.max)))
 
 
 class Cumprod(Function):
@@ -57,7 +62,7 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, x, axis=0):
         ctx.axis = axis
-        out = np.cumprod(x, axis=axis)
+        out = namespace(x).cumulative_prod(x, axis=axis)
         ctx.save_for_backward(x, out)
         return out
 
@@ -90,8 +95,8 @@ class Prod(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
-        out = np.prod(x, axis=axis, keepdims=keepdims)
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        out = namespace(x).prod(x, axis=axis, keepdims=keepdims)
         ctx.save_for_backward(x, out)
         return out
 
@@ -99,8 +104,10 @@ class Prod(Function):
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
-        if rule_helpers.is_raw(x) and np.all(x != 0):
-            return grad * out.reshape(rule_helpers.keepdims_shape(ctx.shape, ctx.axis)) / x
+        if rule_helpers.is_raw(x) and _division_is_exact(out):
+            # out / x is the product of the others only where out kept its digits (a
+            # subnormal or underflowed product did not: 5e-324 * 1.5 / 5e-324 = 2)
+            return grad * reshape(out, rule_helpers.keepdims_shape(ctx.shape, ctx.axis)) / x
         # NOTE: recorded rules avoid out / x even without zeros: its derivative divides
         # by x^2, which underflows for tiny x.
         return grad * _product_of_others(x, ctx.axis)
@@ -113,12 +120,12 @@ def _product_of_others(x, axis):
     kept = tuple(a for a in range(len(shape)) if a not in reduced)
     order = kept + reduced
     # the reduced axes side by side at the end, flattened into one
-    lined = rule_helpers.permute(x, order).reshape(
-        tuple(shape[a] for a in kept) + (math.prod(shape[a] for a in reduced),))
+    lined = reshape(rule_helpers.permute(x, order),
+                    tuple(shape[a] for a in kept) + (math.prod(shape[a] for a in reduced),))
     before = exclusive_cumprod(lined, lined.ndim - 1)
     after = rule_helpers.flip(exclusive_cumprod(rule_helpers.flip(lined, -1), lined.ndim - 1), -1)
-    others = (before * after).reshape(tuple(shape[a] for a in order))
-    return rule_helpers.permute(others, tuple(np.argsort(order)))
+    others = reshape(before * after, tuple(shape[a] for a in order))
+    return rule_helpers.permute(others, tuple(sorted(range(len(order)), key=order.__getitem__)))
 
 
 # ------------------------------------------------------------------ public functions

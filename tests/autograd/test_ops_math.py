@@ -87,6 +87,18 @@ def test_cumprod_gradient_stays_exact_when_the_running_product_underflows(values
                                expected, rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("values, expected", [
+    # the product is subnormal (one digit kept): out / x gave 2.0 for 1.5
+    ([5e-324, 1.5], [1.5, 5e-324]),
+    # the product underflows to 0 although no factor is 0: out / x gave 0 for 1e-200
+    ([1e-200, 1e-200], [1e-200, 1e-200]),
+    ([2.0, 3.0], [3.0, 2.0]),
+])
+def test_prod_gradient_stays_exact_when_the_product_underflows(values, expected):
+    np.testing.assert_allclose(_our_grad(lambda t: ag.prod(t), values, 1.0), expected,
+                               rtol=1e-12, atol=0)
+
+
 def test_logcumsumexp_gradient_far_apart_values_matches_torch():
     values = [-800.0, 0.0, 700.0, 1.0]  # exp of the range overflows float64
     upstream = [1.0, -2.0, 0.5, 3.0]

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
 from ..errors import ShapeError
 from ..function import Function
 from . import linalg
-from .rule_helpers import is_raw
+from .rule_helpers import data_of, is_raw, sum_over
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -71,7 +72,7 @@ def _parse(subscripts, shapes):
 def _einsum(terms, output, *values):
     """einsum on arrays (nothing recorded) or on Tensors (recorded, for higher order)."""
     if all(is_raw(v) for v in values):
-        return np.einsum(",".join(terms) + "->" + output, *values, optimize=len(values) > 1)
+        return backend.einsum(terms, output, *values)
     return Einsum.apply(*values, terms=tuple(terms), output=output)
 
 
@@ -86,21 +87,23 @@ def _operand_grad(grad, operands, i, terms, output):
     g = _einsum([output] + [t for t, _ in others], kept, grad, *(v for _, v in others))
     stretched = tuple(k for k, c in enumerate(kept) if sizes[c] == 1 and g.shape[k] != 1)
     if stretched:  # the operand's length-1 axis broadcast against a longer one
-        g = g.sum(axis=stretched, keepdims=True)
+        g = sum_over(g, axis=stretched, keepdims=True)
     if kept == term:
         return g
     spare = iter(c for c in string.ascii_letters if c not in "".join(terms) + output)
+    data = data_of(g)
+    xp, where = backend.namespace(data), dict(dtype=data.dtype, device=data.device)
     extra_terms, extra_values, target = [], [], ""
     for c in unique:
         if c not in available:  # summed only here: the gradient is the same along it
             extra_terms.append(c)
-            extra_values.append(np.ones(sizes[c], dtype=g.dtype))
+            extra_values.append(xp.ones(sizes[c], **where))
     seen = set()
     for c in term:
         if c in seen:  # a repeated letter: the gradient lives on the diagonal
             fresh = next(spare)
             extra_terms.append(c + fresh)
-            extra_values.append(np.eye(sizes[c], dtype=g.dtype))
+            extra_values.append(xp.eye(sizes[c], **where))
             target += fresh
         else:
             seen.add(c)
@@ -117,8 +120,7 @@ class Einsum(Function):
     def forward(ctx, *operands, terms=(), output=""):
         ctx.terms, ctx.output = terms, output
         ctx.save_for_backward(*operands)
-        return np.einsum(",".join(terms) + "->" + output, *operands,
-                         optimize=len(operands) > 1)
+        return backend.einsum(terms, output, *operands)
 
     @staticmethod
     def backward(ctx, grad):
@@ -146,7 +148,8 @@ def einsum(subscripts: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
         operands = tuple(operands[0])
     if not operands:
         raise ValueError("einsum: give at least one operand after the subscripts")
-    terms, output = _parse(subscripts, [np.shape(v) for v in operands])
+    shapes = [v.shape if hasattr(v, "shape") else backend.as_array(v).shape for v in operands]
+    terms, output = _parse(subscripts, shapes)
     return Einsum.apply(*operands, terms=tuple(terms), output=output)
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .. import backend
 from ..errors import shape_error
 from ..function import Function
 from . import rule_helpers
+from .rule_helpers import reshape
 
 if TYPE_CHECKING:
     from ..tensor import Tensor
@@ -17,7 +17,7 @@ __all__ = ["MatMul", "matmul"]
 
 
 def _swap_last(x):
-    return x.swapaxes(-1, -2)
+    return backend.matrix_transpose(x) if rule_helpers.is_raw(x) else x.swapaxes(-1, -2)
 
 
 class MatMul(Function):
@@ -31,7 +31,7 @@ class MatMul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        a_shape, b_shape = np.shape(a), np.shape(b)
+        a_shape, b_shape = getattr(a, "shape", ()), getattr(b, "shape", ())
         if len(a_shape) == 0 or len(b_shape) == 0:
             raise shape_error("matmul", a_shape, b_shape, reason="include a 0-d operand",
                               hint="use * to multiply by a scalar")
@@ -45,7 +45,7 @@ class MatMul(Function):
         a, b = rule_helpers.float_wins(a, b)
         ctx.save_for_backward(a, b)
         try:
-            return np.matmul(a, b)
+            return a @ b
         except ValueError:
             raise shape_error("matmul", a_shape, b_shape,
                               reason="have batch axes that cannot be broadcast") from None
@@ -55,21 +55,21 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         a_vec, b_vec = a.ndim == 1, b.ndim == 1
-        a2 = a.reshape((1, -1)) if a_vec else a
-        b2 = b.reshape((-1, 1)) if b_vec else b
+        a2 = reshape(a, (1, -1)) if a_vec else a
+        b2 = reshape(b, (-1, 1)) if b_vec else b
         if a_vec and b_vec:
-            grad = grad.reshape((1, 1))
+            grad = reshape(grad, (1, 1))
         elif a_vec:
-            grad = grad.reshape(grad.shape[:-1] + (1, grad.shape[-1]))
+            grad = reshape(grad, grad.shape[:-1] + (1, grad.shape[-1]))
         elif b_vec:
-            grad = grad.reshape(grad.shape + (1,))
+            grad = reshape(grad, grad.shape + (1,))
         grad_a = grad_b = None
         if need_a:
             grad_a = grad @ _swap_last(b2)
-            grad_a = grad_a.reshape(grad_a.shape[:-2] + (-1,)) if a_vec else grad_a
+            grad_a = reshape(grad_a, grad_a.shape[:-2] + (-1,)) if a_vec else grad_a
         if need_b:
             grad_b = _swap_last(a2) @ grad
-            grad_b = grad_b.reshape(grad_b.shape[:-1]) if b_vec else grad_b
+            grad_b = reshape(grad_b, grad_b.shape[:-1]) if b_vec else grad_b
         return grad_a, grad_b
 
 

@@ -1,0 +1,69 @@
+"""The seam functions for linear algebra and windows (backend.py), checked against numpy on
+array-api-strict's second device: einsum without a native einsum (pairwise matmul), the
+sliding windows without strided views, and the matrix transpose."""
+import numpy as np
+import pytest
+
+from graphgrad.autograd import backend
+
+xps = pytest.importorskip("array_api_strict")
+DEVICE = xps.Device("device1")
+
+EINSUM_CASES = [
+    ("ij,jk", "ik", [(2, 3), (3, 4)]),
+    ("ij,jk", "ki", [(2, 3), (3, 4)]),
+    ("ii", "i", [(3, 3)]),
+    ("ii", "", [(3, 3)]),
+    ("iji", "j", [(2, 3, 2)]),
+    ("iij,jk", "ik", [(3, 3, 2), (2, 4)]),
+    ("bij,bjk", "bik", [(5, 2, 3), (5, 3, 4)]),
+    ("bij,bjk", "bik", [(1, 2, 3), (5, 3, 4)]),       # a batch axis broadcast
+    ("i,j", "ij", [(3,), (4,)]),
+    ("ij", "", [(3, 4)]),
+    ("ij,ij,ij", "i", [(2, 3), (2, 3), (1, 3)]),
+    ("i,i", "", [(1,), (4,)]),                        # a summed axis broadcast
+    ("abc,cd,a", "bd", [(2, 3, 4), (4, 5), (2,)]),
+    ("ij,jk,kl", "il", [(2, 0), (0, 3), (3, 2)]),     # an empty contraction
+    ("ab,ab", "ab", [(1, 3), (4, 1)]),
+    ("ij,k", "ijk", [(2, 3), (4,)]),
+    ("ijk,ikj", "i", [(2, 3, 4), (2, 4, 3)]),
+]
+
+
+def _host(array):
+    return np.asarray(xps.asarray(array, device=xps.Device("CPU_DEVICE")))
+
+
+@pytest.mark.parametrize("terms, output, shapes", EINSUM_CASES)
+def test_einsum_by_matmul_matches_numpy(terms, output, shapes):
+    rng = np.random.default_rng(0)
+    operands = [rng.normal(size=shape) for shape in shapes]
+    expected = np.einsum(terms + "->" + output, *operands)
+    got = backend.einsum(terms.split(","), output,
+                         *(xps.asarray(v, device=DEVICE) for v in operands))
+    assert got.device == DEVICE
+    np.testing.assert_allclose(_host(got), expected, rtol=1e-12, atol=1e-12)
+    assert _host(got).shape == expected.shape
+
+
+@pytest.mark.parametrize("kernel, stride, dilation", [((2, 2), (1, 1), (1, 1)),
+                                                      ((3, 2), (2, 1), (1, 2)),
+                                                      ((1, 1), (3, 2), (1, 1))])
+def test_sliding_windows_by_slices_match_the_strided_view(kernel, stride, dilation):
+    x = np.arange(2 * 3 * 7 * 6, dtype=np.float64).reshape(2, 3, 7, 6)
+    hw = tuple((n - d * (k - 1) - 1) // s + 1
+               for n, k, s, d in zip(x.shape[2:], kernel, stride, dilation))
+    view = backend.sliding_windows(x, kernel, stride, dilation, hw)
+    # every window element by its definition
+    n, c, i, j, a, b = np.indices(view.shape)
+    np.testing.assert_array_equal(
+        view, x[n, c, i * stride[0] + a * dilation[0], j * stride[1] + b * dilation[1]])
+    got = backend.sliding_windows(xps.asarray(x, device=DEVICE), kernel, stride, dilation, hw)
+    np.testing.assert_array_equal(_host(got), view)
+
+
+def test_matrix_transpose_on_both_backends():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(backend.matrix_transpose(x), np.swapaxes(x, -1, -2))
+    got = backend.matrix_transpose(xps.asarray(x, device=DEVICE))
+    np.testing.assert_array_equal(_host(got), np.swapaxes(x, -1, -2))

@@ -470,3 +470,64 @@ def _product(sizes):
     for n in sizes:
         total *= n
     return total
+
+
+def contiguous(array: Any) -> Any:
+    """``array`` in row-major memory order (a copy only if it is not already).
+
+    numpy (and CuPy) keep a permuted view's strides, and elementwise ops on it run slower;
+    libraries that choose their own layouts (array-api-strict) return ``array`` as is.
+
+    Examples
+    --------
+    >>> contiguous(np.ones((2, 3)).T).flags.c_contiguous
+    True
+    """
+    if type(array) is np.ndarray:
+        return np.ascontiguousarray(array)
+    make = getattr(namespace(array), "ascontiguousarray", None)
+    return array if make is None else make(array)
+
+
+def maximum_into(out: Any, other: Any) -> Any:
+    """The elementwise maximum of ``out`` and ``other``, written into ``out`` where the
+    library has ``out=`` (numpy, CuPy); a new array elsewhere. Use the result.
+
+    Examples
+    --------
+    >>> maximum_into(np.array([1.0, 5.0]), np.array([3.0, 2.0]))
+    array([3., 5.])
+    """
+    if type(out) is np.ndarray:
+        return np.maximum(out, other, out=out)
+    xp = namespace(out)
+    if "cupy" in xp.__name__:
+        return xp.maximum(out, other, out=out)
+    return xp.maximum(out, other)
+
+
+def set_at(target: Any, index: Any, values: Any) -> Any:
+    """``target[index] = values`` for a 1-D integer ``index``; returns ``target``.
+
+    A repeated index must carry equal values (one of them is written). numpy and CuPy assign
+    directly; libraries without integer-array assignment (array-api-strict) drop the repeats
+    (stable sort, keep the first) and add the differences with ``scatter_add``.
+
+    Examples
+    --------
+    >>> set_at(np.zeros(4), np.array([3, 1, 3]), np.array([7.0, 5.0, 7.0]))
+    array([0., 5., 0., 7.])
+    """
+    xp = namespace(target)
+    if xp is np or "cupy" in xp.__name__:
+        target[index] = values
+        return target
+    if not index.shape[0]:
+        return target
+    values = xp.broadcast_to(xp.asarray(values, dtype=target.dtype, device=target.device),
+                             index.shape)
+    order = xp.argsort(index, stable=True)
+    index, values = xp.take(index, order), xp.take(values, order)
+    first = xp.concat([xp.ones(1, dtype=xp.bool, device=index.device), index[1:] != index[:-1]])
+    index, values = index[first], values[first]
+    return scatter_add(target, index, values - xp.take(target, index))

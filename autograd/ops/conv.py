@@ -1,9 +1,11 @@
 """Convolution: conv2d, conv1d (with groups) and their transposes conv_transpose2d/1d.
 
-Convolution is im2col by strides: a read-only ``as_strided`` view of the padded
-input holds every window, and ONE matmul (one per group) contracts it with the
-kernel. Three linear maps close under differentiation, so every rule below is
-written with the other two and second (and higher) derivatives come for free:
+Convolution is im2col: one strided slab of the padded input per kernel offset is
+copied into a matrix holding every window as a row, and ONE matmul (one per group)
+contracts it with the kernel. Every step is an array API function, so convolution
+runs on any backend (``backend.py``). Three linear maps close under differentiation,
+so every rule below is written with the other two and second (and higher) derivatives
+come for free:
 
 * ``conv(x, w)``       the forward;
 * ``conv_t(g, w)``     its adjoint in ``x``: the input gradient, which is also the
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
+from ..backend import namespace
 from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import rule_helpers
@@ -42,40 +46,42 @@ def _conv(x, w, stride, padding, dilation, groups=1, cols=None, hw=None):
         hw = out_hw(x.shape, w.shape[2:], stride, padding, dilation, "conv2d")
     if cols is None:
         cols = im2col(x, w.shape[2:], stride, padding, dilation, hw)
-    o = w.shape[0]
+    o, xp = w.shape[0], namespace(w)
     if groups == 1:
-        out = cols @ w.reshape(o, -1).T  # (N*Ho*Wo, O): the one matmul
+        out = cols @ backend.matrix_transpose(xp.reshape(w, (o, -1)))  # (N*Ho*Wo, O): one matmul
     else:
-        blocks = cols.reshape(cols.shape[0], groups, -1).transpose(1, 0, 2)   # (G, R, K)
-        kernels = w.reshape(groups, o // groups, -1).transpose(0, 2, 1)        # (G, K, Og)
-        out = (blocks @ kernels).transpose(1, 0, 2).reshape(cols.shape[0], o)
-    out = out.reshape((x.shape[0],) + tuple(hw) + (o,))
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+        blocks = xp.permute_dims(xp.reshape(cols, (cols.shape[0], groups, -1)), (1, 0, 2))
+        kernels = xp.permute_dims(xp.reshape(w, (groups, o // groups, -1)), (0, 2, 1))
+        out = xp.reshape(xp.permute_dims(blocks @ kernels, (1, 0, 2)), (cols.shape[0], o))
+    out = xp.reshape(out, (x.shape[0],) + tuple(hw) + (o,))
+    return backend.contiguous(xp.permute_dims(out, (0, 3, 1, 2)))
 
 
 def _conv_weight(x, g, stride, padding, dilation, w_shape, groups=1, cols=None):
     """The adjoint of ``_conv`` in ``w``: dw[o,c,a,b] = sum_{n,i,j} g[n,o,i,j] xpad[...]."""
     if cols is None:
         cols = im2col(x, w_shape[2:], stride, padding, dilation, g.shape[2:])
-    rows = g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])  # (N*Ho*Wo, O)
+    xp = namespace(g)
+    rows = xp.reshape(xp.permute_dims(g, (0, 2, 3, 1)), (-1, g.shape[1]))  # (N*Ho*Wo, O)
     if groups == 1:
-        return (rows.T @ cols).reshape(w_shape)
-    rows = rows.reshape(rows.shape[0], groups, -1).transpose(1, 2, 0)         # (G, Og, R)
-    blocks = cols.reshape(cols.shape[0], groups, -1).transpose(1, 0, 2)       # (G, R, K)
-    return (rows @ blocks).reshape(w_shape)
+        return xp.reshape(backend.matrix_transpose(rows) @ cols, w_shape)
+    rows = xp.permute_dims(xp.reshape(rows, (rows.shape[0], groups, -1)), (1, 2, 0))  # G,Og,R
+    blocks = xp.permute_dims(xp.reshape(cols, (cols.shape[0], groups, -1)), (1, 0, 2))  # G,R,K
+    return xp.reshape(rows @ blocks, w_shape)
 
 
 def _conv_t(g, w, stride, padding, dilation, x_shape, groups=1):
     """The adjoint of ``_conv`` in ``x``: each window's share added back (col2im)."""
     n, ho, wo = g.shape[0], g.shape[2], g.shape[3]
+    xp = namespace(g)
     if groups == 1:
-        cols = np.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
+        cols = xp.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
     else:
-        rows = g.transpose(0, 2, 3, 1).reshape(n * ho * wo, groups, -1).transpose(1, 0, 2)
-        kernels = w.reshape(groups, w.shape[0] // groups, -1)                 # (G, Og, K)
-        cols = (rows @ kernels).transpose(1, 0, 2)                            # (R, G, K)
-        cols = cols.reshape((n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
-    return col2im(cols.transpose(0, 3, 1, 2, 4, 5), x_shape, stride, padding, dilation)
+        rows = xp.reshape(xp.permute_dims(g, (0, 2, 3, 1)), (n * ho * wo, groups, -1))
+        kernels = xp.reshape(w, (groups, w.shape[0] // groups, -1))                 # (G, Og, K)
+        cols = xp.permute_dims(xp.permute_dims(rows, (1, 0, 2)) @ kernels, (1, 0, 2))  # R,G,K
+        cols = xp.reshape(cols, (n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
+    return col2im(xp.permute_dims(cols, (0, 3, 1, 2, 4, 5)), x_shape, stride, padding, dilation)
 
 
 def _dispatch(op, kernel, a, b, **geometry):
@@ -93,7 +99,7 @@ class Conv2d(Function):
 
     @staticmethod
     def forward(ctx, x, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1, hw=None):
-        x_shape, w_shape = np.shape(x), np.shape(w)
+        x_shape, w_shape = x.shape, w.shape
         if (len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[1] * groups
                 or w_shape[0] % groups):
             raise shape_error("conv2d", x_shape, w_shape,
@@ -137,7 +143,7 @@ class ConvTranspose2d(Function):
     def forward(ctx, g, w, stride=(1, 1), padding=(0, 0), dilation=(1, 1), x_shape=None,
                 groups=1):
         ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        ctx.w_shape, ctx.g_hw = np.shape(w), np.shape(g)[2:]
+        ctx.w_shape, ctx.g_hw = w.shape, g.shape[2:]
         ctx.save_for_backward(g, w)
         return _conv_t(g, w, stride, padding, dilation, x_shape, groups)
 
@@ -164,7 +170,7 @@ class ConvWeight(Function):
     def forward(ctx, x, g, stride=(1, 1), padding=(0, 0), dilation=(1, 1), w_shape=None,
                 groups=1):
         ctx.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        ctx.x_shape, ctx.g_hw = np.shape(x), np.shape(g)[2:]
+        ctx.x_shape, ctx.g_hw = x.shape, g.shape[2:]
         ctx.save_for_backward(x, g)
         return _conv_weight(x, g, stride, padding, dilation, w_shape, groups)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
+from .. import backend
+from ..backend import namespace
 from ..errors import ShapeError
 from ..function import Function
 from . import rule_helpers
@@ -66,15 +67,12 @@ def padded(x, padding, value=0.0, extra=(0, 0)):
     (ph, pw), (eh, ew) = padding, extra
     if not (ph or pw or eh or ew):
         return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)), constant_values=value)
+    return backend.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)), value)
 
 
 def windows(xp, kernel, stride, dilation, out_hw_):
-    """Read-only view (N, C, Ho, Wo, kh, kw) of every window of the padded input."""
-    sn, sc, sh, sw = xp.strides
-    shape = xp.shape[:2] + tuple(out_hw_) + tuple(kernel)
-    strides = (sn, sc, sh * stride[0], sw * stride[1], sh * dilation[0], sw * dilation[1])
-    return as_strided(xp, shape, strides, writeable=False)
+    """Every window (N, C, Ho, Wo, kh, kw) of the padded input, read only (numpy: a view)."""
+    return backend.sliding_windows(xp, tuple(kernel), stride, dilation, tuple(out_hw_))
 
 
 def im2col(x, kernel, stride, padding, dilation, out_hw_):
@@ -82,14 +80,16 @@ def im2col(x, kernel, stride, padding, dilation, out_hw_):
     xp = padded(x, padding)
     (n, c), (ho, wo), (kh, kw) = x.shape[:2], out_hw_, kernel
     (sh, sw), (dh, dw) = stride, dilation
-    cols = np.empty((n, ho, wo, c, kh, kw), dtype=xp.dtype)
+    space = namespace(xp)
+    cols = space.empty((n, ho, wo, c, kh, kw), dtype=xp.dtype, device=xp.device)
     # NOTE: one slab copy per kernel offset (9 for 3x3) runs 3-4x faster than copying the
     # windows view, whose innermost axis is the kernel's few columns; same matrix.
     for a in range(kh):
         for b in range(kw):
-            cols[:, :, :, :, a, b] = xp[:, :, a * dh:a * dh + sh * (ho - 1) + 1:sh,
-                                        b * dw:b * dw + sw * (wo - 1) + 1:sw].transpose(0, 2, 3, 1)
-    return cols.reshape(n * ho * wo, c * kh * kw)
+            slab = xp[:, :, a * dh:a * dh + sh * (ho - 1) + 1:sh,
+                      b * dw:b * dw + sw * (wo - 1) + 1:sw]
+            cols[:, :, :, :, a, b] = space.permute_dims(slab, (0, 2, 3, 1))
+    return space.reshape(cols, (n * ho * wo, c * kh * kw))
 
 
 def col2im(cols, x_shape, stride, padding, dilation):
@@ -98,7 +98,8 @@ def col2im(cols, x_shape, stride, padding, dilation):
     (ph, pw), (sh, sw), (dh, dw) = padding, stride, dilation
     n, c, h, wd = x_shape
     ho, wo, kh, kw = cols.shape[2:]
-    out = np.zeros((n, c, h + 2 * ph, wd + 2 * pw), dtype=cols.dtype)
+    out = namespace(cols).zeros((n, c, h + 2 * ph, wd + 2 * pw), dtype=cols.dtype,
+                                device=cols.device)
     # NOTE: a loop over the kh*kw kernel offsets only (9 for 3x3), each a strided slab add.
     for a in range(kh):
         for b in range(kw):
@@ -112,13 +113,17 @@ def _unfold(x, kernel, stride, padding, dilation):
     hw = out_hw(x.shape, kernel, stride, padding, dilation, "unfold")
     cols = windows(padded(x, padding), kernel, stride, dilation, hw)
     n, c = x.shape[:2]
-    return cols.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kernel[0] * kernel[1], -1)
+    xp = namespace(cols)
+    # NOTE: the reshape copies the windows (numpy: out of the read-only strided view)
+    return xp.reshape(xp.permute_dims(cols, (0, 1, 4, 5, 2, 3)),
+                      (n, c * kernel[0] * kernel[1], -1))
 
 
 def _fold(cols, x_shape, kernel, stride, padding, dilation):
     hw = out_hw(x_shape, kernel, stride, padding, dilation, "fold")
     n, c = x_shape[:2]
-    blocks = cols.reshape((n, c) + tuple(kernel) + hw).transpose(0, 1, 4, 5, 2, 3)
+    xp = namespace(cols)
+    blocks = xp.permute_dims(xp.reshape(cols, (n, c) + tuple(kernel) + hw), (0, 1, 4, 5, 2, 3))
     return col2im(blocks, x_shape, stride, padding, dilation)
 
 
@@ -131,7 +136,7 @@ class Unfold(Function):
     def forward(ctx, x, kernel=(1, 1), stride=(1, 1), padding=(0, 0), dilation=(1, 1)):
         ctx.geometry = dict(kernel=kernel, stride=stride, padding=padding, dilation=dilation)
         ctx.x_shape = x.shape
-        return np.ascontiguousarray(_unfold(x, kernel, stride, padding, dilation))
+        return _unfold(x, kernel, stride, padding, dilation)
 
     @staticmethod
     def backward(ctx, grad):
@@ -154,7 +159,7 @@ class Fold(Function):
     @staticmethod
     def backward(ctx, grad):
         if rule_helpers.is_raw(grad):
-            return np.ascontiguousarray(_unfold(grad, **ctx.geometry))
+            return _unfold(grad, **ctx.geometry)
         return Unfold.apply(grad, **ctx.geometry)
 
 

@@ -67,3 +67,31 @@ def test_matrix_transpose_on_both_backends():
     np.testing.assert_array_equal(backend.matrix_transpose(x), np.swapaxes(x, -1, -2))
     got = backend.matrix_transpose(xps.asarray(x, device=DEVICE))
     np.testing.assert_array_equal(_host(got), np.swapaxes(x, -1, -2))
+
+
+def test_set_at_writes_repeated_indices_once_on_both_backends():
+    target = np.arange(6.0)
+    index, values = np.array([4, 1, 4, 0]), np.array([9.0, 8.0, 9.0, 7.0])
+    expected = target.copy()
+    expected[index] = values
+    np.testing.assert_array_equal(backend.set_at(target.copy(), index, values), expected)
+    got = backend.set_at(xps.asarray(target, device=DEVICE), xps.asarray(index, device=DEVICE),
+                         xps.asarray(values, device=DEVICE))
+    np.testing.assert_array_equal(_host(got), expected)
+    empty = xps.asarray(np.zeros(0, dtype=np.int64), device=DEVICE)
+    np.testing.assert_array_equal(
+        _host(backend.set_at(xps.asarray(target, device=DEVICE), empty, 1.0)), target)
+
+
+def test_maximum_into_and_contiguous_on_both_backends():
+    a, b = np.array([1.0, 5.0, -np.inf]), np.array([3.0, 2.0, -1.0])
+    out = a.copy()
+    assert backend.maximum_into(out, b) is out  # numpy writes in place
+    np.testing.assert_array_equal(out, [3.0, 5.0, -1.0])
+    got = backend.maximum_into(xps.asarray(a, device=DEVICE), xps.asarray(b, device=DEVICE))
+    np.testing.assert_array_equal(_host(got), [3.0, 5.0, -1.0])
+    view = np.arange(6.0).reshape(2, 3).T
+    assert backend.contiguous(view).flags.c_contiguous
+    np.testing.assert_array_equal(backend.contiguous(view), view)
+    strict = xps.asarray(view, device=DEVICE)
+    np.testing.assert_array_equal(_host(backend.contiguous(strict)), view)

@@ -9,14 +9,20 @@ through ``rule_helpers.scatter_add``), ``adaptive_max_pool2d`` by indexing the p
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
+from ..backend import namespace
+from ..devices import check_same_device
 from ..errors import ShapeError, shape_error
 from ..function import Function
 from . import rule_helpers
 from .conv import Conv2d, _conv
+from .linalg import matmul
+from .rule_helpers import reshape
 from .shape import Pad
 from .windows import out_hw, padded, pair
 
@@ -56,10 +62,10 @@ def _four_d(x, op):
 
 def _lowest(x):
     """The padding value of max pooling: -inf, or the dtype's minimum for integers (as PyTorch)."""
-    kind = np.asarray(x).dtype
-    if kind.kind in "iu":
-        return np.iinfo(kind).min
-    return False if kind.kind == "b" else -np.inf
+    kind = backend.dtype_kind(x.dtype)
+    if kind in "iu":
+        return int(namespace(x).iinfo(x.dtype).min)
+    return False if kind == "b" else -math.inf
 
 
 def _pool_geometry(op: str, kernel_size: IntPair, stride: IntPair | None, padding: IntPair,
@@ -87,58 +93,64 @@ class MaxPool2d(Function):
     @staticmethod
     def forward(ctx, x, kernel=(2, 2), stride=(2, 2), padding=(0, 0), dilation=(1, 1),
                 ceil_mode=False):
-        x_shape = np.shape(x)
+        x_shape = x.shape
         if len(x_shape) != 4:
             raise ShapeError(f"max_pool2d: input of shape {x_shape} is not (N, C, H, W)")
         hw = out_hw(x_shape, kernel, stride, padding, dilation, "max_pool2d", ceil_mode)
         extra = _ceil_extra(x_shape, hw, kernel, stride, padding, dilation)
-        xp = padded(x, padding, _lowest(x), extra)
+        xpad = padded(x, padding, _lowest(x), extra)
         slices = _offset_slices(kernel, stride, dilation, hw)
-        out = xp[slices[0]].copy()
-        for where in slices[1:]:
-            np.maximum(out, xp[where], out=out)
+        if len(slices) == 1:
+            out = namespace(x).asarray(xpad[slices[0]], copy=True)
+        else:
+            out = namespace(x).maximum(xpad[slices[0]], xpad[slices[1]])
+        for where in slices[2:]:
+            out = backend.maximum_into(out, xpad[where])
         # NOTE: a window wholly in the padding (possible with dilation) gives -inf, as
         # PyTorch's; its gradient lands in the padding and is cropped away.
-        ctx.save_for_backward(xp, out)
+        ctx.save_for_backward(xpad, out)
         ctx.slices = slices
         ctx.x_shape, ctx.geometry = x_shape, (kernel, stride, padding, dilation)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        xp, out = (rule_helpers.data_of(v) for v in ctx.saved_tensors)  # constants in both modes
+        xpad, out = (rule_helpers.data_of(v) for v in ctx.saved_tensors)  # constants either way
         if rule_helpers.is_raw(grad):
-            taken = np.zeros(out.shape, dtype=bool)
-            grad_xp = np.zeros(xp.shape, dtype=np.result_type(grad))
+            xp = namespace(grad)
+            free = xp.ones(out.shape, dtype=xp.bool, device=out.device)  # no maximum taken yet
+            grad_xp = xp.zeros(xpad.shape, dtype=grad.dtype, device=grad.device)
             for where in ctx.slices:
-                hit = xp[where] == out
-                np.greater(hit, taken, out=hit)  # hit and not taken
-                taken |= hit
-                grad_xp[where] += np.where(hit, grad, 0)  # a select: inf * 0 would be NaN
+                hit = xpad[where] == out
+                hit &= free  # only a window's first maximum
+                free ^= hit
+                grad_xp[where] += xp.where(hit, grad, 0)  # a select: inf * 0 would be NaN
             (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape
             return grad_xp[:, :, ph:ph + h, pw:pw + w]
         # create_graph: route through a differentiable scatter-add at the picked indices
-        size = int(np.prod(ctx.x_shape))
-        flat = _picked_flat_index(_picks(xp, out, ctx.slices), ctx.x_shape, *ctx.geometry)
+        size = math.prod(ctx.x_shape)
+        flat = _picked_flat_index(_picks(xpad, out, ctx.slices), ctx.x_shape, *ctx.geometry)
         summed = rule_helpers.scatter_add(grad.reshape(-1), (flat,), (size + 1,))
         return rule_helpers.link(summed[:size].reshape(ctx.x_shape), ctx.parents[0])
 
 
-def _picks(xp, out, slices):
+def _picks(xpad, out, slices):
     """Which kernel offset (row-major number) each window picked: its first maximum."""
-    taken = np.zeros(out.shape, dtype=bool)
-    pick = np.zeros(out.shape, dtype=np.int64)
+    xp = namespace(out)
+    pick = xp.full(out.shape, -1, dtype=xp.int64, device=out.device)
     for k, where in enumerate(slices):
-        hit = (xp[where] == out) & ~taken
-        taken |= hit
-        pick[hit] = k
-    return pick
+        pick = xp.where((pick < 0) & (xpad[where] == out), k, pick)
+    # NOTE: a NaN window (NaN == NaN is False) picks nothing: offset 0, as before
+    return xp.where(pick < 0, 0, pick)
 
 
 def _picked_rows_columns(pick, kernel, stride, padding, dilation):
     ho, wo = pick.shape[2:]
-    rows = np.arange(ho)[:, None] * stride[0] + (pick // kernel[1]) * dilation[0] - padding[0]
-    columns = np.arange(wo) * stride[1] + (pick % kernel[1]) * dilation[1] - padding[1]
+    xp, device = namespace(pick), pick.device
+    rows = (xp.arange(ho, dtype=pick.dtype, device=device)[:, None] * stride[0]
+            + (pick // kernel[1]) * dilation[0] - padding[0])
+    columns = (xp.arange(wo, dtype=pick.dtype, device=device) * stride[1]
+               + (pick % kernel[1]) * dilation[1] - padding[1])
     return rows, columns
 
 
@@ -150,9 +162,10 @@ def _picked_flat_index(pick, x_shape, kernel, stride, padding, dilation):
     """
     n, c, h, w = x_shape
     rows, columns = _picked_rows_columns(pick, kernel, stride, padding, dilation)
-    base = (np.arange(n)[:, None] * c + np.arange(c))[:, :, None, None] * (h * w)
+    xp, like = namespace(pick), dict(dtype=pick.dtype, device=pick.device)
+    base = xp.reshape(xp.arange(n * c, **like), (n, c, 1, 1)) * (h * w)
     outside = (rows < 0) | (rows >= h) | (columns < 0) | (columns >= w)
-    return np.where(outside, n * c * h * w, base + rows * w + columns).ravel()
+    return xp.reshape(xp.where(outside, n * c * h * w, base + rows * w + columns), (-1,))
 
 
 def max_pool2d(input: Tensor, kernel_size: IntPair,  # noqa: A002
@@ -195,8 +208,8 @@ def max_pool2d(input: Tensor, kernel_size: IntPair,  # noqa: A002
         return out
     data = rule_helpers.data_of(x)
     hw = tuple(out.shape[-2:])
-    xp = padded(data, padding, _lowest(data), _ceil_extra(data.shape, hw, *geometry))
-    pick = _picks(xp, rule_helpers.data_of(out).reshape((data.shape[:2]) + hw),
+    xpad = padded(data, padding, _lowest(data), _ceil_extra(data.shape, hw, *geometry))
+    pick = _picks(xpad, namespace(data).reshape(rule_helpers.data_of(out), data.shape[:2] + hw),
                   _offset_slices(kernel, stride, dilation, hw))
     rows, columns = _picked_rows_columns(pick, *geometry)
     indices = rows * data.shape[3] + columns
@@ -242,15 +255,17 @@ def avg_pool2d(input: Tensor, kernel_size: IntPair,  # noqa: A002
     n, c, h, w = x.shape
     hw = out_hw(x.shape, kernel, stride, padding, (1, 1), op, ceil_mode)
     (eh, ew), (ph, pw) = _ceil_extra(x.shape, hw, kernel, stride, padding, (1, 1)), padding
-    ones = np.ones((1, 1) + kernel, dtype=x.dtype)
+    data = rule_helpers.data_of(x)
+    xp, like = namespace(data), dict(dtype=data.dtype, device=data.device)
+    ones = xp.ones((1, 1) + kernel, **like)
     # NOTE: pad explicitly (ceil_mode can need more at the end than at the start).
-    xp = Pad.apply(x.reshape(n * c, 1, h, w), pad_width=((0, 0), (0, 0), (ph, ph + eh),
-                                                         (pw, pw + ew)))
-    out = Conv2d.apply(xp, ones, stride=stride)
+    xpad = Pad.apply(x.reshape(n * c, 1, h, w), pad_width=((0, 0), (0, 0), (ph, ph + eh),
+                                                           (pw, pw + ew)))
+    out = Conv2d.apply(xpad, ones, stride=stride)
     if divisor_override is not None:
         out = out / float(divisor_override)
     else:
-        counted = np.zeros((1, 1, h + 2 * ph + eh, w + 2 * pw + ew), dtype=x.dtype)
+        counted = xp.zeros((1, 1, h + 2 * ph + eh, w + 2 * pw + ew), **like)
         if count_include_pad:
             counted[..., :h + 2 * ph, :w + 2 * pw] = 1.0
         else:
@@ -274,13 +289,13 @@ class MaxUnpool(Function):
     def forward(ctx, x, index=None, shape=None):
         ctx.save_for_backward(index)
         ctx.x_shape = x.shape
-        out = np.zeros(int(np.prod(shape)), dtype=x.dtype)
-        out[index] = x.reshape(-1)
-        return out.reshape(shape)
+        xp = namespace(x)
+        out = xp.zeros(math.prod(shape), dtype=x.dtype, device=x.device)
+        return xp.reshape(backend.set_at(out, index, xp.reshape(x, (-1,))), shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(-1)[ctx.saved_tensors[0]].reshape(ctx.x_shape)
+        return reshape(reshape(grad, (-1,))[ctx.saved_tensors[0]], ctx.x_shape)
 
 
 def max_unpool2d(input: Tensor, indices: TensorLike,  # noqa: A002
@@ -314,8 +329,9 @@ def max_unpool2d(input: Tensor, indices: TensorLike,  # noqa: A002
     kernel, stride, padding, _ = _pool_geometry(op, kernel_size, stride, padding, 1)
     single = _four_d(input, op)
     x = input.reshape((1,) + input.shape) if single else input
-    index = np.asarray(rule_helpers.data_of(indices))
-    if index.shape != tuple(input.shape) or index.dtype.kind not in "iu":
+    index = backend.as_array(rule_helpers.data_of(indices))
+    check_same_device(op, rule_helpers.data_of(x), index)
+    if tuple(index.shape) != tuple(input.shape) or backend.dtype_kind(index.dtype) not in "iu":
         raise shape_error(op, input.shape, index.shape,
                           reason="are not an input and integer indices of the same shape",
                           hint="pass the indices max_pool2d(..., return_indices=True) gave")
@@ -326,10 +342,13 @@ def max_unpool2d(input: Tensor, indices: TensorLike,  # noqa: A002
     else:
         size = tuple(int(v) for v in tuple(output_size)[-2:])
     plane = size[0] * size[1]
-    if index.size and (index.min() < 0 or index.max() >= plane):
+    xp = namespace(index)
+    low, high = (int(xp.min(index)), int(xp.max(index))) if math.prod(index.shape) else (0, 0)
+    if low < 0 or high >= plane:
         raise IndexError(f"{op}: indices must lie in [0, {plane}) for output_size {size}, got "
-                         f"{int(index.min())}..{int(index.max())}")
-    flat = (np.arange(n * c).reshape(n, c, 1, 1) * plane + index.reshape(x.shape)).ravel()
+                         f"{low}..{high}")
+    planes = xp.reshape(xp.arange(n * c, dtype=index.dtype, device=index.device), (n, c, 1, 1))
+    flat = xp.reshape(planes * plane + xp.reshape(index, x.shape), (-1,))
     out = MaxUnpool.apply(x, index=flat, shape=(n, c) + size)
     return out.reshape(out.shape[1:]) if single else out
 
@@ -350,16 +369,19 @@ def _adaptive_size(output_size, shape, op):
 
 def _bins(size, out):
     """PyTorch's adaptive bins: bin i covers [floor(i n / o), ceil((i + 1) n / o))."""
-    i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
+    return ([(i * size) // out for i in range(out)],
+            [-((-(i + 1) * size) // out) for i in range(out)])
 
 
-def _averaging(size, out, dtype):
-    """(out, size) matrix whose row i averages bin i."""
+def _averaging(size, out, like):
+    """(out, size) matrix whose row i averages bin i, of ``like``'s dtype and device."""
     start, end = _bins(size, out)
-    cols = np.arange(size)
-    inside = (cols >= start[:, None]) & (cols < end[:, None])
-    return (inside / (end - start)[:, None]).astype(dtype)
+    xp, device = namespace(like), like.device
+    cols = xp.arange(size, device=device)
+    first = xp.asarray(start, dtype=cols.dtype, device=device)[:, None]
+    last = xp.asarray(end, dtype=cols.dtype, device=device)[:, None]
+    counts = xp.asarray([e - s for s, e in zip(start, end)], dtype=like.dtype, device=device)
+    return xp.astype((cols >= first) & (cols < last), like.dtype) / counts[:, None]
 
 
 def adaptive_avg_pool2d(input: Tensor,  # noqa: A002 - PyTorch's name
@@ -377,9 +399,11 @@ def adaptive_avg_pool2d(input: Tensor,  # noqa: A002 - PyTorch's name
     [[[[2.5]]]]
     """
     _four_d(input, "adaptive_avg_pool2d")
-    (h, w), dtype = input.shape[-2:], rule_helpers.data_of(input).dtype
+    (h, w), data = input.shape[-2:], rule_helpers.data_of(input)
     ho, wo = _adaptive_size(output_size, input.shape[-2:], "adaptive_avg_pool2d")
-    return _averaging(h, ho, dtype) @ input @ _averaging(w, wo, dtype).T
+    # NOTE: matmul(array, Tensor), not array @ Tensor: a strict array's @ rejects a Tensor
+    return matmul(matmul(_averaging(h, ho, data), input),
+                  backend.matrix_transpose(_averaging(w, wo, data)))
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int | None],  # noqa: A002
@@ -405,18 +429,17 @@ def adaptive_max_pool2d(input: Tensor, output_size: int | tuple[int | None, int 
         raise ShapeError(f"{op}: input of shape {data.shape} has an empty plane")
     # NOTE: a bin's max is the max over its rows of each row's max over the column bin;
     # taking the first maximum at both steps is the first maximum in row-major order.
-    starts, ends = _bins(w, wo)
-    col_best = np.empty(data.shape[:-1] + (wo,), dtype=data.dtype)
-    col_pick = np.empty(col_best.shape, dtype=np.int64)
-    for j, (s, e) in enumerate(zip(starts, ends)):
-        col_pick[..., j] = s + np.argmax(data[..., s:e], axis=-1)
-        col_best[..., j] = np.take_along_axis(data, col_pick[..., j:j + 1], axis=-1)[..., 0]
-    starts, ends = _bins(h, ho)
-    index = np.empty(data.shape[:-2] + (ho, wo), dtype=np.int64)
-    for i, (s, e) in enumerate(zip(starts, ends)):
-        row = s + np.argmax(col_best[..., s:e, :], axis=-2)
-        column = np.take_along_axis(col_pick, row[..., None, :], axis=-2)[..., 0, :]
-        index[..., i, :] = row * w + column
-    planes = np.arange(data.size // (h * w)).reshape(data.shape[:-2] + (1, 1)) * (h * w)
-    out = input.reshape(-1)[(planes + index).ravel()].reshape(index.shape)
+    xp = namespace(data)
+    picks = [s + xp.argmax(data[..., s:e], axis=-1) for s, e in zip(*_bins(w, wo))]
+    col_pick = xp.stack(picks, axis=-1)
+    col_best = xp.take_along_axis(data, col_pick, axis=-1)
+    rows = []
+    for s, e in zip(*_bins(h, ho)):
+        row = s + xp.argmax(col_best[..., s:e, :], axis=-2)
+        column = xp.take_along_axis(col_pick, row[..., None, :], axis=-2)[..., 0, :]
+        rows.append(row * w + column)
+    index = xp.stack(rows, axis=-2)
+    planes = xp.arange(math.prod(data.shape[:-2]), dtype=index.dtype, device=data.device)
+    planes = xp.reshape(planes, data.shape[:-2] + (1, 1)) * (h * w)
+    out = input.reshape(-1)[xp.reshape(planes + index, (-1,))].reshape(index.shape)
     return (out, index) if return_indices else out

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..backend import namespace
 from ..function import Function
 from . import keywords, rule_helpers
 from .reduce import normalize_axis_arg
@@ -40,11 +41,12 @@ class PNorm(Function):
 
     @staticmethod
     def forward(ctx, x, p=2.0, axis=None, keepdims=False):
-        ctx.shape, ctx.axis, ctx.keepdims, ctx.p = np.shape(x), axis, keepdims, p
+        ctx.shape, ctx.axis, ctx.keepdims, ctx.p = x.shape, axis, keepdims, p
+        xp = namespace(x)
         if p == 2:
-            out = np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+            out = xp.sqrt(xp.sum(x * x, axis=axis, keepdims=keepdims))
         else:
-            out = np.sum(np.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p)
+            out = xp.sum(xp.abs(x) ** p, axis=axis, keepdims=keepdims) ** (1 / p)
         ctx.save_for_backward(x, out)
         return out
 
@@ -54,15 +56,18 @@ class PNorm(Function):
         p = ctx.p
         kept = rule_helpers.keepdims_shape(ctx.shape, ctx.axis)
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
-        out = out.reshape(kept)
-        zero_norm = rule_helpers.data_of(out) == 0
-        safe_out = out + zero_norm  # NOTE: a constant 1 where out = 0, so nothing divides by 0
+        out = rule_helpers.reshape(out, kept)
+        out_data, x_data = rule_helpers.data_of(out), rule_helpers.data_of(x)
+        xp = namespace(x_data)
+        zero_norm = out_data == 0
+        # NOTE: a constant 1 where out = 0, so nothing divides by 0
+        safe_out = out + xp.astype(zero_norm, out_data.dtype)
         if p == 2:
             return grad * x / safe_out
-        x_data = rule_helpers.data_of(x)
-        safe_abs = abs(x) + (x_data == 0)
-        sign = np.sign(x_data).astype(x_data.dtype, copy=False)
-        return grad * sign * safe_abs ** (p - 1) / safe_out ** (p - 1) * ~zero_norm
+        safe_abs = abs(x) + xp.astype(x_data == 0, x_data.dtype)
+        sign = xp.sign(x_data)
+        return rule_helpers.select(~zero_norm,
+                                   grad * sign * safe_abs ** (p - 1) / safe_out ** (p - 1))
 
 
 def _order(op, ord, p):  # noqa: A002 - numpy's name

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import struct
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..backend import matrix_transpose, namespace
 from ..errors import ShapeError
 from . import rule_helpers
+from .linalg import matmul
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -57,31 +60,49 @@ def _sizes_and_scales(shape, size, scale_factor, recompute_scale_factor):
     return sizes, scales
 
 
+def _float32(value):
+    """``value`` rounded to the nearest float32 (a Python float holding it)."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
 def _nearest(size, out, scale, exact):
-    """One-hot rows: output i reads input floor(i * scale) (or floor((i + .5) * scale))."""
-    # NOTE: PyTorch computes these indices in float32; so do we, for the same picks.
-    step = np.float32(size / out if scale is None else scale)
-    position = np.arange(out, dtype=np.float32) + np.float32(0.5 if exact else 0.0)
-    source = np.minimum(np.floor(position * step).astype(np.int64), size - 1)
-    matrix = np.zeros((out, size))
-    matrix[np.arange(out), source] = 1.0
-    return matrix
+    """Each output's source: input floor(i * scale) (or floor((i + .5) * scale)), weight 1."""
+    # NOTE: PyTorch computes these indices in float32; so do we, for the same picks (the
+    # product of two float32 numbers is exact in a Python float, then rounded to float32).
+    step = _float32(size / out if scale is None else scale)
+    shift = 0.5 if exact else 0.0
+    source = [min(math.floor(_float32((i + shift) * step)), size - 1) for i in range(out)]
+    return source, [1.0] * out, source, [0.0] * out
 
 
 def _linear(size, out, scale, align_corners):
-    """Two weights per row: linear interpolation at PyTorch's source coordinate."""
+    """Two sources and weights per output: linear interpolation at PyTorch's coordinate."""
     if align_corners:
-        source = np.arange(out) * ((size - 1) / (out - 1) if out > 1 else 0.0)
+        ratio = (size - 1) / (out - 1) if out > 1 else 0.0
+        source = [i * ratio for i in range(out)]
     else:
         step = size / out if scale is None else scale
-        source = np.maximum((np.arange(out) + 0.5) * step - 0.5, 0.0)
-    low = np.minimum(np.floor(source).astype(np.int64), size - 1)
-    high = np.minimum(low + 1, size - 1)
-    weight = source - low
-    matrix = np.zeros((out, size))
-    np.add.at(matrix, (np.arange(out), low), 1.0 - weight)
-    np.add.at(matrix, (np.arange(out), high), weight)
-    return matrix
+        source = [max((i + 0.5) * step - 0.5, 0.0) for i in range(out)]
+    low = [min(math.floor(s), size - 1) for s in source]
+    high = [min(j + 1, size - 1) for j in low]
+    weight = [s - j for s, j in zip(source, low)]
+    # NOTE: where both sources are the last input (its weights add up), one entry holds both
+    return (low, [1.0 - w + (w if j == k else 0.0) for w, j, k in zip(weight, low, high)],
+            high, [0.0 if j == k else w for w, j, k in zip(weight, low, high)])
+
+
+def _matrix(rows, size, like):
+    """The (out, size) matrix with weight_a at column a and weight_b at column b of each row,
+    of ``like``'s dtype, on its device."""
+    first, first_weight, second, second_weight = rows
+    xp, device = namespace(like), like.device
+    columns = xp.arange(size, device=device)[None, :]
+
+    def part(where, weights):
+        picks = xp.asarray(where, dtype=columns.dtype, device=device)[:, None] == columns
+        return xp.astype(picks, like.dtype) * xp.asarray(weights, dtype=like.dtype,
+                                                          device=device)[:, None]
+    return part(first, first_weight) + part(second, second_weight)
 
 
 def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa: A002
@@ -137,10 +158,11 @@ def interpolate(input: Tensor, size: int | Sequence[int] | None = None,  # noqa:
         raise ShapeError(f"interpolate: input of shape {tuple(input.shape)} has an empty "
                          "spatial axis")
     sizes, scales = _sizes_and_scales(spatial, size, scale_factor, recompute_scale_factor)
-    dtype = rule_helpers.data_of(input).dtype
-    matrices = [(_linear(n, o, s, bool(align_corners)) if linear
-                 else _nearest(n, o, s, mode == "nearest-exact")).astype(dtype)
+    data = rule_helpers.data_of(input)
+    matrices = [_matrix(_linear(n, o, s, bool(align_corners)) if linear
+                        else _nearest(n, o, s, mode == "nearest-exact"), n, data)
                 for n, o, s in zip(spatial, sizes, scales)]
     if len(matrices) == 1:
-        return input @ matrices[0].T
-    return matrices[0] @ input @ matrices[1].T
+        return input @ matrix_transpose(matrices[0])
+    # NOTE: matmul(array, Tensor), not array @ Tensor: a strict array's @ rejects a Tensor
+    return matmul(matmul(matrices[0], input), matrix_transpose(matrices[1]))

@@ -322,7 +322,7 @@ def pad(array: Any, widths: tuple[tuple[int, int], ...], value: float = 0.0) -> 
 
 
 @contextlib.contextmanager
-def errstate(array: Any, **settings: str) -> Iterator[None]:
+def errstate(array: Any, **settings: Any) -> Iterator[None]:
     """numpy's ``np.errstate(**settings)`` for numpy arrays; nothing for other libraries.
 
     Rules use it to silence warnings numpy raises for values they handle (``log(0)`` masked

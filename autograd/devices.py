@@ -56,7 +56,8 @@ class device:  # noqa: N801 - PyTorch's name
     def __init__(self, type: str | device = "cpu",  # noqa: A002 - PyTorch's name
                  index: int | str | None = None) -> None:
         if isinstance(type, device):
-            type, index = type.type, type.index if index is None else index
+            index = type.index if index is None else index
+            type = type.type
         text = str(type)
         match = _DEVICE.match(text)
         if match is None or match.group(1) not in _DEVICE_TYPES:
@@ -78,12 +79,24 @@ class device:  # noqa: N801 - PyTorch's name
 
     @property
     def backend(self) -> backend.Backend:
-        """The array library that computes on this device."""
+        """The array library that computes on this device.
+
+        Examples
+        --------
+        >>> device("array_api_strict").backend.name
+        'array_api_strict'
+        """
         return backend.backend_named(self.type)
 
     @property
     def native(self) -> Any:
-        """The library's own device object (``cupy.cuda.Device(1)``, ``"cpu"`` for numpy)."""
+        """The library's own device object (``cupy.cuda.Device(1)``, ``"cpu"`` for numpy).
+
+        Examples
+        --------
+        >>> device("cpu").native
+        'cpu'
+        """
         return self.backend.native_device(self.index)
 
     def _key(self) -> tuple[str, Any]:

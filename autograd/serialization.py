@@ -144,7 +144,7 @@ def load(path: str | os.PathLike[str], map_location: object = None,
     if map_location is not None and not callable(map_location) \
             and not isinstance(map_location, dict):
         where = to_device("load", map_location)
-        if where != CPU:
+        if where is not None and where != CPU:
             where.native  # noqa: B018 - a missing library or device is named first
             raise DeviceError(f"load: map_location={str(where)!r} is not supported yet; load "
                               f"to the CPU, then move: gg.load(path).to({str(where)!r})")

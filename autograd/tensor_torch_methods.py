@@ -304,7 +304,17 @@ class TorchMethods:
     def cuda(self: Tensor, device: int | DeviceLike = None) -> Tensor:
         """This tensor on a CUDA GPU (CuPy): ``cuda()`` for GPU 0, ``cuda(1)`` for GPU 1.
 
-        Raises ``DeviceError`` when CuPy or a GPU is missing.
+        Raises ``DeviceError`` when CuPy or a GPU is missing, so a program can fall back.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> try:
+        ...     x = gg.ones(2).cuda()
+        ... except gg.DeviceError:  # no CuPy or no GPU here: stay on the CPU
+        ...     x = gg.ones(2)
+        >>> x.shape
+        (2,)
         """
         if device is None or isinstance(device, int):
             device = dtypes.device("cuda", device)

@@ -332,16 +332,38 @@ class Module(HookMixin):
         for tensor, data, grad in moved:
             if data is not tensor.data:
                 tensor.data = data
-            if grad is not None and grad is not tensor.grad.data:
+            if grad is not None and (tensor.grad is None or grad is not tensor.grad.data):
                 tensor.grad = Tensor(grad)
         return self
 
     def cpu(self: M) -> M:
-        """Move every parameter and buffer to the CPU (numpy), in place; returns the module."""
+        """Move every parameter and buffer to the CPU (numpy), in place; returns the module.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.Linear(2, 1).cpu().weight.device
+        device(type='cpu')
+        """
         return self.to("cpu")
 
     def cuda(self: M, device: int | None = None) -> M:
-        """Move every parameter and buffer to a CUDA GPU (CuPy), in place; returns the module."""
+        """Move every parameter and buffer to a CUDA GPU (CuPy), in place; returns the module.
+
+        Raises ``DeviceError`` (and moves nothing) when CuPy or a GPU is missing.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> model = nn.Linear(2, 1)
+        >>> try:
+        ...     model = model.cuda()
+        ... except gg.DeviceError:  # no CuPy or no GPU here: the model stays on the CPU
+        ...     pass
+        >>> model.weight.shape
+        (1, 2)
+        """
         return self.to(dtypes.device("cuda", device))
 
     def apply(self: M, fn: Callable[["Module"], object]) -> M:

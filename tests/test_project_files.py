@@ -23,7 +23,7 @@ def test_pyproject_packages_and_extras():
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert meta["project"]["name"] == "graphgrad"
     extras = meta["project"]["optional-dependencies"]
-    assert set(extras) == {"test", "examples", "bench", "dist", "docs", "all"}
+    assert set(extras) == {"test", "examples", "bench", "dist", "docs", "gpu", "all"}
     assert "graphgrad[docs]" in extras["test"]  # the suite builds the site (tests/docs)
     # every folder with an __init__.py under autograd/, nn/ and viz/ ships as graphgrad.<path>
     folders = sorted({init.parent.relative_to(ROOT) for part in ("autograd", "nn", "viz")

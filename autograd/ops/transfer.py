@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..devices import device_of, move
 from ..function import Function
+from ..value import is_value
 
 __all__ = ["ToDevice"]
 
@@ -19,6 +20,6 @@ class ToDevice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        if hasattr(grad, "grad_fn"):  # create_graph: record the copy back too
+        if is_value(grad):  # create_graph: record the copy back too
             return ToDevice.apply(grad, ctx.source), None
         return move(grad, ctx.source), None

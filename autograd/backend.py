@@ -103,7 +103,9 @@ def is_foreign_array(obj: Any) -> bool:
 
 def as_array(value: Any) -> Any:
     """An op's result as an array: numpy scalars and Python numbers become 0-d numpy arrays."""
-    if type(value) is np.ndarray or is_foreign_array(value):
+    if _NAMESPACES.get(type(value)) is np:  # first: numpy's 0-d results are numpy scalars
+        return value if type(value) is np.ndarray else np.asarray(value)
+    if is_foreign_array(value):
         return value
     return np.asarray(value)
 

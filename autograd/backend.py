@@ -533,3 +533,24 @@ def set_at(target: Any, index: Any, values: Any) -> Any:
     first = xp.concat([xp.ones(1, dtype=xp.bool, device=index.device), index[1:] != index[:-1]])
     index, values = index[first], values[first]
     return scatter_add(target, index, values - xp.take(target, index))
+
+
+def add_at_columns(target: Any, columns: Any, values: Any) -> Any:
+    """``target[i, columns[i]] += values[i]`` for every row ``i`` of a 2-D ``target``.
+
+    One entry per row, so no index repeats: numpy and CuPy add in place through integer
+    indexing; other libraries (array-api-strict, which cannot assign through integer arrays)
+    add a one-hot selection, which gives the same numbers. Use the result.
+
+    Examples
+    --------
+    >>> add_at_columns(np.zeros((2, 3)), np.array([2, 0]), np.array([1.0, 5.0]))
+    array([[0., 0., 1.],
+           [5., 0., 0.]])
+    """
+    xp = namespace(target)
+    if xp is np or "cupy" in xp.__name__:
+        target[xp.arange(columns.shape[0]), columns] += values
+        return target
+    classes = xp.arange(target.shape[1], dtype=columns.dtype, device=target.device)
+    return target + xp.where(columns[:, None] == classes[None, :], values[:, None], 0)

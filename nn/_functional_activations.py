@@ -3,10 +3,9 @@
 Each delegates to the op in ``autograd``; ``inplace`` is accepted for
 compatibility and ignored (results are always new tensors).
 """
-import numpy as np
-
 from .. import autograd
 from ..autograd import Tensor
+from ._validate import shape_of
 
 
 def silu(input: Tensor,  # noqa: A002, ARG001 - PyTorch's signature
@@ -183,7 +182,7 @@ def softmin(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     Tensor([[0.6652, 0.2447, 0.09  ]], dtype=float32)
     """
     from .functional import _softmax_dim
-    return autograd.softmin(input, dim=_softmax_dim("softmin", np.ndim(input), dim))
+    return autograd.softmin(input, dim=_softmax_dim("softmin", len(shape_of(input)), dim))
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002

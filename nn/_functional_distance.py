@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from ..autograd import ShapeError, Tensor, minimum, where
+from ..autograd import ShapeError, Tensor, backend, minimum, where
 from . import _reduction
 
 
@@ -45,6 +45,14 @@ def vector_norm(x: Tensor, p: float, axis: int | None, keepdims: bool = False) -
     return where(positive, safe.sqrt() if p == 2.0 else safe ** (1.0 / p), 0.0)
 
 
+def _broadcast_shapes(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """numpy's broadcast of two shapes, or None where they do not broadcast."""
+    a, b = (1,) * (len(b) - len(a)) + a, (1,) * (len(a) - len(b)) + b
+    if any(m != n and 1 not in (m, n) for m, n in zip(a, b)):
+        return None
+    return tuple(n if m == 1 else m for m, n in zip(a, b))
+
+
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1,  # noqa: A002 - PyTorch's names
               eps: float = 1e-12) -> Tensor:
     """``input / max(||input||_p, eps)`` along ``dim``, as PyTorch.
@@ -76,11 +84,10 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """
     _tensor(x1, "cosine_similarity", "x1")
     _tensor(x2, "cosine_similarity", "x2")
-    try:
-        shape = np.broadcast_shapes(x1.shape, x2.shape)
-    except ValueError:
+    shape = _broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    if shape is None:
         raise ShapeError(f"cosine_similarity: shapes {x1.shape} and {x2.shape} cannot be "
-                         "broadcast together") from None
+                         "broadcast together")
     axis = _axis(dim, len(shape), "cosine_similarity")
     x1, x2 = x1.broadcast_to(shape), x2.broadcast_to(shape)
     n1 = vector_norm(x1, 2.0, axis, keepdims=True).clip(min=eps)
@@ -109,11 +116,11 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 # ------------------------------------------------------------------ losses
 def _signs(target: Tensor | np.ndarray, shape: tuple[int, ...], op: str) -> np.ndarray:
     """Targets of +1/-1 as an array of ``shape``."""
-    values = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if values.shape != tuple(shape):
-        raise ShapeError(f"{op}: target of shape {values.shape} does not match the "
+    values = backend.as_array(target.data if isinstance(target, Tensor) else target)
+    if tuple(values.shape) != tuple(shape):
+        raise ShapeError(f"{op}: target of shape {tuple(values.shape)} does not match the "
                          f"expected shape {tuple(shape)}")
-    if values.size and not np.isin(values, (-1, 1)).all():
+    if not bool(backend.namespace(values).all((values == 1) | (values == -1))):
         raise ValueError(f"{op}: target values must be 1 or -1")
     return values
 
@@ -171,7 +178,9 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor | np.ndar
                                                              op), op)
     if input1.shape != input2.shape:
         raise ShapeError(f"{op}: inputs of shapes {input1.shape} and {input2.shape} differ")
-    signs = _signs(target, input1.shape, op).astype(input1.dtype)
+    signs = _signs(target, input1.shape, op)
+    xp = backend.namespace(signs)
+    signs = xp.astype(signs, backend.dtype_in(xp, input1.dtype))
     return _reduction.apply(((input1 - input2) * -signs + margin).relu(), reduction)
 
 

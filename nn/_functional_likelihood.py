@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from ..autograd import ShapeError, Tensor, where
+from ..autograd import ShapeError, Tensor, backend, where
 from . import _reduction
 from ._functional_losses import _same_shape
 
@@ -20,10 +20,11 @@ def _as_float(target: Tensor | np.ndarray | float, input: Tensor,  # noqa: A002
     """A Tensor target stays in the graph; anything else becomes a float constant."""
     if isinstance(target, Tensor):
         return target
-    values = np.asarray(target)
-    if values.dtype.kind not in "biuf":
+    values = backend.as_array(target)
+    if backend.dtype_kind(values.dtype) not in "biuf":
         raise TypeError(f"{op}: target must hold numbers, got dtype {values.dtype}")
-    return Tensor(values.astype(input.dtype, copy=False))
+    xp = backend.namespace(values)
+    return Tensor(xp.astype(values, backend.dtype_in(xp, input.dtype), copy=False))
 
 
 def _xlogx(t: Tensor) -> Tensor:
@@ -131,11 +132,13 @@ def gaussian_nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
             raise ShapeError(f"{op}: var of shape {variance.shape} does not fit input of shape "
                              f"{input.shape}: give the input's shape, it without the last "
                              "axis, or 1 in the last axis")
-    if np.any(variance.data < 0):
+    values = variance.data
+    xp = backend.namespace(values)
+    if bool(xp.any(values < 0)):
         raise ValueError(f"{op}: var has negative entry/entries")
     _same_shape(input, target, op)
     # NOTE: value clamped, gradient straight through (PyTorch clamps in place under no_grad).
-    variance = variance + Tensor(np.maximum(variance.data, eps) - variance.data)
+    variance = variance + Tensor(xp.clip(values, min=eps) - values)
     loss = 0.5 * (variance.log() + (input - target) ** 2 / variance)
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import Function, ShapeError, Tensor, where
+from ..autograd import Function, ShapeError, Tensor, backend, devices, where
 from ._reduction import apply as _reduce
+from ._validate import shape_of
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -26,13 +27,13 @@ def check_reduction(reduction: str, op: str) -> None:
 
 
 def _raw(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x.data if isinstance(x, Tensor) else backend.as_array(x)
 
 
 def _numeric_target(target: Any, op: str) -> np.ndarray:
     """The target as an array of numbers; ``TypeError`` naming ``op`` for strings, objects."""
     target = _raw(target)
-    if target.dtype.kind not in "biuf":
+    if backend.dtype_kind(target.dtype) not in "biuf":
         raise TypeError(f"{op}: target must hold numbers (class indices or probabilities), "
                         f"got dtype {target.dtype}; convert it with .astype(...)")
     return target
@@ -45,24 +46,44 @@ def _is_raw(x: Any) -> bool:
 
 
 def _log(x: Any) -> Any:
-    return np.log(x) if _is_raw(x) else x.log()
+    return backend.namespace(x).log(x) if _is_raw(x) else x.log()
 
 
 def _sigmoid(x: Any) -> Any:
     if not _is_raw(x):
         return x.sigmoid()
-    z = np.exp(-np.abs(x))  # NOTE: e^-|x| never overflows
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    xp = backend.namespace(x)
+    z = xp.exp(-xp.abs(x))  # NOTE: e^-|x| never overflows
+    return xp.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
 def _softplus(x: Any) -> Any:
-    return np.logaddexp(0, x) if _is_raw(x) else x.softplus()
+    return backend.namespace(x).logaddexp(0.0, x) if _is_raw(x) else x.softplus()
+
+
+def _reshape(x: Any, shape: tuple[int, ...]) -> Any:
+    return backend.namespace(x).reshape(x, shape) if _is_raw(x) else x.reshape(shape)
+
+
+def _sum_rows(x: Any) -> Any:
+    """The sum over axis 1 of an array or a Tensor."""
+    return backend.namespace(x).sum(x, axis=1) if _is_raw(x) else x.sum(axis=1)
+
+
+def _clip_below(x: Any, low: float) -> Any:
+    return backend.namespace(x).clip(x, min=low) if _is_raw(x) else x.clip(min=low)
+
+
+def _as_dtype(x: Any, dtype: Any) -> Any:
+    """The array ``x`` cast to ``dtype`` (any library's; no copy if it already has it)."""
+    xp = backend.namespace(x)
+    return xp.astype(x, backend.dtype_in(xp, dtype), copy=False)
 
 
 def _same_shape(input: Any, target: Any, op: str) -> None:  # noqa: A002
-    if tuple(np.shape(input)) != tuple(np.shape(target)):
-        raise ShapeError(f"{op}: input of shape {tuple(np.shape(input))} and target of shape "
-                         f"{tuple(np.shape(target))} differ; broadcasting them would silently "
+    if shape_of(input) != shape_of(target):
+        raise ShapeError(f"{op}: input of shape {shape_of(input)} and target of shape "
+                         f"{shape_of(target)} differ; broadcasting them would silently "
                          "compare every pair: reshape the target to the input's shape")
 
 
@@ -137,19 +158,26 @@ def huber_loss(input: Tensor, target: Tensor | np.ndarray, reduction: str = "mea
 # ------------------------------------------------------------------ classification
 def _classes_last(x: Any, ndim: int) -> Any:
     """(N, C, d1, ...) -> (N * d1 * ..., C) for arrays and Tensors alike."""
-    if ndim <= 2:
-        return x.reshape((-1, x.shape[-1]))
-    moved = x.transpose(0, *range(2, ndim), 1)
-    return moved.reshape((-1, moved.shape[-1]))
+    if ndim == 2:
+        return x
+    if ndim < 2:
+        return _reshape(x, (-1, x.shape[-1]))
+    axes = (0, *range(2, ndim), 1)
+    moved = backend.namespace(x).permute_dims(x, axes) if _is_raw(x) else x.transpose(*axes)
+    return _reshape(moved, (-1, moved.shape[-1]))
 
 
 def _classes_back(rows: Any, shape: tuple[int, ...]) -> Any:
     """Inverse of ``_classes_last``: rows back to the input's layout."""
-    if len(shape) <= 2:
-        return rows.reshape(shape)
-    moved = rows.reshape((shape[0],) + tuple(shape[2:]) + (shape[1],))
+    if len(shape) == 2:
+        return rows
+    if len(shape) < 2:
+        return _reshape(rows, shape)
+    moved = _reshape(rows, (shape[0],) + tuple(shape[2:]) + (shape[1],))
     n = len(shape)
-    return moved.transpose(0, n - 1, *range(1, n - 1))
+    axes = (0, n - 1, *range(1, n - 1))
+    return backend.namespace(moved).permute_dims(moved, axes) if _is_raw(moved) \
+        else moved.transpose(*axes)
 
 
 def _class_targets(target: np.ndarray, shape: tuple[int, ...], ignore_index: int,
@@ -159,15 +187,16 @@ def _class_targets(target: np.ndarray, shape: tuple[int, ...], ignore_index: int
     if target.shape != expected:
         raise ShapeError(f"{op}: input of shape {shape} needs class-index targets of shape "
                          f"{expected}, got {target.shape}")
-    flat = target.reshape(-1)
+    xp = backend.namespace(target)
+    flat = xp.reshape(target, (-1,))
     valid = flat != ignore_index
     classes = shape[1] if len(shape) > 1 else shape[0]
     bad = valid & ((flat < 0) | (flat >= classes))
-    if bad.any():
+    if bool(xp.any(bad)):
         raise IndexError(f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} "
                          f"classes (targets are class indices 0..{classes - 1}, or "
                          f"ignore_index={ignore_index})")
-    return valid, np.where(valid, flat, 0)
+    return valid, xp.where(valid, flat, 0)
 
 
 class CrossEntropy(Function):
@@ -184,68 +213,68 @@ class CrossEntropy(Function):
                 weight: np.ndarray | None = None, ignore_index: int = -100,
                 reduction: str = "mean", label_smoothing: float = 0.0) -> np.ndarray:
         shape = logits.shape
+        xp = backend.namespace(logits)
         z = _classes_last(logits, logits.ndim)
         rows, classes = z.shape
-        index = np.arange(rows)
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        log_total = np.log(total)[:, 0]
+        index = xp.arange(rows, device=z.device)
+        shifted = z - xp.max(z, axis=1, keepdims=True)
+        e = xp.exp(shifted)
+        total = xp.sum(e, axis=1, keepdims=True)
+        log_total = xp.log(total)[:, 0]
         e /= total
         ctx.shape, ctx.reduction, ctx.smoothing = shape, reduction, label_smoothing
-        w = None if weight is None else weight.astype(z.dtype, copy=False)
+        w = None if weight is None else xp.astype(weight, z.dtype, copy=False)
         # d/dq = -log softmax: keep it only when asked
         log_probs = shifted - log_total[:, None] if ctx.needs_input_grad[1] else None
         q: Any = None  # dense target rows, when needed (smoothing or probabilities)
         t: np.ndarray | None  # class indices, for sparse targets
-        if target.dtype.kind in "iu":
+        sparse = backend.dtype_kind(target.dtype) in "iu"
+        if sparse:
             valid, t = _class_targets(target, shape, ignore_index, "cross_entropy")
-            a = valid.astype(z.dtype) if w is None else w[t] * valid
-            denominator = a.sum()
+            a = xp.astype(valid, z.dtype) if w is None else w[t] * xp.astype(valid, z.dtype)
+            denominator = xp.sum(a)
             if label_smoothing:
-                q = np.zeros_like(z)
-                q[index, t] = (1.0 - label_smoothing) * a
-                q += (label_smoothing / classes) * (1.0 if w is None else w) * valid[:, None]
+                uniform = (label_smoothing / classes) * (1.0 if w is None else w)
+                spread = xp.zeros_like(z) + uniform * xp.astype(valid, z.dtype)[:, None]
+                q = backend.add_at_columns(spread, t, (1.0 - label_smoothing) * a)
         else:
             if target.shape != shape:
                 raise ShapeError(f"cross_entropy: class-probability targets must have the "
                                  f"input's shape {shape}, got {target.shape}")
-            q = _dense_target(_classes_last(target.astype(z.dtype, copy=False), target.ndim),
+            q = _dense_target(_classes_last(xp.astype(target, z.dtype, copy=False), target.ndim),
                               label_smoothing, classes, w)
             denominator = rows
-        if target.dtype.kind in "iu" and not label_smoothing:
+        if sparse and not label_smoothing:
             s = a
             loss = a * (log_total - shifted[index, t])
         else:
-            s, t = q.sum(axis=1), None
-            loss = s * log_total - (q * shifted).sum(axis=1)
+            s, t = xp.sum(q, axis=1), None
+            loss = s * log_total - xp.sum(q * shifted, axis=1)
         ctx.save_for_backward(logits, target, e, q, t, s, w, log_probs)
         if reduction == "none":
-            return loss.reshape(shape[:1] + shape[2:] if len(shape) > 1 else ())
-        total_loss = loss.sum()
+            return xp.reshape(loss, shape[:1] + shape[2:] if len(shape) > 1 else ())
+        total_loss = xp.sum(loss)
         if reduction == "mean":
             # NOTE: no weight to average over (every target ignore_index, or weighted 0):
             # the loss is the mean of nothing, NaN as PyTorch's; its gradient is 0, so a step
             # leaves the weights as they are (see _mean_over_weights).
             ctx.scale = 1.0 / denominator if denominator else 0.0
-            total_loss = total_loss * ctx.scale if denominator else np.nan
+            total_loss = total_loss * ctx.scale if denominator else math.nan
         else:
             ctx.scale = 1.0
-        return np.asarray(total_loss, dtype=z.dtype)
+        return xp.asarray(total_loss, dtype=z.dtype, device=z.device)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
-        coef = grad.reshape((-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
+        coef = _reshape(grad, (-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
         need_z, need_q = ctx.needs_input_grad
         logits, target, probs, q, t, s, w, log_probs = ctx.saved_tensors
         if _is_raw(grad) and q is None:
             rows = coef * s[:, None]
-            grad_z = probs * rows
-            grad_z[np.arange(len(t)), t] -= rows[:, 0]
+            grad_z = backend.add_at_columns(probs * rows, t, -rows[:, 0])
             return _classes_back(grad_z, ctx.shape), None
         if q is None:  # create_graph with sparse targets: build the dense q once
-            q = np.zeros_like(probs)
-            q[np.arange(len(t)), t] = s
+            q = backend.add_at_columns(backend.namespace(probs).zeros_like(probs), t, s)
         elif not _is_raw(target):  # a target in the graph: rebuild q from it
             q = _dense_target(_classes_last(target, len(ctx.shape)), ctx.smoothing,
                               ctx.shape[1] if len(ctx.shape) > 1 else ctx.shape[0], w)
@@ -254,7 +283,7 @@ class CrossEntropy(Function):
         if need_z:
             if not _is_raw(grad):
                 probs = _classes_last(logits, len(ctx.shape)).softmax(axis=-1)
-            grad_z = _classes_back((probs * s.reshape((-1, 1)) - q) * coef, ctx.shape)
+            grad_z = _classes_back((probs * _reshape(s, (-1, 1)) - q) * coef, ctx.shape)
         if need_q:
             if not _is_raw(grad):
                 log_probs = _classes_last(logits, len(ctx.shape)).log_softmax(axis=-1)
@@ -302,12 +331,14 @@ def cross_entropy(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got "
                          f"{label_smoothing}")
-    if np.ndim(input) == 0:
+    if not shape_of(input):
         raise ShapeError("cross_entropy: input must have a class axis, got a 0-d tensor")
     if not (isinstance(target, Tensor) and target.dtype.kind == "f"):
         target = _numeric_target(target, "cross_entropy")
-    return CrossEntropy.apply(input, target,
-                               weight=None if weight is None else _raw(weight),
+    if weight is not None:
+        weight = _raw(weight)
+        devices.check_same_device("cross_entropy", _raw(input), weight)
+    return CrossEntropy.apply(input, target, weight=weight,
                                ignore_index=ignore_index, reduction=reduction,
                                label_smoothing=float(label_smoothing))
 
@@ -331,20 +362,23 @@ def nll_loss(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
     """
     check_reduction(reduction, "nll_loss")
     target = _numeric_target(target, "nll_loss")
-    shape = tuple(np.shape(input))
+    shape = shape_of(input)
     if len(shape) == 0:
         raise ShapeError("nll_loss: input must have a class axis, got a 0-d tensor")
+    devices.check_same_device("nll_loss", _raw(input), target)
     valid, t = _class_targets(target, shape, ignore_index, "nll_loss")
-    a = valid.astype(np.result_type(_raw(input)))
+    xp = backend.namespace(t)
+    a = _as_dtype(valid, _raw(input).dtype)
     if weight is not None:
-        a = a * _raw(weight).astype(a.dtype)[t]
-    picked = _classes_last(input, len(shape))[np.arange(len(t)), t]
+        devices.check_same_device("nll_loss", _raw(input), _raw(weight))
+        a = a * _as_dtype(_raw(weight), a.dtype)[t]
+    picked = _classes_last(input, len(shape))[xp.arange(t.shape[0], device=t.device), t]
     loss = -(picked * a)
     if reduction == "none":
         return loss.reshape(target.shape)
     if reduction == "sum":
         return loss.sum()
-    return _mean_over_weights(loss.sum(), float(a.sum()))
+    return _mean_over_weights(loss.sum(), float(xp.sum(a)))
 
 
 def _mean_over_weights(total: Tensor, weight_sum: float) -> Tensor:
@@ -370,14 +404,15 @@ class BinaryCrossEntropy(Function):
 
     @staticmethod
     def forward(ctx: Any, p: np.ndarray, t: np.ndarray) -> np.ndarray:
-        if p.size and (p.min() < 0 or p.max() > 1):
+        xp = backend.namespace(p)
+        if math.prod(p.shape) and (bool(xp.min(p) < 0) or bool(xp.max(p) > 1)):
             raise ValueError("binary_cross_entropy: all elements of input should be between 0 "
                              "and 1 (probabilities); for logits use "
                              "binary_cross_entropy_with_logits")
         ctx.save_for_backward(p, t)
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), -100.0)
-            log_q = np.maximum(np.log1p(-p), -100.0)
+        with backend.errstate(p, divide="ignore"):
+            log_p = xp.clip(xp.log(p), min=-100.0)
+            log_q = xp.clip(xp.log1p(-p), min=-100.0)
         return -(t * log_p + (1 - t) * log_q)
 
     @staticmethod
@@ -386,11 +421,11 @@ class BinaryCrossEntropy(Function):
         need_p, need_t = ctx.needs_input_grad
         grad_p = grad_t = None
         if need_p:
-            grad_p = grad * (p - t) / (p * (1 - p)).clip(min=1e-12)
+            grad_p = grad * (p - t) / _clip_below(p * (1 - p), 1e-12)
         if need_t:
-            with np.errstate(divide="ignore"):
-                log_p = _log(p).clip(min=-100.0)
-                log_q = _log(1 - p).clip(min=-100.0)
+            with backend.errstate(_raw(p), divide="ignore"):
+                log_p = _clip_below(_log(p), -100.0)
+                log_q = _clip_below(_log(1 - p), -100.0)
             grad_t = grad * (log_q - log_p)
         return grad_p, grad_t
 
@@ -399,7 +434,7 @@ def _as_float_target(target: Any, input: Any, op: str) -> Any:  # noqa: A002
     """A target that is not a Tensor is a constant: give it the input's float dtype."""
     if isinstance(target, Tensor):
         return target
-    return _numeric_target(target, op).astype(_raw(input).dtype, copy=False)
+    return _as_dtype(_numeric_target(target, op), _raw(input).dtype)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor | np.ndarray,  # noqa: A002
@@ -438,7 +473,7 @@ class BinaryCrossEntropyWithLogits(Function):
     def forward(ctx: Any, x: np.ndarray, t: np.ndarray,
                 pos_weight: np.ndarray | None = None) -> np.ndarray:
         ctx.save_for_backward(x, t, pos_weight)
-        softplus = np.logaddexp(0, x).astype(x.dtype, copy=False)  # -log(1 - sigmoid(x))
+        softplus = _as_dtype(_softplus(x), x.dtype)  # -log(1 - sigmoid(x))
         if pos_weight is None:
             return softplus - t * x
         return (1 - t) * softplus + pos_weight * t * (softplus - x)
@@ -479,10 +514,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor | np.ndarray,
     """
     check_reduction(reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    dtype = np.result_type(_raw(input))
-    pos = None if pos_weight is None else _raw(pos_weight).astype(dtype)
+    dtype = _raw(input).dtype
+    pos = None if pos_weight is None else _as_dtype(_raw(pos_weight), dtype)
+    if pos is not None:
+        devices.check_same_device("binary_cross_entropy_with_logits", _raw(input), pos)
     target = _as_float_target(target, input, "binary_cross_entropy_with_logits")
     loss = BinaryCrossEntropyWithLogits.apply(input, target, pos_weight=pos)
     if weight is not None:
-        loss = loss * _raw(weight).astype(dtype)
+        loss = loss * _as_dtype(_raw(weight), dtype)
     return _reduce(loss, reduction)

@@ -74,3 +74,16 @@ def non_negative_float(name: str, value: object, op: str) -> float:
     if math.isnan(value) or value < 0:
         raise ValueError(f"{op}: {name} must be a non-negative float (not NaN), got {value!r}")
     return float(value)
+
+
+def shape_of(value: Any) -> tuple[int, ...]:
+    """The shape of a Tensor, an array of any library, a number or a nested list.
+
+    >>> shape_of([[1.0, 2.0]]), shape_of(3.0)
+    ((1, 2), ())
+    """
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        from ..autograd import backend
+        shape = backend.as_array(value).shape
+    return tuple(shape)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import autograd
-from ..autograd import Function, ShapeError, Tensor
+from ..autograd import Function, ShapeError, Tensor, backend, devices
 from ._functional_activations import (  # noqa: F401
     celu,
     elu,
@@ -55,7 +55,7 @@ from ._functional_losses import (  # noqa: F401
     mse_loss,
     nll_loss,
 )
-from ._validate import probability
+from ._validate import probability, shape_of
 
 __all__ = ["cosine_embedding_loss", "cosine_similarity", "margin_ranking_loss", "normalize",
     "pairwise_distance", "triplet_margin_loss", "gaussian_nll_loss", "kl_div", "poisson_nll_loss",
@@ -130,13 +130,19 @@ class Linear(Function):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
         grad_x = grad @ weight if need_x else None
-        rows = grad if grad.ndim == 2 else grad.reshape((-1, weight.shape[0]))
+        rows = grad if grad.ndim == 2 else _reshape(grad, (-1, weight.shape[0]))
         grad_w = grad_b = None
         if need_w:
-            grad_w = rows.T @ (x if x.ndim == 2 else x.reshape((-1, weight.shape[1])))
+            grad_w = rows.T @ (x if x.ndim == 2 else _reshape(x, (-1, weight.shape[1])))
         if need_b:
-            grad_b = rows.sum(axis=0)
+            grad_b = (rows.sum(axis=0) if isinstance(rows, Tensor)
+                      else backend.namespace(rows).sum(rows, axis=0))
         return grad_x, grad_w, grad_b
+
+
+def _reshape(x: Any, shape: tuple[int, ...]) -> Any:
+    """``x`` reshaped: an array of any library, or a Tensor (recorded)."""
+    return x.reshape(shape) if isinstance(x, Tensor) else backend.namespace(x).reshape(x, shape)
 
 
 def linear(input: Tensor, weight: Tensor,  # noqa: A002 - PyTorch's argument name
@@ -152,9 +158,9 @@ def linear(input: Tensor, weight: Tensor,  # noqa: A002 - PyTorch's argument nam
     >>> F.linear(gg.ones((2, 3)), gg.ones((4, 3)), gg.zeros(4)).shape
     (2, 4)
     """
-    in_features = weight.shape[-1]
-    if np.ndim(input) == 0 or np.shape(input)[-1] != in_features:
-        raise ShapeError(f"linear: input of shape {tuple(np.shape(input))} does not fit weight "
+    in_features, shape = weight.shape[-1], shape_of(input)
+    if not shape or shape[-1] != in_features:
+        raise ShapeError(f"linear: input of shape {shape} does not fit weight "
                          f"of shape {tuple(weight.shape)}: the last axis must have "
                          f"in_features={in_features} elements")
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
@@ -273,7 +279,7 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     >>> p.round(4), round(p.sum().item(), 4)
     (Tensor([[0.09  , 0.2447, 0.6652]], dtype=float32), 1.0)
     """
-    return autograd.softmax(input, axis=_softmax_dim("softmax", np.ndim(input), dim))
+    return autograd.softmax(input, axis=_softmax_dim("softmax", len(shape_of(input)), dim))
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
@@ -290,7 +296,8 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     >>> F.log_softmax(gg.tensor([[0.0, 1000.0]]), dim=1)  # log(softmax) would give -inf
     Tensor([[-1000.,     0.]], dtype=float32)
     """
-    return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", np.ndim(input), dim))
+    return autograd.log_softmax(input, axis=_softmax_dim("log_softmax", len(shape_of(input)),
+                                                           dim))
 
 
 # ------------------------------------------------------------------ padding
@@ -307,12 +314,12 @@ def pad(input: Tensor, pad: Sequence[int],  # noqa: A002 - PyTorch's signature
     >>> F.pad(gg.ones((1, 2)), (1, 0), value=5.0).tolist()
     [[5.0, 1.0, 1.0]]
     """
-    pad = tuple(pad)
-    if len(pad) % 2 or len(pad) // 2 > np.ndim(input):
+    pad, shape = tuple(pad), shape_of(input)
+    if len(pad) % 2 or len(pad) // 2 > len(shape):
         raise ValueError(f"pad: pad {pad} must have an even length of at most 2 * ndim "
-                         f"({2 * np.ndim(input)} for shape {tuple(np.shape(input))})")
+                         f"({2 * len(shape)} for shape {shape})")
     pairs = [(pad[i], pad[i + 1]) for i in range(0, len(pad), 2)]
-    widths = [(0, 0)] * (np.ndim(input) - len(pairs)) + pairs[::-1]
+    widths = [(0, 0)] * (len(shape) - len(pairs)) + pairs[::-1]
     return autograd.pad(input, widths, 0.0 if value is None else value, mode)
 
 
@@ -344,16 +351,21 @@ def _dropout(input: Tensor, p: float, training: bool,  # noqa: A002
     """``input`` times a kept/dropped mask of ``mask_shape`` (the input's by default)."""
     if not training or p == 0.0:
         return input
-    data = input.data if isinstance(input, Tensor) else np.asarray(input)
-    dtype = data.dtype if data.dtype.kind == "f" else np.dtype(np.float32)
+    data = input.data if isinstance(input, Tensor) else backend.as_array(input)
+    xp = backend.namespace(data)
+    dtype = backend.numpy_dtype(data.dtype)
+    dtype = dtype if dtype.kind == "f" else backend.numpy_dtype("float32")
     shape = data.shape if mask_shape is None else mask_shape
     if p == 1.0:
-        return input * Tensor(np.zeros(shape, dtype=dtype))
+        return input * Tensor(xp.zeros(shape, dtype=backend.dtype_in(xp, dtype),
+                                       device=data.device))
     rng = generator if generator is not None else autograd.generator()
-    keep = rng.random(shape, dtype=np.float64 if dtype == np.float64 else np.float32) >= p
+    # NOTE: drawn on the host by the seeded generator (the same masks on every device),
+    # then copied to the input's device
+    keep = rng.random(shape, dtype="float64" if dtype.name == "float64" else "float32") >= p
     mask = keep.astype(dtype)
     mask *= 1.0 / (1.0 - p)
-    return input * Tensor(mask)
+    return input * Tensor(devices.move(mask, devices.device_of(data)))
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002, ARG001
@@ -371,15 +383,15 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     (2, 3, 4, 4)
     """
     p = probability("p", p, "dropout2d")
-    ndim = np.ndim(input)
+    ndim = len(shape_of(input))
     if ndim not in (3, 4):
-        raise ShapeError(f"dropout2d: input of shape {tuple(np.shape(input))} is not "
+        raise ShapeError(f"dropout2d: input of shape {shape_of(input)} is not "
                          "(N, C, H, W) or (C, H, W)")
     if ndim == 3:
         warnings.warn("dropout2d: received a 3-D input; assuming (N, C, L) and dropping "
                       "channels of axis 1, as PyTorch (use dropout1d for 1-D channels)",
                       UserWarning, stacklevel=2)
-    shape = tuple(np.shape(input)[:2]) + (1,) * (ndim - 2)
+    shape = shape_of(input)[:2] + (1,) * (ndim - 2)
     return _dropout(input, p, training, shape, None)
 
 

@@ -95,3 +95,29 @@ def test_maximum_into_and_contiguous_on_both_backends():
     np.testing.assert_array_equal(backend.contiguous(view), view)
     strict = xps.asarray(view, device=DEVICE)
     np.testing.assert_array_equal(_host(backend.contiguous(strict)), view)
+
+
+def test_add_at_columns_adds_one_entry_per_row_on_both_backends():
+    target = np.arange(12.0).reshape(4, 3)
+    columns, values = np.array([2, 0, 0, 1]), np.array([1.5, -2.0, 0.25, 8.0])
+    expected = target.copy()
+    expected[np.arange(4), columns] += values
+    np.testing.assert_array_equal(backend.add_at_columns(target.copy(), columns, values),
+                                  expected)
+    got = backend.add_at_columns(*(xps.asarray(v, device=DEVICE)
+                                   for v in (target, columns, values)))
+    np.testing.assert_array_equal(_host(got), expected)
+
+
+def test_ops_refuse_constants_from_another_device():
+    import graphgrad as gg
+    from graphgrad import nn
+    from graphgrad.autograd.errors import DeviceError
+
+    logits = gg.tensor(np.zeros((2, 3))).to("array_api_strict:device1")
+    labels = gg.tensor(np.array([0, 2])).to("array_api_strict:device1")
+    with pytest.raises(DeviceError, match="cross_entropy"):
+        nn.functional.cross_entropy(logits, labels, weight=np.ones(3))
+    x = gg.tensor(np.zeros((1, 1, 2, 2))).to("array_api_strict:device1")
+    with pytest.raises(DeviceError, match="max_unpool2d"):
+        gg.max_unpool2d(x, np.zeros((1, 1, 2, 2), dtype=np.int64), 2)

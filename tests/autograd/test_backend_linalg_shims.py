@@ -121,3 +121,13 @@ def test_ops_refuse_constants_from_another_device():
     x = gg.tensor(np.zeros((1, 1, 2, 2))).to("array_api_strict:device1")
     with pytest.raises(DeviceError, match="max_unpool2d"):
         gg.max_unpool2d(x, np.zeros((1, 1, 2, 2), dtype=np.int64), 2)
+
+
+def test_dtype_kind_never_compares_a_strict_dtype_with_a_numpy_one():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # strict warns when its dtypes meet numpy's in ==
+        kinds = [backend.dtype_kind(d) for d in (xps.float32, xps.int64, xps.bool,
+                                                 np.dtype("float32"), np.dtype("int64"),
+                                                 np.bool_, np.int64, xps.float32)]
+    assert kinds == ["f", "i", "b", "f", "i", "b", "i", "f"]

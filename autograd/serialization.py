@@ -78,13 +78,27 @@ def load_arrays(path):
         with archive:
             names = [key for key in archive.files if key != STRUCTURE]
             arrays = OrderedDict((key, archive[key]) for key in names)
+            for key, value in arrays.items():
+                if not isinstance(value, np.ndarray):  # numpy hands other members over as bytes
+                    raise ValueError(_FOREIGN_MEMBER.format(key=key))
             structure = archive.zip.read(STRUCTURE) if STRUCTURE in archive.files else None
         return arrays, (None if structure is None else json.loads(structure))
     except FileNotFoundError:
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        # NOTE: numpy reads a file that is neither .npz nor .npy as a pickle and suggests
+        # allow_pickle=, an option load does not have (it never unpickles): say what it is not.
+        reason = _NOT_NUMPY if "pickled (object) data" in str(exc) else str(exc)
         raise SerializationError(f"load: cannot read {path!r} as a graphgrad/.npz file of "
-                                 f"arrays: {exc}") from exc
+                                 f"arrays: {reason}") from exc
+
+
+_FOREIGN_MEMBER = (
+    "its member {key!r} is not a numpy array (a torch.save file? its pickles are never loaded: "
+    "save the tensors as numpy arrays instead, e.g. numpy.savez(path, **{{k: v.numpy() for k, "
+    "v in state_dict.items()}}), which load reads as a state dict)")
+_NOT_NUMPY = ("it is neither a .npz archive nor a .npy array (load reads only what save or "
+              "numpy.savez wrote, and never unpickles)")
 
 
 # ------------------------------------------------------------------ save / load
@@ -136,8 +150,25 @@ def load(path: str | os.PathLike[str], map_location: object = None,
 
     Returns
     -------
-    The saved object: Tensors come back as Tensors, arrays as arrays; a plain
-    ``.npz`` of named arrays (a state dict) as an ordered dict of Tensors.
+    object
+        The saved object: Tensors come back as Tensors, arrays as arrays; a plain
+        ``.npz`` of named arrays (a state dict) as an ordered dict of Tensors.
+
+    Raises
+    ------
+    SerializationError
+        For a file that ``save`` or ``numpy.savez`` did not write (a text file, a
+        ``torch.save`` checkpoint, a truncated archive), naming the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import graphgrad as gg
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> gg.save({"weight": gg.ones(2, 2), "bias": gg.zeros(2)}, path)
+    >>> state = gg.load(path)
+    >>> list(state), state["bias"]
+    (['weight', 'bias'], Tensor([0., 0.], dtype=float32))
     """
     from .devices import CPU, to_device
 

@@ -134,3 +134,29 @@ def test_map_location_other_than_cpu_and_file_objects_are_refused(tmp_path):
         gg.save([1], file)
     with pytest.raises(nn.StateDictError):
         nn.Linear(1, 1).load(tmp_path / "a.pt")
+
+
+def test_load_says_what_a_foreign_file_is_not(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    with pytest.raises(gg.SerializationError, match="notes.txt.*neither a .npz archive nor a "
+                       r"\.npy array") as info:
+        gg.load(text)
+    assert "allow_pickle" not in str(info.value)  # numpy's advice names an option load lacks
+    # a zip whose members are not .npy arrays (torch.save's layout): numpy hands them over as
+    # bytes, which once reached Tensor() and raised a DtypeError that named no file
+    foreign = tmp_path / "model.pt"
+    with zipfile.ZipFile(foreign, "w") as archive:
+        archive.writestr("model/data.pkl", b"\x80\x02}q\x00.")
+        archive.writestr("model/version", "3\n")
+    with pytest.raises(gg.SerializationError, match="model.pt.*'model/data.pkl' is not a numpy "
+                       "array.*torch.save"):
+        gg.load(foreign)
+
+
+def test_load_refuses_a_torch_checkpoint_with_a_serialization_error(tmp_path):
+    torch = pytest.importorskip("torch")
+    path = tmp_path / "weights.pt"
+    torch.save({"weight": torch.ones(2, 2)}, path)
+    with pytest.raises(gg.SerializationError, match="weights.pt.*is not a numpy array"):
+        gg.load(path)

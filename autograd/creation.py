@@ -72,21 +72,53 @@ def _template(x):
 
 def zeros(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
           device: DeviceLike = None) -> Tensor:
-    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.zeros(2, 3)
+    Tensor([[0., 0., 0.],
+            [0., 0., 0.]], dtype=float32)
+    >>> gg.zeros((2,), dtype=gg.int64)
+    Tensor([0, 0], dtype=int64)
+    >>> gg.zeros(3, requires_grad=True)
+    Tensor([0., 0., 0.], dtype=float32, requires_grad=True)
+    """
     device = to_device("zeros", device)
     return _leaf_on(device, np.zeros(_shape_of(shape), dtype=dtype), requires_grad)
 
 
 def ones(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
          device: DeviceLike = None) -> Tensor:
-    """A tensor of ones."""
+    """A tensor of ones.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.ones(2, 2)
+    Tensor([[1., 1.],
+            [1., 1.]], dtype=float32)
+    >>> gg.ones((3,), dtype=gg.float64)
+    Tensor([1., 1., 1.], dtype=float64)
+    """
     device = to_device("ones", device)
     return _leaf_on(device, np.ones(_shape_of(shape), dtype=dtype), requires_grad)
 
 
 def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
          requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
-    """A tensor of ``shape`` filled with ``fill_value``."""
+    """A tensor of ``shape`` filled with ``fill_value``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.full((2, 3), 0.5)
+    Tensor([[0.5, 0.5, 0.5],
+            [0.5, 0.5, 0.5]], dtype=float32)
+    >>> gg.full(3, 7, dtype=gg.int64)
+    Tensor([7, 7, 7], dtype=int64)
+    """
     device = to_device("full", device)
     shape = _shape_of((shape,) if isinstance(shape, (int, np.integer)) else (shape,))
     if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
@@ -97,7 +129,19 @@ def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike = _DEFAULT_DTYPE,
         requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
-    """The ``n x m`` identity matrix."""
+    """The ``n x m`` identity matrix.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.eye(3)
+    Tensor([[1., 0., 0.],
+            [0., 1., 0.],
+            [0., 0., 1.]], dtype=float32)
+    >>> gg.eye(2, 3)
+    Tensor([[1., 0., 0.],
+            [0., 1., 0.]], dtype=float32)
+    """
     device = to_device("eye", device)
     for name, size in (("n", n), ("m", m)):
         if size is not None and (not isinstance(size, (int, np.integer)) or size < 0):
@@ -198,7 +242,21 @@ def linspace(start: float, stop: float | None = None, num: int | None = None,
 
 def rand(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
          generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
-    """Uniform samples in ``[0, 1)`` from ``generator`` (default: the library's, seeded)."""
+    """Uniform samples in ``[0, 1)`` from ``generator`` (default: the library's, seeded).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.manual_seed(0)
+    >>> x = gg.rand(2, 3)
+    >>> x.shape, x.dtype
+    ((2, 3), dtype('float32'))
+    >>> bool((x >= 0).all() and (x < 1).all())
+    True
+    >>> gg.manual_seed(0)
+    >>> bool((gg.rand(2, 3) == x).all())
+    True
+    """
     device = to_device("rand", device)
     rng = random.resolve(generator, "rand")
     return _leaf_on(device, rng.random(_shape_of(shape)).astype(dtype), requires_grad)
@@ -206,7 +264,17 @@ def rand(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bo
 
 def randn(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bool = False,
           generator: np.random.Generator | None = None, device: DeviceLike = None) -> Tensor:
-    """Standard normal samples from ``generator`` (default: the library's, seeded)."""
+    """Standard normal samples from ``generator`` (default: the library's, seeded).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> w = gg.randn(10000, generator=gg.Generator().manual_seed(0))
+    >>> round(float(w.mean()), 1), round(float(w.std(ddof=0)), 1)
+    (0.0, 1.0)
+    >>> gg.randn(2, 3, dtype=gg.float64, requires_grad=True).shape
+    (2, 3)
+    """
     device = to_device("randn", device)
     rng = random.resolve(generator, "randn")
     return _leaf_on(device, rng.standard_normal(_shape_of(shape)).astype(dtype), requires_grad)
@@ -214,7 +282,17 @@ def randn(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: b
 
 def zeros_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
                device: DeviceLike = None) -> Tensor:
-    """Zeros with the shape (and dtype, unless given) of ``x``."""
+    """Zeros with the shape (and dtype, unless given) of ``x``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([[1, 2, 3]])
+    >>> gg.zeros_like(x)
+    Tensor([[0, 0, 0]], dtype=int64)
+    >>> gg.zeros_like(x, dtype=gg.float32)
+    Tensor([[0., 0., 0.]], dtype=float32)
+    """
     device = _like_device("zeros_like", device, x)
     return _leaf_on(device,
                     _numpy("zeros_like", np.zeros_like, _template(x), dtype=dtype), requires_grad,
@@ -223,7 +301,16 @@ def zeros_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
 
 def ones_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False,
               device: DeviceLike = None) -> Tensor:
-    """Ones with the shape (and dtype, unless given) of ``x``."""
+    """Ones with the shape (and dtype, unless given) of ``x``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> w = gg.randn(2, 2, dtype=gg.float64)
+    >>> gg.ones_like(w)
+    Tensor([[1., 1.],
+            [1., 1.]], dtype=float64)
+    """
     device = _like_device("ones_like", device, x)
     return _leaf_on(device,
                     _numpy("ones_like", np.ones_like, _template(x), dtype=dtype), requires_grad,

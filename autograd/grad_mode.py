@@ -48,7 +48,17 @@ def _set_modes(grad, anomaly):
 
 
 def is_grad_enabled() -> bool:
-    """Return True when new operations are being recorded for backward (in this thread)."""
+    """Return True when new operations are being recorded for backward (in this thread).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.is_grad_enabled()
+    True
+    >>> with gg.no_grad():
+    ...     print(gg.is_grad_enabled())
+    False
+    """
     return modes.grad
 
 
@@ -67,6 +77,24 @@ class _GradModeContext:
         return False
 
     def __call__(self, fn: F) -> F:
+        """Decorate ``fn`` so that every call runs in this mode (``@no_grad()``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> @gg.no_grad()
+        ... def predict(x):
+        ...     return x * 2
+        >>> w = gg.ones(2, requires_grad=True)
+        >>> predict(w).requires_grad
+        False
+        >>> @gg.enable_grad()
+        ... def train_step(x):
+        ...     return x * 2
+        >>> with gg.no_grad():
+        ...     print(train_step(w).requires_grad)
+        True
+        """
         mode = self.mode
 
         @functools.wraps(fn)
@@ -82,6 +110,22 @@ class set_grad_enabled(_GradModeContext):
 
     ``set_grad_enabled(False)`` takes effect at once (in this thread), like
     PyTorch's; as a context manager it restores the previous mode on exit.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> w = gg.ones(2, requires_grad=True)
+    >>> training = False
+    >>> with gg.set_grad_enabled(training):
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    >>> _ = gg.set_grad_enabled(False)
+    >>> gg.is_grad_enabled()
+    False
+    >>> _ = gg.set_grad_enabled(True)
+    >>> gg.is_grad_enabled()
+    True
     """
 
     def __init__(self, mode: bool) -> None:
@@ -92,6 +136,19 @@ class set_grad_enabled(_GradModeContext):
         return self
 
     def __call__(self, fn: F) -> F:
+        """Decorate ``fn``: ``@set_grad_enabled(False)`` runs every call without recording.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> @gg.set_grad_enabled(False)
+        ... def evaluate(x):
+        ...     return (x * 2).sum()
+        >>> evaluate(gg.ones(2, requires_grad=True)).requires_grad
+        False
+        >>> gg.is_grad_enabled()
+        True
+        """
         # NOTE: constructing this decorator flipped the thread's flag; undo that.
         self.__exit__(None, None, None)
         return super().__call__(fn)
@@ -104,13 +161,39 @@ class no_grad(_GradModeContext):
 
         with no_grad():
             w -= lr * w.grad
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> w = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (w * w).sum().backward()
+    >>> with gg.no_grad():
+    ...     w -= 0.1 * w.grad
+    >>> w
+    Tensor([0.8, 1.6], dtype=float32, requires_grad=True)
+    >>> (w * 2).requires_grad
+    True
+    >>> with gg.no_grad():
+    ...     print((w * 2).requires_grad)
+    False
     """
 
     mode = False
 
 
 class enable_grad(_GradModeContext):
-    """Context manager and decorator that turns recording back on inside ``no_grad``."""
+    """Context manager and decorator that turns recording back on inside ``no_grad``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.ones(2, requires_grad=True)
+    >>> with gg.no_grad():
+    ...     with gg.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     mode = True
 
@@ -125,6 +208,18 @@ class detect_anomaly:
     forward or in backward, and the line of user code that created the op.
     Creation sites are recorded only while this mode is on, so the normal
     path pays nothing. Usable as a decorator too. Per thread, like grad mode.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> scale = gg.tensor([1.0, float("inf")])  # a bad value in the data
+    >>> with gg.detect_anomaly():
+    ...     try:
+    ...         y = x * scale
+    ...     except gg.AnomalyError as e:
+    ...         print(str(e).splitlines()[0])
+    mul: inf produced in forward (input shapes: (2,), (2,)).
     """
 
     def __enter__(self):
@@ -137,6 +232,21 @@ class detect_anomaly:
         return False
 
     def __call__(self, fn: F) -> F:
+        """Decorate ``fn`` so that every call runs with anomaly detection on.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> @gg.detect_anomaly()
+        ... def step(x):
+        ...     return (x * 2).sum()
+        >>> try:
+        ...     step(gg.tensor([float("inf")]))
+        ... except gg.AnomalyError as e:
+        ...     print(str(e).splitlines()[0])
+        mul: inf produced in forward (input shapes: (1,)).
+        """
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with detect_anomaly():
@@ -146,7 +256,17 @@ class detect_anomaly:
 
 
 def is_anomaly_enabled() -> bool:
-    """Return True inside ``detect_anomaly()`` (in this thread)."""
+    """Return True inside ``detect_anomaly()`` (in this thread).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.is_anomaly_enabled()
+    False
+    >>> with gg.detect_anomaly():
+    ...     print(gg.is_anomaly_enabled())
+    True
+    """
     return modes.anomaly
 
 

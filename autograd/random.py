@@ -14,14 +14,35 @@ _generator = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> None:
-    """Seed every random draw of the library (creation functions, init, dropout, data)."""
+    """Seed every random draw of the library (creation functions, init, dropout, data).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.manual_seed(42)
+    >>> a = gg.randn(3)
+    >>> gg.manual_seed(42)
+    >>> b = gg.randn(3)
+    >>> bool((a == b).all())
+    True
+    """
     global _generator
     _check_seed("manual_seed", seed)
     _generator = np.random.default_rng(seed)
 
 
 def generator() -> np.random.Generator:
-    """The current ``numpy.random.Generator`` (use it for your own draws to stay seeded)."""
+    """The current ``numpy.random.Generator`` (use it for your own draws to stay seeded).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.manual_seed(0)
+    >>> first = gg.generator().integers(0, 100, size=3)
+    >>> gg.manual_seed(0)
+    >>> bool((gg.generator().integers(0, 100, size=3) == first).all())
+    True
+    """
     return _generator
 
 
@@ -50,22 +71,64 @@ class Generator(np.random.Generator):
         self._seed: int | None = None
 
     def manual_seed(self, seed: int) -> Generator:
-        """Restart the stream from ``seed``; returns the generator (PyTorch's chaining)."""
+        """Restart the stream from ``seed``; returns the generator (PyTorch's chaining).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> g = gg.Generator().manual_seed(7)
+        >>> a = gg.rand(2, generator=g)
+        >>> b = gg.rand(2, generator=g.manual_seed(7))
+        >>> bool((a == b).all())
+        True
+        """
         _check_seed("Generator.manual_seed", seed)
         self.bit_generator.state = np.random.PCG64(int(seed)).state
         self._seed = int(seed)
         return self
 
     def initial_seed(self) -> int | None:
-        """The last seed given to ``manual_seed`` (None before any)."""
+        """The last seed given to ``manual_seed`` (None before any).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> g = gg.Generator()
+        >>> print(g.initial_seed())
+        None
+        >>> g.manual_seed(123).initial_seed()
+        123
+        """
         return self._seed
 
     def get_state(self) -> dict:
-        """The stream's state, a dict that ``set_state`` (and ``graphgrad.save``) accept."""
+        """The stream's state, a dict that ``set_state`` (and ``graphgrad.save``) accept.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> g = gg.Generator().manual_seed(0)
+        >>> state = g.get_state()
+        >>> a = gg.rand(3, generator=g)
+        >>> b = gg.rand(3, generator=g.set_state(state))
+        >>> bool((a == b).all())
+        True
+        """
         return dict(self.bit_generator.state)
 
     def set_state(self, state: dict) -> Generator:
-        """Resume the stream from a state returned by ``get_state``."""
+        """Resume the stream from a state returned by ``get_state``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> g = gg.Generator().manual_seed(0)
+        >>> _ = gg.randn(5, generator=g)
+        >>> saved = g.get_state()
+        >>> a = gg.randn(2, generator=g)
+        >>> bool((gg.randn(2, generator=g.set_state(saved)) == a).all())
+        True
+        """
         self.bit_generator.state = state
         return self
 

@@ -199,7 +199,17 @@ class Scalar:
     # ------------------------------------------------------------ attributes
     @property
     def label(self) -> str:
-        """A name shown in graph pictures ("" unless set)."""
+        """A name shown in graph pictures ("" unless set).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a = gg.Scalar(2.0, label="a")
+        >>> a.label
+        'a'
+        >>> (a * 3).label
+        ''
+        """
         try:
             return self._label
         except AttributeError:
@@ -211,7 +221,15 @@ class Scalar:
 
     @property
     def is_leaf(self) -> bool:
-        """True for Scalars made by the user rather than by a recorded op."""
+        """True for Scalars made by the user rather than by a recorded op.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a = gg.Scalar(2.0)
+        >>> a.is_leaf, (a * 3).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     @property
@@ -232,7 +250,14 @@ class Scalar:
                 + (f", label={label!r})" if label else ")"))
 
     def item(self) -> float:
-        """The value as a Python float."""
+        """The value as a Python float.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> (gg.Scalar(1.5) * 2).item()
+        3.0
+        """
         return self.data
 
     def __float__(self):
@@ -328,23 +353,71 @@ class Scalar:
 
     # ------------------------------------------------------------ math
     def exp(self) -> Scalar:
-        """``e ** self``."""
+        """``e ** self``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(1.0)
+        >>> y = x.exp()
+        >>> y.backward()
+        >>> round(y.data, 4), round(x.grad, 4)
+        (2.7183, 2.7183)
+        """
         return _unary(S.ScalarExp, self)
 
     def log(self) -> Scalar:
-        """Natural logarithm (``ValueError`` for values <= 0)."""
+        """Natural logarithm (``ValueError`` for values <= 0).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(4.0)
+        >>> x.log().backward()
+        >>> x.grad
+        0.25
+        """
         return _unary(S.ScalarLog, self)
 
     def tanh(self) -> Scalar:
-        """Hyperbolic tangent."""
+        """Hyperbolic tangent.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(0.5)
+        >>> y = x.tanh()
+        >>> y.backward()
+        >>> round(y.data, 4), round(x.grad, 4)
+        (0.4621, 0.7864)
+        """
         return _unary(S.ScalarTanh, self)
 
     def sigmoid(self) -> Scalar:
-        """Logistic sigmoid ``1 / (1 + e**-self)``."""
+        """Logistic sigmoid ``1 / (1 + e**-self)``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(0.0)
+        >>> y = x.sigmoid()
+        >>> y.backward()
+        >>> y.data, x.grad
+        (0.5, 0.25)
+        """
         return _unary(S.ScalarSigmoid, self)
 
     def relu(self) -> Scalar:
-        """``max(self, 0)``; its gradient at 0 is 0 (micrograd's and PyTorch's)."""
+        """``max(self, 0)``; its gradient at 0 is 0 (micrograd's and PyTorch's).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a, b = gg.Scalar(-2.0), gg.Scalar(0.0)
+        >>> (a.relu() + b.relu()).backward()
+        >>> a.grad, b.grad
+        (0.0, 0.0)
+        """
         return _unary(S.ScalarReLU, self)
 
     # ------------------------------------------------------------ comparisons (values)
@@ -370,11 +443,32 @@ class Scalar:
 
     # ------------------------------------------------------------ graph
     def detach(self) -> Scalar:
-        """A new leaf Scalar with the same value, cut from the graph."""
+        """A new leaf Scalar with the same value, cut from the graph.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(3.0)
+        >>> y = x * x.detach()
+        >>> y.backward()
+        >>> x.grad
+        3.0
+        """
         return _leaf(self.data)
 
     def retain_grad(self) -> None:
-        """Nothing to do: every Scalar keeps its ``.grad``."""
+        """Nothing to do: every Scalar keeps its ``.grad``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(3.0)
+        >>> h = x * 2
+        >>> h.retain_grad()
+        >>> (h * h).backward()
+        >>> h.grad
+        12.0
+        """
 
     def register_hook(self, hook: Callable[[Any], ScalarLike | None]) -> _HookHandle:
         """Call ``hook(grad)`` when this Scalar's gradient is computed.
@@ -382,6 +476,16 @@ class Scalar:
         ``grad`` is a float (a Scalar under ``create_graph=True``); the hook
         may return a replacement. Returns a handle whose ``remove()``
         unregisters it.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.Scalar(3.0)
+        >>> handle = x.register_hook(lambda grad: grad * 10)
+        >>> (x * 2).backward()
+        >>> x.grad
+        20.0
+        >>> handle.remove()
         """
         from .tensor import add_hook
 
@@ -402,6 +506,18 @@ class Scalar:
             differentiated again. Prefer ``autograd.grad(..., create_graph=True)``:
             gradients stored in ``.grad`` refer back to the graph (a cycle,
             freed by the garbage collector, as in PyTorch).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a, b = gg.Scalar(2.0), gg.Scalar(-3.0)
+        >>> c = a * b + a ** 2
+        >>> c.backward()
+        >>> a.grad, b.grad
+        (1.0, 2.0)
+        >>> c.backward()
+        >>> a.grad
+        2.0
         """
         root_grad = self._root_grad(gradient, create_graph, op="backward")
         run_backward((self,), (root_grad,), retain_graph or create_graph, create_graph)

@@ -47,6 +47,16 @@ class Value(Protocol):
     * ``_run_hooks(grad)``, ``_accumulate_grad(grad, handed)``,
       ``_wrap_grad(grad)``: run hooks, add into ``.grad``, and wrap a raw
       gradient as a value (for ``grad()``'s results).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> for v in (gg.Scalar(3.0), gg.tensor(3.0, requires_grad=True)):
+    ...     y = v * v
+    ...     y.backward()
+    ...     print(type(y).__name__, y.requires_grad, y.grad_fn.name(), v.is_leaf, float(v.grad))
+    Scalar True mul True 6.0
+    Tensor True mul True 6.0
     """
 
     data: Any

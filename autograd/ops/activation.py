@@ -169,7 +169,18 @@ def _erf_of(x):
 
 # ------------------------------------------------------------------ public functions
 def relu(x: Tensor) -> Tensor:
-    """Elementwise ``max(x, 0)``; the gradient at 0 is 0 (as PyTorch)."""
+    """Elementwise ``max(x, 0)``; the gradient at 0 is 0 (as PyTorch).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> gg.relu(x)
+    Tensor([0., 0., 2.], dtype=float32, grad_fn=<ReLU>)
+    >>> gg.relu(x).sum().backward()
+    >>> x.grad
+    Tensor([0., 0., 1.], dtype=float32)
+    """
     return ReLU.apply(x)
 
 
@@ -178,13 +189,34 @@ def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
 
     ``negative_slope`` is a number (a constant, as in PyTorch): a Tensor raises
     ``DtypeError`` rather than silently getting no gradient.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-100.0, 0.0, 10.0], requires_grad=True)
+    >>> gg.leaky_relu(x)
+    Tensor([-1.,  0., 10.], dtype=float32, grad_fn=<LeakyReLU>)
+    >>> gg.leaky_relu(x, 0.2).sum().backward()
+    >>> x.grad
+    Tensor([0.2, 0.2, 1. ], dtype=float32)
     """
     slope = constant_number("leaky_relu", "negative_slope", negative_slope)
     return LeakyReLU.apply(x, negative_slope=slope)
 
 
 def gelu(x: Tensor, approximate: str = "none") -> Tensor:
-    """Gaussian error linear unit ``x * Phi(x)``; ``approximate="tanh"`` as PyTorch."""
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate="tanh"`` as PyTorch.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-3.0, 0.0, 1.0], requires_grad=True)
+    >>> gg.gelu(x).round(4)
+    Tensor([-0.004 ,  0.    ,  0.8413], dtype=float32, grad_fn=<Round>)
+    >>> gg.gelu(x).sum().backward()
+    >>> x.grad.round(4)
+    Tensor([-0.0119,  0.5   ,  1.0833], dtype=float32)
+    """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(x, approximate=approximate)

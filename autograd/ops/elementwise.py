@@ -450,68 +450,208 @@ class Cast(Function):
 
 # ------------------------------------------------------------------ public functions
 def exp(x: TensorLike) -> Tensor:
-    """Elementwise ``e**x``."""
+    """Elementwise ``e**x``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([0.0, 1.0], requires_grad=True)
+    >>> gg.exp(x).sum().backward()
+    >>> x.grad.round(4)
+    Tensor([1.    , 2.7183], dtype=float32)
+    """
     return Exp.apply(x)
 
 
 def log(x: TensorLike) -> Tensor:
-    """Elementwise natural logarithm."""
+    """Elementwise natural logarithm.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> gg.log(x).sum().backward()
+    >>> x.grad
+    Tensor([1. , 0.5], dtype=float32)
+    """
     return Log.apply(x)
 
 
 def log1p(x: TensorLike) -> Tensor:
-    """Elementwise ``log(1 + x)``, accurate for tiny ``x``."""
+    """Elementwise ``log(1 + x)``, accurate for tiny ``x``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1e-8, 1.0], dtype=gg.float64)
+    >>> gg.log1p(x)
+    Tensor([9.99999995e-09, 6.93147181e-01], dtype=float64)
+    >>> gg.log(1 + x)
+    Tensor([9.99999989e-09, 6.93147181e-01], dtype=float64)
+    """
     return Log1p.apply(x)
 
 
 def sqrt(x: TensorLike) -> Tensor:
-    """Elementwise square root."""
+    """Elementwise square root.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 4.0], requires_grad=True)
+    >>> gg.sqrt(x).sum().backward()
+    >>> x.grad
+    Tensor([0.5 , 0.25], dtype=float32)
+    """
     return Sqrt.apply(x)
 
 
 def sin(x: TensorLike) -> Tensor:
-    """Elementwise sine."""
+    """Elementwise sine.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([0.0, 3.14159265 / 6], requires_grad=True)
+    >>> gg.sin(x).round(4)
+    Tensor([0. , 0.5], dtype=float32, grad_fn=<Round>)
+    >>> gg.sin(x).sum().backward()
+    >>> x.grad.round(4)
+    Tensor([1.   , 0.866], dtype=float32)
+    """
     return Sin.apply(x)
 
 
 def cos(x: TensorLike) -> Tensor:
-    """Elementwise cosine."""
+    """Elementwise cosine.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([3.14159265 / 6, 3.14159265 / 3], requires_grad=True)
+    >>> gg.cos(x).round(4)
+    Tensor([0.866, 0.5  ], dtype=float32, grad_fn=<Round>)
+    >>> gg.cos(x).sum().backward()
+    >>> x.grad.round(4)
+    Tensor([-0.5  , -0.866], dtype=float32)
+    """
     return Cos.apply(x)
 
 
 def tanh(x: TensorLike) -> Tensor:
-    """Elementwise hyperbolic tangent."""
+    """Elementwise hyperbolic tangent.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-2.0, 0.0, 2.0], requires_grad=True)
+    >>> gg.tanh(x).round(4)
+    Tensor([-0.964,  0.   ,  0.964], dtype=float32, grad_fn=<Round>)
+    >>> gg.tanh(x).sum().backward()
+    >>> x.grad.round(4)
+    Tensor([0.0707, 1.    , 0.0707], dtype=float32)
+    """
     return Tanh.apply(x)
 
 
 def sigmoid(x: TensorLike) -> Tensor:
-    """Elementwise logistic function ``1 / (1 + e**-x)``, stable for large ``|x|``."""
+    """Elementwise logistic function ``1 / (1 + e**-x)``, stable for large ``|x|``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-1000.0, 0.0, 1000.0], requires_grad=True)
+    >>> gg.sigmoid(x)
+    Tensor([0. , 0.5, 1. ], dtype=float32, grad_fn=<Sigmoid>)
+    >>> gg.sigmoid(x).sum().backward()
+    >>> x.grad
+    Tensor([0.  , 0.25, 0.  ], dtype=float32)
+    """
     return Sigmoid.apply(x)
 
 
 def abs(x: Tensor) -> Tensor:  # noqa: A001 - numpy's name
-    """Elementwise absolute value; the gradient at 0 is 0."""
+    """Elementwise absolute value; the gradient at 0 is 0.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    >>> gg.abs(x)
+    Tensor([2., 0., 3.], dtype=float32, grad_fn=<Abs>)
+    >>> gg.abs(x).sum().backward()
+    >>> x.grad
+    Tensor([-1.,  0.,  1.], dtype=float32)
+    """
     return Abs.apply(x)
 
 
 def clip(x: Tensor, min: TensorLike | None = None,  # noqa: A002 - numpy's and PyTorch's names
          max: TensorLike | None = None) -> Tensor:
-    """Limit values to ``[min, max]``; the gradient is 0 where a bound is active."""
+    """Limit values to ``[min, max]``; the gradient is 0 where a bound is active.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+    >>> gg.clip(x, -1, 1)
+    Tensor([-1. ,  0.5,  1. ], dtype=float32, grad_fn=<Clip>)
+    >>> gg.clip(x, -1, 1).sum().backward()
+    >>> x.grad
+    Tensor([0., 1., 0.], dtype=float32)
+    >>> gg.clip(x, max=0)
+    Tensor([-2.,  0.,  0.], dtype=float32, grad_fn=<Clip>)
+    """
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
     return Clip.apply(x, lo=min, hi=max)
 
 
 def maximum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise larger of ``x`` and ``y``; a tie splits the gradient evenly."""
+    """Elementwise larger of ``x`` and ``y``; a tie splits the gradient evenly.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = gg.tensor([2.0, 2.0, 2.0], requires_grad=True)
+    >>> gg.maximum(x, y).sum().backward()
+    >>> x.grad
+    Tensor([0. , 0.5, 1. ], dtype=float32)
+    >>> y.grad
+    Tensor([1. , 0.5, 0. ], dtype=float32)
+    """
     return Maximum.apply(x, y)
 
 
 def minimum(x: TensorLike, y: TensorLike) -> Tensor:
-    """Elementwise smaller of ``x`` and ``y``; a tie splits the gradient evenly."""
+    """Elementwise smaller of ``x`` and ``y``; a tie splits the gradient evenly.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> gg.minimum(x, 2.0)
+    Tensor([1., 2., 2.], dtype=float32, grad_fn=<Minimum>)
+    >>> gg.minimum(x, 2.0).sum().backward()
+    >>> x.grad
+    Tensor([1. , 0.5, 0. ], dtype=float32)
+    """
     return Minimum.apply(x, y)
 
 
 def where(condition: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
-    """Pick ``x`` where ``condition`` holds, else ``y``; gradients follow the pick."""
+    """Pick ``x`` where ``condition`` holds, else ``y``; gradients follow the pick.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([-1.0, 2.0, -3.0], requires_grad=True)
+    >>> y = gg.where(x > 0, x, x * 0.1)
+    >>> y
+    Tensor([-0.1,  2. , -0.3], dtype=float32, grad_fn=<Where>)
+    >>> y.sum().backward()
+    >>> x.grad
+    Tensor([0.1, 1. , 0.1], dtype=float32)
+    """
     return Where.apply(condition, x, y)

@@ -201,12 +201,34 @@ def _shape_arg(shape):
 
 
 def reshape(x: Tensor, *shape: ShapeLike) -> Tensor:
-    """Same values in a new shape; one axis may be -1 (inferred)."""
+    """Same values in a new shape; one axis may be -1 (inferred).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.arange(6.0, requires_grad=True)
+    >>> y = gg.reshape(x, (2, -1))
+    >>> y.shape
+    (2, 3)
+    >>> (y * gg.tensor([[1.0], [2.0]])).sum().backward()
+    >>> x.grad
+    Tensor([1., 1., 1., 2., 2., 2.], dtype=float32)
+    """
     return Reshape.apply(x, shape=_shape_arg(shape))
 
 
 def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge axes ``start_dim..end_dim`` into one (all axes by default)."""
+    """Merge axes ``start_dim..end_dim`` into one (all axes by default).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.zeros(8, 3, 4, 4)
+    >>> gg.flatten(x).shape
+    (384,)
+    >>> gg.flatten(x, 1).shape
+    (8, 48)
+    """
     if x.ndim == 0:
         return reshape(x, 1)
     (start,), (end,) = (_axes_in_range((a,), x.shape, "flatten") for a in (start_dim, end_dim))
@@ -249,12 +271,28 @@ def transpose(x: Tensor, *axes: int | Sequence[int]) -> Tensor:
 
 
 def permute(x: Tensor, *dims: int | Sequence[int]) -> Tensor:
-    """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]`` (out of range: ``AxisError``)."""
+    """Reorder the axes: ``out.shape[i] == x.shape[dims[i]]`` (out of range: ``AxisError``).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.permute(gg.zeros(2, 3, 4), (2, 0, 1)).shape
+    (4, 2, 3)
+    >>> gg.permute(gg.zeros(2, 3, 4), 1, 2, 0).shape
+    (3, 4, 2)
+    """
     return Transpose.apply(x, axes=_axes_in_range(_shape_arg(dims), x.shape, "permute"))
 
 
 def swapaxes(x: Tensor, axis1: int, axis2: int) -> Tensor:
-    """Exchange two axes."""
+    """Exchange two axes.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> gg.swapaxes(gg.zeros(2, 3, 4), 0, 2).shape
+    (4, 3, 2)
+    """
     return _swap(x, axis1, axis2, op="swapaxes")
 
 
@@ -266,7 +304,22 @@ def _swap(x, axis1, axis2, op):
 
 
 def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
-    """Remove axes of length 1 (all of them, or those in ``axis``)."""
+    """Remove axes of length 1 (all of them, or those in ``axis``).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.zeros(1, 3, 1)
+    >>> gg.squeeze(x).shape
+    (3,)
+    >>> gg.squeeze(x, -1).shape
+    (1, 3)
+    >>> try:
+    ...     gg.squeeze(x, 1)
+    ... except gg.ShapeError as e:
+    ...     print(e)
+    squeeze: axis 1 of shape (1, 3, 1) has length 3, not 1
+    """
     if axis is None:
         return reshape(x, tuple(n for n in x.shape if n != 1))
     # NOTE: a 0-d tensor accepts axis 0 or -1 and is returned as is, as in PyTorch
@@ -281,7 +334,18 @@ def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
 
 
 def unsqueeze(x: Tensor, axis: int) -> Tensor:
-    """Insert an axis of length 1 at position ``axis``."""
+    """Insert an axis of length 1 at position ``axis``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([1.0, 2.0])
+    >>> gg.unsqueeze(x, 0)
+    Tensor([[1., 2.]], dtype=float32)
+    >>> gg.unsqueeze(x, 1)
+    Tensor([[1.],
+            [2.]], dtype=float32)
+    """
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
         raise np.exceptions.AxisError(f"unsqueeze: axis {axis} is out of range for a result "
@@ -292,12 +356,36 @@ def unsqueeze(x: Tensor, axis: int) -> Tensor:
 
 
 def broadcast_to(x: Tensor, *shape: ShapeLike) -> Tensor:
-    """Repeat ``x`` along axes of length 1 (and new leading axes) to ``shape``."""
+    """Repeat ``x`` along axes of length 1 (and new leading axes) to ``shape``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([[1.0], [2.0]], requires_grad=True)
+    >>> y = gg.broadcast_to(x, (2, 3))
+    >>> y
+    Tensor([[1., 1., 1.],
+            [2., 2., 2.]], dtype=float32, grad_fn=<BroadcastTo>)
+    >>> y.sum().backward()
+    >>> x.grad
+    Tensor([[3.],
+            [3.]], dtype=float32)
+    """
     return BroadcastTo.apply(x, shape=_shape_arg(shape))
 
 
 def expand(x: Tensor, *shape: ShapeLike) -> Tensor:
-    """PyTorch's ``expand``: ``broadcast_to`` where -1 keeps an axis's length."""
+    """PyTorch's ``expand``: ``broadcast_to`` where -1 keeps an axis's length.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> x = gg.tensor([[1.0], [2.0]])
+    >>> gg.expand(x, 2, 3).shape
+    (2, 3)
+    >>> gg.expand(x, 4, -1, 5).shape
+    (4, 2, 5)
+    """
     shape = _shape_arg(shape)
     offset = len(shape) - x.ndim
     shape = tuple(x.shape[i - offset] if n == -1 and i >= offset else n

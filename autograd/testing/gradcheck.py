@@ -33,7 +33,20 @@ _SEED = 20240607  # fixed: a failing check fails the same way every run
 
 
 class GradcheckError(AutogradError, AssertionError):
-    """Analytic and numerical gradients disagree (raised by ``gradcheck``)."""
+    """Analytic and numerical gradients disagree (raised by ``gradcheck``).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.autograd.testing import GradcheckError, gradcheck
+    >>> x = gg.tensor([1.0, 2.0], dtype=gg.float64, requires_grad=True)
+    >>> try:
+    ...     gradcheck(lambda t: (t.detach() * t).sum(), x)  # backward misses one factor
+    ... except GradcheckError as e:
+    ...     print(str(e).splitlines()[0])
+    gradcheck: the gradient computed by backward disagrees with central differences (eps=1e-06,
+    atol=1e-05, rtol=0.001) in 2 element(s):
+    """
 
 
 def gradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any], eps: float = 1e-6,
@@ -111,6 +124,16 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
     -------
     bool
         True when every element of every input agrees.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.autograd.testing import gradgradcheck
+    >>> x = gg.tensor([0.5, -1.0], dtype=gg.float64, requires_grad=True)
+    >>> gradgradcheck(lambda t: t.tanh() * t, x)
+    True
+    >>> gradgradcheck(lambda t: t * t.detach() ** 2, x, raise_exception=False)
+    False
     """
     inputs = _as_tuple(inputs)
     checked = _checked_indices(inputs, "gradgradcheck")

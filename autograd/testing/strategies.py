@@ -29,6 +29,15 @@ def shapes(min_dims=0, max_dims=4, min_side=1, max_side=5):
     -------
     SearchStrategy[tuple[int, ...]]
         Includes ``()`` (0-d) when ``min_dims == 0``.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from graphgrad.autograd.testing import strategies as gst
+    >>> find(gst.shapes(), lambda shape: len(shape) == 3)
+    (1, 1, 1)
+    >>> find(gst.shapes(min_side=2), lambda shape: len(shape) == 2)
+    (2, 2)
     """
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                             max_side=max_side)
@@ -42,6 +51,18 @@ def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, min_side=1, max_s
     SearchStrategy[tuple[tuple[int, ...], ...]]
         For example ``((3, 1), (4, 3, 5))``; ``np.broadcast_shapes(*shapes)``
         always succeeds on the result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hypothesis import find, given
+    >>> from graphgrad.autograd.testing import strategies as gst
+    >>> @given(gst.broadcastable_shapes(num_shapes=3))
+    ... def test_they_broadcast(shapes):
+    ...     assert len(np.broadcast_shapes(*shapes)) == max(len(s) for s in shapes)
+    >>> test_they_broadcast()
+    >>> find(gst.broadcastable_shapes(), lambda s: len(s[0]) == 2 and s[0] != s[1])
+    ((1, 1), ())
     """
     return hnp.mutually_broadcastable_shapes(
         num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, min_side=min_side,
@@ -105,6 +126,14 @@ def arrays(shape, dtype=np.float64, elements=(-10, 10), unique=False):
     Returns
     -------
     SearchStrategy[np.ndarray]
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from graphgrad.autograd.testing import strategies as gst
+    >>> find(gst.arrays((2, 2), elements=(1, 5)), lambda a: a.sum() > 10)
+    array([[3., 3.],
+           [3., 3.]])
     """
     return hnp.arrays(dtype=dtype, shape=_as_shape_strategy(shape),
                       elements=_elements_for(dtype, elements), unique=unique)
@@ -151,6 +180,17 @@ def tensors(draw, shape=None, dtype=np.float64, min_value=-10, max_value=10,
     Returns
     -------
     SearchStrategy[Tensor]
+
+    Examples
+    --------
+    >>> from hypothesis import find, given
+    >>> from graphgrad.autograd.testing import gradcheck, strategies as gst
+    >>> @given(gst.tensors(shape=gst.shapes(max_dims=2), exclude_zero=True))
+    ... def test_reciprocal_grad(x):
+    ...     assert gradcheck(lambda t: 1 / t, x)
+    >>> test_reciprocal_grad()
+    >>> find(gst.tensors(shape=2), lambda t: True)
+    Tensor([0., 0.], dtype=float64, requires_grad=True)
     """
     if requires_grad and np.dtype(dtype).kind != "f":
         raise ValueError(f"tensors: dtype {np.dtype(dtype)} cannot require grad; pass "
@@ -186,6 +226,15 @@ def valid_axes(ndim, allow_none=True, min_size=0, max_size=None):
     Returns
     -------
     SearchStrategy[None | int | tuple[int, ...]]
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from graphgrad.autograd.testing import strategies as gst
+    >>> find(gst.valid_axes(3), lambda axis: isinstance(axis, tuple) and len(axis) == 2)
+    (0, 1)
+    >>> find(gst.valid_axes(3, allow_none=False), lambda axis: True)
+    0
     """
     options = [hnp.valid_tuple_axes(ndim, min_size=min_size, max_size=max_size)]
     if ndim > 0:

@@ -515,11 +515,12 @@ def maximum_into(out: Any, other: Any) -> Any:
 
 
 def set_at(target: Any, index: Any, values: Any) -> Any:
-    """``target[index] = values`` for a 1-D integer ``index``; returns ``target``.
+    """``target[index] = values`` for a 1-D ``target`` and non-negative 1-D integer ``index``.
 
     A repeated index must carry equal values (one of them is written). numpy and CuPy assign
-    directly; libraries without integer-array assignment (array-api-strict) drop the repeats
-    (stable sort, keep the first) and add the differences with ``scatter_add``.
+    in place; libraries without integer-array assignment (array-api-strict) sort the index
+    and look every position up in it (``searchsorted``: memory of the target's size, no
+    one-hot matrix). Use the result.
 
     Examples
     --------
@@ -530,15 +531,17 @@ def set_at(target: Any, index: Any, values: Any) -> Any:
     if xp is np or "cupy" in xp.__name__:
         target[index] = values
         return target
-    if not index.shape[0]:
+    count = index.shape[0]
+    if not count:
         return target
     values = xp.broadcast_to(xp.asarray(values, dtype=target.dtype, device=target.device),
                              index.shape)
     order = xp.argsort(index, stable=True)
     index, values = xp.take(index, order), xp.take(values, order)
-    first = xp.concat([xp.ones(1, dtype=xp.bool, device=index.device), index[1:] != index[:-1]])
-    index, values = index[first], values[first]
-    return scatter_add(target, index, values - xp.take(target, index))
+    positions = xp.arange(target.shape[0], dtype=index.dtype, device=target.device)
+    found = xp.clip(xp.searchsorted(index, positions), max=count - 1)
+    hit = xp.take(index, found) == positions
+    return xp.where(hit, xp.take(values, found), target)
 
 
 def add_at_columns(target: Any, columns: Any, values: Any) -> Any:

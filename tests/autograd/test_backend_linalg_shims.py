@@ -69,9 +69,12 @@ def test_matrix_transpose_on_both_backends():
     np.testing.assert_array_equal(_host(got), np.swapaxes(x, -1, -2))
 
 
-def test_set_at_writes_repeated_indices_once_on_both_backends():
+@pytest.mark.parametrize("index, values", [([4, 1, 4, 0], [9.0, 8.0, 9.0, 7.0]),
+                                           ([5, 5, 2], [-1.0, -1.0, 3.0]),
+                                           ([0, 1, 2, 3, 4, 5], [6.0, 5.0, 4.0, 3.0, 2.0, 1.0])])
+def test_set_at_writes_repeated_indices_once_on_both_backends(index, values):
     target = np.arange(6.0)
-    index, values = np.array([4, 1, 4, 0]), np.array([9.0, 8.0, 9.0, 7.0])
+    index, values = np.array(index), np.array(values)
     expected = target.copy()
     expected[index] = values
     np.testing.assert_array_equal(backend.set_at(target.copy(), index, values), expected)

@@ -510,7 +510,8 @@ def maximum_into(out: Any, other: Any) -> Any:
         return np.maximum(out, other, out=out)
     xp = namespace(out)
     if "cupy" in xp.__name__:
-        return xp.maximum(out, other, out=out)
+        import cupy  # noqa: PLC0415 - optional, only for CUDA devices
+        return cupy.maximum(out, other, out=out)
     return xp.maximum(out, other)
 
 
@@ -559,7 +560,7 @@ def add_at_columns(target: Any, columns: Any, values: Any) -> Any:
     """
     xp = namespace(target)
     if xp is np or "cupy" in xp.__name__:
-        target[xp.arange(columns.shape[0]), columns] += values
+        target[xp.arange(columns.shape[0], device=target.device), columns] += values
         return target
     classes = xp.arange(target.shape[1], dtype=columns.dtype, device=target.device)
     return target + xp.where(columns[:, None] == classes[None, :], values[:, None], 0)

@@ -77,7 +77,7 @@ def _clip_below(x: Any, low: float) -> Any:
 def _as_dtype(x: Any, dtype: Any) -> Any:
     """The array ``x`` cast to ``dtype`` (any library's; no copy if it already has it)."""
     xp = backend.namespace(x)
-    return xp.astype(x, backend.dtype_in(xp, dtype), copy=False)
+    return xp.astype(x, backend.dtype_in(xp, backend.numpy_dtype(dtype)), copy=False)
 
 
 def _same_shape(input: Any, target: Any, op: str) -> None:  # noqa: A002

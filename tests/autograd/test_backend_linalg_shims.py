@@ -119,8 +119,15 @@ def test_ops_refuse_constants_from_another_device():
 
     logits = gg.tensor(np.zeros((2, 3))).to("array_api_strict:device1")
     labels = gg.tensor(np.array([0, 2])).to("array_api_strict:device1")
+    F = nn.functional
     with pytest.raises(DeviceError, match="cross_entropy"):
-        nn.functional.cross_entropy(logits, labels, weight=np.ones(3))
+        F.cross_entropy(logits, labels, weight=np.ones(3))
+    # a host target next to a device input: an error naming the op, not a silent copy
+    for loss, target in [(F.cross_entropy, np.array([0, 2])), (F.nll_loss, np.array([0, 2])),
+                         (F.binary_cross_entropy, np.zeros((2, 3))),
+                         (F.binary_cross_entropy_with_logits, np.zeros((2, 3)))]:
+        with pytest.raises(DeviceError, match=loss.__name__):
+            loss(logits, target)
     x = gg.tensor(np.zeros((1, 1, 2, 2))).to("array_api_strict:device1")
     with pytest.raises(DeviceError, match="max_unpool2d"):
         gg.max_unpool2d(x, np.zeros((1, 1, 2, 2), dtype=np.int64), 2)

@@ -12,11 +12,16 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+# Every module a user imports by name (``from graphgrad.nn.utils.rnn import ...``): a module
+# named in a documented package's ``__all__`` gets a page too (tests/docs/test_api_names.py).
+# A name listed in two of them is documented at the first and linked from the other.
 API_MODULES = [
-    "graphgrad.autograd", "graphgrad.autograd.functional", "graphgrad.autograd.testing",
+    "graphgrad.autograd", "graphgrad.autograd.functional", "graphgrad.autograd.serialization",
+    "graphgrad.autograd.typing", "graphgrad.autograd.testing",
     "graphgrad.autograd.testing.strategies",
     "graphgrad.nn", "graphgrad.nn.functional", "graphgrad.nn.init", "graphgrad.nn.optim",
-    "graphgrad.nn.optim.lr_scheduler", "graphgrad.nn.utils", "graphgrad.nn.data",
+    "graphgrad.nn.optim.lr_scheduler", "graphgrad.nn.utils", "graphgrad.nn.utils.rnn",
+    "graphgrad.nn.data", "graphgrad.nn.parallel",
     "graphgrad.viz",
 ]
 DOCUMENTED_KINDS = ("classes", "functions", "exceptions")
@@ -44,13 +49,17 @@ def _owned(module: ModuleType, obj: Any) -> bool:
 def public_names(module_name: str) -> dict[str, list]:
     """The module's ``__all__`` sorted into classes, functions, exceptions, data, modules.
 
-    A name re-exported from elsewhere in graphgrad (``nn.utils`` re-exports ``Tensor``) goes
-    to ``reexports`` as ``(name, where it is documented)``: one page per object, linked.
-    ``data`` holds ``(name, what it is)``: constants and aliases of numpy's names.
+    A name re-exported from elsewhere in graphgrad (``nn.utils`` re-exports ``Tensor``), or
+    documented by an earlier module of ``API_MODULES`` (``serialization.save`` is
+    ``graphgrad.autograd.save``; aliases within one module keep their pages), goes to
+    ``reexports`` as ``(name, where it is documented)``:
+    one page per object, linked. ``data`` holds ``(name, what it is)``, as reST: constants,
+    aliases of numpy's names, and type aliases (described by their ``#:`` comment).
     """
     module = importlib.import_module(module_name)
     groups: dict[str, list] = {"classes": [], "functions": [], "exceptions": [], "data": [],
                                "modules": [], "reexports": []}
+    comments = _attribute_comments(module_name)
     for name in module.__all__:
         if name.startswith("__"):
             continue
@@ -59,8 +68,8 @@ def public_names(module_name: str) -> dict[str, list]:
         origin = getattr(obj, "__module__", None) or ""
         if kind == "data" or (kind != "modules" and not origin.startswith("graphgrad")):
             # a constant, or an alias of a numpy name (gg.float32 is numpy.float32)
-            groups["data"].append((name, _describe(obj)))
-        elif kind in DOCUMENTED_KINDS and not _owned(module, obj):
+            groups["data"].append((name, comments.get(name) or f"``{_describe(obj)}``"))
+        elif kind in DOCUMENTED_KINDS and documented_at(obj).rpartition(".")[0] != module_name:
             groups["reexports"].append((name, documented_at(obj)))
         elif kind == "modules":
             # (name, has a page): a submodule outside API_MODULES is named, not linked
@@ -68,6 +77,17 @@ def public_names(module_name: str) -> dict[str, list]:
         else:
             groups[kind].append(name)
     return groups
+
+
+def _attribute_comments(module_name: str) -> dict[str, str]:
+    """``name -> text`` of the ``#:`` comments above module attributes (type aliases)."""
+    try:
+        from sphinx.pycode import ModuleAnalyzer
+        docs = ModuleAnalyzer.for_module(module_name).find_attr_docs()
+    except Exception:  # noqa: BLE001 - no Sphinx, or no source: fall back to the repr
+        return {}
+    return {name: " ".join(line.strip() for line in lines if line.strip())
+            for (scope, name), lines in docs.items() if not scope}
 
 
 def _describe(obj: Any) -> str:

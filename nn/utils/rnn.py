@@ -1,7 +1,7 @@
 """Variable-length sequences for the recurrent layers, PyTorch's ``nn.utils.rnn`` forms.
 
 A ``PackedSequence`` stores a batch of sequences of different lengths without
-padding: ``data`` is (total, *features), time step by time step, holding at step
+padding: ``data`` is ``(total, *features)``, time step by time step, holding at step
 t the ``batch_sizes[t]`` sequences still running (sorted by decreasing length).
 ``RNN``, ``LSTM`` and ``GRU`` take one and return one; their ``h_n`` holds
 each sequence's state at its own last step.
@@ -29,7 +29,21 @@ __all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence", "pad
 
 
 class PackedSequence(NamedTuple):
-    """``(data, batch_sizes, sorted_indices, unsorted_indices)``, as PyTorch's."""
+    """``(data, batch_sizes, sorted_indices, unsorted_indices)``, as PyTorch's.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.utils import rnn
+    >>> packed = rnn.pack_sequence([gg.tensor([[1.0], [2.0], [3.0]]), gg.tensor([[4.0]])])
+    >>> packed.data.data[:, 0].tolist()   # step 0 of both, then the longer one alone
+    [1.0, 4.0, 2.0, 3.0]
+    >>> packed.batch_sizes.tolist()       # how many sequences run at each step
+    [2, 1, 1]
+    >>> out, h_n = gg.nn.RNN(1, 2)(packed)   # the recurrent layers take and return one
+    >>> type(out).__name__, h_n.shape
+    ('PackedSequence', (1, 2, 2))
+    """
 
     data: Tensor
     batch_sizes: np.ndarray
@@ -56,12 +70,23 @@ def _lengths(lengths: Tensor | ArrayLike, batch: int, steps: int) -> np.ndarray:
 
 def pack_padded_sequence(input: Tensor | ArrayLike, lengths: Tensor | ArrayLike,  # noqa: A002 - PyTorch's name
                          batch_first: bool = False, enforce_sorted: bool = True) -> PackedSequence:
-    """Pack a padded batch (T, B, *) (or (B, T, *) with ``batch_first``) of ``lengths``.
+    """Pack a padded batch ``(T, B, *)`` (``(B, T, *)`` with ``batch_first``) of ``lengths``.
 
     With ``enforce_sorted=True`` the lengths must decrease; otherwise the batch is
     sorted here and ``sorted_indices``/``unsorted_indices`` record the order, so
     ``pad_packed_sequence`` and the layers' ``h_n`` come back in the input's order.
     Differentiable with respect to ``input``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.utils import rnn
+    >>> x = gg.tensor([[[0.0], [1.0]], [[2.0], [9.0]], [[4.0], [9.0]]], requires_grad=True)
+    >>> packed = rnn.pack_padded_sequence(x, [3, 1])   # (T=3, B=2, 1); the 9s are padding
+    >>> packed.data.data[:, 0].tolist(), packed.batch_sizes.tolist()
+    ([0.0, 1.0, 2.0, 4.0], [2, 1, 1])
+    >>> packed.data.sum().backward(); x.grad.data[..., 0].tolist()   # padding gets no gradient
+    [[1.0, 1.0], [1.0, 0.0], [1.0, 0.0]]
     """
     padded = _as_tensor(input)
     if padded.ndim < 2:
@@ -95,8 +120,18 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
                         total_length: int | None = None) -> tuple[Tensor, np.ndarray]:
     """Undo ``pack_padded_sequence``: returns ``(padded, lengths)`` in the original order.
 
-    ``padded`` is (T, B, *) (or (B, T, *)), T = ``total_length`` or the longest
+    ``padded`` is ``(T, B, *)`` (or ``(B, T, *)``), T = ``total_length`` or the longest
     length; ``lengths`` an int64 array. Differentiable with respect to ``data``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.utils import rnn
+    >>> short, long = gg.tensor([[4.0]]), gg.tensor([[1.0], [2.0], [3.0]])
+    >>> packed = rnn.pack_sequence([short, long], enforce_sorted=False)
+    >>> padded, lengths = rnn.pad_packed_sequence(packed, batch_first=True)
+    >>> padded.data[..., 0].tolist(), lengths.tolist()   # back in the given order
+    ([[4.0, 0.0, 0.0], [1.0, 2.0, 3.0]], [1, 3])
     """
     data, batch_sizes = sequence.data, np.asarray(sequence.batch_sizes)
     steps, batch = len(batch_sizes), int(batch_sizes[0])
@@ -119,7 +154,18 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
 
 def pad_sequence(sequences: Iterable[Tensor | ArrayLike], batch_first: bool = False,
                  padding_value: float = 0.0) -> Tensor:
-    """Stack sequences (L_i, *) into (max L, B, *) (or (B, max L, *)), padded at the end."""
+    """Stack sequences ``(L_i, *)`` into ``(max L, B, *)`` (``(B, max L, *)``), padded at the end.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.utils import rnn
+    >>> a, b = gg.tensor([[1.0], [2.0], [3.0]]), gg.tensor([[4.0]])
+    >>> rnn.pad_sequence([a, b]).shape                   # (max L, B, features)
+    (3, 2, 1)
+    >>> rnn.pad_sequence([a, b], batch_first=True, padding_value=-1.0).data[..., 0].tolist()
+    [[1.0, 2.0, 3.0], [4.0, -1.0, -1.0]]
+    """
     tensors = [_as_tensor(s) for s in sequences]
     if not tensors:
         raise ValueError("pad_sequence: needs at least one sequence")
@@ -131,7 +177,19 @@ def pad_sequence(sequences: Iterable[Tensor | ArrayLike], batch_first: bool = Fa
 
 def pack_sequence(sequences: Iterable[Tensor | ArrayLike],
                   enforce_sorted: bool = True) -> PackedSequence:
-    """Pack a list of sequences (L_i, *) directly (``pad_sequence`` then pack)."""
+    """Pack a list of sequences ``(L_i, *)`` directly (``pad_sequence`` then pack).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.nn.utils import rnn
+    >>> short, long = gg.tensor([[4.0]]), gg.tensor([[1.0], [2.0], [3.0]])
+    >>> rnn.pack_sequence([long, short]).batch_sizes.tolist()
+    [2, 1, 1]
+    >>> packed = rnn.pack_sequence([short, long], enforce_sorted=False)   # any order
+    >>> packed.sorted_indices.tolist(), packed.data.data[:, 0].tolist()
+    ([1, 0], [1.0, 4.0, 2.0, 3.0])
+    """
     tensors = [_as_tensor(s) for s in sequences]
     lengths = [s.shape[0] for s in tensors]
     return pack_padded_sequence(pad_sequence(tensors), lengths, enforce_sorted=enforce_sorted)

@@ -23,6 +23,38 @@ def test_the_reference_covers_the_modules_the_issue_names():
     assert required <= set(public_api.API_MODULES)
 
 
+# Named in graphgrad.autograd.__all__ but still being written (issue 19: devices and the
+# array seam); they get pages when their API settles.
+MODULES_WITHOUT_A_PAGE_YET = {"graphgrad.autograd.backend", "graphgrad.autograd.devices",
+                              "graphgrad.autograd.dtypes"}
+
+
+def test_every_public_submodule_has_a_page():
+    # a module in a documented package's __all__ is one users import by name
+    # (from graphgrad.nn.utils.rnn import pad_sequence): it needs its own page
+    named = {f"{module_name}.{name}" for module_name in public_api.API_MODULES
+             for name, _ in public_api.public_names(module_name)["modules"]}
+    assert named - set(public_api.API_MODULES) == MODULES_WITHOUT_A_PAGE_YET
+    for module_name in ("graphgrad.autograd.typing", "graphgrad.nn.parallel"):
+        assert module_name in public_api.API_MODULES
+
+
+def test_a_name_in_two_documented_modules_has_one_page():
+    groups = public_api.public_names("graphgrad.autograd.serialization")
+    assert ("save", "graphgrad.autograd.save") in groups["reexports"]
+    assert "save" not in groups["functions"] and "save_arrays" in groups["functions"]
+    modules_of: dict[int, set[str]] = {}
+    for full, obj in public_api.public_objects():
+        modules_of.setdefault(id(obj), set()).add(full.rpartition(".")[0])
+    assert all(len(modules) == 1 for modules in modules_of.values())
+
+
+def test_type_aliases_are_described_by_their_comments():
+    data = dict(public_api.public_names("graphgrad.autograd.typing")["data"])
+    assert data["Axis"].startswith("numpy's ``axis=``")
+    assert "Union" not in " ".join(data.values())
+
+
 def test_every_name_in_all_is_documented_or_linked():
     documented = dict(public_api.documented_names())
     for module_name in public_api.API_MODULES:

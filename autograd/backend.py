@@ -35,7 +35,10 @@ if TYPE_CHECKING:
 
 __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of", "Backend",
            "backend_named", "to_host", "scatter_add", "pad", "errstate", "numpy_dtype",
-           "dtype_in", "is_floating", "dtype_kind"]
+           "dtype_in", "is_floating", "dtype_kind",
+           # shims of the ported ops (h19p3) and of nn's layers and optimizers (h19p4)
+           "matrix_transpose", "sliding_windows", "einsum", "contiguous", "maximum_into",
+           "set_at", "add_at_columns", "into", "from_host", "is_writable"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -564,3 +567,64 @@ def add_at_columns(target: Any, columns: Any, values: Any) -> Any:
         return target
     classes = xp.arange(target.shape[1], dtype=columns.dtype, device=target.device)
     return target + xp.where(columns[:, None] == classes[None, :], values[:, None], 0)
+
+
+# ---- shims for nn layers, optimizers and host boundaries (h19p4)
+def into(out: Any, function: Any, *args: Any) -> Any:
+    """``function(*args)`` written into the array ``out`` in place; returns ``out``.
+
+    numpy computes straight into ``out`` (its ``out=`` argument: no temporary array, the
+    fast path of the fused recurrent layers and the optimizers); other libraries compute
+    the result and assign it (``out[...] = ...``, which the standard allows). ``function``
+    is the namespace's function (``xp.multiply``, ``xp.matmul``, ``xp.tanh``, ...).
+
+    Examples
+    --------
+    >>> out = np.zeros(2)
+    >>> into(out, np.add, np.ones(2), 2.0)
+    array([3., 3.])
+    """
+    if type(out) is np.ndarray:
+        return function(*args, out=out)
+    out[...] = function(*args)
+    return out
+
+
+def from_host(values: Any, like: Any) -> Any:
+    """Host (numpy) ``values`` as an array of ``like``'s library, dtype and device.
+
+    The explicit host-to-device copy of values drawn or read on the host (random numbers
+    of the seeded Generator, checkpoint arrays); always a new array (never a view of
+    ``values``), in ``like``'s dtype.
+
+    Examples
+    --------
+    >>> from_host([1, 2], np.zeros(2, dtype=np.float32))
+    array([1., 2.], dtype=float32)
+    """
+    dtype = numpy_dtype(like.dtype)
+    host = np.array(values, dtype=dtype)
+    if type(like) is np.ndarray:
+        return host
+    xp = namespace(like)
+    if "cupy" in xp.__name__:
+        with like.device:
+            return xp.asarray(host)
+    return xp.asarray(host, dtype=dtype_in(xp, dtype), device=like.device)
+
+
+def is_writable(array: Any) -> bool:
+    """False for an array that must not be written in place (numpy's read-only flag).
+
+    numpy arrays a live graph saved are read-only (``readonly.py``); the standard has no
+    read-only arrays, so any other library's array is writable (in-place changes of saved
+    values are caught by the tensors' version counters instead).
+
+    Examples
+    --------
+    >>> a = np.ones(2); a.setflags(write=False); is_writable(a)
+    False
+    """
+    if type(array) is np.ndarray:
+        return bool(array.flags.writeable)
+    return True

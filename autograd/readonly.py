@@ -150,8 +150,12 @@ class _Lock:
 def is_shared(array):
     """True if ``array`` must not be written in place: a live graph reads it, or it is read-only.
 
-    The library's in-place updates write a new buffer instead.
+    The library's in-place updates write a new buffer instead. Arrays of other libraries
+    (CuPy, array-api-strict) are never locked: False (their version counters still
+    catch a saved value changed in place).
     """
+    if type(array) is not np.ndarray:
+        return False
     if not array.flags.writeable:
         return True
     base = array.base

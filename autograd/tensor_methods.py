@@ -41,6 +41,12 @@ def _index_arg(index: Any) -> Any:
     return index.data if is_value(index) else index
 
 
+def _copy_of(array: Any) -> Any:
+    """A copy of an array of another library than numpy, on its device."""
+    from .backend import namespace
+    return namespace(array).asarray(array, copy=True)
+
+
 def _raw(x: Any) -> Any:
     return x.data if is_value(x) else x
 
@@ -282,7 +288,8 @@ class TensorMethods(TensorMath):
         # NOTE: write into a copy, never the buffer itself: views (reshape, getitem, .T,
         # detach) share it but keep their own version counters, so a write there would change
         # values a graph saved without any version moving (a silently wrong gradient).
-        data = self.data.copy()
+        data = self.data
+        data = data.copy() if type(data) is np.ndarray else _copy_of(data)
         try:
             data[index] = value
         except IndexError as exc:

@@ -1,4 +1,11 @@
-"""The library's random number generator, seeded by ``manual_seed``."""
+"""The library's random number generator, seeded by ``manual_seed``.
+
+Every random number is drawn on the host by a numpy Generator (PCG64), whatever the
+device: ``randn(..., device="cuda")``, ``nn.init`` and dropout draw there and copy the
+values to the device. So one seed gives the same numbers on every device (the
+portability tests compare numpy and array-api-strict runs element by element), at the
+cost of one host-to-device copy per draw.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -53,6 +60,8 @@ class Generator(np.random.Generator):
     (``nn.init``, dropout, ``DataLoader``). Pass it as ``generator=`` to
     ``rand``, ``randn``, ``randint``, ``randperm`` and ``multinomial``. The numbers differ
     from PyTorch's for the same seed (another algorithm), not their distribution.
+    ``device`` (PyTorch's argument) is recorded as ``.device``; the draws are made on the
+    host for every device and copied to the device of the tensor they fill.
 
     Example
     -------
@@ -64,9 +73,9 @@ class Generator(np.random.Generator):
     """
 
     def __init__(self, device: DeviceLike = "cpu") -> None:
-        from .dtypes import check_device
+        from .dtypes import to_device
 
-        check_device("Generator", device)
+        self.device = to_device("Generator", device)
         super().__init__(np.random.PCG64())
         self._seed: int | None = None
 

@@ -2,7 +2,9 @@
 
 Draws come from ``generator`` or ``autograd.generator()``, so
 ``autograd.manual_seed(0)`` makes model creation repeatable. Each function
-returns the tensor it filled.
+returns the tensor it filled, which keeps its device and dtype: random values are
+drawn on the host (numpy's seeded Generator, so a seed gives the same weights on every
+device) and then copied to the tensor's device; constant fills are written there directly.
 
 Example
 -------
@@ -19,7 +21,7 @@ from typing import TypeVar
 import numpy as np
 
 from .. import autograd
-from ..autograd import Tensor, no_grad
+from ..autograd import Tensor, backend, no_grad
 from ..autograd.typing import ArrayLike
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_",
@@ -92,7 +94,13 @@ def _no_elements(tensor: Tensor) -> bool:
 
 
 def _fill(tensor: T, values: ArrayLike) -> T:
-    """Write ``values`` into ``tensor`` in place, outside the graph; returns the tensor."""
+    """Write ``values`` into ``tensor`` in place, outside the graph; returns the tensor.
+
+    ``values`` is a number, an array on the tensor's device, or a host (numpy) array,
+    which is copied to the tensor's device first.
+    """
+    if hasattr(values, "shape") and not backend.is_foreign_array(values):
+        values = backend.from_host(values, tensor.data)
     with no_grad():
         tensor[...] = values
     return tensor
@@ -104,7 +112,7 @@ def _rng(generator: np.random.Generator | None) -> np.random.Generator:
 
 def uniform_(tensor: T, a: float = 0.0, b: float = 1.0,
              generator: np.random.Generator | None = None) -> T:
-    """Fill with draws from U(a, b).
+    """Fill with draws from U(a, b) (drawn on the host, copied to the tensor's device).
 
     Examples
     --------
@@ -120,7 +128,7 @@ def uniform_(tensor: T, a: float = 0.0, b: float = 1.0,
 
 def normal_(tensor: T, mean: float = 0.0, std: float = 1.0,
             generator: np.random.Generator | None = None) -> T:
-    """Fill with draws from N(mean, std^2).
+    """Fill with draws from N(mean, std^2) (drawn on the host, copied to the tensor's device).
 
     Examples
     --------
@@ -282,4 +290,7 @@ def eye_(tensor: T) -> T:
     if tensor.ndim != 2:
         raise ValueError(f"eye_: only tensors with 2 dimensions are supported, got shape "
                          f"{tuple(tensor.shape)}")
-    return _fill(tensor, np.eye(tensor.shape[0], tensor.shape[1]))
+    data = tensor.data
+    xp = backend.namespace(data)
+    return _fill(tensor, xp.eye(tensor.shape[0], tensor.shape[1], dtype=data.dtype,
+                                device=data.device))

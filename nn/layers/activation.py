@@ -1,6 +1,5 @@
 """Activation layers: thin modules over ``nn.functional``, PyTorch's names and reprs."""
-import numpy as np
-
+from ... import autograd
 from ...autograd import Tensor
 from ...autograd.typing import DTypeLike
 from .. import functional as F
@@ -788,8 +787,8 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = positive_int("num_parameters", num_parameters, "PReLU")
         self.init = init
-        self.weight = Parameter(np.full((self.num_parameters,), init,
-                                        dtype=np.float32 if dtype is None else dtype))
+        dtype = autograd.float32 if dtype is None else dtype
+        self.weight = Parameter(autograd.full((self.num_parameters,), init, dtype=dtype).data)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         """``input`` where positive, else ``weight * input`` (``weight`` per channel on

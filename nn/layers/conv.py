@@ -1,6 +1,6 @@
 """Convolution layers: ``Conv2d``, ``Conv1d``, ``ConvTranspose2d``, ``ConvTranspose1d``
 (PyTorch's arguments, parameter names, shapes and init)."""
-import numpy as np
+import math
 
 from ... import autograd
 from ...autograd import Tensor, conv1d, conv2d, conv_transpose1d, conv_transpose2d
@@ -14,8 +14,9 @@ SizeN = int | tuple[int, ...]
 
 
 def _uniform(shape: tuple[int, ...], bound: float) -> Parameter:
+    """A float32 Parameter drawn on the host from U(-bound, bound) (``Module.to`` moves it)."""
     data = autograd.generator().uniform(-bound, bound, shape)
-    return Parameter(data.astype(np.float32))
+    return Parameter(data.astype(autograd.float32))
 
 
 class _ConvNd(Module):
@@ -53,7 +54,7 @@ class _ConvNd(Module):
             shape = (in_channels, out_channels // groups) + kernel
         else:
             shape = (out_channels, in_channels // groups) + kernel
-        bound = 1.0 / np.sqrt(shape[1] * int(np.prod(kernel)))
+        bound = 1.0 / math.sqrt(shape[1] * math.prod(kernel))
         self.weight = _uniform(shape, bound)
         if bias:
             self.bias = _uniform((out_channels,), bound)

@@ -2,8 +2,7 @@
 import math
 from typing import Any
 
-import numpy as np
-
+from ... import autograd
 from ...autograd import Tensor
 from ...autograd.typing import DTypeLike
 from .. import functional as F
@@ -49,10 +48,10 @@ class Linear(Module):
         in_features = non_negative_int("in_features", in_features, "Linear")
         out_features = non_negative_int("out_features", out_features, "Linear")
         self.in_features, self.out_features = in_features, out_features
-        dtype = np.float32 if dtype is None else dtype
-        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        dtype = autograd.float32 if dtype is None else dtype
+        self.weight = Parameter(autograd.empty(out_features, in_features, dtype=dtype).data)
         if bias:
-            self.bias = Parameter(np.empty((out_features,), dtype=dtype))
+            self.bias = Parameter(autograd.empty(out_features, dtype=dtype).data)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()

@@ -16,10 +16,10 @@ a padded input has ``batch`` rows at every step; a ``PackedSequence`` (sorted by
 decreasing length) has fewer rows at later steps, so a sequence's final state
 is its state at its own last step and nothing is computed on padding.
 """
+import itertools
+import math
 import warnings
 from typing import Any, overload
-
-import numpy as np
 
 from ... import autograd
 from ...autograd import ShapeError, Tensor
@@ -52,8 +52,8 @@ __all__ = ["GRUCell", "GRUPointwise", "LSTMCell", "LSTMPointwise", "RNNCell", "g
 def _steps(batch_sizes, total_steps, batch):
     """(offset, rows) of each time step in the flat layout."""
     sizes = [batch] * total_steps if batch_sizes is None else [int(b) for b in batch_sizes]
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(int)
-    return list(zip(offsets.tolist(), sizes))
+    offsets = itertools.accumulate(sizes[:-1], initial=0)
+    return list(zip(offsets, sizes))
 
 
 class _RNNBase(Module):
@@ -85,7 +85,7 @@ class _RNNBase(Module):
         self.bidirectional, self.proj_size = bool(bidirectional), proj_size
         self.num_directions = 2 if bidirectional else 1
         out_size = proj_size or hidden_size
-        bound = 1.0 / np.sqrt(hidden_size)
+        bound = 1.0 / math.sqrt(hidden_size)
         rows = self._gates * hidden_size
         for k in range(num_layers):
             inputs = input_size if k == 0 else out_size * self.num_directions
@@ -120,13 +120,14 @@ class _RNNBase(Module):
             raise ShapeError(f"{name}: input of shape {x.shape} has a sequence length of 0; "
                              "a recurrence needs at least one step (as PyTorch)")
 
-    def _initial_states(self, hx, batch, dtype, unbatched):
+    def _initial_states(self, hx, batch, dtype, device, unbatched):
         """The initial states, each (num_layers * num_directions, batch, size)."""
         name = type(self).__name__
         layers = self.num_layers * self.num_directions
         sizes = self._state_sizes()
         if hx is None:
-            return [autograd.zeros(layers, batch, size, dtype=dtype) for size in sizes]
+            return [autograd.zeros(layers, batch, size, dtype=dtype, device=device)
+                    for size in sizes]
         if self._states == 2:
             if not isinstance(hx, (tuple, list)) or len(hx) != 2:
                 raise TypeError(f"{name}: hx must be a pair (h_0, c_0)")
@@ -175,7 +176,7 @@ class _RNNBase(Module):
             steps, batch = x.shape[0], x.shape[1]
             data = x.reshape((steps * batch, self.input_size))
             schedule = _steps(None, steps, batch)
-        states = self._initial_states(hx, batch, data.dtype, unbatched)
+        states = self._initial_states(hx, batch, data.dtype, data.device, unbatched)
         if packed and input.sorted_indices is not None:
             states = [s[:, input.sorted_indices] for s in states]
         # one RecurrentSequence node per layer and direction; packed sequences (rows
@@ -188,7 +189,7 @@ class _RNNBase(Module):
             for d, suffix in enumerate(("", "_reverse")[:self.num_directions]):
                 index = k * self.num_directions + d
                 out, final = run(data, schedule, self._layer_parameters(k, suffix),
-                                 [s[index] for s in states], reverse=d == 1)
+                                 [s[index, ...] for s in states], reverse=d == 1)
                 outputs.append(out)
                 finals.append(final)
             data = outputs[0] if len(outputs) == 1 else autograd.concatenate(outputs, axis=-1)

@@ -5,13 +5,14 @@ Gate orders and equations are PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with
 the reset gate applied to the hidden projection INCLUDING its bias:
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``, ``h' = (1 - z) n + z h``.
 """
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ... import autograd
-from ...autograd import ShapeError, Tensor
+from ...autograd import ShapeError, Tensor, backend
 from .. import functional as F
 from .._validate import positive_int
 from ..module import Module, Parameter
@@ -36,24 +37,25 @@ class LSTMPointwise(autograd.Function):
 
     @staticmethod
     def forward(ctx: Any, z: np.ndarray, c: np.ndarray) -> np.ndarray:
+        xp = backend.namespace(z)
         i, f, g, o = _lstm_gates(z)
         c_new = f * c + i * g
-        tanh_c = np.tanh(c_new)
+        tanh_c = xp.tanh(c_new)
         ctx.save_for_backward(z, c, (i, f, g, o, tanh_c))
-        return np.stack([o * tanh_c, c_new])
+        return xp.stack([o * tanh_c, c_new])
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         z, c, acts = ctx.saved_tensors
         join: Callable[..., Any]
-        if isinstance(z, np.ndarray):
+        if not autograd.is_value(z):
             i, f, g, o, tanh_c = acts
-            join = np.concatenate
+            join = backend.namespace(z).concat
         else:  # create_graph: recompute from z and c so the rule stays differentiable
             i, f, g, o = _lstm_gates(z)
             tanh_c = (f * c + i * g).tanh()
             join = autograd.concatenate
-        grad_h, grad_c = grad[0], grad[1]
+        grad_h, grad_c = grad[0, ...], grad[1, ...]
         grad_c = grad_c + grad_h * o * (1 - tanh_c * tanh_c)
         grad_z = join([grad_c * g * i * (1 - i), grad_c * c * f * (1 - f),
                        grad_c * i * (1 - g * g), grad_h * tanh_c * o * (1 - o)], axis=-1)
@@ -63,10 +65,11 @@ class LSTMPointwise(autograd.Function):
 def _lstm_gates(z: Any) -> tuple[Any, Any, Any, Any]:
     """``sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)`` of arrays or Tensors."""
     n = z.shape[-1] // 4
-    if isinstance(z, np.ndarray):
+    if not autograd.is_value(z):
         # NOTE: one sigmoid over all of z (contiguous) beats three over strided quarters.
         s = autograd.sigmoid(z).data
-        return s[..., :n], s[..., n:2 * n], np.tanh(z[..., 2 * n:3 * n]), s[..., 3 * n:]
+        g = backend.namespace(z).tanh(z[..., 2 * n:3 * n])
+        return s[..., :n], s[..., n:2 * n], g, s[..., 3 * n:]
     parts = [z[..., k * n:(k + 1) * n] for k in range(4)]
     return parts[0].sigmoid(), parts[1].sigmoid(), parts[2].tanh(), parts[3].sigmoid()
 
@@ -93,9 +96,9 @@ class GRUPointwise(autograd.Function):
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any, Any]:
         gi, gh, h, acts = ctx.saved_tensors
         join: Callable[..., Any]
-        if isinstance(gi, np.ndarray):
+        if not autograd.is_value(gi):
             r, z, n = acts
-            join = np.concatenate
+            join = backend.namespace(gi).concat
         else:  # create_graph: recompute so the rule stays differentiable
             r, z, n = _gru_gates(gi, gh)
             join = autograd.concatenate
@@ -113,10 +116,10 @@ def _gru_gates(gi: Any, gh: Any) -> tuple[Any, Any, Any]:
     """``r, z, n`` of arrays or Tensors."""
     size = gi.shape[-1] // 3
     rz: Any = autograd.sigmoid(gi[..., :2 * size] + gh[..., :2 * size])
-    if isinstance(gi, np.ndarray):
+    if not autograd.is_value(gi):
         rz = rz.data
         r, z = rz[..., :size], rz[..., size:]
-        return r, z, np.tanh(gi[..., 2 * size:] + r * gh[..., 2 * size:])
+        return r, z, backend.namespace(gi).tanh(gi[..., 2 * size:] + r * gh[..., 2 * size:])
     r, z = rz[..., :size], rz[..., size:]
     return r, z, (gi[..., 2 * size:] + r * gh[..., 2 * size:]).tanh()
 
@@ -131,7 +134,7 @@ def rnn_step(proj: Tensor, h: Tensor, w_hh_t: Tensor, nonlinearity: str) -> Tens
 def lstm_step(proj: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
     """``(h', c')`` from the input projection (both biases folded in); ``w_hh_t = W_hh^T``."""
     hc = LSTMPointwise.apply(proj + h @ w_hh_t, c)
-    return hc[0], hc[1]
+    return hc[0, ...], hc[1, ...]
 
 
 def gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
@@ -174,9 +177,13 @@ def gru_cell(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | No
 
 # ------------------------------------------------------------------ cell modules
 def uniform_parameter(shape: tuple[int, ...], bound: float) -> Parameter:
-    """A float32 Parameter drawn from U(-bound, bound) (PyTorch's recurrent init)."""
+    """A float32 Parameter drawn from U(-bound, bound) (PyTorch's recurrent init).
+
+    Drawn on the host by the seeded generator (``gg.manual_seed``); a module made on the
+    CPU moves to a device with ``Module.to``.
+    """
     data = autograd.generator().uniform(-bound, bound, shape)
-    return Parameter(data.astype(np.float32))
+    return Parameter(data.astype(autograd.float32))
 
 
 class _CellBase(Module):
@@ -188,7 +195,7 @@ class _CellBase(Module):
         input_size = positive_int("input_size", input_size, op)
         hidden_size = positive_int("hidden_size", hidden_size, op)
         self.input_size, self.hidden_size = input_size, hidden_size
-        bound = 1.0 / np.sqrt(hidden_size)
+        bound = 1.0 / math.sqrt(hidden_size)
         rows = self._gates * hidden_size
         self.weight_ih = uniform_parameter((rows, input_size), bound)
         self.weight_hh = uniform_parameter((rows, hidden_size), bound)
@@ -216,7 +223,7 @@ class _CellBase(Module):
         filled = []
         for state in states:
             if state is None:
-                state = autograd.zeros(*expected, dtype=x.dtype)
+                state = autograd.zeros(*expected, dtype=x.dtype, device=x.device)
             elif unbatched:
                 state = state.unsqueeze(0)
             if tuple(state.shape) != expected:

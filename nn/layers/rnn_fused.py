@@ -22,41 +22,50 @@ from typing import Any
 import numpy as np
 
 from ... import autograd
+from ...autograd import backend
 from .. import functional as F
 from .rnn_cells import gru_step, lstm_step, project, rnn_step
 
 __all__ = ["RecurrentSequence"]
 
+# NOTE: every buffer is allocated with the input's namespace on its device, and the in-place
+# updates are ``into`` (numpy's ``out=``, an assignment elsewhere) and in-place operators,
+# which the array API standard has; indices name every axis (``hs[s, ...]``), as it requires.
+into = backend.into
+
 
 def _sigmoid_(a):
     """``1 / (1 + e^-a)`` in place: the four passes of autograd's own sigmoid."""
-    np.negative(a, out=a)
-    with np.errstate(over="ignore"):
-        np.exp(a, out=a)
+    xp = backend.namespace(a)
+    into(a, xp.negative, a)
+    with backend.errstate(a, over="ignore"):
+        into(a, xp.exp, a)
     a += 1
-    np.reciprocal(a, out=a)
+    into(a, xp.divide, 1.0, a)
 
 
 def _in_order(flat, steps, reverse):
     """A (steps * batch, n) matrix as (steps, batch, n) in processing order (a view)."""
-    blocks = flat.reshape(steps, -1, flat.shape[-1])
-    return blocks[::-1] if reverse else blocks
+    blocks = backend.namespace(flat).reshape(flat, (steps, -1, flat.shape[-1]))
+    return blocks[::-1, ...] if reverse else blocks
 
 
 def _time_output(hs, steps, reverse, extra=None):
     """The flat time-ordered output from the processing-ordered states ``hs[1:]``."""
     batch, hidden = hs.shape[1:]
     rows = steps * batch
-    out = np.empty((rows + (0 if extra is None else batch), hidden), hs.dtype)
-    _in_order(out[:rows], steps, reverse)[...] = hs[1:]
+    xp = backend.namespace(hs)
+    out = xp.empty((rows + (0 if extra is None else batch), hidden), dtype=hs.dtype,
+                   device=hs.device)
+    _in_order(out[:rows, ...], steps, reverse)[...] = hs[1:, ...]
     if extra is not None:
-        out[rows:] = extra
+        out[rows:, ...] = extra
     return out
 
 
 def _project(x, w_ih, bias):
     """``x W_ih^T + bias`` for all steps at once: one GEMM, the bias added in place."""
-    out = x @ w_ih.T
+    out = x @ w_ih.mT
     if bias is not None:
         out += bias
     return out
@@ -64,134 +73,139 @@ def _project(x, w_ih, bias):
 
 def _input_grads(d, x, w_ih, steps, reverse, needs_x, needs_w):
     """``dx = d W_ih``, ``dW_ih = d^T x`` from the processing-ordered gate grads ``d``."""
-    d = (d[::-1] if reverse else d).reshape(x.shape[0], -1)
-    return (d @ w_ih if needs_x else None), (d.T @ x if needs_w else None)
+    d = backend.namespace(d).reshape(d[::-1, ...] if reverse else d, (x.shape[0], -1))
+    return (d @ w_ih if needs_x else None), (d.mT @ x if needs_w else None)
 
 
 # ------------------------------------------------------------------ Elman RNN
 def _rnn_forward(x, h0, w_ih, w_hh, bias, steps, reverse, relu):
     """``h_t = act(x_t W_ih^T + b + h_{t-1} W_hh^T)``; returns (output, states)."""
+    xp = backend.namespace(x)
     pre = _in_order(_project(x, w_ih, bias), steps, reverse)
-    hs = np.empty((steps + 1,) + h0.shape, pre.dtype)
-    hs[0] = h0
-    w_hh_t = np.ascontiguousarray(w_hh.T)  # NOTE: BLAS is ~25% faster on a C-ordered B
+    hs = xp.empty((steps + 1,) + h0.shape, dtype=pre.dtype, device=pre.device)
+    hs[0, ...] = h0
+    w_hh_t = backend.contiguous(w_hh.mT)  # NOTE: BLAS is ~25% faster on a C-ordered B
     for s in range(steps):
-        h = hs[s + 1]
-        np.matmul(hs[s], w_hh_t, out=h)
-        h += pre[s]
+        h = hs[s + 1, ...]
+        into(h, xp.matmul, hs[s, ...], w_hh_t)
+        h += pre[s, ...]
         if relu:
-            np.maximum(h, 0, out=h)
+            into(h, xp.maximum, h, 0.0)
         else:
-            np.tanh(h, out=h)
+            into(h, xp.tanh, h)
     return _time_output(hs, steps, reverse), [hs]
 
 
 def _rnn_backward(dy, hs, w_hh, relu):
     """BPTT of the Elman step; returns (pre-activation grads, grad of h0)."""
-    h = hs[1:]
+    xp = backend.namespace(hs)
+    h = hs[1:, ...]
     # the activation's derivative for all steps at once; the loop only chains it
-    dpre = (h > 0).astype(h.dtype) if relu else 1 - h * h
-    dh = np.zeros_like(hs[0])
-    for s in reversed(range(len(dpre))):
-        dh += dy[s]
-        d = dpre[s]
+    dpre = xp.astype(h > 0, h.dtype) if relu else 1 - h * h
+    dh = xp.zeros_like(hs[0, ...])
+    for s in reversed(range(dpre.shape[0])):
+        dh += dy[s, ...]
+        d = dpre[s, ...]
         d *= dh
-        np.matmul(d, w_hh, out=dh)
+        into(dh, xp.matmul, d, w_hh)
     return dpre, dh
 
 
 # ------------------------------------------------------------------ LSTM
 def _lstm_forward(x, h0, c0, w_ih, w_hh, bias, steps, reverse):
     """Gates i, f, g, o; ``c' = f c + i g``, ``h' = o tanh(c')``."""
+    xp = backend.namespace(x)
     # the input projection's buffer becomes the gates' (i, f, g, o after their nonlinearities)
     acts = _in_order(_project(x, w_ih, bias), steps, reverse)
     n = h0.shape[-1]
-    hs = np.empty((steps + 1,) + h0.shape, acts.dtype)
-    cs = np.empty_like(hs)
-    hs[0], cs[0] = h0, c0
-    tanh_c = np.empty_like(hs[1:])
-    g_tmp = np.empty_like(hs[0])
-    hidden = np.empty_like(acts[0])
-    w_hh_t = np.ascontiguousarray(w_hh.T)  # NOTE: BLAS is faster on a C-ordered operand
+    hs = xp.empty((steps + 1,) + h0.shape, dtype=acts.dtype, device=acts.device)
+    cs = xp.empty_like(hs)
+    hs[0, ...], cs[0, ...] = h0, c0
+    tanh_c = xp.empty_like(hs[1:, ...])
+    g_tmp = xp.empty_like(hs[0, ...])
+    hidden = xp.empty_like(acts[0, ...])
+    w_hh_t = backend.contiguous(w_hh.mT)  # NOTE: BLAS is faster on a C-ordered operand
     for s in range(steps):
-        a = acts[s]
-        np.matmul(hs[s], w_hh_t, out=hidden)
+        a = acts[s, ...]
+        into(hidden, xp.matmul, hs[s, ...], w_hh_t)
         a += hidden
         # NOTE: one sigmoid over the whole contiguous row beats three on strided quarters
-        np.tanh(a[:, 2 * n:3 * n], out=g_tmp)
+        into(g_tmp, xp.tanh, a[:, 2 * n:3 * n])
         _sigmoid_(a)
         a[:, 2 * n:3 * n] = g_tmp
-        c = cs[s + 1]
-        np.multiply(a[:, n:2 * n], cs[s], out=c)
+        c = cs[s + 1, ...]
+        into(c, xp.multiply, a[:, n:2 * n], cs[s, ...])
         g_tmp *= a[:, :n]
         c += g_tmp
-        np.tanh(c, out=tanh_c[s])
-        np.multiply(a[:, 3 * n:], tanh_c[s], out=hs[s + 1])
-    return _time_output(hs, steps, reverse, cs[steps]), [hs, cs, acts, tanh_c]
+        into(tanh_c[s, ...], xp.tanh, c)
+        into(hs[s + 1, ...], xp.multiply, a[:, 3 * n:], tanh_c[s, ...])
+    return _time_output(hs, steps, reverse, cs[steps, ...]), [hs, cs, acts, tanh_c]
 
 
 def _lstm_backward(dy, dc, hs, cs, acts, tanh_c, w_hh):
     """BPTT of the LSTM step; returns (gate pre-activation grads, grad h0, grad c0)."""
+    xp = backend.namespace(hs)
     n = hs.shape[-1]
     i, f, g, o = (acts[..., k * n:(k + 1) * n] for k in range(4))
     # NOTE: the factors that do not depend on the incoming gradient are taken for all steps
     # at once; the loop keeps only the recurrence (a few ops and one GEMM per step).
-    dz = np.empty_like(acts)  # the factors, then (times dc or dh) the gates' gradients
+    dz = xp.empty_like(acts)  # the factors, then (times dc or dh) the gates' gradients
     di, df, dg, do = (dz[..., k * n:(k + 1) * n] for k in range(4))
-    np.subtract(1, i, out=di)  # d/dz_i = dc g i (1 - i)
+    into(di, xp.subtract, 1, i)  # d/dz_i = dc g i (1 - i)
     di *= i
     di *= g
-    np.subtract(1, f, out=df)  # d/dz_f = dc c f (1 - f)
+    into(df, xp.subtract, 1, f)  # d/dz_f = dc c f (1 - f)
     df *= f
-    df *= cs[:-1]
-    np.multiply(g, g, out=dg)  # d/dz_g = dc i (1 - g^2)
-    np.subtract(1, dg, out=dg)
+    df *= cs[:-1, ...]
+    into(dg, xp.multiply, g, g)  # d/dz_g = dc i (1 - g^2)
+    into(dg, xp.subtract, 1, dg)
     dg *= i
-    np.subtract(1, o, out=do)  # d/dz_o = dh tanh(c) o (1 - o)
+    into(do, xp.subtract, 1, o)  # d/dz_o = dh tanh(c) o (1 - o)
     do *= o
     do *= tanh_c
     dc_dh = tanh_c * tanh_c  # dc' gains dh o (1 - tanh(c')^2)
-    np.subtract(1, dc_dh, out=dc_dh)
+    into(dc_dh, xp.subtract, 1, dc_dh)
     dc_dh *= o
-    ifg = dz.reshape(dz.shape[:2] + (4, n))[:, :, :3]
-    dh = np.zeros_like(hs[0])
-    dc = dc.astype(hs.dtype, copy=True)
-    tmp = np.empty_like(dh)
-    for s in reversed(range(len(dz))):
-        dh += dy[s]
-        np.multiply(dh, dc_dh[s], out=tmp)
+    ifg = xp.reshape(dz, dz.shape[:2] + (4, n))[:, :, :3, :]
+    dh = xp.zeros_like(hs[0, ...])
+    dc = xp.astype(dc, hs.dtype, copy=True)
+    tmp = xp.empty_like(dh)
+    for s in reversed(range(dz.shape[0])):
+        dh += dy[s, ...]
+        into(tmp, xp.multiply, dh, dc_dh[s, ...])
         dc += tmp
-        ifg[s] *= dc[:, None, :]
-        do[s] *= dh
-        dc *= f[s]
-        np.matmul(dz[s], w_hh, out=dh)
+        ifg[s, ...] *= dc[:, None, :]
+        do[s, ...] *= dh
+        dc *= f[s, ...]
+        into(dh, xp.matmul, dz[s, ...], w_hh)
     return dz, dh, dc
 
 
 # ------------------------------------------------------------------ GRU
 def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, steps, reverse):
     """``r, z = sigmoid(gi + gh)``, ``n = tanh(gi_n + r gh_n)``, ``h' = n + z (h - n)``."""
+    xp = backend.namespace(x)
     acts = _in_order(_project(x, w_ih, b_ih), steps, reverse)  # gi, then r, z, n in place
     n = h0.shape[-1]
-    hs = np.empty((steps + 1,) + h0.shape, acts.dtype)
-    hs[0] = h0
-    gh_n = np.empty_like(hs[1:])  # W_hn h + b_hn, which r multiplies
-    gh = np.empty_like(acts[0])
-    w_hh_t = np.ascontiguousarray(w_hh.T)  # NOTE: BLAS is faster on a C-ordered operand
+    hs = xp.empty((steps + 1,) + h0.shape, dtype=acts.dtype, device=acts.device)
+    hs[0, ...] = h0
+    gh_n = xp.empty_like(hs[1:, ...])  # W_hn h + b_hn, which r multiplies
+    gh = xp.empty_like(acts[0, ...])
+    w_hh_t = backend.contiguous(w_hh.mT)  # NOTE: BLAS is faster on a C-ordered operand
     for s in range(steps):
-        np.matmul(hs[s], w_hh_t, out=gh)
+        into(gh, xp.matmul, hs[s, ...], w_hh_t)
         if b_hh is not None:
             gh += b_hh
-        a = acts[s]
+        a = acts[s, ...]
         rz, new = a[:, :2 * n], a[:, 2 * n:]
         rz += gh[:, :2 * n]
         _sigmoid_(rz)
-        gh_n[s] = gh[:, 2 * n:]
-        np.multiply(a[:, :n], gh_n[s], out=gh[:, 2 * n:])
+        gh_n[s, ...] = gh[:, 2 * n:]
+        into(gh[:, 2 * n:], xp.multiply, a[:, :n], gh_n[s, ...])
         new += gh[:, 2 * n:]
-        np.tanh(new, out=new)
-        h = hs[s + 1]
-        np.subtract(hs[s], new, out=h)
+        into(new, xp.tanh, new)
+        h = hs[s + 1, ...]
+        into(h, xp.subtract, hs[s, ...], new)
         h *= a[:, n:2 * n]
         h += new
     return _time_output(hs, steps, reverse), [hs, acts, gh_n]
@@ -199,36 +213,37 @@ def _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, steps, reverse):
 
 def _gru_backward(dy, hs, acts, gh_n, w_hh):
     """BPTT of the GRU step; returns (grads of gi, grads of gh, grad h0)."""
+    xp = backend.namespace(hs)
     n = hs.shape[-1]
     r, z, new = (acts[..., k * n:(k + 1) * n] for k in range(3))
     # NOTE: as in _lstm_backward, the factors for all steps at once:
     # d/dgi = dh' [k_r, k_z, k_n] and d/dgh = dh' [k_r, k_z, k_n r]
-    dgi = np.empty_like(acts)
+    dgi = xp.empty_like(acts)
     k_r, k_z, k_n = (dgi[..., k * n:(k + 1) * n] for k in range(3))
-    np.multiply(new, new, out=k_n)  # k_n = (1 - z) (1 - n^2)
-    np.subtract(1, k_n, out=k_n)
+    into(k_n, xp.multiply, new, new)  # k_n = (1 - z) (1 - n^2)
+    into(k_n, xp.subtract, 1, k_n)
     k_n *= 1 - z
-    np.subtract(1, r, out=k_r)  # k_r = k_n gh_n r (1 - r)
+    into(k_r, xp.subtract, 1, r)  # k_r = k_n gh_n r (1 - r)
     k_r *= r
     k_r *= gh_n
     k_r *= k_n
-    np.subtract(1, z, out=k_z)  # k_z = (h - n) z (1 - z)
+    into(k_z, xp.subtract, 1, z)  # k_z = (h - n) z (1 - z)
     k_z *= z
-    k_z *= hs[:-1] - new
-    dgh = dgi.copy()
+    k_z *= hs[:-1, ...] - new
+    dgh = xp.asarray(dgi, copy=True)
     dgh[..., 2 * n:] *= r
-    dgh_gates = dgh.reshape(dgh.shape[:2] + (3, n))
-    dhs = np.empty_like(hs[1:])  # dh' of every step
-    dh = np.zeros_like(hs[0])
-    tmp = np.empty_like(dh)
-    for s in reversed(range(len(acts))):
-        dh += dy[s]
-        dhs[s] = dh
-        dgh_gates[s] *= dh[:, None, :]
-        dh *= z[s]
-        np.matmul(dgh[s], w_hh, out=tmp)
+    dgh_gates = xp.reshape(dgh, dgh.shape[:2] + (3, n))
+    dhs = xp.empty_like(hs[1:, ...])  # dh' of every step
+    dh = xp.zeros_like(hs[0, ...])
+    tmp = xp.empty_like(dh)
+    for s in reversed(range(acts.shape[0])):
+        dh += dy[s, ...]
+        dhs[s, ...] = dh
+        dgh_gates[s, ...] *= dh[:, None, :]
+        dh *= z[s, ...]
+        into(tmp, xp.matmul, dgh[s, ...], w_hh)
         dh += tmp
-    dgi_gates = dgi.reshape(dgh_gates.shape)
+    dgi_gates = xp.reshape(dgi, dgh_gates.shape)
     dgi_gates *= dhs[:, :, None, :]
     return dgi, dgh, dh
 
@@ -236,9 +251,10 @@ def _gru_backward(dy, hs, acts, gh_n, w_hh):
 # ------------------------------------------------------------------ the node
 def _run_forward(cell, x, h0, c0, w_ih, w_hh, b_ih, b_hh, steps, reverse):
     # one dtype for every buffer: the one the per-step graph's ops would promote to
+    xp = backend.namespace(x)
     arrays = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
-    dtype = np.result_type(*[a for a in arrays if a is not None])
-    x, h0, c0, w_ih, w_hh, b_ih, b_hh = (None if a is None else a.astype(dtype, copy=False)
+    dtype = xp.result_type(*[a for a in arrays if a is not None])
+    x, h0, c0, w_ih, w_hh, b_ih, b_hh = (None if a is None else xp.astype(a, dtype, copy=False)
                                          for a in arrays)
     if cell == "gru":
         return _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, steps, reverse)
@@ -250,25 +266,26 @@ def _run_forward(cell, x, h0, c0, w_ih, w_hh, b_ih, b_hh, steps, reverse):
 
 def _run_backward(ctx, grad, x, w_ih, w_hh, state):
     """The gradients of all seven inputs from the first-order BPTT of ``ctx.cell``."""
+    xp = backend.namespace(x)
     steps, reverse, cell = ctx.steps, ctx.reverse, ctx.cell
     need_x, need_h0, need_c0, need_w_ih, need_w_hh, need_b_ih, need_b_hh = ctx.needs_input_grad
     hs = state[0]
     rows = steps * hs.shape[1]
-    dy = _in_order(grad[:rows], steps, reverse)
+    dy = _in_order(grad[:rows, ...], steps, reverse)
     grad_c0 = None
     if cell == "gru":
         d_in, d_hid, grad_h0 = _gru_backward(dy, *state, w_hh)
     elif cell == "lstm":
-        d_in, grad_h0, grad_c0 = _lstm_backward(dy, grad[rows:], *state, w_hh)
+        d_in, grad_h0, grad_c0 = _lstm_backward(dy, grad[rows:, ...], *state, w_hh)
         d_hid = d_in
     else:
         d_in, grad_h0 = _rnn_backward(dy, hs, w_hh, cell == "rnn_relu")
         d_hid = d_in
     grad_x, grad_w_ih = _input_grads(d_in, x, w_ih, steps, reverse, need_x, need_w_ih)
-    flat_hid = d_hid.reshape(rows, -1)
-    grad_w_hh = flat_hid.T @ hs[:-1].reshape(rows, -1) if need_w_hh else None
-    grad_b_ih = d_in.sum(axis=(0, 1)) if need_b_ih else None
-    grad_b_hh = flat_hid.sum(axis=0) if need_b_hh else None
+    flat_hid = xp.reshape(d_hid, (rows, -1))
+    grad_w_hh = flat_hid.mT @ xp.reshape(hs[:-1, ...], (rows, -1)) if need_w_hh else None
+    grad_b_ih = xp.sum(d_in, axis=(0, 1)) if need_b_ih else None
+    grad_b_hh = xp.sum(flat_hid, axis=0) if need_b_hh else None
     return grad_x, grad_h0, grad_c0, grad_w_ih, grad_w_hh, grad_b_ih, grad_b_hh
 
 

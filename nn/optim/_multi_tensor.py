@@ -10,16 +10,20 @@ from it. Every element goes through the same ufuncs with the same scalars in the
 order as in the per-parameter update, so the results are identical bit for bit.
 
 A group is fused only when every parameter has a gradient, all parameters and gradients
-share one dtype, and (Adam) all have taken the same number of steps; otherwise the
-per-parameter path runs, on the same state arrays. State replaced from outside (by
-``load_state_dict``, or by hand) is copied into fresh flat buffers on the next fused step.
+share one dtype and one device (the flat buffers are allocated there), and (Adam) all have
+taken the same number of steps; otherwise the per-parameter path runs, on the same state
+arrays. State replaced from outside (by ``load_state_dict``, or by hand) is copied into
+fresh flat buffers on the next fused step.
 """
+import itertools
 from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
 
-from ...autograd import Tensor, writable_data
+from ...autograd import Tensor, backend, writable_data
+
+into = backend.into  # numpy's out=, an assignment for other array libraries
 
 __all__ = ["FUSE_BELOW", "FlatGroup", "flat_group"]
 
@@ -45,11 +49,12 @@ class FlatGroup:
     def __init__(self, key: tuple[Any, ...], arrays: list[np.ndarray]) -> None:
         self.key = key
         self.shapes = [a.shape for a in arrays]
-        ends = np.cumsum([a.size for a in arrays]).tolist()
+        ends = list(itertools.accumulate(a.size for a in arrays))
         self.bounds = list(zip([0] + ends[:-1], ends))
-        dtype = arrays[0].dtype
-        self.grad = np.empty(ends[-1], dtype)
-        self.work = np.empty(ends[-1], dtype)
+        first = arrays[0]  # the buffers live on the parameters' device (one for the group)
+        xp = backend.namespace(first)
+        self.grad = xp.empty(ends[-1], dtype=first.dtype, device=first.device)
+        self.work = xp.empty(ends[-1], dtype=first.dtype, device=first.device)
         self.grad_views = self.views_of(self.grad)
         self.work_views = self.views_of(self.work)
         self.buffers: dict[str, np.ndarray] = {}
@@ -62,7 +67,8 @@ class FlatGroup:
 
     def views_of(self, flat: np.ndarray) -> list[np.ndarray]:
         """Per-parameter views (shaped like the parameters) of a flat array."""
-        return [flat[a:b].reshape(shape) for (a, b), shape in zip(self.bounds, self.shapes)]
+        reshape = backend.namespace(flat).reshape
+        return [reshape(flat[a:b], shape) for (a, b), shape in zip(self.bounds, self.shapes)]
 
     def adopt(self, states: Sequence[dict[str, Any]], name: str,
               first: np.ndarray | None = None) -> np.ndarray:
@@ -76,14 +82,14 @@ class FlatGroup:
         views = self.views.get(name)
         if views is not None and all(s.get(name) is v for s, v in zip(states, views)):
             return self.buffers[name]
-        flat = np.empty_like(self.grad)
+        flat = backend.namespace(self.grad).empty_like(self.grad)
         views = self.views_of(flat)
         if states[0].get(name) is None:
             assert first is not None, f"adopt: no state has {name!r} yet: pass first="
-            np.copyto(flat, first)
+            flat[...] = first
         else:
             for state, view in zip(states, views):
-                np.copyto(view, state[name])
+                view[...] = state[name]
         for state, view in zip(states, views):
             state[name] = view
         self.buffers[name], self.views[name] = flat, views
@@ -99,22 +105,25 @@ class FlatGroup:
         """Write each parameter's effective gradient into ``grad`` (as ``_effective_grad``)."""
         # flat_group fuses only groups whose parameters all have a gradient
         grads = [cast(Tensor, p.grad).data for p in params]
+        xp = backend.namespace(self.grad)
         if not weight_decay and not maximize:
-            np.concatenate([g.reshape(-1) for g in grads], out=self.grad)
+            for view, grad in zip(self.grad_views, grads):
+                view[...] = grad
             return self.grad
         for param, grad, view in zip(self.arrays, grads, self.grad_views):
             if weight_decay:
-                np.multiply(param, weight_decay, out=view)
-                (np.subtract if maximize else np.add)(view, grad, out=view)
+                into(view, xp.multiply, param, weight_decay)
+                into(view, xp.subtract if maximize else xp.add, view, grad)
             else:
-                np.negative(grad, out=view)
+                into(view, xp.negative, grad)
         return self.grad
 
     def subtract_from_params(self, step: np.ndarray) -> None:
         """``param -= step`` for each parameter, ``step`` a flat array (``work`` or ``grad``)."""
         views = self.work_views if step is self.work else self.views_of(step)
+        subtract = backend.namespace(step).subtract
         for param, view in zip(self.arrays, views):
-            np.subtract(param, view, out=param)
+            into(param, subtract, param, view)
 
 
 def flat_group(cache: dict[int, FlatGroup], group: dict[str, Any],
@@ -130,16 +139,17 @@ def flat_group(cache: dict[int, FlatGroup], group: dict[str, Any],
         return None
     params = group["params"]
     first = params[0].data
-    dtype = first.dtype
+    dtype, device = first.dtype, first.device
     total = 0
     for p in params:
         grad = p.grad
-        if grad is None or p.data.dtype != dtype or grad.data.dtype != dtype:
+        if (grad is None or p.data.dtype != dtype or grad.data.dtype != dtype
+                or p.data.device != device):
             return None
         total += p.data.size
     if foreach is None and (len(params) < 2 or total >= FUSE_BELOW):
         return None
-    key = (dtype, tuple((id(p), p.data.shape) for p in params))
+    key = (dtype, device, tuple((id(p), p.data.shape) for p in params))
     flat = cache.get(id(params))
     if flat is None or flat.key != key:
         flat = cache[id(params)] = FlatGroup(key, [p.data for p in params])

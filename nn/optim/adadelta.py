@@ -2,10 +2,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
-from .optimizer import Optimizer
+from ...autograd import Tensor, backend
+from .optimizer import Optimizer, into
 
 __all__ = ["Adadelta"]
 
@@ -56,19 +54,21 @@ class Adadelta(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "square_avg": np.zeros_like(p.data),
-                "acc_delta": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        return {"step": 0, "square_avg": xp.zeros_like(p.data),
+                "acc_delta": xp.zeros_like(p.data)}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            xp = backend.namespace(param)
             square_avg, acc_delta = state["square_avg"], state["acc_delta"]
             square_avg *= rho
-            np.multiply(grad, grad, out=work)
+            into(work, xp.multiply, grad, grad)
             work *= 1.0 - rho
             square_avg += work
-            delta = np.sqrt(acc_delta + eps)
-            delta /= np.sqrt(np.add(square_avg, eps, out=work), out=work)
+            delta = xp.sqrt(acc_delta + eps)
+            delta /= into(work, xp.sqrt, into(work, xp.add, square_avg, eps))
             delta *= grad
             acc_delta *= rho
             acc_delta += (1.0 - rho) * delta * delta

@@ -2,10 +2,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
-from .optimizer import Optimizer
+from ...autograd import Tensor, backend
+from .optimizer import Optimizer, into
 
 __all__ = ["Adagrad"]
 
@@ -62,16 +60,18 @@ class Adagrad(Optimizer):
                 self._state_for(p, group)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        return {"step": 0, "sum": xp.full_like(p.data, group["initial_accumulator_value"])}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            xp = backend.namespace(param)
             clr = lr / (1 + (state["step"] - 1) * lr_decay)
             state_sum = state["sum"]
-            state_sum += np.multiply(grad, grad, out=work)
-            std = np.sqrt(state_sum, out=work)
+            state_sum += into(work, xp.multiply, grad, grad)
+            std = into(work, xp.sqrt, state_sum)
             std += eps
-            update = np.divide(grad, std, out=work)
+            update = into(work, xp.divide, grad, std)
             update *= clr
-            np.subtract(param, update, out=param)
+            into(param, xp.subtract, param, update)

@@ -5,9 +5,9 @@ from typing import Any
 
 import numpy as np
 
-from ...autograd import Tensor
+from ...autograd import Tensor, backend
 from ._multi_tensor import FlatGroup, flat_group
-from .optimizer import Optimizer, lerp_
+from .optimizer import Optimizer, into, lerp_
 
 __all__ = ["Adam", "AdamW", "update_moments_"]
 
@@ -20,7 +20,7 @@ def update_moments_(exp_avg: Any, exp_avg_sq: Any, grad: Any, beta1: Any, beta2:
     """
     lerp_(exp_avg, grad, 1.0 - beta1, work)
     exp_avg_sq *= beta2
-    np.multiply(grad, grad, out=work)
+    into(work, backend.namespace(work).multiply, grad, grad)
     work *= 1.0 - beta2
     exp_avg_sq += work
 
@@ -79,9 +79,10 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the moments live on the parameter's device
+        state = {"step": 0, "exp_avg": xp.zeros_like(p.data), "exp_avg_sq": xp.zeros_like(p.data)}
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+            state["max_exp_avg_sq"] = xp.zeros_like(p.data)
         return state
 
     def _step_group(self, group: dict[str, Any]) -> None:
@@ -96,7 +97,7 @@ class Adam(Optimizer):
             if decoupled and weight_decay:
                 param *= 1.0 - lr * weight_decay
             self._update(group, grad, state, work, state)
-            np.subtract(param, work, out=param)
+            into(param, backend.namespace(param).subtract, param, work)
 
     def _step_fused(self, group: dict[str, Any], flat: FlatGroup) -> bool:
         """``_step_group`` over the group's flat buffers; False (nothing done) if it can't."""
@@ -134,15 +135,16 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         step = state["step"]
         exp_avg, exp_avg_sq = buffers["exp_avg"], buffers["exp_avg_sq"]
+        xp = backend.namespace(work)
         update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work)
         if group["amsgrad"]:
-            exp_avg_sq = np.maximum(buffers["max_exp_avg_sq"], exp_avg_sq,
-                                    out=buffers["max_exp_avg_sq"])
+            exp_avg_sq = into(buffers["max_exp_avg_sq"], xp.maximum, buffers["max_exp_avg_sq"],
+                              exp_avg_sq)
         step_size = lr / (1.0 - beta1 ** step)
-        denom = np.sqrt(exp_avg_sq, out=work)
+        denom = into(work, xp.sqrt, exp_avg_sq)
         denom /= math.sqrt(1.0 - beta2 ** step)
         denom += eps
-        update = np.divide(exp_avg, denom, out=work)
+        update = into(work, xp.divide, exp_avg, denom)
         update *= step_size
 
 

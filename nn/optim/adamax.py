@@ -2,10 +2,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
-from .optimizer import Optimizer, lerp_
+from ...autograd import Tensor, backend
+from .optimizer import Optimizer, into, lerp_
 
 __all__ = ["Adamax"]
 
@@ -54,18 +52,20 @@ class Adamax(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_inf": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        return {"step": 0, "exp_avg": xp.zeros_like(p.data), "exp_inf": xp.zeros_like(p.data)}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, eps = group["lr"], group["eps"]
         beta1, beta2 = group["betas"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            xp = backend.namespace(param)
             exp_avg, exp_inf = state["exp_avg"], state["exp_inf"]
             lerp_(exp_avg, grad, 1.0 - beta1, work)
             exp_inf *= beta2
-            np.abs(grad, out=work)
+            into(work, xp.abs, grad)
             work += eps
-            np.maximum(exp_inf, work, out=exp_inf)
-            update = np.divide(exp_avg, exp_inf, out=work)
+            into(exp_inf, xp.maximum, exp_inf, work)
+            update = into(work, xp.divide, exp_avg, exp_inf)
             update *= lr / (1.0 - beta1 ** state["step"])
             param -= update

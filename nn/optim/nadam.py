@@ -2,11 +2,9 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
+from ...autograd import Tensor, backend
 from .adam import update_moments_
-from .optimizer import Optimizer
+from .optimizer import Optimizer, into
 
 __all__ = ["NAdam"]
 
@@ -64,8 +62,9 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "mu_product": 1.0, "exp_avg": np.zeros_like(p.data),
-                "exp_avg_sq": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        return {"step": 0, "mu_product": 1.0, "exp_avg": xp.zeros_like(p.data),
+                "exp_avg_sq": xp.zeros_like(p.data)}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
@@ -74,6 +73,7 @@ class NAdam(Optimizer):
         decoupled = group["decoupled_weight_decay"]
         for param, grad, state, work in self._params_with_grad(group, 0 if decoupled
                                                                 else weight_decay):
+            xp = backend.namespace(param)
             if decoupled and weight_decay:
                 param *= 1.0 - lr * weight_decay
             step = state["step"]
@@ -83,8 +83,8 @@ class NAdam(Optimizer):
             mu_product = state["mu_product"]
             exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
             update_moments_(exp_avg, exp_avg_sq, grad, beta1, beta2, work)
-            denom = np.divide(exp_avg_sq, 1.0 - beta2 ** step, out=work)
-            np.sqrt(denom, out=denom)
+            denom = into(work, xp.divide, exp_avg_sq, 1.0 - beta2 ** step)
+            into(denom, xp.sqrt, denom)
             denom += eps
             param -= grad / denom * (lr * (1.0 - mu) / (1.0 - mu_product))
             param -= exp_avg / denom * (lr * mu_next / (1.0 - mu_product * mu_next))

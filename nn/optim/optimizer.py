@@ -12,7 +12,9 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ...autograd import DtypeError, ShapeError, Tensor, enable_grad, writable_data
+from ...autograd import DtypeError, ShapeError, Tensor, backend, enable_grad, writable_data
+
+into = backend.into  # numpy's out=, an assignment for other array libraries
 
 __all__ = ["Optimizer", "lerp_"]
 
@@ -192,10 +194,10 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
-                elif p.grad.grad_fn is not None or not p.grad.data.flags.writeable:
-                    p.grad = Tensor(np.zeros_like(p.grad.data))
+                elif p.grad.grad_fn is not None or not backend.is_writable(p.grad.data):
+                    p.grad = Tensor(backend.namespace(p.grad.data).zeros_like(p.grad.data))
                 else:
-                    p.grad.data.fill(0)
+                    p.grad.data[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a ``.grad`` (others are skipped).
@@ -244,7 +246,7 @@ class Optimizer:
                 grad = p.grad
                 if grad is not None and (not isinstance(grad, Tensor)
                                          or grad.data.shape != p.data.shape
-                                         or grad.data.dtype.kind != "f"):
+                                         or backend.dtype_kind(grad.data.dtype) != "f"):
                     self._refuse_grad(p)
 
     def _refuse_grad(self, param: Tensor) -> NoReturn:
@@ -268,11 +270,12 @@ class Optimizer:
 
     # ------------------------------------------------------------ helpers for subclasses
     def _scratch(self, like: np.ndarray, slot: int) -> np.ndarray:
-        """A reusable work array shaped like ``like`` (not saved; contents undefined)."""
-        key = (like.shape, like.dtype, slot)
+        """A reusable work array shaped like ``like``, on its device (not saved; contents
+        undefined)."""
+        key = (like.shape, like.device, like.dtype, slot)
         buffer = self._scratch_buffers.get(key)
         if buffer is None:
-            buffer = self._scratch_buffers[key] = np.empty_like(like)
+            buffer = self._scratch_buffers[key] = backend.namespace(like).empty_like(like)
         return buffer
 
     def _effective_grad(self, param: np.ndarray, grad: np.ndarray, weight_decay: float,
@@ -284,11 +287,12 @@ class Optimizer:
         if not weight_decay and not maximize:
             return grad
         out = self._scratch(param, 0)
+        xp = backend.namespace(param)
         if weight_decay:
-            np.multiply(param, weight_decay, out=out)
-            (np.subtract if maximize else np.add)(out, grad, out=out)
+            into(out, xp.multiply, param, weight_decay)
+            into(out, xp.subtract if maximize else xp.add, out, grad)
         else:
-            np.negative(grad, out=out)
+            into(out, xp.negative, grad)
         return out
 
     def _params_with_grad(
@@ -325,7 +329,8 @@ class Optimizer:
         """A snapshot of the state: ``{"state": {index: {...}}, "param_groups": [...]}``.
 
         As in PyTorch, parameters are named by their index in the order of
-        ``param_groups``; arrays are copies, so later steps leave it unchanged.
+        ``param_groups``; arrays are copies on the parameters' device (``graphgrad.save``
+        brings them to the host), so later steps leave it unchanged.
 
         Examples
         --------
@@ -349,15 +354,15 @@ class Optimizer:
                 index.setdefault(id(p), len(index))
                 packed["params"].append(index[id(p)])
             groups.append(packed)
-        state = {index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v)
-                                for k, v in s.items()}
+        state = {index[id(p)]: {k: (_copy(v) if _is_array(v) else v) for k, v in s.items()}
                  for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Load a snapshot from ``state_dict()`` (this optimizer's or one of the same layout).
 
-        Buffers are copied and cast to each parameter's dtype; hyper-parameters
+        Buffers are copied, cast to each parameter's dtype and moved to its device (from
+        the host, or from another device); hyper-parameters
         come from the snapshot. Everything is checked first: on error nothing changes.
 
         Examples
@@ -401,7 +406,8 @@ class Optimizer:
                 elif value is None or isinstance(value, (bool, numbers.Number)):
                     new_state[p][k] = value
                 else:
-                    array = np.array(value, dtype=p.data.dtype)
+                    host = backend.to_host(value) if _is_array(value) else value
+                    array = backend.from_host(host, p.data)
                     if array.shape != p.data.shape:
                         problems.append(f"state[{key!r}][{k!r}] has shape {array.shape}, the "
                                         f"parameter has shape {p.data.shape}")
@@ -438,10 +444,21 @@ def lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -
 
     ``work`` is a scratch array of the same shape (overwritten).
     """
-    np.subtract(end, start, out=work)
+    xp = backend.namespace(start)
+    into(work, xp.subtract, end, start)
     if weight < 0.5:
         work *= weight
         start += work
     else:
         work *= 1.0 - weight
-        np.subtract(end, work, out=start)
+        into(start, xp.subtract, end, work)
+
+
+def _is_array(value: Any) -> bool:
+    """True for an array of any library (numpy's, CuPy's, array-api-strict's)."""
+    return hasattr(value, "__array_namespace__") or backend.is_foreign_array(value)
+
+
+def _copy(array: Any) -> Any:
+    """A copy of ``array`` on its device."""
+    return backend.namespace(array).asarray(array, copy=True)

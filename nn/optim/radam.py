@@ -3,11 +3,9 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
+from ...autograd import Tensor, backend
 from .adam import update_moments_
-from .optimizer import Optimizer
+from .optimizer import Optimizer, into
 
 __all__ = ["RAdam"]
 
@@ -65,7 +63,8 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        return {"step": 0, "exp_avg": np.zeros_like(p.data), "exp_avg_sq": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        return {"step": 0, "exp_avg": xp.zeros_like(p.data), "exp_avg_sq": xp.zeros_like(p.data)}
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, eps, weight_decay = group["lr"], group["eps"], group["weight_decay"]
@@ -74,6 +73,7 @@ class RAdam(Optimizer):
         rho_inf = 2.0 / (1.0 - beta2) - 1.0
         for param, grad, state, work in self._params_with_grad(group, 0 if decoupled
                                                                 else weight_decay):
+            xp = backend.namespace(param)
             if decoupled and weight_decay:
                 param *= 1.0 - lr * weight_decay
             step = state["step"]
@@ -85,9 +85,9 @@ class RAdam(Optimizer):
             if rho_t > 5.0:
                 rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
                                  / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-                adaptive = np.sqrt(exp_avg_sq, out=work)
+                adaptive = into(work, xp.sqrt, exp_avg_sq)
                 adaptive += eps
-                np.divide(math.sqrt(bias_correction2), adaptive, out=adaptive)
+                into(adaptive, xp.divide, math.sqrt(bias_correction2), adaptive)
                 param -= m_hat * lr * adaptive * rect
             else:
                 param -= m_hat * lr

@@ -2,10 +2,8 @@
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
-
-from ...autograd import Tensor
-from .optimizer import Optimizer, lerp_
+from ...autograd import Tensor, backend
+from .optimizer import Optimizer, into, lerp_
 
 __all__ = ["RMSprop"]
 
@@ -63,36 +61,38 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
-        state = {"step": 0, "square_avg": np.zeros_like(p.data)}
+        xp = backend.namespace(p.data)  # the state lives on the parameter's device
+        state = {"step": 0, "square_avg": xp.zeros_like(p.data)}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(p.data)
+            state["momentum_buffer"] = xp.zeros_like(p.data)
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(p.data)
+            state["grad_avg"] = xp.zeros_like(p.data)
         return state
 
     def _step_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"]):
+            xp = backend.namespace(param)
             square_avg = state["square_avg"]
             square_avg *= alpha
-            np.multiply(grad, grad, out=work)
+            into(work, xp.multiply, grad, grad)
             work *= 1.0 - alpha
             square_avg += work
             if group["centered"]:
                 grad_avg = state["grad_avg"]
                 lerp_(grad_avg, grad, 1.0 - alpha, work)
-                np.multiply(grad_avg, grad_avg, out=work)
-                np.subtract(square_avg, work, out=work)
-                avg = np.sqrt(work, out=work)
+                into(work, xp.multiply, grad_avg, grad_avg)
+                into(work, xp.subtract, square_avg, work)
+                avg = into(work, xp.sqrt, work)
             else:
-                avg = np.sqrt(square_avg, out=work)
+                avg = into(work, xp.sqrt, square_avg)
             avg += eps
             if momentum > 0:
                 buf = state["momentum_buffer"]
                 buf *= momentum
-                buf += np.divide(grad, avg, out=work)
-                update = np.multiply(buf, lr, out=work)
+                buf += into(work, xp.divide, grad, avg)
+                update = into(work, xp.multiply, buf, lr)
             else:
-                update = np.divide(grad, avg, out=work)
+                update = into(work, xp.divide, grad, avg)
                 update *= lr
-            np.subtract(param, update, out=param)
+            into(param, xp.subtract, param, update)

@@ -4,8 +4,9 @@ from typing import Any
 
 import numpy as np
 
+from ...autograd import backend
 from ._multi_tensor import FlatGroup, flat_group
-from .optimizer import Optimizer
+from .optimizer import Optimizer, into
 
 __all__ = ["SGD"]
 
@@ -68,14 +69,15 @@ class SGD(Optimizer):
         lr, momentum = group["lr"], group["momentum"]
         for param, grad, state, work in self._params_with_grad(group, group["weight_decay"],
                                                                with_state=bool(momentum)):
+            xp = backend.namespace(param)
             if momentum:
                 buf = state.get("momentum_buffer")
                 fresh = buf is None
                 if fresh:
-                    buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
+                    buf = state["momentum_buffer"] = xp.astype(grad, param.dtype, copy=True)
                 grad = _direction(group, grad, buf, fresh, work)
-            np.multiply(grad, lr, out=work)
-            np.subtract(param, work, out=param)
+            into(work, xp.multiply, grad, lr)
+            into(param, xp.subtract, param, work)
 
     def _step_fused(self, group: dict[str, Any], flat: FlatGroup) -> bool:
         """The update above over the group's flat buffers; False (nothing done) if it can't."""
@@ -90,7 +92,7 @@ class SGD(Optimizer):
             fresh = states[0].get("momentum_buffer") is None
             buf = flat.adopt(states, "momentum_buffer", first=grad)
             grad = _direction(group, grad, buf, fresh, flat.work)
-        np.multiply(grad, lr, out=flat.work)
+        into(flat.work, backend.namespace(grad).multiply, grad, lr)
         flat.subtract_from_params(flat.work)
         return True
 
@@ -101,14 +103,15 @@ def _direction(group: dict[str, Any], grad: np.ndarray, buf: np.ndarray, fresh: 
     (then ``buf`` already holds ``grad``); returns ``grad + momentum * buf`` (in ``work``)
     with Nesterov, else ``buf``."""
     momentum, dampening = group["momentum"], group["dampening"]
+    xp = backend.namespace(buf)
     if not fresh:
         buf *= momentum
         if dampening:
-            np.multiply(grad, 1.0 - dampening, out=work)
+            into(work, xp.multiply, grad, 1.0 - dampening)
             buf += work
         else:
             buf += grad
     if group["nesterov"]:
-        np.multiply(buf, momentum, out=work)
-        return np.add(grad, work, out=work)
+        into(work, xp.multiply, buf, momentum)
+        return into(work, xp.add, grad, work)
     return buf

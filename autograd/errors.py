@@ -12,7 +12,11 @@ from .value import is_value
 
 __all__ = ["AutogradError", "ShapeError", "DtypeError", "GradientError", "GraphFreedError",
     "InplaceModificationError", "AnomalyError", "SerializationError", "DeviceError",
-    "shape_error", "constant_number", "named_error"]
+    "shape_error", "constant_number", "named_error", "AxisError"]
+
+# numpy's AxisError (an IndexError and a ValueError), raised for an axis out of range so that
+# numpy users' except clauses keep working on every backend; ops import it from here
+AxisError = np.exceptions.AxisError
 
 
 class AutogradError(Exception):

@@ -7,9 +7,8 @@ becomes O(T^2). Instead ``GetItem``'s first-order rule returns an
 ``IndexedGrad``; the engine adds these together by collecting their parts, and
 turns the sum into one dense array (``to_dense``) when the value is released.
 """
-import numpy as np
-
-from .ops.shape import is_basic_index
+from . import array_index
+from .backend import namespace
 
 __all__ = ["IndexedGrad"]
 
@@ -22,7 +21,7 @@ class IndexedGrad:
 
     def __init__(self, index, values, shape):
         self.shape = tuple(shape)
-        self.dtype = np.result_type(values)
+        self.dtype = values.dtype
         self.parts = [(index, values)]
         self.base = None
 
@@ -35,7 +34,7 @@ class IndexedGrad:
                 self._add_base(other.base)
         else:
             self._add_base(other)
-        self.dtype = np.result_type(self.dtype, other.dtype)
+        self.dtype = namespace(self.parts[0][1]).result_type(self.dtype, other.dtype)
         return self
 
     __radd__ = __add__
@@ -45,21 +44,22 @@ class IndexedGrad:
 
     def __array__(self, dtype=None, copy=None):
         dense = self.to_dense()
-        return dense if dtype is None else dense.astype(dtype)
+        return dense if dtype is None else namespace(dense).astype(dense, dtype)
 
     def astype(self, dtype):
         """The dense gradient in ``dtype``."""
-        return self.to_dense().astype(dtype)
+        dense = self.to_dense()
+        return namespace(dense).astype(dense, dtype)
 
     def to_dense(self):
         """Zeros (or ``base``) with every part's values added at its index."""
+        values = self.parts[0][1]
+        xp = namespace(values)
         if self.base is None:
-            out = np.zeros(self.shape, dtype=self.dtype)
+            out = xp.zeros(self.shape, dtype=self.dtype, device=values.device)
         else:
-            out = np.array(np.broadcast_to(self.base, self.shape), dtype=self.dtype)
-        for index, values in self.parts:
-            if is_basic_index(index):
-                out[index] += values
-            else:
-                np.add.at(out, index, values)
+            out = xp.asarray(xp.broadcast_to(self.base, self.shape), dtype=self.dtype,
+                             copy=True)
+        for index, part in self.parts:
+            array_index.index_add(out, index, part)
         return out

@@ -7,11 +7,12 @@ gradient to the input's shape (``rule_helpers.expand_reduced``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 import numpy as np
 
+from .. import array_index, backend
+from ..backend import namespace
 from ..function import Function
 from ..value import is_value
 from . import keywords, rule_helpers
@@ -32,8 +33,8 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        return namespace(x).sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -47,10 +48,10 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
         axes = rule_helpers.normalize_axes(axis, len(ctx.shape))
         ctx.count = math.prod(ctx.shape[a] for a in axes)
-        return np.mean(x, axis=axis, keepdims=keepdims)
+        return namespace(x).mean(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, grad):
@@ -60,27 +61,29 @@ class Mean(Function):
 class _Extreme(Function):
     """Shared rule of max and min: the gradient is split evenly between ties."""
 
-    reduce: Callable[..., np.ndarray]  # numpy's max or min, set by each subclass
+    reduce: str  # the namespace's function: "max" or "min", set by each subclass
 
     @classmethod
     def forward(cls, ctx, x, axis=None, keepdims=False):
-        if np.size(x) == 0:
+        if x.size == 0:
             raise ValueError(f"{cls.op_name}: cannot reduce an empty tensor of shape "
-                             f"{np.shape(x)}; it has no {cls.op_name}imum")
-        out = cls.reduce(x, axis=axis, keepdims=True)
-        ctx.save_for_backward(np.asarray(x == out))
-        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
-        return out if keepdims else np.squeeze(out, axis=axis)
+                             f"{x.shape}; it has no {cls.op_name}imum")
+        xp = namespace(x)
+        out = getattr(xp, cls.reduce)(x, axis=axis, keepdims=True)
+        ctx.save_for_backward(xp.asarray(x == out))
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        return out if keepdims else _drop_axes(xp, out, axis)
 
     @staticmethod
     def backward(ctx, grad):
         (winners,) = ctx.saved_tensors
-        count = winners.sum(axis=ctx.axis, keepdims=True)
+        xp = namespace(winners)
+        count = xp.count_nonzero(winners, axis=ctx.axis, keepdims=True)
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
         # NOTE: select the winners (an infinite gradient stays 0 elsewhere), then share ties.
         picked = rule_helpers.select(winners, grad)
-        if (count > 1).any():
-            picked = picked * (1 / count).astype(np.result_type(rule_helpers.data_of(grad)))
+        if xp.any(count > 1):
+            picked = picked * (1 / xp.astype(count, rule_helpers.data_of(grad).dtype))
         return picked
 
 
@@ -88,14 +91,14 @@ class Max(_Extreme):
     """out = max of x over axis.  d/dx = 1/k at each of the k maximal elements."""
 
     op_name = "max"
-    reduce = staticmethod(np.max)
+    reduce = "max"
 
 
 class Min(_Extreme):
     """out = min of x over axis.  d/dx = 1/k at each of the k minimal elements."""
 
     op_name = "min"
-    reduce = staticmethod(np.min)
+    reduce = "min"
 
 
 class LogSumExp(Function):
@@ -105,19 +108,20 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        peak = np.max(x, axis=axis, keepdims=True)
-        peak = np.where(np.isfinite(peak), peak, 0)
-        out = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak
+        xp = namespace(x)
+        peak = xp.max(x, axis=axis, keepdims=True)
+        peak = xp.where(xp.isfinite(peak), peak, xp.zeros_like(peak))
+        out = xp.log(xp.sum(xp.exp(x - peak), axis=axis, keepdims=True)) + peak
         ctx.save_for_backward(x, out)
-        ctx.shape, ctx.axis, ctx.keepdims = np.shape(x), axis, keepdims
-        return out if keepdims else np.squeeze(out, axis=axis)
+        ctx.shape, ctx.axis, ctx.keepdims = x.shape, axis, keepdims
+        return out if keepdims else _drop_axes(xp, out, axis)
 
     @staticmethod
     def backward(ctx, grad):
         x, out = ctx.saved_tensors
         grad = rule_helpers.expand_reduced(grad, ctx.shape, ctx.axis, ctx.keepdims)
         if rule_helpers.is_raw(x):
-            return grad * np.exp(x - out)
+            return grad * namespace(x).exp(x - out)
         # recorded: recompute out from x so that its own dependence on x is kept
         return grad * (x - x.logsumexp(axis=ctx.axis, keepdims=True)).exp()
 
@@ -135,11 +139,20 @@ class StdOfVar(Sqrt):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        zero = np.asarray(rule_helpers.data_of(out) == 0)
-        if not zero.any():
+        data = rule_helpers.data_of(out)
+        xp = namespace(data)
+        zero = xp.asarray(data == 0)
+        if not xp.any(zero):
             return grad / (2 * out)
         # NOTE: divide by 1 where masked, so neither this rule nor its derivative is NaN.
         return rule_helpers.select(~zero, grad / (2 * rule_helpers.where(zero, 1.0, out)))
+
+
+def _drop_axes(xp, out, axis):
+    """A reduction's ``keepdims=True`` result without the reduced axes (None: all)."""
+    if axis is None:
+        return xp.reshape(out, ())
+    return xp.squeeze(out, axis=axis)
 
 
 def normalize_axis_arg(axis, ndim, op):
@@ -210,7 +223,8 @@ def mean(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
 def _extreme(op, x, positional, axis, keepdims, dim, keepdim, unknown):
     """max and min: values (numpy's spelling) or (values, indices) (PyTorch's)."""
     keywords.reject_unknown(op, unknown, keywords._AXIS_WORDS)
-    if is_value(positional) or isinstance(positional, np.ndarray):
+    if is_value(positional) or isinstance(positional, np.ndarray) \
+            or backend.is_foreign_array(positional):
         if any(v is not None for v in (axis, keepdims, dim, keepdim)):
             raise TypeError(f"{op}: with a second tensor, {op} is elementwise and takes no axis")
         from .elementwise import Maximum, Minimum
@@ -241,14 +255,14 @@ def _values_indices(op, x, axis, keepdims):
                         "or use axis= (numpy's spelling, values only)")
     if x.shape[axis] == 0:
         raise ValueError(f"{op}: cannot reduce axis {axis} of length 0 (shape {x.shape})")
-    pick = np.argmax if op == "max" else np.argmin
-    indices = pick(x.data, axis=axis, keepdims=True)
-    where = list(np.indices(indices.shape, sparse=True))
+    xp = namespace(x.data)
+    indices = (xp.argmax if op == "max" else xp.argmin)(x.data, axis=axis, keepdims=True)
+    where = array_index.open_grid(indices.shape, x.data)
     where[axis] = indices
     values = x[tuple(where)]
     if not keepdims:
-        values, indices = values.squeeze(axis), np.squeeze(indices, axis)
-    return ValuesIndices(values, type(x)._from_op(indices, None))
+        values, indices = values.squeeze(axis), xp.squeeze(indices, axis=axis)
+    return ValuesIndices(values, type(x)._from_op(xp.astype(indices, xp.int64, copy=False), None))
 
 
 # dim= always gives (values, indices); numpy's spelling alone, the values

@@ -5,11 +5,15 @@ gradient back to where its value came from.
 """
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import ShapeError, shape_error
+from .. import array_index, backend
+from ..array_index import is_basic_index
+from ..backend import namespace
+from ..errors import AxisError, ShapeError, shape_error
 from ..function import Function
 from . import keywords, rule_helpers
 
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Reshape", "Transpose", "BroadcastTo", "is_basic_index", "GetItem", "ScatterAdd",
     "Concatenate", "Pad", "reshape", "flatten", "transpose", "permute", "swapaxes", "squeeze",
-    "unsqueeze", "broadcast_to", "expand", "concatenate", "stack", "split"]
+    "unsqueeze", "broadcast_to", "expand", "concatenate", "stack", "split", "pad_widths"]
 
 
 class Reshape(Function):
@@ -31,17 +35,17 @@ class Reshape(Function):
 
     @staticmethod
     def forward(ctx, x, shape=None):
-        ctx.shape = np.shape(x)
+        ctx.shape = x.shape
         try:
-            return np.reshape(x, shape)
+            return namespace(x).reshape(x, shape)
         except ValueError:
             raise shape_error("reshape", ctx.shape, shape,
-                              reason=f"do not match: cannot reshape {np.size(x)} elements",
+                              reason=f"do not match: cannot reshape {x.size} elements",
                               hint="the new shape must hold the same number of elements") from None
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return rule_helpers.reshape(grad, ctx.shape)
 
 
 class Transpose(Function):
@@ -51,20 +55,23 @@ class Transpose(Function):
 
     @staticmethod
     def forward(ctx, x, axes=None):
-        ndim = np.ndim(x)
+        ndim = x.ndim
         if axes is None:
             axes = tuple(reversed(range(ndim)))
         if len(axes) != ndim:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of "
-                             f"a tensor of shape {np.shape(x)}")
+                             f"a tensor of shape {x.shape}")
         # NOTE: out-of-range axes raise (numpy's and PyTorch's rule), never wrap around.
-        axes = _axes_in_range(axes, np.shape(x), "transpose")
-        ctx.inverse = tuple(np.argsort(axes))
-        return np.transpose(x, axes)
+        axes = _axes_in_range(axes, x.shape, "transpose")
+        inverse = [0] * ndim
+        for position, axis in enumerate(axes):
+            inverse[axis] = position
+        ctx.inverse = tuple(inverse)
+        return namespace(x).permute_dims(x, axes)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.transpose(ctx.inverse)
+        return rule_helpers.permute(grad, ctx.inverse)
 
 
 class BroadcastTo(Function):
@@ -74,9 +81,9 @@ class BroadcastTo(Function):
 
     @staticmethod
     def forward(ctx, x, shape=None):
-        ctx.shape = np.shape(x)
+        ctx.shape = x.shape
         try:
-            return np.broadcast_to(x, shape)
+            return namespace(x).broadcast_to(x, shape)
         except ValueError:
             raise shape_error("broadcast_to", ctx.shape, shape, reason="are not compatible",
                               hint="each axis must match or be 1 in the input") from None
@@ -86,13 +93,6 @@ class BroadcastTo(Function):
         return rule_helpers.sum_to_shape(grad, ctx.shape, "broadcast_to")
 
 
-def is_basic_index(index):
-    """True when ``x[index]`` picks each element at most once (no integer arrays)."""
-    items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice))
-               or (isinstance(i, np.ndarray) and i.dtype == bool) for i in items)
-
-
 class GetItem(Function):
     """out = x[index].  The gradient is added back at index (repeats accumulate)."""
 
@@ -100,19 +100,24 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, x, index=None):
-        ctx.shape = np.shape(x)
-        ctx.save_for_backward(index)
+        ctx.shape = x.shape
         # NOTE: basic indexing returns a view of x, as reshape and transpose do. That is
         # safe: in-place ops on Tensors write a new buffer (TensorMethods._write), and
         # optimizers' in-place updates bump the version that backward checks.
-        return x[index]
+        out, index = array_index.getitem(x, index)  # the index as x's library takes it
+        ctx.save_for_backward(index)
+        return out
 
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
         if rule_helpers.is_raw(grad):
-            from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
-            return IndexedGrad(index, grad, ctx.shape)
+            if backend.is_numpy(grad):
+                from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
+                return IndexedGrad(index, grad, ctx.shape)
+            # NOTE: other libraries' arrays do not defer `array + IndexedGrad` to it (numpy
+            # does, through __array_ufunc__ = None), so their gradient is dense at once.
+            return array_index.scatter(grad, index, ctx.shape)
         return ScatterAdd.apply(grad, index=index, shape=ctx.shape)
 
 
@@ -123,17 +128,14 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx, x, index=None, shape=None):
+        out = array_index.scatter(x, index, shape)
         ctx.save_for_backward(index)
-        out = np.zeros(shape, dtype=np.result_type(x))
-        if is_basic_index(index):
-            out[index] = x
-        else:
-            np.add.at(out, index, x)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        return grad[ctx.saved_tensors[0]]
+        (index,) = ctx.saved_tensors
+        return array_index.getitem(grad, index)[0] if rule_helpers.is_raw(grad) else grad[index]
 
 
 class Concatenate(Function):
@@ -143,25 +145,26 @@ class Concatenate(Function):
 
     @staticmethod
     def forward(ctx, *xs, axis=0):
-        shapes = [np.shape(x) for x in xs]
-        floats = [x.dtype for x in xs if getattr(x, "dtype", None) is not None
-                  and x.dtype.kind == "f"]
+        xp = namespace(xs[0])
+        shapes = [x.shape for x in xs]
+        floats = [x.dtype for x in xs if backend.dtype_kind(x.dtype) == "f"]
         if floats and len(floats) < len(xs):  # PyTorch's rule: integers join as the floats' type
-            xs = [np.asarray(x, dtype=np.result_type(*floats)) for x in xs]
+            dtype = xp.result_type(*floats)
+            xs = [xp.astype(x, dtype, copy=False) for x in xs]
         try:
-            out = np.concatenate(xs, axis=axis)
+            out = xp.concat(xs, axis=axis)
         except ValueError:
             raise shape_error("concatenate", *shapes, reason=f"cannot be joined along axis {axis}",
                               hint="all axes but the joined one must match") from None
         ctx.axis = axis % out.ndim
-        ctx.bounds = np.cumsum([0] + [s[ctx.axis] for s in shapes]).tolist()
+        ctx.bounds = list(itertools.accumulate([s[ctx.axis] for s in shapes], initial=0))
         return out
 
     @staticmethod
     def backward(ctx, grad):
         axis, bounds = ctx.axis, ctx.bounds
         before = (slice(None),) * axis
-        return tuple(grad[before + (slice(int(lo), int(hi)),)] if need else None
+        return tuple(grad[before + (slice(int(lo), int(hi)), ...)] if need else None
                      for lo, hi, need in zip(bounds[:-1], bounds[1:], ctx.needs_input_grad))
 
 
@@ -172,16 +175,38 @@ class Pad(Function):
 
     @staticmethod
     def forward(ctx, x, pad_width=None, value=0.0):
-        widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(x), 2))
-        if (widths < 0).any():
+        widths = pad_widths(pad_width, x.shape)
+        if any(n < 0 for pair in widths for n in pair):
             raise ValueError(
                 f"pad: pad_width {pad_width} has negative entries; use slicing to crop")
-        ctx.middle = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, np.shape(x)))
-        return np.pad(x, widths, mode="constant", constant_values=value)
+        ctx.middle = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return backend.pad(x, widths, value)
 
     @staticmethod
     def backward(ctx, grad):
         return grad[ctx.middle]
+
+
+def pad_widths(pad_width, shape, op="pad"):
+    """numpy's ``pad_width`` (an int, a pair, or one pair per axis) as one int pair per axis."""
+    rows = pad_width
+    ints = (int, np.integer)
+    try:
+        if isinstance(rows, ints) or (len(rows) in (1, 2) and all(isinstance(n, ints)
+                                                                 for n in rows)):
+            rows = [rows]  # one row for every axis
+        rows = [[n] if isinstance(n, ints) else list(n) for n in rows]
+    except TypeError:
+        raise TypeError(f"{op}: pad_width must hold integers, got {pad_width!r}") from None
+    if len(rows) == 1:
+        rows = rows * len(shape)
+    if len(rows) != len(shape) or any(len(row) not in (1, 2) for row in rows):
+        raise ShapeError(f"{op}: pad_width {pad_width!r} does not fit a tensor of shape "
+                         f"{tuple(shape)}; give one (before, after) pair per axis, one pair "
+                         "for all, or one number")
+    if not all(isinstance(n, ints) and not isinstance(n, bool) for row in rows for n in row):
+        raise TypeError(f"{op}: pad_width must hold integers, got {pad_width!r}")
+    return tuple((int(row[0]), int(row[-1])) for row in rows)
 
 
 # ------------------------------------------------------------------ public functions
@@ -189,7 +214,7 @@ def _axes_in_range(axes, shape, op):
     """``axes`` as non-negative ints; an axis out of range or repeated raises, never wraps."""
     ndim = len(shape)
     if ndim == 0 and axes:
-        raise np.exceptions.AxisError(f"{op}: axis {axes[0]} is out of bounds for a 0-d tensor")
+        raise AxisError(f"{op}: axis {axes[0]} is out of bounds for a 0-d tensor")
     return rule_helpers.normalize_axes(tuple(axes), ndim, op)
 
 
@@ -348,7 +373,7 @@ def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
-        raise np.exceptions.AxisError(f"unsqueeze: axis {axis} is out of range for a result "
+        raise AxisError(f"unsqueeze: axis {axis} is out of range for a result "
                                       f"of {ndim} dimensions")
     shape = list(x.shape)
     shape.insert(axis % ndim, 1)
@@ -434,7 +459,7 @@ def stack(tensors: Sequence[Tensor], axis: int | None = None, *,
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    shapes = {np.shape(t) for t in tensors}
+    shapes = {tuple(t.shape) for t in tensors}
     if len(shapes) > 1:
         raise shape_error("stack", *sorted(shapes), reason="differ",
                           hint="stack needs tensors of one shape")
@@ -502,7 +527,7 @@ def split(x: Tensor, sections: int | Sequence[int] | None = None, /, *,
                            axis)
     bounds = [0] + cuts + [length]
     before = (slice(None),) * axis
-    return [x[before + (slice(lo, hi),)] for lo, hi in zip(bounds[:-1], bounds[1:])]
+    return [x[before + (slice(lo, hi), ...)] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def _numpy_cuts(indices_or_sections, length, axis):
@@ -524,4 +549,4 @@ def _torch_cuts(sizes, length, axis):
     if sum(sizes) != length or any(n < 0 for n in sizes):
         raise ValueError(f"split: sizes {sizes} do not add up to the length {length} of axis "
                          f"{axis}; give non-negative sizes that sum to it")
-    return list(np.cumsum(sizes[:-1]).tolist())
+    return list(itertools.accumulate(sizes[:-1]))

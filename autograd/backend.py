@@ -38,7 +38,9 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            "dtype_in", "is_floating", "dtype_kind",
            # shims of the ported ops (h19p3) and of nn's layers and optimizers (h19p4)
            "matrix_transpose", "sliding_windows", "einsum", "contiguous", "maximum_into",
-           "set_at", "add_at_columns", "into", "from_host", "is_writable"]
+           "set_at", "add_at_columns", "into", "from_host", "is_writable",
+           # shims of the structural ops (h19p2)
+           "accumulate"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -628,3 +630,35 @@ def is_writable(array: Any) -> bool:
     if type(array) is np.ndarray:
         return bool(array.flags.writeable)
     return True
+
+
+# ---- shims for the structural ops: reduce, shape, indexing, search, scan (h19p2)
+def accumulate(name: str, array: Any, axis: int) -> Any:
+    """numpy's ``np.<name>.accumulate(array, axis=axis)`` for ``name`` in ``"maximum"``,
+    ``"minimum"``, ``"logaddexp"``: the running maximum, minimum or log-sum-exp.
+
+    The standard has ``cumulative_sum`` and ``cumulative_prod`` but no other ufunc's
+    ``accumulate``. numpy runs its own; other libraries a scan in ``log2(n)`` steps
+    (Hillis-Steele: step ``d`` combines each element with the one ``d`` before it), each
+    step one elementwise call of the same function, so NaN propagates as in numpy.
+
+    Examples
+    --------
+    >>> accumulate("maximum", np.array([1.0, 3.0, 2.0, 5.0]), 0)
+    array([1., 3., 3., 5.])
+    """
+    xp = namespace(array)
+    if xp is np:
+        return getattr(np, name).accumulate(array, axis=axis)
+    combine = getattr(xp, name)
+    axis = axis % array.ndim
+    length = array.shape[axis]
+    out = array
+    step = 1
+    while step < length:
+        head = (slice(None),) * axis + (slice(0, step), ...)
+        later = (slice(None),) * axis + (slice(step, None), ...)
+        earlier = (slice(None),) * axis + (slice(0, length - step), ...)
+        out = xp.concat([out[head], combine(out[later], out[earlier])], axis=axis)
+        step *= 2
+    return out

@@ -10,13 +10,18 @@ and the gradient agree on which one); PyTorch leaves that case undefined.
 """
 from __future__ import annotations
 
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import DtypeError, ShapeError, shape_error
+from .. import array_index, backend
+from ..array_index import broadcast_shapes
+from ..backend import namespace
+from ..errors import AxisError, DtypeError, ShapeError, shape_error
 from ..function import Function
 from ..value import is_value
+from . import rule_helpers
 from .elementwise import where
 from .shape import ScatterAdd, broadcast_to
 
@@ -30,13 +35,15 @@ __all__ = ["int_index", "one_dim", "gather", "take_along_axis", "scatter", "scat
 
 
 # ------------------------------------------------------------------ argument checks
-def int_index(op, index, name="index"):
-    """``index`` (Tensor, array or list of ints) as an integer numpy array."""
-    data = np.asarray(index.data if is_value(index) else index)
-    if data.dtype.kind not in "iu":
-        raise DtypeError(f"{op}: {name} must hold integers, got dtype {data.dtype}; convert "
-                         f"it first, e.g. {name}.astype(np.int64)")
-    return data.astype(np.intp, copy=False)
+def int_index(op, index, name="index", like=None):
+    """``index`` (Tensor, array or list of ints) as an int64 array on ``like``'s device."""
+    data = array_index.as_index(index, like)
+    if backend.dtype_kind(data.dtype) not in "iu":
+        raise DtypeError(f"{op}: {name} must hold integers, got dtype "
+                         f"{backend.numpy_dtype(data.dtype)}; convert it first, e.g. "
+                         f"{name}.astype(np.int64)")
+    xp = namespace(data)
+    return xp.astype(data, xp.int64, copy=False)
 
 
 def one_dim(op, dim, ndim):
@@ -44,15 +51,19 @@ def one_dim(op, dim, ndim):
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{op}: dim must be an int, got {dim!r}")
     if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise np.exceptions.AxisError(f"{op}: dim {dim} is out of range for a tensor of {ndim} "
+        raise AxisError(f"{op}: dim {dim} is out of range for a tensor of {ndim} "
                                       f"dimensions; use a dim in [{-max(ndim, 1)}, "
                                       f"{max(ndim, 1) - 1}]")
     return int(dim) % max(ndim, 1)
 
 
 def _check_bounds(op, index, size, dim, shape):
-    if index.size and (index.min() < -size or index.max() >= size):
-        bad = index.min() if index.min() < -size else index.max()
+    if not index.size:
+        return
+    xp = namespace(index)
+    low, high = int(xp.min(index)), int(xp.max(index))
+    if low < -size or high >= size:
+        bad = low if low < -size else high
         raise IndexError(f"{op}: index {bad} is out of range for dim {dim} of size {size} "
                          f"(tensor of shape {tuple(shape)}); indices must lie in "
                          f"[{-size}, {size})")
@@ -69,7 +80,7 @@ def _along(op, x, dim, index, name="index"):
         raise shape_error(op, x.shape, index.shape, reason=f"differ in number of dimensions "
                           f"(input and {name})", hint=f"{name} needs one axis per input axis")
     _check_bounds(op, index, x.shape[dim], dim, x.shape)
-    grids = list(np.indices(index.shape if name == "index" else x.shape, sparse=True))
+    grids = array_index.open_grid(index.shape if name == "index" else x.shape, index)
     grids[dim] = index
     return tuple(grids)
 
@@ -84,19 +95,18 @@ def _check_not_longer(op, index, shape, dim, name):
 
 def _assign(x, target, values, target_shape):
     """``x`` with ``values`` (shaped like the indexed positions) written at ``target``."""
-    written = np.zeros(x.shape, dtype=bool)
-    written[target] = True
-    if not is_value(values):  # a constant: no gradient to route
-        placed = np.zeros(x.shape, dtype=np.result_type(x.data, values))
-        placed[target] = values
-        return where(written, placed, x)
+    written = array_index.mark(x.shape, target, x.data)
     # NOTE: which of several writes to one position numpy keeps is unspecified, so the
     # winners are decided once here and both the value and the gradient follow them.
-    order = np.arange(int(np.prod(target_shape))).reshape(target_shape)
-    slot = np.full(x.shape, -1, dtype=order.dtype)
-    slot[target] = order
-    winners = slot[target] == order
-    kept = values if winners.all() else where(winners, values, 0.0)
+    winners = array_index.last_writes(target, x.shape, x.data)
+    if not is_value(values):  # a constant: no gradient to route
+        xp = namespace(x.data)
+        dtype = xp.result_type(x.data, values)
+        values = xp.broadcast_to(xp.asarray(values, dtype=dtype, device=x.data.device),
+                                 target_shape)
+        values = rule_helpers.constant(xp.where(winners, values, xp.zeros_like(values)))
+        return where(written, ScatterAdd.apply(values, index=target, shape=x.shape), x)
+    kept = values if namespace(winners).all(winners) else where(winners, values, 0.0)
     return where(written, ScatterAdd.apply(kept, index=target, shape=x.shape), x)
 
 
@@ -128,10 +138,10 @@ def gather(input: Tensor, dim: int, index: ArrayLike) -> Tensor:  # noqa: A002 -
     >>> gg.gather(gg.tensor([[1.0, 2.0], [3.0, 4.0]]), 1, gg.tensor([[1, 1], [0, 1]])).tolist()
     [[2.0, 2.0], [3.0, 4.0]]
     """
-    idx = int_index("gather", index)
+    idx = int_index("gather", index, like=input.data)
     dim = one_dim("gather", dim, input.ndim)
     if input.ndim == 0:
-        return gather(input.reshape(1), 0, idx.reshape(1)).reshape(idx.shape)
+        return gather(input.reshape(1), 0, rule_helpers.reshape(idx, (1,))).reshape(idx.shape)
     _check_not_longer("gather", idx, input.shape, dim, "index")
     return input[_along("gather", input, dim, idx)]
 
@@ -148,13 +158,13 @@ def take_along_axis(arr: Tensor, indices: ArrayLike, axis: int | None) -> Tensor
     >>> gg.take_along_axis(x, gg.tensor([[1, 2]]), axis=1).tolist()
     [[30.0, 20.0]]
     """
-    idx = int_index("take_along_axis", indices, "indices")
+    idx = int_index("take_along_axis", indices, "indices", like=arr.data)
     if axis is None:
         arr, axis = arr.reshape(-1), 0
     axis = one_dim("take_along_axis", axis, arr.ndim)
     index = _along("take_along_axis", arr, axis, idx, "indices")
     try:
-        np.broadcast_shapes(*(np.shape(i) for i in index))
+        broadcast_shapes(*(tuple(i.shape) for i in index))
     except ValueError:
         raise shape_error("take_along_axis", arr.shape, idx.shape, reason="cannot be broadcast "
                           f"on the axes other than {axis}", hint="each such axis must match "
@@ -196,22 +206,35 @@ def scatter(input: Tensor, dim: int, index: ArrayLike,  # noqa: A002
     if reduce is not None:
         raise ValueError(f"scatter: reduce={reduce!r} is not supported; use reduce=None or "
                          "'add' (scatter_add)")
-    idx = int_index("scatter", index)
+    idx = int_index("scatter", index, like=input.data)
     dim = one_dim("scatter", dim, input.ndim)
     if input.ndim == 0:
-        return scatter(input.reshape(1), 0, idx.reshape(1), src if np.ndim(src) == 0 else
-                       src.reshape(1)).reshape(())  # type: ignore[union-attr]  # ndim > 0: a Tensor
+        return scatter(input.reshape(1), 0, rule_helpers.reshape(idx, (1,)),
+                       src if _ndim(src) == 0 else src.reshape(1)  # type: ignore[union-attr]
+                       ).reshape(())  # ndim > 0: a Tensor
     _check_not_longer("scatter", idx, input.shape, dim, "index")
     target = _along("scatter", input, dim, idx)
-    if hasattr(src, "shape") and np.ndim(src):
+    if hasattr(src, "shape") and _ndim(src):
         _check_src("scatter", src, idx)
         src = _prefix(src, idx.shape)
     return _assign(input, target, src, idx.shape)
 
 
+def _ndim(value):
+    """numpy's ``np.ndim`` of an array, a Tensor, a number or a (nested) list."""
+    ndim = getattr(value, "ndim", None)
+    if ndim is not None:
+        return ndim
+    return 0 if isinstance(value, numbers.Number) else 1 + _ndim(value[0]) if len(value) else 1
+
+
+def _shape(value):
+    return tuple(value.shape) if hasattr(value, "shape") else ()
+
+
 def _check_src(op, src, idx):
-    if np.ndim(src) != idx.ndim or any(n > m for n, m in zip(idx.shape, np.shape(src))):
-        raise shape_error(op, idx.shape, np.shape(src), reason="do not fit (index and src)",
+    if _ndim(src) != idx.ndim or any(n > m for n, m in zip(idx.shape, _shape(src))):
+        raise shape_error(op, idx.shape, _shape(src), reason="do not fit (index and src)",
                           hint="src needs index's number of axes, each at least as long")
 
 
@@ -226,10 +249,11 @@ def scatter_add(input: Tensor, dim: int, index: ArrayLike, src: Tensor) -> Tenso
     >>> gg.scatter_add(gg.zeros(3), 0, gg.tensor([0, 0, 2]), gg.tensor([1.0, 2.0, 5.0])).tolist()
     [3.0, 0.0, 5.0]
     """
-    idx = int_index("scatter_add", index)
+    idx = int_index("scatter_add", index, like=input.data)
     dim = one_dim("scatter_add", dim, input.ndim)
     if input.ndim == 0:
-        return scatter_add(input.reshape(1), 0, idx.reshape(1), src.reshape(1)).reshape(())
+        return scatter_add(input.reshape(1), 0, rule_helpers.reshape(idx, (1,)),
+                           src.reshape(1)).reshape(())
     _check_not_longer("scatter_add", idx, input.shape, dim, "index")
     _check_src("scatter_add", src, idx)
     target = _along("scatter_add", input, dim, idx)
@@ -249,17 +273,18 @@ def put_along_axis(arr: Tensor, indices: ArrayLike, values: Tensor | float,
     >>> gg.put_along_axis(gg.zeros(1, 3), gg.tensor([[2]]), 9.0, axis=1).tolist()
     [[0.0, 0.0, 9.0]]
     """
-    idx = int_index("put_along_axis", indices, "indices")
+    idx = int_index("put_along_axis", indices, "indices", like=arr.data)
     if axis is None:
-        return put_along_axis(arr.reshape(-1), idx.reshape(-1), values, 0).reshape(arr.shape)
+        return put_along_axis(arr.reshape(-1), rule_helpers.reshape(idx, (-1,)), values,
+                              0).reshape(arr.shape)
     axis = one_dim("put_along_axis", axis, arr.ndim)
     target = _along("put_along_axis", arr, axis, idx, "indices")
     try:
-        shape = np.broadcast_shapes(*(np.shape(i) for i in target), np.shape(values))
-        if shape != np.broadcast_shapes(*(np.shape(i) for i in target)):
+        shape = broadcast_shapes(*(tuple(i.shape) for i in target), _shape(values))
+        if shape != broadcast_shapes(*(tuple(i.shape) for i in target)):
             raise ValueError
     except ValueError:
-        raise shape_error("put_along_axis", arr.shape, idx.shape, np.shape(values),
+        raise shape_error("put_along_axis", arr.shape, idx.shape, _shape(values),
                           reason="do not fit (arr, indices, values)", hint="values must "
                           "broadcast to the positions indices picks") from None
     if is_value(values) and tuple(values.shape) != shape:  # type: ignore[union-attr]
@@ -276,7 +301,7 @@ def index_select(input: Tensor, dim: int, index: ArrayLike) -> Tensor:  # noqa: 
     >>> gg.index_select(gg.tensor([[1.0, 2.0], [3.0, 4.0]]), 0, gg.tensor([1, 1])).tolist()
     [[3.0, 4.0], [3.0, 4.0]]
     """
-    idx = int_index("index_select", index)
+    idx = int_index("index_select", index, like=input.data)
     if idx.ndim > 1:
         raise ShapeError(f"index_select: index must be 1-D, got shape {idx.shape}; flatten it "
                          "or use gather / take_along_axis")
@@ -284,7 +309,7 @@ def index_select(input: Tensor, dim: int, index: ArrayLike) -> Tensor:  # noqa: 
     if input.ndim == 0:
         return index_select(input.reshape(1), 0, idx).reshape(idx.shape)
     _check_bounds("index_select", idx, input.shape[dim], dim, input.shape)
-    return input[(slice(None),) * dim + (idx.reshape(-1),)]
+    return input[(slice(None),) * dim + (rule_helpers.reshape(idx, (-1,)),)]
 
 
 def index_add(input: Tensor, dim: int, index: ArrayLike, source: Tensor, *,  # noqa: A002
@@ -300,7 +325,7 @@ def index_add(input: Tensor, dim: int, index: ArrayLike, source: Tensor, *,  # n
     >>> gg.index_add(gg.zeros(3), 0, gg.tensor([2, 2]), gg.tensor([1.0, 4.0])).tolist()
     [0.0, 0.0, 5.0]
     """
-    idx = int_index("index_add", index).reshape(-1)
+    idx = rule_helpers.reshape(int_index("index_add", index, like=input.data), (-1,))
     dim = one_dim("index_add", dim, input.ndim)
     if input.ndim == 0:
         return index_add(input.reshape(1), 0, idx, source.reshape(1), alpha=alpha).reshape(())
@@ -315,11 +340,11 @@ def index_add(input: Tensor, dim: int, index: ArrayLike, source: Tensor, *,  # n
 
 
 # ------------------------------------------------------------------ masks
-def _bool_mask(op, mask):
-    data = np.asarray(mask.data if is_value(mask) else mask)
-    if data.dtype != bool:
-        raise DtypeError(f"{op}: mask must be boolean, got dtype {data.dtype}; compare first, "
-                         "e.g. x > 0")
+def _bool_mask(op, mask, like):
+    data = array_index.as_index(mask, like)
+    if backend.dtype_kind(data.dtype) != "b":
+        raise DtypeError(f"{op}: mask must be boolean, got dtype "
+                         f"{backend.numpy_dtype(data.dtype)}; compare first, e.g. x > 0")
     return data
 
 
@@ -336,17 +361,17 @@ def masked_fill(input: Tensor, mask: TensorLike, value: TensorLike) -> Tensor:  
     >>> gg.masked_fill(x, x < 0, 0.0).tolist()
     [1.0, 0.0, 3.0]
     """
-    data = _bool_mask("masked_fill", mask)
+    data = _bool_mask("masked_fill", mask, input.data)
     try:
-        fits = np.broadcast_shapes(data.shape, input.shape) == tuple(input.shape)
+        fits = broadcast_shapes(tuple(data.shape), tuple(input.shape)) == tuple(input.shape)
     except ValueError:
         fits = False
     if not fits:
         raise shape_error("masked_fill", input.shape, data.shape, reason="do not fit (input and "
                           "mask)", hint="the mask must broadcast to the input's shape")
-    if np.ndim(value) != 0:
+    if _ndim(value) != 0:
         raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape "
-                         f"{np.shape(value)}; use where(mask, values, input) for a tensor")
+                         f"{_shape(value)}; use where(mask, values, input) for a tensor")
     return where(data, value, input)
 
 
@@ -362,15 +387,15 @@ def masked_select(input: Tensor, mask: TensorLike) -> Tensor:  # noqa: A002
     >>> gg.masked_select(x, x > 0).tolist()
     [1.0, 4.0]
     """
-    data = _bool_mask("masked_select", mask)
+    data = _bool_mask("masked_select", mask, input.data)
     try:
-        shape = np.broadcast_shapes(data.shape, input.shape)
+        shape = broadcast_shapes(tuple(data.shape), tuple(input.shape))
     except ValueError:
         raise shape_error("masked_select", input.shape, data.shape, reason="cannot be broadcast "
                           "together", hint="each axis must match or be 1") from None
     if tuple(input.shape) != shape:
         input = broadcast_to(input, shape)
-    return input[np.broadcast_to(data, shape)]
+    return input[namespace(data).broadcast_to(data, shape)]
 
 
 # ------------------------------------------------------------------ integer results (no grad)
@@ -386,10 +411,23 @@ def nonzero(input: Tensor, *,  # noqa: A002
     >>> gg.nonzero(gg.tensor([[0.0, 1.0], [2.0, 0.0]])).tolist()
     [[0, 1], [1, 0]]
     """
-    data = input.data if is_value(input) else np.asarray(input)
+    data = input.data if is_value(input) else array_index.as_index(input)
+    xp = namespace(data)
+    vector = xp.reshape(data, (1,)) if data.ndim == 0 else data
+    positions = [xp.astype(i, xp.int64) for i in xp.nonzero(vector)]
     if as_tuple:
-        return tuple(_constant(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))
-    return _constant(np.argwhere(data).astype(np.int64))
+        return tuple(_constant(i) for i in positions)
+    if data.ndim == 0:  # numpy's argwhere of a 0-d array: one row (or none) of no columns
+        return _constant(xp.zeros((positions[0].shape[0], 0), dtype=xp.int64,
+                                  device=data.device))
+    return _constant(xp.stack(positions, axis=1))
+
+
+def _array_of(value):
+    """The array of a Tensor or of an array (None for a list or a number)."""
+    if is_value(value):
+        return value.data
+    return value if hasattr(value, "dtype") and hasattr(value, "shape") else None
 
 
 def _constant(array):
@@ -408,16 +446,19 @@ def one_hot(tensor: TensorLike, num_classes: int = -1) -> Tensor:
     >>> gg.one_hot(gg.tensor([0, 2]), 3).tolist()
     [[1, 0, 0], [0, 0, 1]]
     """
-    labels = int_index("one_hot", tensor, "tensor")
+    labels = int_index("one_hot", tensor, "tensor", like=_array_of(tensor))
+    xp = namespace(labels)
     if num_classes == -1:
-        num_classes = int(labels.max()) + 1 if labels.size else 0
+        num_classes = int(xp.max(labels)) + 1 if labels.size else 0
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
             or num_classes < 0:
         raise ValueError(f"one_hot: num_classes must be -1 or a non-negative int, got "
                          f"{num_classes!r}")
-    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        bad = labels.min() if labels.min() < 0 else labels.max()
+    low, high = (int(xp.min(labels)), int(xp.max(labels))) if labels.size else (0, 0)
+    if labels.size and (low < 0 or high >= num_classes):
+        bad = low if low < 0 else high
         raise IndexError(f"one_hot: class index {bad} is out of range for num_classes="
                          f"{num_classes}; indices must lie in [0, {num_classes})")
-    out = (labels[..., None] == np.arange(num_classes)).astype(np.int64)
+    classes = xp.arange(num_classes, dtype=xp.int64, device=labels.device)
+    out = xp.astype(labels[..., None] == classes, xp.int64)
     return _constant(out)

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
+from .. import array_index
 from ..errors import ShapeError, constant_number
-from .shape import Pad
+from .shape import Pad, pad_widths
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ..tensor import Tensor
 
-# PyTorch's names and numpy's, mapped to numpy's (which builds the source positions).
+# PyTorch's names and numpy's, mapped to numpy's.
 _MODES: dict[str, Literal["constant", "reflect", "edge", "wrap"]] = {
     "constant": "constant", "reflect": "reflect", "replicate": "edge", "edge": "edge",
     "circular": "wrap", "wrap": "wrap"}
@@ -28,16 +27,16 @@ _MODES: dict[str, Literal["constant", "reflect", "edge", "wrap"]] = {
 __all__ = ["pad"]
 
 
-def _widths(x, pad_width):
-    try:
-        widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
-    except ValueError:
-        raise ShapeError(f"pad: pad_width {pad_width!r} does not fit a tensor of shape "
-                         f"{tuple(x.shape)}; give one (before, after) pair per axis, one pair "
-                         "for all, or one number") from None
-    if widths.dtype.kind not in "iu":
-        raise TypeError(f"pad: pad_width must hold integers, got {pad_width!r}")
-    return widths.astype(int)
+def _source(mode, n, before, after):
+    """The positions along an axis of length ``n`` that numpy's ``pad(mode)`` copies."""
+    positions = range(-before, n + after)
+    if mode == "edge":
+        return [min(max(p, 0), n - 1) for p in positions]
+    if mode == "wrap":
+        return [p % n for p in positions]
+    if n == 1:  # reflect: mirrored about the edges without repeating them (period 2n - 2)
+        return [0] * len(positions)
+    return [m if m < n else 2 * n - 2 - m for m in (p % (2 * n - 2) for p in positions)]
 
 
 def pad(x: Tensor, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
@@ -72,17 +71,18 @@ def pad(x: Tensor, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
     if mode not in _MODES:
         raise ValueError(f"pad: mode {mode!r} is not one of {', '.join(_MODES)}")
     value = constant_number("pad", "value", value)
-    widths = _widths(x, pad_width)
-    crop = np.maximum(-widths, 0)
-    if crop.any():
+    widths = pad_widths(pad_width, x.shape)
+    crop = tuple((max(-lo, 0), max(-hi, 0)) for lo, hi in widths)
+    cropped = any(lo or hi for lo, hi in crop)
+    if cropped:
         kept = [n - lo - hi for (lo, hi), n in zip(crop, x.shape)]
         if min(kept) < 0:
-            raise ShapeError(f"pad: negative pad_width {widths.tolist()} crops more than the "
-                             f"shape {tuple(x.shape)} holds")
+            raise ShapeError(f"pad: negative pad_width {[list(w) for w in widths]} crops more "
+                             f"than the shape {tuple(x.shape)} holds")
         x = x[tuple(slice(lo, lo + n) for (lo, _), n in zip(crop, kept))]
-    grow = np.maximum(widths, 0)
-    if not grow.any():
-        return x if crop.any() else x[...]
+    grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+    if not any(lo or hi for lo, hi in grow):
+        return x if cropped else x[...]
     if mode == "constant":
         return Pad.apply(x, pad_width=grow, value=value)
     for axis, (before, after) in enumerate(grow):
@@ -90,6 +90,6 @@ def pad(x: Tensor, pad_width: int | Sequence[int] | Sequence[Sequence[int]],
             if x.shape[axis] == 0:
                 raise ShapeError(f"pad: mode {mode!r} cannot pad axis {axis} of length 0 "
                                  f"(shape {tuple(x.shape)}); use mode='constant'")
-            source = np.pad(np.arange(x.shape[axis]), (before, after), mode=_MODES[mode])
-            x = x[(slice(None),) * axis + (source,)]
+            source = _source(_MODES[mode], x.shape[axis], before, after)
+            x = x[(slice(None),) * axis + (array_index.as_index(source, x.data), ...)]
     return x

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..backend import namespace
 from ..errors import ShapeError
 from .elementwise import where
 from .indexing import index_select, int_index, one_dim
@@ -148,12 +149,17 @@ def repeat_interleave(x: Tensor, repeats: int | Sequence[int] | Tensor,
         axis is not None or dim is not None) else None
     if dim is None:
         x, dim = x.reshape(-1), 0
-    counts = int_index("repeat_interleave", repeats, "repeats")
+    counts = int_index("repeat_interleave", repeats, "repeats", like=x.data)
+    xp = namespace(counts)
     n = x.shape[dim] if x.ndim else 1
-    if counts.ndim > 1 or counts.size not in (1, n) or (counts < 0).any():
+    if counts.ndim > 1 or counts.size not in (1, n) or bool(xp.any(counts < 0)):
         raise ValueError(f"repeat_interleave: repeats must be a non-negative int or one per "
-                         f"element along dim {dim} ({n}), got {np.shape(counts)} values")
-    return index_select(x, dim, np.repeat(np.arange(n), counts.reshape(-1)))
+                         f"element along dim {dim} ({n}), got {tuple(counts.shape)} values")
+    counts = xp.reshape(counts, (-1,))
+    positions = xp.arange(n, dtype=xp.int64, device=counts.device)
+    # NOTE: the standard's repeat takes an int or one count per element, not a length-1 array
+    return index_select(x, dim, xp.repeat(positions, int(counts[0]) if counts.shape[0] == 1
+                                          else counts))
 
 
 # ------------------------------------------------------------------ splitting along a dim
@@ -176,7 +182,7 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # noqa:
         raise IndexError(f"narrow: start {start} + length {length} exceeds dim {dim} of size "
                          f"{size} (shape {tuple(input.shape)}); use a length in [0, "
                          f"{size - start}]")
-    return input[(slice(None),) * dim + (slice(start, start + length),)]
+    return input[(slice(None),) * dim + (slice(start, start + length), ...)]
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
@@ -218,9 +224,11 @@ def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
 
 
 # ------------------------------------------------------------------ diagonals and triangles
-def _diagonal_index(n1, n2, offset):
+def _diagonal_index(n1, n2, offset, like):
+    """(rows, cols) of diagonal ``offset`` of an ``n1`` by ``n2`` matrix, on ``like``'s device."""
     length = max(0, min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2))
-    steps = np.arange(length)
+    xp = namespace(like)
+    steps = xp.arange(length, dtype=xp.int64, device=like.device)
     return steps + max(-offset, 0), steps + max(offset, 0)
 
 
@@ -246,7 +254,7 @@ def diagonal(x: Tensor, offset: int = 0, axis1: int = 0, axis2: int = 1, *,
 
 def _take_diagonal(x, offset, a1, a2):
     moved = permute(x, [i for i in range(x.ndim) if i not in (a1, a2)] + [a1, a2])
-    rows, cols = _diagonal_index(x.shape[a1], x.shape[a2], offset)
+    rows, cols = _diagonal_index(x.shape[a1], x.shape[a2], offset, x.data)
     return moved[..., rows, cols]
 
 
@@ -280,7 +288,7 @@ def diag(x: Tensor, k: int = 0, *, diagonal: int | None = None) -> Tensor:
         raise ShapeError(f"diag: takes a 1-D or 2-D tensor, got shape {tuple(x.shape)}; use "
                          "diagonal() for more axes")
     size = x.shape[0] + abs(k)
-    rows, cols = _diagonal_index(size, size, k)
+    rows, cols = _diagonal_index(size, size, k, x.data)
     return ScatterAdd.apply(x, index=(rows, cols), shape=(size, size))
 
 
@@ -289,7 +297,11 @@ def _triangle(op, x, k, keep_lower):
         raise ShapeError(f"{op}: needs a tensor with at least 2 axes, got shape "
                          f"{tuple(x.shape)}")
     n, m = x.shape[-2:]
-    lower = np.tri(n, m, int(k) if keep_lower else int(k) - 1, dtype=bool)
+    xp = namespace(x.data)
+    rows = xp.arange(n, dtype=xp.int64, device=x.data.device)
+    cols = xp.arange(m, dtype=xp.int64, device=x.data.device)
+    # numpy's tri(n, m, k): True on and below diagonal k
+    lower = cols[None, :] - rows[:, None] <= (int(k) if keep_lower else int(k) - 1)
     return where(lower if keep_lower else ~lower, x, 0)
 
 

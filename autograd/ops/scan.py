@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .. import backend
+from ..backend import namespace
 from ..function import Function
 from . import rule_helpers
 from .reduce import ValuesIndices
@@ -24,11 +24,13 @@ __all__ = ["take", "reverse_cumsum", "scan", "Cumsum", "LogCumSumExp", "cumsum",
 
 def take(x, j, axis):
     """``x`` at position ``j`` of ``axis`` (that axis dropped); arrays and Tensors alike."""
-    return x[(slice(None),) * axis + (j,)]
+    return x[(slice(None),) * axis + (j, ...)]
 
 
 def _cumsum(x, axis):
-    return np.cumsum(x, axis=axis) if rule_helpers.is_raw(x) else Cumsum.apply(x, axis=axis)
+    if rule_helpers.is_raw(x):
+        return namespace(x).cumulative_sum(x, axis=axis)
+    return Cumsum.apply(x, axis=axis)
 
 
 def reverse_cumsum(x, axis):
@@ -44,7 +46,7 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, axis=0):
         ctx.axis = axis
-        return np.cumsum(x, axis=axis)
+        return namespace(x).cumulative_sum(x, axis=axis)
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,8 +54,9 @@ class Cumsum(Function):
 
 
 def _reverse_logcumsumexp(x, axis):
-    flipped = np.flip(x, axis)
-    return np.flip(np.logaddexp.accumulate(flipped, axis=axis), axis)
+    xp = namespace(x)
+    flipped = xp.flip(x, axis=axis)
+    return xp.flip(backend.accumulate("logaddexp", flipped, axis), axis=axis)
 
 
 class LogCumSumExp(Function):
@@ -67,7 +70,7 @@ class LogCumSumExp(Function):
     @staticmethod
     def forward(ctx, x, axis=0):
         ctx.axis = axis
-        out = np.logaddexp.accumulate(x, axis=axis)
+        out = backend.accumulate("logaddexp", x, axis)
         ctx.save_for_backward(x, out)
         return out
 
@@ -78,31 +81,37 @@ class LogCumSumExp(Function):
         if rule_helpers.is_raw(grad) and rule_helpers.is_raw(x):
             # Positive and negative parts of grad each summed in log space: no overflow
             # however far apart the values are (log 0 = -inf is exact here).
-            with np.errstate(divide="ignore"):
-                parts = [_reverse_logcumsumexp(np.log(part) - out, axis)
-                         for part in (np.maximum(grad, 0), np.maximum(-grad, 0))]
-            return np.exp(x + parts[0]) - np.exp(x + parts[1])
+            xp = namespace(grad)
+            with backend.errstate(grad, divide="ignore"):
+                parts = [_reverse_logcumsumexp(xp.log(part) - out, axis)
+                         for part in (xp.maximum(grad, 0), xp.maximum(-grad, 0))]
+            return xp.exp(x + parts[0]) - xp.exp(x + parts[1])
         # Recorded (create_graph): the same sum shifted by each slice's largest x, a constant.
-        shift = np.max(rule_helpers.data_of(x), axis=axis, keepdims=True)
-        shift = np.where(np.isfinite(shift), shift, 0)
+        data = rule_helpers.data_of(x)
+        xp = namespace(data)
+        shift = xp.max(data, axis=axis, keepdims=True)
+        shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
         return rule_helpers.exp(x - shift) * reverse_cumsum(
             grad * rule_helpers.exp(shift - out), axis)
 
 
 def _cum_extreme(op, x, axis, accumulate):
+    """cummax (``accumulate="maximum"``) or cummin (``"minimum"``): values and indices."""
     x, axis = flat_if_none(x, axis)
     axis = check_axis(op, x, axis)
-    data = x.data.reshape(1) if x.ndim == 0 else x.data
-    best = accumulate(data, axis=axis)
+    xp = namespace(x.data)
+    data = xp.reshape(x.data, (1,)) if x.ndim == 0 else x.data
+    best = backend.accumulate(accumulate, data, axis)
     # NOTE: ties take the latest position (PyTorch's cummax/cummin); after a NaN the
     # running value stays NaN and the index stays at that NaN.
-    fresh = (data == best) | np.isnan(data)
-    positions = np.arange(data.shape[axis]).reshape((-1,) + (1,) * (data.ndim - axis - 1))
-    indices = np.maximum.accumulate(np.where(fresh, positions, 0), axis=axis)
+    fresh = (data == best) | xp.isnan(data)
+    positions = xp.reshape(xp.arange(data.shape[axis], dtype=xp.int64, device=data.device),
+                           (-1,) + (1,) * (data.ndim - axis - 1))
+    indices = backend.accumulate("maximum", xp.where(fresh, positions, 0), axis)
     source = x.reshape(1) if x.ndim == 0 else x
     values = source[along_axis(indices, axis)]
     if x.ndim == 0:
-        values, indices = values.reshape(()), indices.reshape(())
+        values, indices = values.reshape(()), xp.reshape(indices, ())
     return ValuesIndices(values, rule_helpers.constant(indices))
 
 
@@ -181,7 +190,7 @@ def cummax(x: Tensor, axis: int | None = None, *, dim: int | None = None,
     Tensor([0, 1, 2, 2], dtype=int64)
     """
     axis = axis_keyword("cummax", axis, dim, unknown)
-    return _cum_extreme("cummax", x, axis, np.maximum.accumulate)
+    return _cum_extreme("cummax", x, axis, "maximum")
 
 
 def cummin(x: Tensor, axis: int | None = None, *, dim: int | None = None,
@@ -203,4 +212,4 @@ def cummin(x: Tensor, axis: int | None = None, *, dim: int | None = None,
     Tensor([0, 1, 1], dtype=int64)
     """
     axis = axis_keyword("cummin", axis, dim, unknown)
-    return _cum_extreme("cummin", x, axis, np.minimum.accumulate)
+    return _cum_extreme("cummin", x, axis, "minimum")

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import array_index, backend
+from ..backend import namespace
+from ..errors import AxisError
 from . import keywords, rule_helpers
 from .reduce import ValuesIndices
 
@@ -29,7 +32,7 @@ def check_axis(op, x, axis):
         raise TypeError(f"{op}: axis must be an int, got {axis!r}")
     ndim = max(x.ndim, 1)
     if not -ndim <= axis < ndim:
-        raise np.exceptions.AxisError(
+        raise AxisError(
             f"{op}: axis {axis} is out of bounds for a tensor of shape {x.shape}")
     return int(axis) % ndim
 
@@ -65,19 +68,20 @@ def along_axis(indices, axis):
     ``x[along_axis(i, axis)]`` is ``numpy.take_along_axis(x, i, axis)`` for an ``i``
     with ``x``'s number of dimensions.
     """
-    grids = list(np.ogrid[tuple(slice(n) for n in indices.shape)])
+    grids = array_index.open_grid(indices.shape, indices)
     grids[axis] = indices
     return tuple(grids)
 
 
 def _stable_order(data, axis, descending):
     """Stable argsort along ``axis``; descending keeps equal values in their order."""
+    xp = namespace(data)
     if not descending:
-        return np.argsort(data, axis=axis, kind="stable")
+        return xp.argsort(data, axis=axis, stable=True)
     n = data.shape[axis]
     # reverse, sort ascending, reverse again: ties come back in their original order
-    ascending = np.argsort(np.flip(data, axis), axis=axis, kind="stable")
-    return n - 1 - np.flip(ascending, axis)
+    ascending = xp.argsort(xp.flip(data, axis=axis), axis=axis, stable=True)
+    return n - 1 - xp.flip(ascending, axis=axis)
 
 
 def _as_vector(x):
@@ -85,13 +89,14 @@ def _as_vector(x):
     return x.reshape(1) if x.ndim == 0 else x
 
 
-def _arg_extreme(op, x, axis, keepdims, pick):
+def _arg_extreme(op, x, axis, keepdims):
     if x.size == 0:
         raise ValueError(f"{op}: cannot search an empty tensor of shape {x.shape}")
     if axis is not None:
         axis = check_axis(op, x, axis)
         if x.ndim == 0:
             axis = None
+    pick = getattr(namespace(x.data), op)  # argmax or argmin
     return rule_helpers.constant(pick(x.data, axis=axis, keepdims=bool(keepdims)))
 
 
@@ -119,7 +124,7 @@ def argmax(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
     Tensor([1, 0], dtype=int64)
     """
     axis, keepdims = keywords.axis_keywords("argmax", axis, keepdims, dim, keepdim, unknown)
-    return _arg_extreme("argmax", x, axis, keepdims, np.argmax)
+    return _arg_extreme("argmax", x, axis, keepdims)
 
 
 def argmin(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
@@ -142,7 +147,7 @@ def argmin(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
     Tensor(1, dtype=int64)
     """
     axis, keepdims = keywords.axis_keywords("argmin", axis, keepdims, dim, keepdim, unknown)
-    return _arg_extreme("argmin", x, axis, keepdims, np.argmin)
+    return _arg_extreme("argmin", x, axis, keepdims)
 
 
 def argsort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
@@ -172,7 +177,7 @@ def argsort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
     x, axis = flat_if_none(x, _last_axis_keyword("argsort", axis, dim, unknown))
     axis = check_axis("argsort", x, axis)
     order = _stable_order(_as_vector(x).data, axis, bool(descending))
-    return rule_helpers.constant(order.reshape(x.shape))
+    return rule_helpers.constant(rule_helpers.reshape(order, x.shape))
 
 
 def sort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
@@ -207,7 +212,8 @@ def sort(x: Tensor, axis: int | None = -1, descending: bool = False, *,
     vector = _as_vector(x)
     order = _stable_order(vector.data, axis, bool(descending))
     values = vector[along_axis(order, axis)]
-    return ValuesIndices(values.reshape(x.shape), rule_helpers.constant(order.reshape(x.shape)))
+    return ValuesIndices(values.reshape(x.shape),
+                         rule_helpers.constant(rule_helpers.reshape(order, x.shape)))
 
 
 def topk(x: Tensor, k: int, axis: int = -1, largest: bool = True,
@@ -245,10 +251,10 @@ def topk(x: Tensor, k: int, axis: int = -1, largest: bool = True,
         raise ValueError(f"topk: k must be an int in [{low}, {n}] for axis {axis} of shape "
                          f"{x.shape}, got {k!r}")
     order = _stable_order(vector.data, axis, bool(largest))
-    order = order[(slice(None),) * axis + (slice(0, int(k)),)]
+    order = order[(slice(None),) * axis + (slice(0, int(k)), ...)]
     values = vector[along_axis(order, axis)]
     if x.ndim == 0:
-        values, order = values.reshape(()), order.reshape(())
+        values, order = values.reshape(()), rule_helpers.reshape(order, ())
     return ValuesIndices(values, rule_helpers.constant(order))
 
 
@@ -286,20 +292,23 @@ def median(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
     axis = check_axis("median", source, axis)
     source = _as_vector(source)
     data = source.data
-    order = np.argsort(data, axis=axis, kind="stable")  # NaN sorts last
+    xp = namespace(data)
+    order = xp.argsort(data, axis=axis, stable=True)  # NaN sorts last
     n = data.shape[axis]
-    nan_count = np.sum(np.isnan(data), axis=axis, keepdims=True) if data.dtype.kind == "f" \
-        else np.zeros((1,) * data.ndim, dtype=np.int64)
+    if backend.dtype_kind(data.dtype) == "f":
+        nan_count = xp.count_nonzero(xp.isnan(data), axis=axis, keepdims=True)
+    else:
+        nan_count = xp.zeros((1,) * data.ndim, dtype=xp.int64, device=data.device)
     # the middle of the sorted slice, or its first NaN when it has any
-    position = np.where(nan_count > 0, n - nan_count, (n - 1) // 2)
-    index = np.take_along_axis(order, np.broadcast_to(position, rule_helpers.keepdims_shape(
+    position = xp.where(nan_count > 0, n - nan_count, (n - 1) // 2)
+    index = xp.take_along_axis(order, xp.broadcast_to(position, rule_helpers.keepdims_shape(
         data.shape, axis)), axis=axis)
     values = source[along_axis(index, axis)]
     if whole:
         return values.reshape(())
     if not keepdims or x.ndim == 0:
-        values, index = values.reshape(index.shape[:axis] + index.shape[axis + 1:]), \
-            index.reshape(index.shape[:axis] + index.shape[axis + 1:])
+        reduced = index.shape[:axis] + index.shape[axis + 1:]
+        values, index = values.reshape(reduced), xp.reshape(index, reduced)
         if x.ndim == 0:
-            values, index = values.reshape(()), index.reshape(())
+            values, index = values.reshape(()), xp.reshape(index, ())
     return ValuesIndices(values, rule_helpers.constant(index))

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import grad_mode, random
+from . import array_index, backend, grad_mode, random
+from .backend import namespace
 from .errors import DtypeError, GradientError, ShapeError, named_error
 from .ops import activation as A
-from .ops import einsum, linalg, padding, reduce
+from .ops import einsum, linalg, padding, reduce, rule_helpers
 from .ops import elementwise as E
 from .ops import shape as S
 from .ops import softmax as SM
@@ -137,16 +138,16 @@ class TensorMethods(TensorMath):
 
     # ------------------------------------------------------------ in place
     def __iadd__(self: Tensor, other: TensorLike) -> Tensor:
-        return self._inplace(E.Add, other, np.add)
+        return self._inplace(E.Add, other, "add")
 
     def __isub__(self: Tensor, other: TensorLike) -> Tensor:
-        return self._inplace(E.Sub, other, np.subtract)
+        return self._inplace(E.Sub, other, "subtract")
 
     def __imul__(self: Tensor, other: TensorLike) -> Tensor:
-        return self._inplace(E.Mul, other, np.multiply)
+        return self._inplace(E.Mul, other, "multiply")
 
     def __itruediv__(self: Tensor, other: TensorLike) -> Tensor:
-        return self._inplace(E.Div, other, np.true_divide)
+        return self._inplace(E.Div, other, "divide")
 
     def zero_(self: Tensor) -> Tensor:
         """Set every element to 0 in place; returns self.
@@ -178,7 +179,7 @@ class TensorMethods(TensorMath):
         >>> p.add_(gg.tensor([1.0, 1.0]), alpha=-0.5)
         Tensor([0.5, 1.5], dtype=float32)
         """
-        return self._inplace(E.Add, other if alpha == 1 else other * alpha, np.add)
+        return self._inplace(E.Add, other if alpha == 1 else other * alpha, "add")
 
     def sub_(self: Tensor, other: Tensor | np.ndarray | float, alpha: float = 1) -> Tensor:
         """``self -= alpha * other`` in place; returns self.
@@ -192,7 +193,7 @@ class TensorMethods(TensorMath):
         >>> p
         Tensor([0., 1.], dtype=float32)
         """
-        return self._inplace(E.Sub, other if alpha == 1 else other * alpha, np.subtract)
+        return self._inplace(E.Sub, other if alpha == 1 else other * alpha, "subtract")
 
     def mul_(self: Tensor, other: TensorLike) -> Tensor:
         """``self *= other`` in place; returns self.
@@ -206,7 +207,7 @@ class TensorMethods(TensorMath):
         >>> x
         Tensor([10., 20., 30.], dtype=float32)
         """
-        return self._inplace(E.Mul, other, np.multiply)
+        return self._inplace(E.Mul, other, "multiply")
 
     def div_(self: Tensor, other: TensorLike) -> Tensor:
         """``self /= other`` in place; returns self.
@@ -218,7 +219,7 @@ class TensorMethods(TensorMath):
         >>> x.div_(gg.tensor([2.0, 4.0, 6.0]))
         Tensor([0.5, 0.5, 0.5], dtype=float32)
         """
-        return self._inplace(E.Div, other, np.true_divide)
+        return self._inplace(E.Div, other, "divide")
 
     def fill_(self: Tensor, value: float) -> Tensor:
         """Set every element to ``value`` in place, outside the graph; returns self.
@@ -291,7 +292,7 @@ class TensorMethods(TensorMath):
         data = self.data
         data = data.copy() if type(data) is np.ndarray else _copy_of(data)
         try:
-            data[index] = value
+            array_index.setitem(data, index, value)
         except IndexError as exc:
             raise IndexError(f"setitem: {exc} (tensor of shape {self.data.shape})") from None
         except (ValueError, TypeError) as exc:
@@ -300,19 +301,23 @@ class TensorMethods(TensorMath):
         self.data = data
         self._version += 1
 
-    def _inplace(self: Tensor, op: type[Function], other: TensorLike, ufunc: np.ufunc) -> Tensor:
-        """``self op= other`` keeping this object; recorded like PyTorch's in-place ops."""
+    def _inplace(self: Tensor, op: type[Function], other: TensorLike, ufunc: str) -> Tensor:
+        """``self op= other`` keeping this object; recorded like PyTorch's in-place ops.
+
+        ``ufunc`` names the array function of ``op`` (``"add"``) that computes it unrecorded.
+        """
         name = op.op_name
         if not (grad_mode.modes.grad and (self.requires_grad or getattr(other, "requires_grad",
                                                                       False))):
             try:
-                result = ufunc(self.data, _raw(other))
+                result = getattr(namespace(self.data), ufunc)(self.data, _raw(other))
             except (ValueError, TypeError) as exc:
                 raise named_error(name, exc, (self.data, _raw(other))) from None
             if result.shape != self.data.shape:
                 raise ShapeError(f"{name}: in-place result of shape {result.shape} does not fit "
                                  f"the tensor's shape {self.data.shape}")
-            if not np.can_cast(result.dtype, self.data.dtype, "same_kind"):
+            if not np.can_cast(backend.numpy_dtype(result.dtype),
+                               backend.numpy_dtype(self.data.dtype), "same_kind"):
                 raise TypeError(f"{name}: in-place result of dtype {result.dtype} cannot be "
                                 f"stored in a tensor of dtype {self.data.dtype}")
             self._write(Ellipsis, result)
@@ -578,13 +583,13 @@ class TensorMethods(TensorMath):
         Tensor([ 1, -2], dtype=int64)
         """
         try:
-            dtype = np.dtype(dtype)
+            dtype = backend.numpy_dtype(dtype)  # the dtype of any library, as numpy names it
         except TypeError as exc:
             raise DtypeError(f"astype: {exc}; use a numpy dtype such as np.float64") from None
         if dtype.kind not in "fiub":
             raise DtypeError(f"astype: tensors hold numbers (float, int or bool), not {dtype}")
         if dtype.kind != "f":
-            return self._from_op(self.data.astype(dtype), None)
+            return self._from_op(rule_helpers.astype(self.data, dtype), None)
         return E.Cast.apply(self, dtype=dtype)
 
     def clone(self: Tensor) -> Tensor:
@@ -612,7 +617,7 @@ class TensorMethods(TensorMath):
         >>> gg.tensor([1, 2]).float()
         Tensor([1., 2.], dtype=float32)
         """
-        return self.astype(np.float32)
+        return self.astype("float32")
 
     def double(self: Tensor) -> Tensor:
         """A float64 copy (``astype(np.float64)``).
@@ -623,7 +628,7 @@ class TensorMethods(TensorMath):
         >>> gg.tensor([0.1, 0.2]).double().dtype
         dtype('float64')
         """
-        return self.astype(np.float64)
+        return self.astype("float64")
 
     # ------------------------------------------------------------ reductions
     # NOTE: the op functions themselves, so methods and functions share one signature

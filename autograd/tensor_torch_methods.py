@@ -11,17 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from . import dtypes
-from .devices import device_of
+from . import backend, dtypes
+from .devices import device_of, to_device
 from .errors import ShapeError
 from .ops import elementwise as E
 from .ops import shape as S
 from .ops.transfer import ToDevice
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from .tensor import Tensor
@@ -218,7 +215,7 @@ class TorchMethods:
         Tensor([[0., 0.],
                 [0., 0.]], dtype=float64)
         """
-        return self._new(np.zeros, size, dtype, requires_grad, device, "new_zeros")
+        return self._new("zeros", size, dtype, requires_grad, device, "new_zeros")
 
     def new_ones(self: Tensor, *size: ShapeLike, dtype: DTypeLike = None,
                  requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
@@ -234,7 +231,7 @@ class TorchMethods:
         Tensor([[1., 1.],
                 [1., 1.]], dtype=float32)
         """
-        return self._new(np.ones, size, dtype, requires_grad, device, "new_ones")
+        return self._new("ones", size, dtype, requires_grad, device, "new_ones")
 
     def new_full(self: Tensor, size: ShapeLike, fill_value: float, *, dtype: DTypeLike = None,
                  requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
@@ -247,15 +244,18 @@ class TorchMethods:
         Tensor([[7., 7., 7.],
                 [7., 7., 7.]], dtype=float32)
         """
-        return self._new(lambda shape, dtype: np.full(shape, fill_value, dtype=dtype), (size,),
-                         dtype, requires_grad, device, "new_full")
+        return self._new("full", (size,), dtype, requires_grad, device, "new_full", fill_value)
 
-    def _new(self: Tensor, make: Callable[..., np.ndarray], size: tuple[Any, ...],
-             dtype: DTypeLike, requires_grad: bool, device: DeviceLike, op: str) -> Tensor:
-        dtypes.check_device(op, device)
+    def _new(self: Tensor, make: str, size: tuple[Any, ...], dtype: DTypeLike,
+             requires_grad: bool, device: DeviceLike, op: str, *fill: float) -> Tensor:
+        """A new leaf made by the array function ``make`` on ``device`` (default: this one's)."""
+        where = to_device(op, device) or device_of(self.data)
+        xp = where.backend.xp
         shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
         dtype = self.data.dtype if dtype is None else dtypes.to_dtype(op, dtype)
-        result = self._from_op(make(tuple(int(n) for n in shape), dtype=dtype), None)
+        array = getattr(xp, make)(tuple(int(n) for n in shape), *fill,
+                                  dtype=backend.dtype_in(xp, dtype), device=where.native)
+        result = self._from_op(array, None)
         return result.requires_grad_(requires_grad) if requires_grad else result
 
     # ------------------------------------------------------------ dtype and device
@@ -352,7 +352,8 @@ class TorchMethods:
         'graphgrad.DoubleTensor'
         """
         if dtype is None:
-            return "graphgrad." + _TYPE_NAMES.get(self.data.dtype.name, self.data.dtype.name)
+            name = backend.numpy_dtype(self.data.dtype).name
+            return "graphgrad." + _TYPE_NAMES.get(name, name)
         if isinstance(dtype, str) and dtype.rsplit(".", 1)[-1] in _TYPE_NAMES.values():
             name = dtype.rsplit(".", 1)[-1]
             dtype = next(k for k, v in _TYPE_NAMES.items() if v == name)
@@ -367,7 +368,7 @@ class TorchMethods:
         >>> gg.tensor([1.0]).is_floating_point(), gg.tensor([1]).is_floating_point()
         (True, False)
         """
-        return self.data.dtype.kind == "f"
+        return backend.dtype_kind(self.data.dtype) == "f"
 
     def half(self: Tensor) -> Tensor:
         """A float16 copy.
@@ -381,7 +382,7 @@ class TorchMethods:
         >>> x.tolist()
         [0.0999755859375, 2048.0]
         """
-        return self.astype(np.float16)
+        return self.astype("float16")
 
     def long(self: Tensor) -> Tensor:
         """An int64 copy (no grad).
@@ -392,7 +393,7 @@ class TorchMethods:
         >>> gg.tensor([1.9, -1.9]).long()
         Tensor([ 1, -1], dtype=int64)
         """
-        return self.astype(np.int64)
+        return self.astype("int64")
 
     def int(self: Tensor) -> Tensor:
         """An int32 copy (no grad).
@@ -403,7 +404,7 @@ class TorchMethods:
         >>> gg.tensor([1.9, -1.9]).int()
         Tensor([ 1, -1], dtype=int32)
         """
-        return self.astype(np.int32)
+        return self.astype("int32")
 
     def bool(self: Tensor) -> Tensor:
         """A bool copy (no grad).
@@ -414,7 +415,7 @@ class TorchMethods:
         >>> gg.tensor([0.0, 0.5, -2.0]).bool()
         Tensor([False,  True,  True], dtype=bool)
         """
-        return self.astype(np.bool_)
+        return self.astype("bool")
 
     # ------------------------------------------------------------ printing
     def __format__(self: Tensor, spec: str) -> str:
@@ -422,6 +423,6 @@ class TorchMethods:
         if not spec:
             return str(self)
         if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+            return format(self.item(), spec)
         raise TypeError(f"format: the spec {spec!r} needs a 0-d tensor, got shape "
                         f"{self.data.shape}; format t.item() or index one element first")

@@ -145,7 +145,7 @@ def setitem(out: Any, index: Any, value: Any) -> Any:
         return out
     key = device_index(out, index, xp)
     shape = result_shape(out.shape, key)
-    values = xp.broadcast_to(xp.astype(on_device(xp, out.device, value), out.dtype), shape)
+    values = xp.broadcast_to(on_device(xp, out.device, value, dtype=out.dtype), shape)
     basic, advanced = split(key)
     if not advanced:
         kept, values = _without_new_axes(xp, key, values)

@@ -33,13 +33,18 @@ class Place:
         self.shape, self.ndim, self.device = tuple(shape), len(shape), device
 
 
-def on_device(xp, device, value, index=False):
-    """``value`` as an array of ``xp`` on ``device`` (as is when it already is one)."""
+def on_device(xp, device, value, index=False, dtype=None):
+    """``value`` as an array of ``xp`` on ``device`` (as is when it already is one).
+
+    ``dtype`` casts a host value first (a device may lack numpy's default float64).
+    """
     if backend.is_foreign_array(value):
-        return value
+        return value if dtype is None else xp.astype(value, dtype)
     host = np.asarray(value)
     if index and host.size == 0 and host.dtype.kind == "f":  # x[[]]: an empty integer index
         host = host.astype(np.int64)
+    if dtype is not None:
+        host = host.astype(backend.numpy_dtype(dtype))
     return xp.asarray(host, device=device)
 
 

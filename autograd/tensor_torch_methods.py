@@ -252,7 +252,8 @@ class TorchMethods:
         where = to_device(op, device) or device_of(self.data)
         xp = where.backend.xp
         shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
-        dtype = self.data.dtype if dtype is None else dtypes.to_dtype(op, dtype)
+        dtype = backend.numpy_dtype(self.data.dtype) if dtype is None else dtypes.to_dtype(op,
+                                                                                         dtype)
         array = getattr(xp, make)(tuple(int(n) for n in shape), *fill,
                                   dtype=backend.dtype_in(xp, dtype), device=where.native)
         result = self._from_op(array, None)

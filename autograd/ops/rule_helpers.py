@@ -144,7 +144,7 @@ def permute(x, axes):
 
 def flip(x, axis):
     """``x`` reversed along ``axis`` (a view for arrays, a recorded getitem for Tensors)."""
-    index = (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),)
+    index = (slice(None),) * (axis % x.ndim) + (slice(None, None, -1), ...)
     return x[index]
 
 

@@ -51,9 +51,8 @@ def one_dim(op, dim, ndim):
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(f"{op}: dim must be an int, got {dim!r}")
     if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise AxisError(f"{op}: dim {dim} is out of range for a tensor of {ndim} "
-                                      f"dimensions; use a dim in [{-max(ndim, 1)}, "
-                                      f"{max(ndim, 1) - 1}]")
+        raise AxisError(f"{op}: dim {dim} is out of range for a tensor of {ndim} dimensions; "
+                        f"use a dim in [{-max(ndim, 1)}, {max(ndim, 1) - 1}]")
     return int(dim) % max(ndim, 1)
 
 
@@ -101,6 +100,8 @@ def _assign(x, target, values, target_shape):
     winners = array_index.last_writes(target, x.shape, x.data)
     if not is_value(values):  # a constant: no gradient to route
         xp = namespace(x.data)
+        if hasattr(values, "shape"):  # an array (a number stays weak: x's dtype wins)
+            values = array_index.as_index(values, x.data)
         dtype = xp.result_type(x.data, values)
         values = xp.broadcast_to(xp.asarray(values, dtype=dtype, device=x.data.device),
                                  target_shape)

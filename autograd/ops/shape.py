@@ -373,8 +373,8 @@ def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
-        raise AxisError(f"unsqueeze: axis {axis} is out of range for a result "
-                                      f"of {ndim} dimensions")
+        raise AxisError(f"unsqueeze: axis {axis} is out of range for a result of {ndim} "
+                        "dimensions")
     shape = list(x.shape)
     shape.insert(axis % ndim, 1)
     return reshape(x, tuple(shape))

@@ -59,6 +59,13 @@ def _reverse_logcumsumexp(x, axis):
     return xp.flip(backend.accumulate("logaddexp", flipped, axis), axis=axis)
 
 
+def _log_or_minus_inf(xp, part):
+    """``log(part)`` of a non-negative array, ``-inf`` at 0 without a divide-by-zero warning
+    (the double ``where``: no library's error state to silence)."""
+    positive = part > 0
+    return xp.where(positive, xp.log(xp.where(positive, part, xp.ones_like(part))), -xp.inf)
+
+
 class LogCumSumExp(Function):
     """out[j] = log(sum of e^x[i], i <= j).
 
@@ -82,9 +89,8 @@ class LogCumSumExp(Function):
             # Positive and negative parts of grad each summed in log space: no overflow
             # however far apart the values are (log 0 = -inf is exact here).
             xp = namespace(grad)
-            with backend.errstate(grad, divide="ignore"):
-                parts = [_reverse_logcumsumexp(xp.log(part) - out, axis)
-                         for part in (xp.maximum(grad, 0), xp.maximum(-grad, 0))]
+            parts = [_reverse_logcumsumexp(_log_or_minus_inf(xp, part) - out, axis)
+                     for part in (xp.maximum(grad, 0), xp.maximum(-grad, 0))]
             return xp.exp(x + parts[0]) - xp.exp(x + parts[1])
         # Recorded (create_graph): the same sum shifted by each slice's largest x, a constant.
         data = rule_helpers.data_of(x)

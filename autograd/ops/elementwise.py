@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..function import Function
+from ..value import is_value
 from . import rule_helpers
 
 if TYPE_CHECKING:
@@ -590,6 +591,10 @@ def clip(x: Tensor, min: TensorLike | None = None,  # noqa: A002 - numpy's and P
          max: TensorLike | None = None) -> Tensor:
     """Limit values to ``[min, max]``; the gradient is 0 where a bound is active.
 
+    The bounds are numbers, arrays or Tensors (broadcast against ``x``). A Tensor bound is
+    an input like ``x``, as in PyTorch's ``clamp``: it receives the gradient where it is
+    the active bound. Where ``min > max`` the result is ``max`` (numpy's and PyTorch's rule).
+
     Examples
     --------
     >>> import graphgrad as gg
@@ -601,9 +606,18 @@ def clip(x: Tensor, min: TensorLike | None = None,  # noqa: A002 - numpy's and P
     Tensor([0., 1., 0.], dtype=float32)
     >>> gg.clip(x, max=0)
     Tensor([-2.,  0.,  0.], dtype=float32, grad_fn=<Clip>)
+    >>> lo = gg.tensor([0.0, 1.0, 0.0], requires_grad=True)
+    >>> gg.clip(x, lo, 2.0).sum().backward()
+    >>> lo.grad
+    Tensor([1., 1., 0.], dtype=float32)
     """
     if min is None and max is None:
         raise ValueError("clip: give at least one of min and max")
+    if is_value(min) or is_value(max):
+        # NOTE: a Tensor bound is an input (PyTorch's clamp), so it must get its gradient:
+        # two recorded picks, each routing the gradient to x or to the active bound.
+        out = x if min is None else Where.apply(x < min, min, x)
+        return out if max is None else Where.apply(out > max, max, out)
     return Clip.apply(x, lo=min, hi=max)
 
 

@@ -504,6 +504,15 @@ SPECS = [
            forms=(lambda x, lo, hi: x.clip(min=lo, max=hi),),
            kwargs=lambda shapes: st.sampled_from([{"lo": -1.0, "hi": 1.0}, {"lo": None, "hi": 0.5},
                                                   {"lo": -0.5, "hi": None}])),
+    # Tensor bounds are inputs too (PyTorch's clamp); three grids never tie, so every element
+    # is strictly inside or outside [lo, hi]; lo > hi happens too (the result is then hi)
+    OpSpec("clip_tensor_bounds", lambda x, lo, hi: ag.clip(x, lo, hi),
+           lambda x, lo, hi: np.clip(x, lo, hi), arity=3,
+           elements=(_grid(0.0), _grid(0.005), _grid(0.0025)),
+           forms=(lambda x, lo, hi: x.clip(min=lo, max=hi), lambda x, lo, hi: x.clamp(lo, hi))),
+    OpSpec("clip_tensor_min", lambda x, lo: ag.clip(x, lo), lambda x, lo: np.clip(x, lo, None),
+           arity=2, elements=(_grid(0.0), _grid(0.005)),
+           forms=(lambda x, lo: x.clamp(min=lo),)),
     OpSpec("maximum", ag.maximum, np.maximum, arity=2, elements=(_grid(0.0), _grid(0.005)),
            forms=(lambda x, y: x.maximum(y),)),
     OpSpec("minimum", ag.minimum, np.minimum, arity=2, elements=(_grid(0.0), _grid(0.005)),

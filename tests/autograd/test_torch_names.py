@@ -191,3 +191,27 @@ def test_mm_is_a_2d_matmul():
     np.testing.assert_array_equal(a.mm(b).data, a.data @ b.data)
     with pytest.raises(ag.ShapeError, match="2-D"):
         a.mm(ag.ones(3))
+
+
+def test_clamp_with_tensor_bounds_gives_the_bounds_their_gradient_as_torch():
+    # a Tensor bound once reached np.clip as an object and raised a DtypeError
+    torch = pytest.importorskip("torch")
+    x = np.array([[-2.0, 0.25, 3.0, 0.5], [1.5, -0.75, 0.1, 2.5]])
+    lo = np.array([0.0, 0.5, -1.0, 1.5])  # the last column has lo > hi in row 0: the result is hi
+    hi = np.array([[1.0], [2.0]])
+    ours = [ag.tensor(a, requires_grad=True) for a in (x, lo, hi)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, lo, hi)]
+    weights = np.arange(8.0).reshape(2, 4) + 1
+    for out, tout in ((ours[0].clamp(ours[1], ours[2]), theirs[0].clamp(theirs[1], theirs[2])),
+                      (ag.clip(ours[0], ours[1]), theirs[0].clamp(min=theirs[1])),
+                      (ours[0].clip(max=ours[2]), theirs[0].clamp(max=theirs[2]))):
+        np.testing.assert_array_equal(out.data, tout.detach().numpy())
+        (out * ag.tensor(weights)).sum().backward()
+        (tout * torch.tensor(weights)).sum().backward()
+        for a, t in zip(ours, theirs):
+            expected = None if t.grad is None else t.grad.numpy()
+            got = None if a.grad is None else a.grad.data
+            if expected is None:
+                assert got is None or not got.any()
+            else:
+                np.testing.assert_array_equal(got, expected)

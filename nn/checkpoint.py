@@ -30,7 +30,26 @@ __all__ = ["StateDictError", "ReadOnlyCheckpointError", "save_arrays", "load_arr
 
 
 class ReadOnlyCheckpointError(AutogradError, PermissionError):
-    """``save`` refused to replace a checkpoint file that has no write permission."""
+    """``save`` refused to replace a checkpoint file that has no write permission.
+
+    Also a ``PermissionError``; the message names the path, its mode and the fix.
+
+    Examples
+    --------
+    >>> import os, stat, tempfile
+    >>> from graphgrad import nn
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "model.npz")
+    >>> nn.Linear(2, 1).save(path)
+    >>> os.chmod(path, stat.S_IRUSR)  # read-only
+    >>> try:
+    ...     nn.Linear(2, 1).save(path)
+    ... except nn.ReadOnlyCheckpointError as error:
+    ...     print(str(error).replace(path, "model.npz"))
+    save: 'model.npz' is read-only (mode -r--------); make it writable (chmod u+w)
+    or save to another path
+    >>> folder.cleanup()
+    """
 
 
 def save_arrays(arrays: Mapping[str, np.ndarray], path: str | os.PathLike[str]) -> None:

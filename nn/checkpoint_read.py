@@ -38,7 +38,24 @@ _SMALLEST_ENTRY = 46                    # bytes of a central-directory entry wit
 
 
 class StateDictError(AutogradError, ValueError):
-    """A state dict or checkpoint that does not fit the module (nothing was changed)."""
+    """A state dict or checkpoint that does not fit the module (nothing was changed).
+
+    Every problem is listed in one message: missing and unexpected keys, wrong shapes.
+    Also a ``ValueError``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphgrad import nn
+    >>> layer = nn.Linear(2, 1)
+    >>> try:
+    ...     layer.load_state_dict({"weight": np.zeros((3, 3))})
+    ... except nn.StateDictError as error:
+    ...     print(error)
+    Error(s) in loading state_dict for Linear (nothing was changed):
+      missing key(s): 'bias'
+      weight: shape (3, 3) in the checkpoint, (1, 2) in the module
+    """
 
 
 def load_arrays(path: str | os.PathLike[str], expected: Mapping[str, Shape] | None = None,

@@ -36,7 +36,20 @@ class _Chain(Module):
         return cast(ValuesView[Module], self._modules.values())
 
     def append(self: C, module: Module) -> C:
-        """Add ``module`` at the end; returns self."""
+        """Add ``module`` at the end; returns self.
+
+        Its name is its position (``"2"``), so its parameters are ``"2.weight"``...
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3)).append(nn.ReLU())
+        >>> model
+        Sequential(
+          (0): Linear(in_features=2, out_features=3, bias=True)
+          (1): ReLU()
+        )
+        """
         self.add_module(str(len(self)), module)
         return self
 
@@ -64,6 +77,18 @@ class Sequential(_Chain):
                 self.add_module(str(index), cast(Module, item))  # add_module checks it
 
     def forward(self, input: Any) -> Any:  # noqa: A002 - PyTorch's name
+        """Feed ``input`` through each module in order; calling the module runs this.
+
+        Each module's output is the next one's input; the last one's is returned.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        >>> model.forward(gg.ones(4, 2)).shape
+        (4, 1)
+        """
         for module in self._values():
             input = module(input)
         return input
@@ -127,13 +152,32 @@ class ModuleList(_Chain):
         self.extend(modules)
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
-        """Add each of ``modules`` at the end; returns self."""
+        """Add each of ``modules`` at the end; returns self.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> layers = nn.ModuleList([nn.Linear(2, 2)]).extend([nn.ReLU(), nn.Tanh()])
+        >>> [type(m).__name__ for m in layers]
+        ['Linear', 'ReLU', 'Tanh']
+        """
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index``."""
+        """Insert ``module`` before position ``index``.
+
+        The modules after it move up one position and are renamed accordingly.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> layers = nn.ModuleList([nn.Linear(2, 2), nn.Tanh()])
+        >>> layers.insert(1, nn.ReLU())
+        >>> [(name, type(m).__name__) for name, m in layers.named_children()]
+        [('0', 'Linear'), ('1', 'ReLU'), ('2', 'Tanh')]
+        """
         modules = list(self._values())
         modules.insert(index, module)
         self._modules.clear()
@@ -186,29 +230,87 @@ class ModuleDict(Module):
         del self._modules[key]
 
     def keys(self) -> KeysView[str]:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+        >>> list(heads.keys())
+        ['cls', 'box']
+        """
         return self._modules.keys()
 
     def values(self) -> ValuesView[Module]:
-        """The modules, in insertion order."""
+        """The modules, in insertion order.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+        >>> [m.out_features for m in heads.values()]
+        [3, 2]
+        """
         return cast(ValuesView[Module], self._modules.values())  # as in __getitem__
 
     def items(self) -> ItemsView[str, Module]:
-        """``(key, module)`` pairs, in insertion order."""
+        """``(key, module)`` pairs, in insertion order.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+        >>> features = gg.ones(5, 4)
+        >>> {name: head(features).shape for name, head in heads.items()}
+        {'cls': (5, 3), 'box': (5, 2)}
+        """
         return cast(ItemsView[str, Module], self._modules.items())  # as in __getitem__
 
     def pop(self, key: str) -> Module:
-        """Remove ``key`` and return its module."""
+        """Remove ``key`` and return its module.
+
+        Its parameters leave the dict's too.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+        >>> heads.pop("box")
+        Linear(in_features=4, out_features=2, bias=True)
+        >>> [name for name, _ in heads.named_parameters()]
+        ['cls.weight', 'cls.bias']
+        """
         module = self[key]
         del self[key]
         return module
 
     def clear(self) -> None:
-        """Remove every entry."""
+        """Remove every entry.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+        >>> heads.clear()
+        >>> len(heads), list(heads.parameters())
+        (0, [])
+        """
         self._modules.clear()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add or replace entries from a mapping or an iterable of ``(key, module)`` pairs."""
+        """Add or replace entries from a mapping or an iterable of ``(key, module)`` pairs.
+
+        A replaced key keeps its position, as in a dict.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> blocks = nn.ModuleDict({"act": nn.ReLU(), "out": nn.Linear(2, 1)})
+        >>> blocks.update([("act", nn.Tanh()), ("norm", nn.LayerNorm(2))])
+        >>> [(key, type(m).__name__) for key, m in blocks.items()]
+        [('act', 'Tanh'), ('out', 'Linear'), ('norm', 'LayerNorm')]
+        """
         pairs = modules.items() if hasattr(modules, "items") else modules
         for i, pair in enumerate(pairs):
             if len(pair) != 2:

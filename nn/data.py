@@ -81,7 +81,21 @@ class DistributedSampler:
             self.num_samples = math.ceil(self.size / self.num_replicas)
 
     def set_epoch(self, epoch: int) -> None:
-        """Use the permutation of ``epoch`` next (call it with the same value on every rank)."""
+        """Use the permutation of ``epoch`` next (call it with the same value on every rank).
+
+        Without it every epoch repeats the same order. The ranks stay disjoint in each epoch.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> ranks = [nn.data.DistributedSampler(6, num_replicas=2, rank=r) for r in (0, 1)]
+        >>> [list(s) for s in ranks]
+        [[3, 5, 0], [2, 4, 1]]
+        >>> for s in ranks:
+        ...     s.set_epoch(1)
+        >>> [list(s) for s in ranks]
+        [[4, 2, 5], [0, 1, 3]]
+        """
         self.epoch = int(epoch)
 
     def __len__(self) -> int:
@@ -104,6 +118,16 @@ class TensorDataset:
 
     Indexing with an integer array returns the tuple of sub-arrays (one fancy
     index per array, which is how ``DataLoader`` gathers a batch).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphgrad import nn
+    >>> data = nn.data.TensorDataset(np.arange(6).reshape(3, 2), np.array([10, 11, 12]))
+    >>> len(data), data[1]
+    (3, (array([2, 3]), np.int64(11)))
+    >>> data[np.array([0, 2])][1]
+    array([10, 12])
     """
 
     def __init__(self, *arrays: Tensor | ArrayLike) -> None:
@@ -148,6 +172,17 @@ class DataLoader:
     Yields
     ------
     tuple of Tensors (or one Tensor for a single array)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphgrad import nn
+    >>> X, y = np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 1])
+    >>> loader = nn.data.DataLoader((X, y), batch_size=2)
+    >>> len(loader), [(xb.shape, yb.numpy().tolist()) for xb, yb in loader]
+    (3, [((2, 2), [0, 1]), ((2, 2), [0, 1]), ((1, 2), [1])])
+    >>> len(nn.data.DataLoader((X, y), batch_size=2, drop_last=True))
+    2
     """
 
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,

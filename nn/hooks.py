@@ -185,6 +185,20 @@ class HookMixin:
     forward: Callable[..., Any]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward(*args, **kwargs)`` between the registered hooks; use this, not
+        ``forward``, so forward pre-hooks, forward hooks and backward hooks run.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.Linear(2, 3)
+        >>> handle = layer.register_forward_hook(lambda m, args, out: print("out", out.shape))
+        >>> y = layer(gg.ones(4, 2))
+        out (4, 3)
+        >>> y = layer.forward(gg.ones(4, 2))  # forward alone skips the hooks
+        >>> handle.remove()
+        """
         d = self.__dict__
         if not (d.get("_forward_pre_hooks") or d.get("_forward_hooks")
                 or d.get("_backward_hooks")):

@@ -98,7 +98,21 @@ class Module(HookMixin):
         object.__setattr__(self, "_hooks_with_kwargs", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """The computation; subclasses define it and call the module, not forward."""
+        """The computation; subclasses define it and call the module, not forward.
+
+        ``module(x)`` runs ``forward(x)`` between the module's hooks; the base class's
+        raises ``NotImplementedError``.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> class Double(nn.Module):
+        ...     def forward(self, x):
+        ...         return 2 * x
+        >>> Double()(gg.tensor([1.0, 2.0]))
+        Tensor([2., 4.], dtype=float32)
+        """
         raise NotImplementedError(f"{type(self).__name__} defines no forward(); define "
                                   "forward(self, ...) in your Module subclass")
 
@@ -162,7 +176,22 @@ class Module(HookMixin):
         object.__delattr__(self, name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Add a parameter (a ``Parameter`` or None) under ``name``."""
+        """Add a parameter (a ``Parameter`` or None) under ``name``.
+
+        Assigning ``self.name = nn.Parameter(...)`` does the same; None registers the
+        name without a tensor (a layer made with ``bias=False``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.Module()
+        >>> layer.register_parameter("scale", nn.Parameter(np.ones(2, dtype=np.float32)))
+        >>> layer.register_parameter("shift", None)
+        >>> [name for name, _ in layer.named_parameters()], layer.shift is None
+        (['scale'], True)
+        """
         _check_name(self, name, "parameter")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"cannot assign {type(param).__name__} as parameter {name!r} "
@@ -177,6 +206,19 @@ class Module(HookMixin):
         """Add state that is not trained but is saved (unless ``persistent=False``).
 
         ``tensor`` is a Tensor, a numpy array (wrapped) or None.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.Module()
+        >>> layer.register_buffer("count", np.zeros(1))
+        >>> layer.register_buffer("cache", np.zeros(3), persistent=False)
+        >>> [name for name, _ in layer.named_buffers()], list(layer.parameters())
+        (['count', 'cache'], [])
+        >>> list(layer.state_dict())  # the non-persistent buffer is not saved
+        ['count']
         """
         _check_name(self, name, "buffer")
         if isinstance(tensor, np.ndarray):
@@ -192,7 +234,19 @@ class Module(HookMixin):
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name: str, module: "Module | None") -> None:
-        """Add a child module (or None) under ``name``."""
+        """Add a child module (or None) under ``name``.
+
+        Assigning ``self.name = module`` does the same; ``register_module`` is an alias.
+        The child's parameters are then the parent's, named ``name.weight``.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Module()
+        >>> model.add_module("encoder", nn.Linear(4, 2))
+        >>> [name for name, _ in model.named_parameters()]
+        ['encoder.weight', 'encoder.bias']
+        """
         _check_name(self, name, "module")
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
@@ -206,7 +260,18 @@ class Module(HookMixin):
     # ------------------------------------------------------------ traversal
     def named_modules(self, memo: set[int] | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
-        """``(dotted_name, module)`` for this module (name ``""``) and every descendant."""
+        """``(dotted_name, module)`` for this module (name ``""``) and every descendant.
+
+        Depth first, in registration order; a module reached twice is listed once.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+        >>> [(name, type(m).__name__) for name, m in model.named_modules()]
+        [('', 'Sequential'), ('0', 'Linear'), ('1', 'Sequential'), ('1.0', 'ReLU'),
+         ('1.1', 'Linear')]
+        """
         stack = [(prefix, self)]
         seen = set() if memo is None else memo
         while stack:
@@ -221,12 +286,28 @@ class Module(HookMixin):
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator["Module"]:
-        """This module and every descendant, depth first."""
+        """This module and every descendant, depth first.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+        >>> [type(m).__name__ for m in model.modules()]
+        ['Sequential', 'Linear', 'Sequential', 'ReLU', 'Linear']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
-        """``(name, module)`` for the direct children."""
+        """``(name, module)`` for the direct children.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+        >>> [(name, type(m).__name__) for name, m in model.named_children()]
+        [('0', 'Linear'), ('1', 'Sequential')]
+        """
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -234,7 +315,15 @@ class Module(HookMixin):
                 yield name, module
 
     def children(self) -> Iterator["Module"]:
-        """The direct children."""
+        """The direct children (not their descendants: see ``modules``).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+        >>> [type(m).__name__ for m in model.children()]
+        ['Linear', 'Sequential']
+        """
         for _, module in self.named_children():
             yield module
 
@@ -251,27 +340,72 @@ class Module(HookMixin):
 
     def named_parameters(self, prefix: str = "",
                          recurse: bool = True) -> Iterator[tuple[str, Parameter]]:
-        """``(dotted_name, Parameter)`` pairs (``"fc1.weight"``); shared ones once."""
+        """``(dotted_name, Parameter)`` pairs (``"fc1.weight"``); shared ones once.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        >>> [(name, p.shape) for name, p in model.named_parameters()]
+        [('0.weight', (3, 2)), ('0.bias', (3,)), ('2.weight', (1, 3)), ('2.bias', (1,))]
+        """
         return self._named_members("_parameters", prefix, recurse)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter, in registration order (pass it to an optimizer)."""
+        """Every parameter, in registration order (pass it to an optimizer).
+
+        With ``recurse=False``, only this module's own.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        >>> sum(p.size for p in model.parameters())  # (2 * 3 + 3) + (3 * 1 + 1)
+        13
+        >>> opt = nn.optim.SGD(model.parameters(), lr=0.1)
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix: str = "",
                       recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """``(dotted_name, Tensor)`` pairs of the buffers."""
+        """``(dotted_name, Tensor)`` pairs of the buffers.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+        >>> [name for name, _ in model.named_buffers()]
+        ['1.running_mean', '1.running_var', '1.num_batches_tracked']
+        """
         return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
-        """Every buffer."""
+        """Every buffer (state that is saved but not trained).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> bn = nn.BatchNorm1d(3)
+        >>> [tuple(b.shape) for b in bn.buffers()]  # running mean, running variance, count
+        [(3,), (3,), ()]
+        """
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
     # ------------------------------------------------------------ modes and grads
     def train(self: M, mode: bool = True) -> M:
-        """Set training mode here and in every descendant (Dropout, BatchNorm care)."""
+        """Set training mode here and in every descendant (Dropout, BatchNorm care).
+
+        Returns the module, so ``model.train()`` can be chained.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+        >>> model.train(False)[1].training, model.train()[1].training
+        (False, True)
+        """
         if not isinstance(mode, bool):
             raise ValueError(f"train: mode is expected to be a bool, got {type(mode).__name__}")
         for module in self.modules():
@@ -279,17 +413,59 @@ class Module(HookMixin):
         return self
 
     def eval(self: M) -> M:
-        """Set evaluation mode (``train(False)``)."""
+        """Set evaluation mode (``train(False)``); returns the module.
+
+        Dropout becomes the identity and BatchNorm uses its running statistics.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5)).eval()
+        >>> model[1].training
+        False
+        >>> x = gg.ones(1, 2)
+        >>> bool((model(x) == model(x)).all())  # no random drops: repeatable
+        True
+        """
         return self.train(False)
 
     def requires_grad_(self: M, requires_grad: bool = True) -> M:
-        """Turn gradient tracking of every parameter on or off (freezing)."""
+        """Turn gradient tracking of every parameter on or off (freezing).
+
+        Returns the module. A frozen body still passes gradients to the layers after it.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> body, head = nn.Linear(4, 3).requires_grad_(False), nn.Linear(3, 1)
+        >>> head(body(gg.ones(2, 4))).sum().backward()
+        >>> body.weight.grad is None, head.weight.grad.shape
+        (True, (1, 3))
+        """
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Drop (or zero) the gradients of every parameter."""
+        """Drop (or zero) the gradients of every parameter.
+
+        Call it before each backward: gradients accumulate otherwise.
+        ``set_to_none=False`` keeps zero-filled gradients instead of None.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer(gg.ones(1, 2)).sum().backward()
+        >>> layer.weight.grad
+        Tensor([[1., 1.]], dtype=float32)
+        >>> layer.zero_grad()
+        >>> layer.weight.grad is None
+        True
+        """
         for param in self.parameters():
             if param.grad is None:
                 continue
@@ -386,11 +562,30 @@ class Module(HookMixin):
         return self
 
     def double(self: M) -> M:
-        """Cast floating-point parameters and buffers to float64 (for gradcheck)."""
+        """Cast floating-point parameters and buffers to float64 (for gradcheck).
+
+        In place; returns the module.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.Linear(2, 1).double().weight.dtype
+        dtype('float64')
+        """
         return self.to(np.float64)
 
     def float(self: M) -> M:
-        """Cast floating-point parameters and buffers to float32."""
+        """Cast floating-point parameters and buffers to float32.
+
+        In place; returns the module. Integer buffers (BatchNorm's count) keep their dtype.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> bn = nn.BatchNorm1d(3).double().float()
+        >>> bn.weight.dtype, bn.num_batches_tracked.dtype
+        (dtype('float32'), dtype('int64'))
+        """
         return self.to(np.float32)
 
     # ------------------------------------------------------------ state
@@ -400,6 +595,14 @@ class Module(HookMixin):
         Values are Tensors sharing memory with the module (``keep_vars=False``
         detaches them); copy them to keep a snapshot:
         ``{k: v.numpy().copy() for k, v in model.state_dict().items()}``.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+        >>> list(model.state_dict())
+        ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var',
+         '1.num_batches_tracked']
         """
         result: dict[str, Tensor] = OrderedDict()
         for module_name, module in self.named_modules(prefix=prefix.rstrip(".")):
@@ -425,6 +628,19 @@ class Module(HookMixin):
         -------
         IncompatibleKeys
             ``(missing_keys, unexpected_keys)``, as in PyTorch.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> source, target = nn.Linear(2, 1), nn.Linear(2, 1)
+        >>> target.load_state_dict(source.state_dict())
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((target.weight == source.weight).all())
+        True
+        >>> target.load_state_dict({"weight": np.ones((1, 2))}, strict=False)
+        IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
         """
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
             raise TypeError(f"load_state_dict: expected a dict of arrays, got "
@@ -470,7 +686,19 @@ class Module(HookMixin):
 
         The file is written to a temporary name in the same folder and then
         renamed over ``path``, so a crash never leaves a half-written checkpoint.
-        The name is used as given (no ``.npz`` is appended).
+        The name is used as given (no ``.npz`` is appended). A read-only file is
+        refused (``ReadOnlyCheckpointError``).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> import os, tempfile
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "model.npz")
+        >>> nn.Linear(2, 1).save(path)
+        >>> sorted(np.load(path).files)
+        ['bias', 'weight']
+        >>> folder.cleanup()
         """
         save_arrays({key: value.data for key, value in self.state_dict().items()}, path)
 
@@ -484,6 +712,20 @@ class Module(HookMixin):
         read (``strict=False`` skips the others unread), never with pickle.
         Any problem raises ``StateDictError`` naming the file and key, and
         then the module is unchanged.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> import os, tempfile
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "model.npz")
+        >>> trained, fresh = nn.Linear(2, 1), nn.Linear(2, 1)
+        >>> trained.save(path)
+        >>> fresh.load(path)
+        IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+        >>> bool((fresh.weight == trained.weight).all())
+        True
+        >>> folder.cleanup()
         """
         expected = {key: value.shape for key, value in self.state_dict().items()}
         arrays, unexpected = read_checkpoint(path, expected, strict, max_members)
@@ -492,7 +734,22 @@ class Module(HookMixin):
 
     # ------------------------------------------------------------ repr
     def extra_repr(self) -> str:
-        """The text inside the parentheses of this module's repr; layers override it."""
+        """The text inside the parentheses of this module's repr; layers override it.
+
+        Children are printed after it, one per line.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> class Scale(nn.Module):
+        ...     def __init__(self, factor):
+        ...         super().__init__()
+        ...         self.factor = factor
+        ...     def extra_repr(self):
+        ...         return f"factor={self.factor}"
+        >>> Scale(2.0)
+        Scale(factor=2.0)
+        """
         return ""
 
     def __repr__(self) -> str:

@@ -81,17 +81,49 @@ class ParameterList(Module):
         self._parameters[str(self._position(idx))] = _as_parameter(self, value)
 
     def append(self, value: Tensor | np.ndarray) -> "ParameterList":
-        """Add ``value`` at the end; returns self."""
+        """Add ``value`` at the end; returns self.
+
+        A Tensor or numpy array is wrapped in a ``Parameter``; it is named by its position.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> plist = nn.ParameterList().append(np.zeros(2)).append(np.ones(3))
+        >>> [(name, p.shape) for name, p in plist.named_parameters()]
+        [('0', (2,)), ('1', (3,))]
+        """
         self.register_parameter(str(len(self)), _as_parameter(self, value))
         return self
 
     def extend(self, values: Iterable[Tensor | np.ndarray]) -> "ParameterList":
-        """Add each of ``values`` at the end; returns self."""
+        """Add each of ``values`` at the end; returns self.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> plist = nn.ParameterList([np.zeros(2)]).extend([np.ones(3), np.ones((2, 2))])
+        >>> len(plist), plist[2].shape
+        (3, (2, 2))
+        """
         for value in values:
             self.append(value)
         return self
 
     def extra_repr(self) -> str:
+        """One line per entry with its shape and dtype, shown in the repr.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> nn.ParameterList([np.zeros(2, np.float32), np.ones((2, 3))])
+        ParameterList(
+          (0): Parameter of shape (2,) (float32)
+          (1): Parameter of shape (2, 3) (float64)
+        )
+        """
         return "\n".join(f"({i}): Parameter of shape {tuple(p.shape)} ({p.dtype})"
                          for i, p in enumerate(self))
 
@@ -143,34 +175,100 @@ class ParameterDict(Module):
         del self._parameters[key]
 
     def keys(self) -> KeysView[str]:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> list(nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(2)}).keys())
+        ['scale', 'shift']
+        """
         return self._parameters.keys()
 
     def values(self) -> ValuesView[Parameter]:
-        """The parameters, in insertion order."""
+        """The parameters, in insertion order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(3)})
+        >>> [p.shape for p in pdict.values()]
+        [(2,), (3,)]
+        """
         return cast(ValuesView[Parameter], self._parameters.values())  # as in __getitem__
 
     def items(self) -> ItemsView[str, Parameter]:
-        """``(key, parameter)`` pairs, in insertion order."""
+        """``(key, parameter)`` pairs, in insertion order.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(3)})
+        >>> [(key, p.shape) for key, p in pdict.items()]
+        [('scale', (2,)), ('shift', (3,))]
+        """
         return cast(ItemsView[str, Parameter], self._parameters.items())  # as in __getitem__
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The parameter under ``key``, or ``default``."""
+        """The parameter under ``key``, or ``default``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2)})
+        >>> pdict.get("scale").shape, pdict.get("shift") is None, pdict.get("shift", 0.0)
+        ((2,), True, 0.0)
+        """
         return self._parameters.get(key, default)
 
     def pop(self, key: str) -> Parameter:
-        """Remove ``key`` and return its parameter."""
+        """Remove ``key`` and return its parameter.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(2)})
+        >>> pdict.pop("shift").shape, list(pdict.keys())
+        ((2,), ['scale'])
+        """
         value = self[key]
         del self[key]
         return value
 
     def clear(self) -> None:
-        """Remove every entry."""
+        """Remove every entry.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2)})
+        >>> pdict.clear()
+        >>> len(pdict), list(pdict.parameters())
+        (0, [])
+        """
         self._parameters.clear()
 
     def update(self, parameters: Mapping[str, Tensor | np.ndarray]
                | Iterable[tuple[str, Tensor | np.ndarray]]) -> None:
-        """Add or replace entries from a mapping or an iterable of ``(key, value)`` pairs."""
+        """Add or replace entries from a mapping or an iterable of ``(key, value)`` pairs.
+
+        A replaced key keeps its position, as in a dict.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> pdict = nn.ParameterDict({"scale": np.ones(2), "shift": np.zeros(2)})
+        >>> pdict.update([("scale", np.full(2, 3.0)), ("gate", np.zeros(1))])
+        >>> [(key, p.numpy().tolist()) for key, p in pdict.items()]
+        [('scale', [3.0, 3.0]), ('shift', [0.0, 0.0]), ('gate', [0.0])]
+        """
         pairs = parameters.items() if hasattr(parameters, "items") else parameters
         for i, pair in enumerate(pairs):
             if len(pair) != 2:
@@ -179,5 +277,17 @@ class ParameterDict(Module):
             self[pair[0]] = pair[1]
 
     def extra_repr(self) -> str:
+        """One line per entry with its key, shape and dtype, shown in the repr.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> nn.ParameterDict({"scale": np.ones(2, np.float32), "shift": np.zeros((2, 3))})
+        ParameterDict(
+          (scale): Parameter of shape (2,) (float32)
+          (shift): Parameter of shape (2, 3) (float64)
+        )
+        """
         return "\n".join(f"({k}): Parameter of shape {tuple(p.shape)} ({p.dtype})"
                          for k, p in self.items())

@@ -51,6 +51,16 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
     -------
     Tensor
         The total norm of the gradients before clipping (a 0-d float tensor).
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> w = gg.tensor([0.0, 0.0], requires_grad=True)
+    >>> (w * gg.tensor([3.0, 4.0])).sum().backward()  # w.grad = [3, 4], norm 5
+    >>> nn.utils.clip_grad_norm_([w], max_norm=1.0)
+    Tensor(5., dtype=float32)
+    >>> w.grad.round(4)  # same direction, norm 1
+    Tensor([0.6, 0.8], dtype=float32)
     """
     max_norm = _non_negative_float("max_norm", max_norm, "clip_grad_norm_")
     grads = _grads(parameters)
@@ -77,7 +87,21 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
 
 
 def clip_grad_value_(parameters: Any, clip_value: float) -> None:
-    """Clip every gradient element to ``[-clip_value, clip_value]`` in place."""
+    """Clip every gradient element to ``[-clip_value, clip_value]`` in place.
+
+    Each element is clipped on its own, so the gradient's direction can change
+    (``clip_grad_norm_`` keeps it).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> w = gg.tensor([0.0, 0.0, 0.0], requires_grad=True)
+    >>> (w * gg.tensor([-3.0, 0.5, 2.0])).sum().backward()
+    >>> nn.utils.clip_grad_value_([w], clip_value=1.0)
+    >>> w.grad
+    Tensor([-1. ,  0.5,  1. ], dtype=float32)
+    """
     clip_value = _non_negative_float("clip_value", clip_value, "clip_grad_value_")
     with no_grad():
         for g in _grads(parameters):

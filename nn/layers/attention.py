@@ -338,7 +338,28 @@ class MultiheadAttention(Module):
                 key_padding_mask: Mask | None = None, need_weights: bool = True,
                 attn_mask: Mask | None = None, average_attn_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
-        """Attend from ``query`` to ``key``/``value``; returns ``(output, weights or None)``."""
+        """Attend from ``query`` to ``key``/``value``; returns ``(output, weights or None)``.
+
+        Calling the module runs this. Each query's weights over the keys sum to 1; a
+        key masked by ``key_padding_mask`` (True) gets weight 0, and ``is_causal=True``
+        hides the later keys.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> mha = nn.MultiheadAttention(4, 2, batch_first=True)
+        >>> x = gg.randn(1, 3, 4)
+        >>> out, weights = mha.forward(x, x, x, key_padding_mask=np.array([[False, False, True]]))
+        >>> out.shape, weights.sum(axis=-1).detach().round(4), weights[0, :, 2].detach()
+        ((1, 3, 4), Tensor([[1., 1., 1.]], dtype=float32), Tensor([0., 0., 0.], dtype=float32))
+        >>> _, weights = mha.forward(x, x, x, is_causal=True)
+        >>> (weights[0] > 0).numpy().astype(int)
+        array([[1, 0, 0],
+               [1, 1, 0],
+               [1, 1, 1]])
+        """
         unbatched = query.ndim == 2
         self._check(query, key, value, unbatched)
         if unbatched:
@@ -380,5 +401,16 @@ class MultiheadAttention(Module):
         return out, (weights.squeeze(0) if unbatched else weights)
 
     def extra_repr(self) -> str:
+        """The sizes, dropout and layout, shown in the repr above ``out_proj``.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.MultiheadAttention(16, 4, dropout=0.1)
+        MultiheadAttention(
+          embed_dim=16, num_heads=4, dropout=0.1, batch_first=False
+          (out_proj): Linear(in_features=16, out_features=16, bias=True)
+        )
+        """
         return (f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, "
                 f"dropout={self.dropout}, batch_first={self.batch_first}")

@@ -62,6 +62,15 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
 
     def extra_repr(self) -> str:
+        """Channels, kernel and stride, then the options that differ from their defaults;
+        shown in the repr.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+        Conv2d(3, 16, kernel_size=(3, 3), stride=2, padding=1, bias=False)
+        """
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
         if self.padding != 0:
@@ -100,12 +109,37 @@ class Conv2d(_ConvNd):
                          bias, dims=2, groups=groups)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Cross-correlate ``x`` (N, C_in, H, W) with ``weight``, add ``bias``; calling
+        the module runs this. Output (N, C_out, H_out, W_out).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> conv = nn.Conv2d(1, 1, 2, bias=False)
+        >>> with gg.no_grad():
+        ...     conv.weight[...] = 1.0  # each output sums a 2x2 window
+        >>> conv.forward(gg.arange(9.0).reshape(1, 1, 3, 3))  # rows [0 1 2], [3 4 5], [6 7 8]
+        Tensor([[[[ 8., 12.],
+                  [20., 24.]]]], dtype=float32, grad_fn=<Conv2d>)
+        """
         return conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups)
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over (N, C, L) inputs (int stride, padding and dilation)."""
+    """1-D convolution over (N, C, L) inputs (int stride, padding and dilation).
+
+    Parameters as :class:`Conv2d`; the weight is (out_channels, in_channels / groups, k).
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> conv = nn.Conv1d(4, 8, 3, padding=1)
+    >>> conv(gg.zeros(2, 4, 10)).shape, conv.weight.shape
+    ((2, 8, 10), (8, 4, 3))
+    """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
                  stride: int = 1, padding: int = 0, dilation: int = 1, groups: int = 1,
@@ -114,6 +148,19 @@ class Conv1d(_ConvNd):
                          bias, dims=1, groups=groups)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Cross-correlate ``x`` (N, C_in, L) with ``weight``, add ``bias``; calling the
+        module runs this. As in PyTorch the kernel is not flipped.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> conv = nn.Conv1d(1, 1, 3, bias=False)
+        >>> with gg.no_grad():
+        ...     conv.weight[...] = [[[1.0, 0.0, -1.0]]]  # out[i] = x[i] - x[i + 2]
+        >>> conv.forward(gg.tensor([[[1.0, 2.0, 4.0, 7.0, 11.0]]]))
+        Tensor([[[-3., -5., -7.]]], dtype=float32, grad_fn=<Reshape>)
+        """
         return conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation,
                       self.groups)
 
@@ -144,12 +191,38 @@ class ConvTranspose2d(_ConvNd):
                          output_padding=output_padding)
 
     def forward(self, x: Tensor) -> Tensor:
+        """The transposed convolution of ``x`` (N, C_in, H, W); calling the module runs
+        this. Each input pixel adds ``value * kernel`` into the output at ``stride`` steps.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> up = nn.ConvTranspose2d(1, 1, 2, stride=2, bias=False)
+        >>> with gg.no_grad():
+        ...     up.weight[...] = 1.0  # each pixel becomes a 2x2 block
+        >>> up.forward(gg.tensor([[[[1.0, 2.0], [3.0, 4.0]]]]))
+        Tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]], dtype=float32, grad_fn=<ConvTranspose2d>)
+        """
         return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
                                 self.output_padding, self.groups, self.dilation)
 
 
 class ConvTranspose1d(_ConvNd):
-    """1-D transposed convolution over (N, C, L); weight (in, out / groups, k)."""
+    """1-D transposed convolution over (N, C, L); weight (in, out / groups, k).
+
+    Output length ``(L - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> nn.ConvTranspose1d(8, 4, 4, stride=2, padding=1)(gg.zeros(2, 8, 10)).shape
+    (2, 4, 20)
+    """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int],
                  stride: int = 1, padding: int = 0, output_padding: int = 0,
@@ -159,5 +232,18 @@ class ConvTranspose1d(_ConvNd):
                          output_padding=output_padding)
 
     def forward(self, x: Tensor) -> Tensor:
+        """The transposed convolution of ``x`` (N, C_in, L); calling the module runs
+        this. Each input value adds ``value * kernel`` into the output at ``stride`` steps.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> up = nn.ConvTranspose1d(1, 1, 2, stride=2, bias=False)
+        >>> with gg.no_grad():
+        ...     up.weight[...] = [[[1.0, 10.0]]]
+        >>> up.forward(gg.tensor([[[1.0, 2.0, 3.0]]]))
+        Tensor([[[ 1., 10.,  2., 20.,  3., 30.]]], dtype=float32, grad_fn=<Reshape>)
+        """
         return conv_transpose1d(x, self.weight, self.bias, self.stride, self.padding,
                                 self.output_padding, self.groups, self.dilation)

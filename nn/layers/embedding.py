@@ -118,7 +118,20 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(cls: type[E], embeddings: Tensor | ArrayLike, freeze: bool = True,
                         padding_idx: int | None = None) -> E:
-        """An Embedding holding ``embeddings`` (2-D); frozen (no grad) by default."""
+        """An Embedding holding ``embeddings`` (2-D); frozen (no grad) by default.
+
+        ``freeze=False`` trains them further.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> table = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+        >>> emb = nn.Embedding.from_pretrained(table)
+        >>> emb(np.array([2, 1])), emb.weight.requires_grad
+        (Tensor([[3., 4.],
+                [1., 2.]], dtype=float32), False)
+        """
         data = np.array(getattr(embeddings, "data", embeddings))
         if data.ndim != 2:
             raise autograd.ShapeError(f"Embedding.from_pretrained: embeddings of shape "
@@ -128,8 +141,33 @@ class Embedding(Module):
         return module
 
     def forward(self, ids: Tensor | ArrayLike) -> Tensor:
+        """The rows of ``weight`` at the integer ``ids``: shape ``ids.shape +
+        (embedding_dim,)``; calling the module runs this.
+
+        A row's gradient is the sum over the positions that picked it; the
+        ``padding_idx`` row gets none.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from graphgrad import nn
+        >>> emb = nn.Embedding(3, 2, padding_idx=0)
+        >>> emb.forward(np.array([0, 1, 1])).sum().backward()
+        >>> emb.weight.grad  # row 1 was picked twice, row 0 is padding
+        Tensor([[0., 0.],
+                [2., 2.],
+                [0., 0.]], dtype=float32)
+        """
         return embedding(ids, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
+        """The table's size (and ``padding_idx`` when set), shown in the repr.
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.Embedding(10, 3, padding_idx=0)
+        Embedding(10, 3, padding_idx=0)
+        """
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         return text if self.padding_idx is None else text + f", padding_idx={self.padding_idx}"

@@ -162,13 +162,45 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1, no batches seen."""
+        """Running mean 0, running variance 1, no batches seen.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> bn = nn.BatchNorm1d(1)
+        >>> _ = bn(gg.tensor([[1.0], [3.0]]))
+        >>> bn.running_mean, bn.num_batches_tracked
+        (Tensor([0.2], dtype=float32), Tensor(1, dtype=int64))
+        >>> bn.reset_running_stats()
+        >>> bn.running_mean, bn.running_var, bn.num_batches_tracked
+        (Tensor([0.], dtype=float32), Tensor([1.], dtype=float32), Tensor(0, dtype=int64))
+        """
         if self.track_running_stats:
             writable_data(self.running_mean)[...] = 0.0
             writable_data(self.running_var)[...] = 1.0
             writable_data(self.num_batches_tracked)[...] = 0
 
     def forward(self, x: Tensor) -> Tensor:
+        """Normalise each channel of ``x``; calling the module runs this.
+
+        Training: with the batch's mean and (biased) variance, and the running statistics
+        move by ``momentum`` toward the batch's (the variance unbiased). Evaluation: with
+        the running statistics.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> bn = nn.BatchNorm1d(1)  # weight 1, bias 0
+        >>> bn.forward(gg.tensor([[1.0], [3.0]])).detach().round(4)  # mean 2, variance 1
+        Tensor([[-1.],
+                [ 1.]], dtype=float32)
+        >>> bn.running_mean, bn.running_var  # 0.9 * 0 + 0.1 * 2, 0.9 * 1 + 0.1 * 2
+        (Tensor([0.2], dtype=float32), Tensor([1.1], dtype=float32))
+        >>> bn.eval().forward(gg.tensor([[2.2]])).detach().round(4)  # (2.2 - 0.2) / sqrt(1.1)
+        Tensor([[1.9069]], dtype=float32)
+        """
         if x.ndim not in self._input_dims or x.shape[1] != self.num_features:
             raise ShapeError(f"{type(self).__name__}({self.num_features}): expected input of "
                              f"{' or '.join(f'{d}-D' for d in self._input_dims)} with "
@@ -188,8 +220,17 @@ class _BatchNorm(Module):
                           use_batch, 0.0 if momentum is None else momentum, self.eps)
 
     def extra_repr(self) -> str:
+        """The sizes and options, shown in the repr (PyTorch's format).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.BatchNorm1d(4, momentum=None)
+        BatchNorm1d(4, eps=1e-05, momentum=None, affine=True, bias=True, track_running_stats=True)
+        """
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -207,7 +248,20 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation of (N, C, H, W) inputs per channel C."""
+    """Batch normalisation of (N, C, H, W) inputs per channel C.
+
+    Each channel is normalised over the batch and both spatial axes; arguments,
+    parameters and buffers as :class:`BatchNorm1d`.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> gg.manual_seed(0)
+    >>> out = nn.BatchNorm2d(3)(gg.randn(8, 3, 4, 4) * 5 + 2)
+    >>> out.shape, bool((out.mean(axis=(0, 2, 3)).abs() < 1e-5).all())  # each channel: mean 0
+    ((8, 3, 4, 4), True)
+    """
 
     _input_dims = (4,)
 
@@ -239,11 +293,32 @@ class LayerNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Normalise ``x`` over its trailing ``normalized_shape`` axes (each sample on
+        its own, in training and evaluation alike), then scale and shift; calling the module
+        runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> x = gg.tensor([[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]])
+        >>> nn.LayerNorm(3).forward(x).detach().round(4)  # each row: mean 0, variance 1
+        Tensor([[-1.2247,  0.    ,  1.2247],
+                [-1.2247,  0.    ,  1.2247]], dtype=float32)
+        """
         return layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
+        """The normalised shape and options, shown in the repr (PyTorch's format).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.LayerNorm(8, bias=False)
+        LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=False)
+        """
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 # ------------------------------------------------------------------ group and instance norm
@@ -352,13 +427,36 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Normalise each sample's channel groups of ``x`` (N, C, *); calling the
+        module runs this. ``GroupNorm(1, C)`` normalises all channels together,
+        ``GroupNorm(C, C)`` each channel alone.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> x = gg.tensor([[[[0.0, 2.0]], [[4.0, 6.0]]]])  # one sample, 2 channels of 1x2
+        >>> nn.GroupNorm(1, 2).forward(x).detach().round(4).flatten()  # mean 3, variance 5
+        Tensor([-1.3416, -0.4472,  0.4472,  1.3416], dtype=float32)
+        >>> nn.GroupNorm(2, 2).forward(x).detach().round(4).flatten()
+        Tensor([-1.,  1., -1.,  1.], dtype=float32)
+        """
         if x.ndim < 2 or x.shape[1] != self.num_channels:
             raise ShapeError(f"GroupNorm: expected input (N, {self.num_channels}, *), got "
                              f"shape {x.shape}")
         return group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        """The sizes and options, shown in the repr (PyTorch's format).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.GroupNorm(2, 6)
+        GroupNorm(2, 6, eps=1e-05, affine=True, bias=True)
+        """
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+                f"bias={self.bias is not None}")
 
 
 class InstanceNorm2d(_BatchNorm):
@@ -382,6 +480,18 @@ class InstanceNorm2d(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats)
 
     def forward(self, x: Tensor) -> Tensor:
+        """Normalise each (sample, channel) plane of ``x`` over its H x W values;
+        calling the module runs this. (C, H, W) inputs are one sample.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> x = gg.arange(4.0).reshape(1, 1, 2, 2)  # mean 1.5, variance 1.25
+        >>> nn.InstanceNorm2d(1).forward(x).round(4)
+        Tensor([[[[-1.3416, -0.4472],
+                  [ 0.4472,  1.3416]]]], dtype=float32)
+        """
         if x.ndim not in (3, 4) or x.shape[-3] != self.num_features:
             raise ShapeError(f"InstanceNorm2d({self.num_features}): expected input (N, "
                              f"{self.num_features}, H, W) or ({self.num_features}, H, W), got "

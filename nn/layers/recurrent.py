@@ -159,7 +159,23 @@ class _RNNBase(Module):
 
     def forward(self, input: Any,  # noqa: A002 - PyTorch's name
                 hx: Tensor | tuple[Tensor, Tensor] | None = None) -> tuple[Any, Any]:
-        """Run the stacked recurrence; returns ``(output, h_n)`` (LSTM: ``(h_n, c_n)``)."""
+        """Run the stacked recurrence; returns ``(output, h_n)`` (LSTM: ``(h_n, c_n)``).
+
+        Calling the module runs this. ``output`` holds the last layer's ``h`` at every step;
+        ``h_n`` every layer's ``h`` at the last step. ``hx`` (zeros when None) is ``h_0``,
+        or ``(h_0, c_0)`` for LSTM; a ``PackedSequence`` input gives a packed output.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> rnn = nn.RNN(2, 4, num_layers=3)
+        >>> output, h_n = rnn.forward(gg.randn(5, 1, 2))  # 5 steps, batch 1
+        >>> output.shape, h_n.shape
+        ((5, 1, 4), (3, 1, 4))
+        >>> bool((output[-1] == h_n[-1]).all())  # the last layer at the last step
+        True
+        """
         packed = isinstance(input, PackedSequence)
         if packed:
             data, batch_sizes = input.data, input.batch_sizes
@@ -248,18 +264,26 @@ class _RNNBase(Module):
         return output, final
 
     def extra_repr(self) -> str:
+        """The sizes, then the options that differ from their defaults (PyTorch's format).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.GRU(3, 4, num_layers=2, dropout=0.5), nn.LSTM(3, 4, proj_size=2, batch_first=True)
+        (GRU(3, 4, num_layers=2, dropout=0.5), LSTM(3, 4, proj_size=2, batch_first=True))
+        """
         text = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size:
             text += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             text += f", num_layers={self.num_layers}"
+        if not self.bias:
+            text += ", bias=False"
         if self.batch_first:
             text += ", batch_first=True"
         if self.dropout:
             text += f", dropout={self.dropout}"
-        if self.bidirectional:
-            text += ", bidirectional=True"
-        return text + ("" if self.bias else ", bias=False")
+        return text + (", bidirectional=True" if self.bidirectional else "")
 
 
 class RNN(_RNNBase):

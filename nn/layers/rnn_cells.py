@@ -233,11 +233,38 @@ class _CellBase(Module):
         return x, filled, unbatched
 
     def extra_repr(self) -> str:
-        return f"{self.input_size}, {self.hidden_size}"
+        """The sizes, ``bias=False`` and a non-tanh nonlinearity when set (PyTorch's
+        format).
+
+        Examples
+        --------
+        >>> from graphgrad import nn
+        >>> nn.LSTMCell(3, 5), nn.RNNCell(3, 5, bias=False, nonlinearity="relu")
+        (LSTMCell(3, 5), RNNCell(3, 5, bias=False, nonlinearity=relu))
+        """
+        text = f"{self.input_size}, {self.hidden_size}"
+        if self.bias_ih is None:
+            text += ", bias=False"
+        nonlinearity = getattr(self, "nonlinearity", "tanh")
+        return text + ("" if nonlinearity == "tanh" else f", nonlinearity={nonlinearity}")
 
 
 class RNNCell(_CellBase):
-    """One RNN step on (batch, input_size) or (input_size,): returns the next h."""
+    """One RNN step on (batch, input_size) or (input_size,): returns the next h.
+
+    ``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (``nonlinearity="relu"``: relu);
+    ``weight_ih`` is (hidden, input), ``weight_hh`` (hidden, hidden). Loop over time
+    yourself, or use :class:`RNN`.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> cell = nn.RNNCell(3, 5)
+    >>> h = cell(gg.zeros(4, 3))  # h starts at zeros
+    >>> cell(gg.zeros(4, 3), h).shape, cell.weight_ih.shape
+    ((4, 5), (5, 3))
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh") -> None:
@@ -247,6 +274,20 @@ class RNNCell(_CellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
+        """``h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)`` (``h`` zeros when None);
+        calling the module runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> cell = nn.RNNCell(1, 1, bias=False)
+        >>> with gg.no_grad():
+        ...     _ = cell.weight_ih.fill_(1.0), cell.weight_hh.fill_(0.5)
+        >>> h = cell.forward(gg.tensor([[1.0]]))  # tanh(1)
+        >>> h.detach().round(4), cell.forward(gg.tensor([[0.0]]), h).detach().round(4)
+        (Tensor([[0.7616]], dtype=float32), Tensor([[0.3634]], dtype=float32))
+        """
         x, (h,), unbatched = self._inputs(x, (h,))
         out = rnn_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh,
                        self.nonlinearity)
@@ -254,12 +295,40 @@ class RNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """One LSTM step on (batch, input_size) or (input_size,): returns ``(h', c')``."""
+    """One LSTM step on (batch, input_size) or (input_size,): returns ``(h', c')``.
+
+    Gates i, f, g, o (PyTorch's row order in ``weight_ih`` (4 hidden, input) and
+    ``weight_hh`` (4 hidden, hidden)): ``c' = f * c + i * g``, ``h' = o * tanh(c')``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad import nn
+    >>> cell = nn.LSTMCell(3, 5)
+    >>> h, c = cell(gg.zeros(4, 3))  # (h, c) start at zeros
+    >>> h.shape, c.shape, cell.weight_ih.shape
+    ((4, 5), (4, 5), (20, 3))
+    """
 
     _gates = 4
 
     def forward(self, x: Tensor,
                 hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        """``(h', c')`` from ``x`` and ``hx = (h, c)`` (zeros when None); calling the
+        module runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> cell = nn.LSTMCell(2, 3)
+        >>> with gg.no_grad():  # all gates sigmoid(0) = 0.5, g = tanh(0) = 0
+        ...     _ = [p.fill_(0.0) for p in cell.parameters()]
+        >>> h, c = cell.forward(gg.ones(1, 2), (gg.zeros(1, 3), gg.ones(1, 3)))
+        >>> c.detach(), h.detach().round(4)  # c' = 0.5 * 1, h' = 0.5 * tanh(0.5)
+        (Tensor([[0.5, 0.5, 0.5]], dtype=float32),
+         Tensor([[0.2311, 0.2311, 0.2311]], dtype=float32))
+        """
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTMCell: hx must be a pair (h, c)")
         x, states, unbatched = self._inputs(x, (None, None) if hx is None else hx)
@@ -284,7 +353,20 @@ class GRUCell(_CellBase):
     _gates = 3
 
     def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        """``h' = (1 - z) n + z h`` from ``x`` and ``h`` (zeros when None)."""
+        """``h' = (1 - z) n + z h`` from ``x`` and ``h`` (zeros when None).
+
+        Calling the module runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> cell = nn.GRUCell(2, 3)
+        >>> with gg.no_grad():  # r = z = sigmoid(0) = 0.5, n = tanh(0) = 0
+        ...     _ = [p.fill_(0.0) for p in cell.parameters()]
+        >>> cell.forward(gg.ones(1, 2), gg.full((1, 3), 0.8)).detach()  # h' = 0.5 * h
+        Tensor([[0.4, 0.4, 0.4]], dtype=float32)
+        """
         x, (h,), unbatched = self._inputs(x, (h,))
         out = gru_cell(x, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         return out.squeeze(0) if unbatched else out

@@ -115,7 +115,24 @@ class TransformerEncoderLayer(_Block):
 
     def forward(self, src: Tensor, src_mask: Mask | None = None,
                 src_key_padding_mask: Mask | None = None, is_causal: bool = False) -> Tensor:
-        """Encode ``src`` ((S, N, E), or (N, S, E) with ``batch_first``, or (S, E))."""
+        """Encode ``src`` ((S, N, E), or (N, S, E) with ``batch_first``, or (S, E)).
+
+        Calling the module runs this. With ``is_causal=True`` (and no ``src_mask``) each
+        position attends only to itself and earlier ones.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> layer = layer.eval()  # no dropout
+        >>> x = gg.randn(1, 4, 8)
+        >>> later_changed = gg.concatenate([x[:, :1], gg.randn(1, 3, 8)], axis=1)
+        >>> a, b = layer.forward(x, is_causal=True), layer.forward(later_changed, is_causal=True)
+        >>> bool(np.allclose(a[:, 0].numpy(), b[:, 0].numpy()))  # position 0 sees only itself
+        True
+        """
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal,
@@ -161,7 +178,20 @@ class TransformerDecoderLayer(_Block):
                 memory_mask: Mask | None = None, tgt_key_padding_mask: Mask | None = None,
                 memory_key_padding_mask: Mask | None = None, tgt_is_causal: bool = False,
                 memory_is_causal: bool = False) -> Tensor:
-        """Decode ``tgt`` attending to ``memory`` (the encoder's output)."""
+        """Decode ``tgt`` attending to ``memory`` (the encoder's output).
+
+        Calling the module runs this. The output has ``tgt``'s shape; ``memory`` may have
+        another length.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> tgt, memory = gg.randn(2, 3, 8), gg.randn(2, 5, 8)
+        >>> layer.forward(tgt, memory, tgt_is_causal=True).shape
+        (2, 3, 8)
+        """
         x = tgt
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
@@ -206,7 +236,26 @@ class TransformerEncoder(Module):
 
     def forward(self, src: Tensor, mask: Mask | None = None,
                 src_key_padding_mask: Mask | None = None, is_causal: bool | None = None) -> Tensor:
-        """Run ``src`` through every layer (and the final norm)."""
+        """Run ``src`` through every layer (and the final norm); calling the module runs
+        this.
+
+        ``src_key_padding_mask`` (N, S) is True at padding positions: no other position
+        attends to them.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> encoder = nn.TransformerEncoder(layer, num_layers=2).eval()
+        >>> x, pad = gg.randn(1, 4, 8), np.array([[False, False, False, True]])
+        >>> padding_changed = gg.concatenate([x[:, :3], gg.randn(1, 1, 8)], axis=1)
+        >>> a = encoder.forward(x, src_key_padding_mask=pad)
+        >>> b = encoder.forward(padding_changed, src_key_padding_mask=pad)
+        >>> bool(np.allclose(a[:, :3].numpy(), b[:, :3].numpy(), atol=1e-6))
+        True
+        """
         x = src
         for layer in self.layers:
             x = layer(x, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
@@ -239,7 +288,19 @@ class TransformerDecoder(Module):
                 memory_mask: Mask | None = None, tgt_key_padding_mask: Mask | None = None,
                 memory_key_padding_mask: Mask | None = None, tgt_is_causal: bool | None = None,
                 memory_is_causal: bool = False) -> Tensor:
-        """Run ``tgt`` through every layer, each attending to ``memory``."""
+        """Run ``tgt`` through every layer, each attending to ``memory``.
+
+        Calling the module runs this.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad import nn
+        >>> layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> decoder = nn.TransformerDecoder(layer, num_layers=2, norm=nn.LayerNorm(8))
+        >>> decoder.forward(gg.randn(2, 3, 8), gg.randn(2, 7, 8)).shape
+        (2, 3, 8)
+        """
         x = tgt
         for layer in self.layers:
             x = layer(x, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,

@@ -184,7 +184,6 @@ class Module(HookMixin):
         Examples
         --------
         >>> import numpy as np
-        >>> import graphgrad as gg
         >>> from graphgrad import nn
         >>> layer = nn.Module()
         >>> layer.register_parameter("scale", nn.Parameter(np.ones(2, dtype=np.float32)))
@@ -210,7 +209,6 @@ class Module(HookMixin):
         Examples
         --------
         >>> import numpy as np
-        >>> import graphgrad as gg
         >>> from graphgrad import nn
         >>> layer = nn.Module()
         >>> layer.register_buffer("count", np.zeros(1))
@@ -632,7 +630,6 @@ class Module(HookMixin):
         Examples
         --------
         >>> import numpy as np
-        >>> import graphgrad as gg
         >>> from graphgrad import nn
         >>> source, target = nn.Linear(2, 1), nn.Linear(2, 1)
         >>> target.load_state_dict(source.state_dict())

@@ -570,8 +570,8 @@ class Hardswish(Module):
     --------
     >>> import graphgrad as gg
     >>> from graphgrad import nn
-    >>> nn.Hardswish()(gg.tensor([-4.0, 0.0, 3.0, 4.0]))
-    Tensor([-0.,  0.,  3.,  4.], dtype=float32)
+    >>> nn.Hardswish()(gg.tensor([-1.5, 0.0, 3.0, 4.0]))  # -1.5 * (-1.5 / 6 + 1/2)
+    Tensor([-0.375,  0.   ,  3.   ,  4.   ], dtype=float32)
     """
 
     def __init__(self, inplace: bool = False) -> None:

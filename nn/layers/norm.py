@@ -427,8 +427,8 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, x: Tensor) -> Tensor:
-        """Normalise each sample's channel groups of ``x`` (N, C, *); calling the
-        module runs this. ``GroupNorm(1, C)`` normalises all channels together,
+        """Normalise each sample's channel groups of ``x`` (shape ``(N, C, *)``);
+        calling the module runs this. ``GroupNorm(1, C)`` normalises all channels together,
         ``GroupNorm(C, C)`` each channel alone.
 
         Examples

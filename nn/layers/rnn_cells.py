@@ -325,9 +325,10 @@ class LSTMCell(_CellBase):
         >>> with gg.no_grad():  # all gates sigmoid(0) = 0.5, g = tanh(0) = 0
         ...     _ = [p.fill_(0.0) for p in cell.parameters()]
         >>> h, c = cell.forward(gg.ones(1, 2), (gg.zeros(1, 3), gg.ones(1, 3)))
-        >>> c.detach(), h.detach().round(4)  # c' = 0.5 * 1, h' = 0.5 * tanh(0.5)
-        (Tensor([[0.5, 0.5, 0.5]], dtype=float32),
-         Tensor([[0.2311, 0.2311, 0.2311]], dtype=float32))
+        >>> c.detach()  # c' = f * c + i * g = 0.5 * 1
+        Tensor([[0.5, 0.5, 0.5]], dtype=float32)
+        >>> h.detach().round(4)  # h' = o * tanh(c') = 0.5 * tanh(0.5)
+        Tensor([[0.2311, 0.2311, 0.2311]], dtype=float32)
         """
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTMCell: hx must be a pair (h, c)")

@@ -141,3 +141,33 @@ def test_dtype_kind_never_compares_a_strict_dtype_with_a_numpy_one():
                                                  np.dtype("float32"), np.dtype("int64"),
                                                  np.bool_, np.int64, xps.float32)]
     assert kinds == ["f", "i", "b", "f", "i", "b", "i", "f"]
+
+
+@pytest.mark.parametrize("name, w_shape", [("conv2d", (2, 2, 3, 3)),
+                                           ("conv2d_groups", (4, 1, 3, 2)),
+                                           ("conv_transpose2d", (2, 3, 3, 3)),
+                                           ("max_pool2d", None)])
+def test_windowed_ops_on_device1_match_numpy(name, w_shape):
+    """Forward and first gradients through im2col/col2im/slabs on array-api-strict's device1
+    (which refuses any silent conversion to numpy) equal numpy's."""
+    import graphgrad as gg
+    op = {"conv2d": lambda x, w: gg.conv2d(x, w, padding=1, stride=2),
+          "conv2d_groups": lambda x, w: gg.conv2d(x, w, groups=2, dilation=2),
+          "conv_transpose2d": lambda x, w: gg.conv_transpose2d(x, w, stride=2, output_padding=1),
+          "max_pool2d": lambda x: gg.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True)}[name]
+    rng = np.random.default_rng(0)
+    inputs = [rng.normal(size=(2, 2, 7, 6))] + ([rng.normal(size=w_shape)] if w_shape else [])
+    results = []
+    for device in ("cpu", "array_api_strict:device1"):
+        xs = [gg.tensor(v).to(device) for v in inputs]
+        for t in xs:
+            t.requires_grad_(True)
+        out = op(*xs)
+        upstream = gg.tensor(rng.normal(size=out.shape) if not results else results[0][1])
+        grads = gg.grad(out, xs, grad_outputs=upstream.to(device))
+        results.append((backend.to_host(out.data), backend.to_host(upstream.data),
+                        [backend.to_host(g.data) for g in grads]))
+    (out_np, _, grads_np), (out_dev, _, grads_dev) = results
+    np.testing.assert_allclose(out_dev, out_np, rtol=1e-12, atol=1e-12)
+    for got, expected in zip(grads_dev, grads_np):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

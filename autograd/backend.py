@@ -29,7 +29,6 @@ import numpy as np
 from .errors import DeviceError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from types import ModuleType
     from typing import Any
 
@@ -40,7 +39,9 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            "matrix_transpose", "sliding_windows", "einsum", "contiguous", "maximum_into",
            "set_at", "add_at_columns", "into", "from_host", "is_writable",
            # shims of the structural ops (h19p2)
-           "accumulate"]
+           "accumulate",
+           # shims of the elementwise ops (h19p1)
+           "default_float", "sigmoid", "any_true"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -334,18 +335,23 @@ def pad(array: Any, widths: tuple[tuple[int, int], ...], value: float = 0.0) -> 
     return out
 
 
-@contextlib.contextmanager
-def errstate(array: Any, **settings: Any) -> Iterator[None]:
+def errstate(array: Any, **settings: Any) -> contextlib.AbstractContextManager[Any]:
     """numpy's ``np.errstate(**settings)`` for numpy arrays; nothing for other libraries.
 
     Rules use it to silence warnings numpy raises for values they handle (``log(0)`` masked
-    afterwards); libraries without floating-point error state never warn.
+    afterwards); array-api-strict computes with numpy underneath and warns as numpy does,
+    so it gets numpy's too; libraries without floating-point error state never warn. A plain
+    function returning numpy's own context manager: numpy's path costs what ``np.errstate`` did.
+
+    Examples
+    --------
+    >>> with errstate(np.zeros(1), divide="ignore"):
+    ...     np.log(np.zeros(1))
+    array([-inf])
     """
-    if namespace(array) is np:
-        with np.errstate(**settings):
-            yield
-    else:
-        yield
+    if namespace(array) is np or type(array).__module__.startswith("array_api_strict"):
+        return np.errstate(**settings)
+    return contextlib.nullcontext()
 
 
 # ---- shims for linear algebra, einsum and conv/pooling windows (h19p3)
@@ -662,3 +668,63 @@ def accumulate(name: str, array: Any, axis: int) -> Any:
         out = xp.concat([out[head], combine(out[later], out[earlier])], axis=axis)
         step *= 2
     return out
+
+
+# ---- shims for the elementwise ops (h19p1)
+def default_float(array: Any) -> Any:
+    """The real floating dtype a non-float ``array`` computes in: its library's default there.
+
+    numpy's is float64; array-api-strict's ``no_float64`` device gives float32.
+
+    Examples
+    --------
+    >>> default_float(np.arange(3))
+    dtype('float64')
+    """
+    xp = namespace(array)
+    if xp is np:
+        return np.dtype(np.float64)
+    info = xp.__array_namespace_info__()
+    return info.default_dtypes(device=array.device)["real floating"]
+
+
+def sigmoid(x: Any) -> Any:
+    """``1 / (1 + e^-x)`` of an array, accurate in both tails and without overflow warnings.
+
+    Integer and bool arrays give the library's default float (``default_float``). numpy's
+    path works in place (four passes, against nine for the two-branch ``e^-|x|`` form).
+
+    Examples
+    --------
+    >>> sigmoid(np.array([0.0, -1000.0]))
+    array([0.5, 0. ])
+    """
+    xp = namespace(x)
+    if xp is np:
+        x = np.asarray(x)
+        out = np.empty(x.shape, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+        np.negative(x, out=out)
+        # NOTE: e^-x overflows to inf only where the true value is below the dtype's
+        # smallest number, and 1 / (1 + inf) = 0 is then the right answer.
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1
+        return np.reciprocal(out, out=out)
+    if dtype_kind(x.dtype) != "f":
+        x = xp.astype(x, default_float(x))
+    with errstate(x, over="ignore"):  # e^-x = inf gives 0, the right answer (see above)
+        return 1 / (1 + xp.exp(-x))
+
+
+def any_true(mask: Any) -> bool:
+    """True when some element of the boolean array ``mask`` is true (numpy: ``mask.any()``).
+
+    Examples
+    --------
+    >>> any_true(np.array([False, True])), any_true(np.bool_(False))
+    (True, False)
+    """
+    xp = namespace(mask)
+    if xp is np:
+        return bool(np.asarray(mask).any())
+    return bool(xp.any(mask))

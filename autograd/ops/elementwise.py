@@ -7,10 +7,11 @@ Activations (relu, gelu, ...) are in ``activation.py``.
 """
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .. import backend
+from ..backend import namespace
 from ..function import Function
 from ..value import is_value
 from . import rule_helpers
@@ -25,18 +26,8 @@ __all__ = ["stable_sigmoid", "Add", "Sub", "Mul", "Div", "Neg", "Pow", "Exp", "L
     "maximum", "minimum", "where"]
 
 
-def stable_sigmoid(x):
-    """``1 / (1 + e^-x)``, accurate in both tails and without overflow warnings."""
-    x = np.asarray(x)
-    out = np.empty(x.shape, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
-    np.negative(x, out=out)
-    # NOTE: e^-x overflows to inf only where the true value is below the dtype's
-    # smallest number, and 1 / (1 + inf) = 0 is then the right answer. Four passes
-    # in place, against nine for the e^-|x| two-branch form.
-    with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    out += 1
-    return np.reciprocal(out, out=out)
+# ``1 / (1 + e^-x)`` of an array, accurate in both tails (numpy's path works in place)
+stable_sigmoid = backend.sigmoid
 
 
 # ------------------------------------------------------------------ arithmetic
@@ -148,17 +139,20 @@ class Pow(Function):
         if need_x:
             # NOTE: only at x == 0 does y x^(y-1) give 0 * inf where y == 0; elsewhere the
             # formula is 0 by itself and keeps its derivative in y (second order).
-            off = np.asarray((rule_helpers.data_of(y) == 0) & (rule_helpers.data_of(x) == 0))
-            if off.any():  # base 1 where masked, so 0 ** -1 never makes 0 * inf
+            off = (rule_helpers.data_of(y) == 0) & (rule_helpers.data_of(x) == 0)
+            if backend.any_true(off):  # base 1 where masked, so 0 ** -1 never makes 0 * inf
                 base = rule_helpers.where(off, 1.0, x)
                 grad_x = rule_helpers.select(~off, grad * y * base ** (y - 1))
             else:
                 grad_x = grad * y * x ** (y - 1)
         if need_y:
+            if not hasattr(x, "shape"):  # a number base (2.0 ** t): log x in out's library
+                data = rule_helpers.data_of(out)
+                x = namespace(data).asarray(x, dtype=data.dtype, device=data.device)
             x_data = rule_helpers.data_of(x)
-            off = np.asarray((x_data == 0) & (rule_helpers.data_of(y) >= 0))
-            with np.errstate(invalid="ignore", divide="ignore"):  # log of x <= 0: see above
-                if off.any():
+            off = (x_data == 0) & (rule_helpers.data_of(y) >= 0)
+            with backend.errstate(x_data, invalid="ignore", divide="ignore"):  # log x <= 0: above
+                if backend.any_true(off):
                     log_x = rule_helpers.log(rule_helpers.where(off, 1.0, x))
                     grad_y = rule_helpers.select(~off, grad * out * log_x)
                 else:
@@ -174,7 +168,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.exp(x)
+        out = namespace(x).exp(x)
         ctx.save_for_backward(out)
         return out
 
@@ -192,7 +186,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log(x)
+        return namespace(x).log(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -208,7 +202,7 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log1p(x)
+        return namespace(x).log1p(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -223,7 +217,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.sqrt(x)
+        out = namespace(x).sqrt(x)
         ctx.save_for_backward(out)
         return out
 
@@ -241,7 +235,7 @@ class Sin(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.sin(x)
+        return namespace(x).sin(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -257,7 +251,7 @@ class Cos(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.cos(x)
+        return namespace(x).cos(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -272,7 +266,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.tanh(x)
+        out = namespace(x).tanh(x)
         ctx.save_for_backward(out)
         return out
 
@@ -308,12 +302,13 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.abs(x)
+        return namespace(x).abs(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return rule_helpers.link(grad * np.sign(rule_helpers.data_of(x)), x)
+        data = rule_helpers.data_of(x)
+        return rule_helpers.link(grad * namespace(data).sign(data), x)
 
 
 class Clip(Function):
@@ -324,17 +319,15 @@ class Clip(Function):
     @staticmethod
     def forward(ctx, x, lo=None, hi=None):
         ctx.save_for_backward(x, lo, hi)
-        return np.clip(x, lo, hi)
+        return namespace(x).clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
         x, lo, hi = ctx.saved_tensors
         data = rule_helpers.data_of(x)
-        inside = np.ones(data.shape, dtype=bool)
-        if lo is not None:
-            inside &= data >= lo
+        inside = (data >= lo) if lo is not None else None
         if hi is not None:
-            inside &= data <= hi
+            inside = (data <= hi) if inside is None else inside & (data <= hi)
         return rule_helpers.select(inside, grad)
 
 
@@ -347,12 +340,12 @@ class Maximum(Function):
     def forward(ctx, x, y):
         x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
-        return np.maximum(x, y)
+        return namespace(x).maximum(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), np.greater,
+        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), operator.gt,
                               ctx.needs_input_grad)
 
 
@@ -365,12 +358,12 @@ class Minimum(Function):
     def forward(ctx, x, y):
         x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
-        return np.minimum(x, y)
+        return namespace(x).minimum(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
-        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), np.less,
+        return _split_between(grad, rule_helpers.data_of(x), rule_helpers.data_of(y), operator.lt,
                               ctx.needs_input_grad)
 
 
@@ -380,13 +373,15 @@ def _split_between(grad, x, y, wins, needs):
     The loser's share is selected away (not multiplied by 0), so an infinite
     gradient stays 0 there; only ties are scaled, by 1/2.
     """
-    tie = np.asarray(x == y)
+    tie = x == y
     x_wins = wins(x, y)
-    half = np.where(tie, 0.5, 1.0).astype(np.result_type(x, y), copy=False) if tie.any() else None
+    halve = backend.any_true(tie)
     grads = []
     for need, gets in ((needs[0], x_wins | tie), (needs[1], ~x_wins)):
         picked = rule_helpers.select(gets, grad) if need else None
-        grads.append(picked if half is None or picked is None else picked * half)
+        if halve and picked is not None:
+            picked = rule_helpers.where(tie, picked * 0.5, picked)
+        grads.append(picked)
     return tuple(grads)
 
 
@@ -398,9 +393,15 @@ class Where(Function):
     @staticmethod
     def forward(ctx, condition, x, y):
         x, y = rule_helpers.float_wins(x, y)
-        condition = np.asarray(condition, dtype=bool)
+        # the namespace of the first array: the condition may be a Python bool
+        array = next((v for v in (condition, x, y) if hasattr(v, "shape")), condition)
+        xp = namespace(array)
+        device = getattr(array, "device", None)
+        condition = xp.asarray(condition, dtype=xp.bool, device=device)
+        if not hasattr(x, "shape") and not hasattr(y, "shape"):  # two numbers: one array
+            x = xp.asarray(x, device=device)
         ctx.save_for_backward(condition)
-        return np.where(condition, x, y)
+        return xp.where(condition, x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -421,14 +422,15 @@ class Link(Function):
 
     @staticmethod
     def forward(ctx, x, source):
-        ctx.source_shape, ctx.source_dtype = np.shape(source), np.result_type(source)
+        ctx.source_like = (namespace(source), source.shape, source.dtype, source.device)
         return x
 
     @staticmethod
     def backward(ctx, grad):
         zeros = None
         if ctx.needs_input_grad[1]:
-            zeros = np.zeros(ctx.source_shape, ctx.source_dtype)
+            xp, shape, dtype, device = ctx.source_like
+            zeros = xp.zeros(shape, dtype=dtype, device=device)
             if not rule_helpers.is_raw(grad):
                 zeros = type(grad)._from_op(zeros, None)
         return grad, zeros
@@ -441,12 +443,12 @@ class Cast(Function):
 
     @staticmethod
     def forward(ctx, x, dtype=None):
-        ctx.source_dtype = np.result_type(x)
-        return np.asarray(x).astype(dtype)
+        ctx.source_dtype = x.dtype
+        return rule_helpers.astype(x, dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.astype(ctx.source_dtype)
+        return rule_helpers.astype(grad, ctx.source_dtype)
 
 
 # ------------------------------------------------------------------ public functions

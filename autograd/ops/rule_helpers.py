@@ -221,10 +221,8 @@ def scatter_add(grad, index, shape):
     """A zero array of ``shape`` with ``grad`` added at ``index`` (repeats accumulate)."""
     if is_raw(grad):
         xp = namespace(grad)
-        if xp is np:
-            out = np.zeros(shape, dtype=np.result_type(grad))
-        else:
-            out = xp.zeros(shape, dtype=grad.dtype, device=grad.device)
+        grad = xp.asarray(grad)
+        out = xp.zeros(shape, dtype=grad.dtype, device=grad.device)
         return backend.scatter_add(out, index, grad)
     from .shape import ScatterAdd
     return ScatterAdd.apply(grad, index=index, shape=shape)

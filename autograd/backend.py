@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +42,8 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            # shims of the structural ops (h19p2)
            "accumulate",
            # shims of the elementwise ops (h19p1)
-           "default_float", "sigmoid", "any_true"]
+           "default_float", "sigmoid", "any_true", "exp2", "round_decimals", "fmod",
+           "nan_to_num", "isclose"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -728,3 +730,123 @@ def any_true(mask: Any) -> bool:
     if xp is np:
         return bool(np.asarray(mask).any())
     return bool(xp.any(mask))
+
+
+def exp2(x: Any) -> Any:
+    """``2**x`` elementwise: numpy's ``exp2``; other libraries (the standard has none) raise
+    2.0 to ``x`` in a float dtype (integers: the library's default float).
+
+    Examples
+    --------
+    >>> exp2(np.array([0.0, 3.0]))
+    array([1., 8.])
+    """
+    xp = namespace(x)
+    if xp is np:
+        return np.exp2(x)
+    if dtype_kind(x.dtype) != "f":
+        x = xp.astype(x, default_float(x))
+    return 2.0 ** x
+
+
+def round_decimals(x: Any, decimals: int = 0) -> Any:
+    """``x`` rounded to ``decimals`` places, halves to even (numpy's ``round``).
+
+    The standard's ``round`` has no ``decimals``: other libraries scale by ``10**decimals``,
+    round and scale back, as numpy does. Integer arrays are returned unchanged for
+    ``decimals >= 0``; rounding them to tens (``decimals < 0``) needs numpy.
+
+    Examples
+    --------
+    >>> round_decimals(np.array([0.125, 2.5]), 2), round_decimals(np.array([15.0]), -1)
+    (array([0.12, 2.5 ]), array([20.]))
+    """
+    xp = namespace(x)
+    if xp is np:
+        return np.round(x, decimals=decimals)
+    if dtype_kind(x.dtype) != "f":
+        if decimals < 0:
+            raise DeviceError(f"round: decimals={decimals} on integers runs on numpy only; "
+                              "move the tensor to 'cpu' first, or round a float tensor")
+        return xp.asarray(x, copy=True)
+    if decimals == 0:
+        return xp.round(x)
+    if decimals > 0:
+        scale = 10.0 ** decimals
+        return xp.round(x * scale) / scale
+    scale = 10.0 ** -decimals
+    return xp.round(x / scale) * scale
+
+
+def fmod(x: Any, y: Any) -> Any:
+    """C's ``fmod``: the remainder of ``x / y`` with the sign of ``x`` (numpy's ``fmod``).
+
+    Other libraries (the standard has only ``remainder``, Python's ``%``) take the
+    remainder of ``|x|`` and ``|y|``, exact as ``fmod`` is, and give it ``x``'s sign.
+
+    Examples
+    --------
+    >>> fmod(np.array([-7.0, 7.0]), 3.0)
+    array([-1.,  1.])
+    """
+    array = x if hasattr(x, "shape") else y
+    xp = namespace(array)
+    if xp is np:
+        return np.fmod(x, y)
+    magnitude = xp.remainder(*(xp.abs(v) if hasattr(v, "shape") else abs(v) for v in (x, y)))
+    if not hasattr(x, "shape"):
+        return -magnitude if math.copysign(1.0, x) < 0 else magnitude
+    if dtype_kind(magnitude.dtype) == "f":
+        return xp.copysign(magnitude, x)
+    return xp.where(x < 0, -magnitude, magnitude)
+
+
+def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Any:
+    """``x`` with NaN, +inf and -inf replaced (numpy's ``nan_to_num``; infinities default to
+    the dtype's largest and smallest finite numbers). Non-float arrays come back copied.
+
+    Examples
+    --------
+    >>> nan_to_num(np.array([np.nan, np.inf, 1.0]), posinf=9.0)
+    array([0., 9., 1.])
+    """
+    xp = namespace(x)
+    if xp is np:
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+    if dtype_kind(x.dtype) != "f":
+        return xp.asarray(x, copy=True)
+    info = xp.finfo(x.dtype)
+    out = xp.where(xp.isnan(x), nan, x)
+    out = xp.where(xp.isinf(x) & (x > 0), info.max if posinf is None else posinf, out)
+    return xp.where(xp.isinf(x) & (x < 0), info.min if neginf is None else neginf, out)
+
+
+def isclose(x: Any, y: Any, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Any:
+    """``|x - y| <= atol + rtol |y|`` elementwise, infinities close only to themselves, NaN
+    to NaN when ``equal_nan`` (numpy's ``isclose``, which the standard lacks).
+
+    Examples
+    --------
+    >>> isclose(np.array([1.0, 1.1, np.inf]), np.array([1.0, 1.0, np.inf]))
+    array([ True, False,  True])
+    """
+    array = x if hasattr(x, "shape") else y
+    xp = namespace(array)
+    if xp is np:
+        return np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    dtype = array.dtype if dtype_kind(array.dtype) == "f" else default_float(array)
+
+    def as_float(v: Any) -> Any:
+        if not hasattr(v, "shape"):  # a number
+            return xp.asarray(v, dtype=dtype, device=array.device)
+        return v if dtype_kind(v.dtype) == "f" else xp.astype(v, dtype)
+
+    x, y = as_float(x), as_float(y)
+    with errstate(array, invalid="ignore", over="ignore"):
+        finite = xp.isfinite(x) & xp.isfinite(y)
+        close = xp.where(finite, xp.abs(x - y) <= atol + rtol * xp.abs(y), x == y)
+        if equal_nan:
+            close = close | (xp.isnan(x) & xp.isnan(y))
+    return close

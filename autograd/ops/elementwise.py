@@ -340,7 +340,7 @@ class Maximum(Function):
     def forward(ctx, x, y):
         x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
-        return namespace(x).maximum(x, y)
+        return rule_helpers.namespace_of(x, y).maximum(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -358,7 +358,7 @@ class Minimum(Function):
     def forward(ctx, x, y):
         x, y = rule_helpers.float_wins(x, y)
         ctx.save_for_backward(x, y)
-        return namespace(x).minimum(x, y)
+        return rule_helpers.namespace_of(x, y).minimum(x, y)
 
     @staticmethod
     def backward(ctx, grad):

@@ -18,7 +18,8 @@ from ..value import is_value
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
     "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
     "where", "link", "float_wins", "constant", "zeros_like", "unary", "concatenate", "stack",
-    "permute", "flip", "xp_of", "reshape", "sum_over", "swapaxes", "astype", "matrix_transpose"]
+    "permute", "flip", "xp_of", "reshape", "sum_over", "swapaxes", "astype", "matrix_transpose",
+    "namespace_of", "cast_like"]
 
 
 def is_raw(x):
@@ -34,6 +35,24 @@ def data_of(x):
 def xp_of(x):
     """The array namespace of ``x``: of its array for a Tensor, numpy for numbers."""
     return namespace(x if is_raw(x) else x.data)
+
+
+def namespace_of(*values):
+    """The namespace of the first array among raw ``values`` (numbers go with any library).
+
+    For ops whose first operand may be a number (``atan2(1.0, t)``, ``maximum(0.5, t)``).
+    """
+    for value in values:
+        if hasattr(value, "shape"):
+            return namespace(value)
+    return namespace(values[0])
+
+
+def cast_like(array, x):
+    """``array`` in the dtype of the array ``x`` (no copy when it has it; numbers: as is)."""
+    if not hasattr(x, "dtype"):
+        return array
+    return namespace(array).astype(array, x.dtype, copy=False)
 
 
 def exp(x):

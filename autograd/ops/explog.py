@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .. import backend
+from ..backend import namespace
 from ..function import Function
 from . import rule_helpers
 
@@ -36,7 +36,7 @@ def _erfc_fit(z):
     poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
         -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
             -0.82215223 + t * 0.17087277))))))))
-    return t * np.exp(poly)
+    return t * namespace(poly).exp(poly)
 
 
 def _erf_series(x):
@@ -47,26 +47,35 @@ def _erf_series(x):
     return _TWO_OVER_SQRT_PI * x * total
 
 
+def _float_array(x):
+    """``x`` as an array of its library in a float dtype (integers: the library's default)."""
+    xp = namespace(x)
+    x = xp.asarray(x)
+    if backend.dtype_kind(x.dtype) != "f":
+        x = xp.astype(x, backend.default_float(x))
+    return xp, x
+
+
 def erf_array(x):
-    """The error function of an array (numpy has none); relative error < 1.2e-7.
+    """The error function of an array (the standard has none); relative error < 1.2e-7.
 
     Exact to float64 precision for ``|x| < 0.5`` (series), the Chebyshev fit beyond.
     """
-    x = np.asarray(x)
-    z = np.abs(x)
+    xp, x = _float_array(x)
+    z = xp.abs(x)
     small = z < 0.5
-    tail = 1 - _erfc_fit(np.where(small, 1.0, z).astype(x.dtype, copy=False))
-    return np.where(small, _erf_series(np.where(small, x, 0)), np.where(x >= 0, tail, -tail))
+    tail = 1 - _erfc_fit(xp.where(small, 1.0, z))
+    return xp.where(small, _erf_series(xp.where(small, x, 0.0)), xp.where(x >= 0, tail, -tail))
 
 
 def erfc_array(x):
     """``1 - erf(x)`` of an array, without cancellation for large ``x``."""
-    x = np.asarray(x)
-    z = np.abs(x)
+    xp, x = _float_array(x)
+    z = xp.abs(x)
     small = z < 0.5
-    fit = _erfc_fit(np.where(small, 1.0, z).astype(x.dtype, copy=False))
-    return np.where(small, 1 - _erf_series(np.where(small, x, 0)),
-                    np.where(x >= 0, fit, 2 - fit))
+    fit = _erfc_fit(xp.where(small, 1.0, z))
+    return xp.where(small, 1 - _erf_series(xp.where(small, x, 0.0)),
+                    xp.where(x >= 0, fit, 2 - fit))
 
 
 class Square(Function):
@@ -92,7 +101,7 @@ class Rsqrt(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = 1 / np.sqrt(x)
+        out = 1 / namespace(x).sqrt(x)
         ctx.save_for_backward(out)
         return out
 
@@ -127,7 +136,7 @@ class Log2(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log2(x)
+        return namespace(x).log2(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -143,7 +152,7 @@ class Log10(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log10(x)
+        return namespace(x).log10(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -158,7 +167,7 @@ class Exp2(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.exp2(x)
+        out = backend.exp2(x)
         ctx.save_for_backward(out)
         return out
 
@@ -175,7 +184,7 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.expm1(x)
+        out = namespace(x).expm1(x)
         ctx.save_for_backward(out)
         return out
 
@@ -192,7 +201,7 @@ class LogAddExp(Function):
 
     @staticmethod
     def forward(ctx, x, y):
-        out = np.logaddexp(x, y)
+        out = rule_helpers.namespace_of(x, y).logaddexp(x, y)
         ctx.save_for_backward(x, y, out)
         return out
 
@@ -212,7 +221,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return erf_array(x).astype(np.result_type(x), copy=False)
+        return rule_helpers.cast_like(erf_array(x), x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -228,7 +237,7 @@ class Erfc(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return erfc_array(x).astype(np.result_type(x), copy=False)
+        return rule_helpers.cast_like(erfc_array(x), x)
 
     @staticmethod
     def backward(ctx, grad):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ..backend import namespace
 from ..function import Function
 from . import rule_helpers
 
@@ -21,6 +20,14 @@ __all__ = ["Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Aco
     "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh"]
 
 
+def _sinh(array):
+    return namespace(array).sinh(array)
+
+
+def _cosh(array):
+    return namespace(array).cosh(array)
+
+
 class Tan(Function):
     """out = tan x.  d/dx = 1 + out^2."""
 
@@ -28,7 +35,7 @@ class Tan(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.tan(x)
+        out = namespace(x).tan(x)
         ctx.save_for_backward(out)
         return out
 
@@ -46,7 +53,7 @@ class Asin(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arcsin(x)
+        return namespace(x).asin(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,7 +69,7 @@ class Acos(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arccos(x)
+        return namespace(x).acos(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -78,7 +85,7 @@ class Atan(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arctan(x)
+        return namespace(x).atan(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -97,7 +104,7 @@ class Atan2(Function):
     @staticmethod
     def forward(ctx, y, x):
         ctx.save_for_backward(y, x)
-        return np.arctan2(y, x)
+        return rule_helpers.namespace_of(y, x).atan2(y, x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -115,12 +122,12 @@ class Sinh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.sinh(x)
+        return namespace(x).sinh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * rule_helpers.unary(x, np.cosh, Cosh)
+        return grad * rule_helpers.unary(x, _cosh, Cosh)
 
 
 class Cosh(Function):
@@ -131,12 +138,12 @@ class Cosh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.cosh(x)
+        return namespace(x).cosh(x)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        return grad * rule_helpers.unary(x, np.sinh, Sinh)
+        return grad * rule_helpers.unary(x, _sinh, Sinh)
 
 
 class Asinh(Function):
@@ -147,7 +154,7 @@ class Asinh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arcsinh(x)
+        return namespace(x).asinh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -163,7 +170,7 @@ class Acosh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arccosh(x)
+        return namespace(x).acosh(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,7 +186,7 @@ class Atanh(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.arctanh(x)
+        return namespace(x).atanh(x)
 
     @staticmethod
     def backward(ctx, grad):

@@ -8,11 +8,13 @@ On integer tensors the division ops raise ``ZeroDivisionError`` on a zero diviso
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
+from ..backend import namespace
 from ..function import Function
 from . import rule_helpers
 
@@ -27,11 +29,11 @@ __all__ = ["Sign", "Floor", "Ceil", "Round", "Trunc", "FloorDivide", "Remainder"
 class _Flat(Function):
     """A piecewise-constant op: d/dx = 0 (also at the jumps, as PyTorch)."""
 
-    array_fn: Callable[..., Any]  # the numpy function, set by each subclass
+    array_name: str  # the namespace's function, set by each subclass
 
     @classmethod
-    def forward(cls, ctx, x, **kwargs):
-        return cls.array_fn(x, **kwargs)
+    def forward(cls, ctx, x):
+        return getattr(namespace(x), cls.array_name)(x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -42,41 +44,47 @@ class Sign(_Flat):
     """out = sign(x) in {-1, 0, 1}.  d/dx = 0."""
 
     op_name = "sign"
-    array_fn = staticmethod(np.sign)
+    array_name = "sign"
 
 
 class Floor(_Flat):
     """out = largest integer <= x.  d/dx = 0."""
 
     op_name = "floor"
-    array_fn = staticmethod(np.floor)
+    array_name = "floor"
 
 
 class Ceil(_Flat):
     """out = smallest integer >= x.  d/dx = 0."""
 
     op_name = "ceil"
-    array_fn = staticmethod(np.ceil)
+    array_name = "ceil"
 
 
 class Round(_Flat):
     """out = x rounded to ``decimals``, halves to even.  d/dx = 0."""
 
     op_name = "round"
-    array_fn = staticmethod(np.round)
+
+    @staticmethod
+    def forward(ctx, x, decimals=0):
+        return backend.round_decimals(x, decimals)
 
 
 class Trunc(_Flat):
     """out = x rounded toward 0.  d/dx = 0."""
 
     op_name = "trunc"
-    array_fn = staticmethod(np.trunc)
+    array_name = "trunc"
 
 
 def _check_integer_divisor(op, x, y):
-    if np.result_type(x, y).kind in "iub" and np.any(np.asarray(y) == 0):
+    kinds = [backend.dtype_kind(v.dtype) if hasattr(v, "dtype") else "f" for v in (x, y)
+             if not isinstance(v, (bool, int))]  # Python ints take the other's dtype
+    if all(kind in "iub" for kind in kinds) and backend.any_true(y == 0):
         raise ZeroDivisionError(f"{op}: integer division by zero (divisor of shape "
-                                f"{np.shape(y)} holds a 0); use a float tensor to get inf/nan")
+                                f"{getattr(y, 'shape', ())} holds a 0); use a float tensor to "
+                                "get inf/nan")
 
 
 class FloorDivide(Function):
@@ -87,7 +95,7 @@ class FloorDivide(Function):
     @staticmethod
     def forward(ctx, x, y):
         _check_integer_divisor("floor_divide", x, y)
-        return np.floor_divide(x, y)
+        return rule_helpers.namespace_of(x, y).floor_divide(x, y)
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,8 +107,14 @@ class Remainder(Function):
     """out = x - floor(x / y) y, the sign of y (Python's %).  d/dx = 1, d/dy = -floor(x/y)."""
 
     op_name = "remainder"
-    array_fn = staticmethod(np.remainder)
-    quotient = staticmethod(np.floor_divide)
+
+    @staticmethod
+    def array_fn(x, y):
+        return rule_helpers.namespace_of(x, y).remainder(x, y)
+
+    @staticmethod
+    def quotient(x, y):
+        return rule_helpers.namespace_of(x, y).floor_divide(x, y)
 
     @classmethod
     def forward(cls, ctx, x, y):
@@ -120,11 +134,11 @@ class Fmod(Remainder):
     """out = x - trunc(x / y) y, the sign of x (C's fmod).  d/dx = 1, d/dy = -trunc(x/y)."""
 
     op_name = "fmod"
-    array_fn = staticmethod(np.fmod)
+    array_fn = staticmethod(backend.fmod)
 
     @staticmethod
     def quotient(x, y):
-        return np.trunc(x / y)
+        return rule_helpers.namespace_of(x, y).trunc(x / y)
 
 
 class Copysign(Function):
@@ -135,15 +149,22 @@ class Copysign(Function):
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
-        return np.copysign(x, y)
+        return rule_helpers.namespace_of(x, y).copysign(x, y)
 
     @staticmethod
     def backward(ctx, grad):
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        x_data = rule_helpers.data_of(x)
-        flip = np.sign(x_data) * np.where(np.signbit(rule_helpers.data_of(y)), -1, 1)
-        grad_x = grad * flip.astype(x_data.dtype, copy=False) if need_x else None
+        grad_x = None
+        if need_x:
+            x_data, y_data = rule_helpers.data_of(x), rule_helpers.data_of(y)
+            xp = namespace(x_data)
+            sign = xp.sign(x_data)
+            if hasattr(y_data, "shape"):
+                sign = xp.where(xp.signbit(y_data), -sign, sign)
+            elif math.copysign(1.0, y_data) < 0:  # a number: its sign (of -0.0 too)
+                sign = -sign
+            grad_x = grad * sign
         return grad_x, (rule_helpers.zeros_like(grad) if need_y else None)
 
 
@@ -154,12 +175,12 @@ class NanToNum(Function):
 
     @staticmethod
     def forward(ctx, x, nan=0.0, posinf=None, neginf=None):
-        ctx.finite = np.isfinite(x)
-        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+        ctx.finite = namespace(x).isfinite(x)
+        return backend.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.finite
+        return rule_helpers.select(ctx.finite, grad)
 
 
 # ------------------------------------------------------------------ public functions

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from .ops import explog, logical, norm, products, rounding, scan, search, trig
 
 if TYPE_CHECKING:
@@ -115,31 +113,31 @@ class TensorMath:
         return logical.bitwise_not(self)
 
     def __and__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_and", np.bitwise_and, self, other)
+        return logical.bitwise("bitwise_and", "bitwise_and", self, other)
 
     def __rand__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_and", np.bitwise_and, other, self)
+        return logical.bitwise("bitwise_and", "bitwise_and", other, self)
 
     def __or__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_or", np.bitwise_or, self, other)
+        return logical.bitwise("bitwise_or", "bitwise_or", self, other)
 
     def __ror__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_or", np.bitwise_or, other, self)
+        return logical.bitwise("bitwise_or", "bitwise_or", other, self)
 
     def __xor__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_xor", np.bitwise_xor, self, other)
+        return logical.bitwise("bitwise_xor", "bitwise_xor", self, other)
 
     def __rxor__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("bitwise_xor", np.bitwise_xor, other, self)
+        return logical.bitwise("bitwise_xor", "bitwise_xor", other, self)
 
     def __lshift__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("left_shift", np.left_shift, self, other, allow_bool=False)
+        return logical.bitwise("left_shift", "bitwise_left_shift", self, other, allow_bool=False)
 
     def __rlshift__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("left_shift", np.left_shift, other, self, allow_bool=False)
+        return logical.bitwise("left_shift", "bitwise_left_shift", other, self, allow_bool=False)
 
     def __rshift__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("right_shift", np.right_shift, self, other, allow_bool=False)
+        return logical.bitwise("right_shift", "bitwise_right_shift", self, other, allow_bool=False)
 
     def __rrshift__(self: Tensor, other: TensorLike) -> Tensor:
-        return logical.bitwise("right_shift", np.right_shift, other, self, allow_bool=False)
+        return logical.bitwise("right_shift", "bitwise_right_shift", other, self, allow_bool=False)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ..backend import namespace
 from ..errors import ShapeError, constant_number
 from ..function import Function
 from . import elementwise as E
@@ -35,7 +34,7 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        out = np.maximum(x, 0)
+        out = namespace(x).maximum(x, 0)
         ctx.save_for_backward(out)
         return out
 
@@ -54,19 +53,19 @@ class LeakyReLU(Function):
     def forward(ctx, x, negative_slope=0.01):
         ctx.save_for_backward(x)
         ctx.negative_slope = negative_slope
-        return np.where(x > 0, x, x * negative_slope)
+        return namespace(x).where(x > 0, x, x * negative_slope)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        data = rule_helpers.data_of(x)
-        factor = np.where(data > 0, 1, ctx.negative_slope).astype(data.dtype, copy=False)
-        return rule_helpers.link(grad * factor, x)
+        positive = rule_helpers.data_of(x) > 0
+        return rule_helpers.link(rule_helpers.where(positive, grad, grad * ctx.negative_slope),
+                                 x)
 
 
 def _softplus_of(x):
     """``log(1 + e^x)`` of an array or, recorded, of a Tensor."""
-    return np.logaddexp(0, x) if rule_helpers.is_raw(x) else Softplus.apply(x)
+    return namespace(x).logaddexp(0, x) if rule_helpers.is_raw(x) else Softplus.apply(x)
 
 
 class Softplus(Function):
@@ -79,9 +78,10 @@ class Softplus(Function):
     def forward(ctx, x, beta=1.0, threshold=20.0):
         ctx.save_for_backward(x)
         ctx.constants = (beta, threshold)
+        xp = namespace(x)
         scaled = x * beta
-        smooth = np.logaddexp(0, scaled) / beta
-        return np.where(scaled > threshold, x, smooth).astype(np.result_type(x), copy=False)
+        smooth = xp.logaddexp(0, scaled) / beta
+        return rule_helpers.cast_like(xp.where(scaled > threshold, x, smooth), x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -116,7 +116,8 @@ class Mish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return (x * np.tanh(np.logaddexp(0, x))).astype(np.result_type(x), copy=False)
+        xp = namespace(x)
+        return rule_helpers.cast_like(x * xp.tanh(xp.logaddexp(0, x)), x)
 
     @staticmethod
     def backward(ctx, grad):
@@ -143,11 +144,10 @@ class GELU(Function):
     def forward(ctx, x, approximate="none"):
         ctx.save_for_backward(x)
         ctx.approximate = approximate
-        dtype = np.result_type(x)
         if approximate == "tanh":
             inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
-            return (0.5 * x * (1 + np.tanh(inner))).astype(dtype, copy=False)
-        return (0.5 * x * (1 + erf(x / _SQRT_2))).astype(dtype, copy=False)
+            return rule_helpers.cast_like(0.5 * x * (1 + namespace(x).tanh(inner)), x)
+        return rule_helpers.cast_like(0.5 * x * (1 + erf(x / _SQRT_2)), x)
 
     @staticmethod
     def backward(ctx, grad):

@@ -10,10 +10,10 @@ hardswish 0 at -3 and 1 at 3.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ..backend import namespace
 from ..errors import ShapeError, constant_number
 from ..function import Function
 from . import rule_helpers as rh
@@ -40,8 +40,9 @@ class ELU(Function):
     def forward(ctx, x, alpha=1.0, scale=1.0, input_scale=1.0):
         ctx.save_for_backward(x)
         ctx.constants = (alpha, scale, input_scale)
-        negative = np.expm1(np.minimum(x, 0) * input_scale) * (alpha * scale)
-        return np.where(x > 0, x * scale, negative)
+        xp = namespace(x)
+        negative = xp.expm1(xp.minimum(x, 0) * input_scale) * (alpha * scale)
+        return xp.where(x > 0, x * scale, negative)
 
     @staticmethod
     def backward(ctx, grad):
@@ -74,7 +75,7 @@ class Hardsigmoid(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.clip(x / 6 + 0.5, 0, 1)
+        return namespace(x).clip(x / 6 + 0.5, 0, 1)
 
     @staticmethod
     def backward(ctx, grad):
@@ -91,7 +92,7 @@ class Hardswish(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x * np.clip(x + 3, 0, 6) / 6
+        return x * namespace(x).clip(x + 3, 0, 6) / 6
 
     @staticmethod
     def backward(ctx, grad):
@@ -203,8 +204,8 @@ def prelu(x: Tensor, weight: Tensor) -> Tensor:
     >>> gg.prelu(gg.tensor([-2.0, 3.0]), gg.tensor([0.25])).tolist()
     [-0.5, 3.0]
     """
-    count = int(np.size(weight))
-    if np.ndim(weight) > 1:
+    count = math.prod(weight.shape)
+    if len(weight.shape) > 1:
         raise ShapeError(f"prelu: weight must be 0-d or 1-D, got shape {tuple(weight.shape)}")
     if count == 1:
         slope = weight.reshape(())

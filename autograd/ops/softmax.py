@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from ..backend import namespace
 from ..function import Function
 from . import keywords, rule_helpers
 
@@ -22,10 +21,11 @@ def _shifted(x, axis):
 
     An empty axis has no max: the result is empty too, as PyTorch's.
     """
-    if np.size(x) == 0:
-        return np.array(x, copy=True)
-    peak = np.max(x, axis=axis, keepdims=True)
-    return x - np.where(np.isfinite(peak), peak, 0)
+    xp = namespace(x)
+    if 0 in x.shape:
+        return xp.asarray(x, copy=True)
+    peak = xp.max(x, axis=axis, keepdims=True)
+    return x - xp.where(xp.isfinite(peak), peak, 0)
 
 
 class Softmax(Function):
@@ -35,8 +35,9 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, axis=-1):
-        e = np.exp(_shifted(x, axis))
-        out = e / np.sum(e, axis=axis, keepdims=True)
+        xp = namespace(x)
+        e = xp.exp(_shifted(x, axis))
+        out = e / xp.sum(e, axis=axis, keepdims=True)
         ctx.axis = axis
         ctx.save_for_backward(out)
         return out
@@ -44,7 +45,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return out * (grad - (grad * out).sum(axis=ctx.axis, keepdims=True))
+        return out * (grad - rule_helpers.sum_over(grad * out, axis=ctx.axis, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -54,9 +55,10 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, axis=-1):
+        xp = namespace(x)
         shifted = _shifted(x, axis)
-        out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True)) \
-            if shifted.size else shifted
+        out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True)) \
+            if 0 not in shifted.shape else shifted
         ctx.axis = axis
         ctx.save_for_backward(out)
         return out
@@ -64,7 +66,8 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return grad - rule_helpers.exp(out) * grad.sum(axis=ctx.axis, keepdims=True)
+        return grad - rule_helpers.exp(out) * rule_helpers.sum_over(grad, axis=ctx.axis,
+                                                                    keepdims=True)
 
 
 def softmax(x: Tensor, axis: int | None = None, *, dim: int | None = None,

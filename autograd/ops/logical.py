@@ -32,9 +32,9 @@ def _apply(op, function: str | Callable, *values, truth=False, **kwargs):
     try:
         if truth:
             raw = [_truth(r) for r in raw]
-        if isinstance(function, str):
-            function = getattr(rule_helpers.namespace_of(*raw), function)
-        return rule_helpers.constant(function(*raw, **kwargs))
+        call = getattr(rule_helpers.namespace_of(*raw), function) \
+            if isinstance(function, str) else function
+        return rule_helpers.constant(call(*raw, **kwargs))
     except (ValueError, TypeError) as exc:
         raise named_error(op, exc, raw) from None
 

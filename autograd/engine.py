@@ -42,6 +42,17 @@ class BackwardPass:
     callbacks : list
         Callables queued with ``queue_callback``; run in order, without
         arguments, after the pass wrote every ``.grad``.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> from graphgrad.autograd.engine import current_backward
+    >>> seen = []
+    >>> x = gg.tensor(2.0, requires_grad=True)
+    >>> _ = x.register_hook(lambda g: seen.append(current_backward().accumulates))
+    >>> (x * x).backward()
+    >>> seen
+    [True]
     """
 
     __slots__ = ("accumulates", "callbacks")
@@ -125,6 +136,14 @@ def toposort(roots: Iterable[Tensor | Scalar]) -> list[Tensor | Scalar]:
 
     The order is the one backward visits values in; deterministic, because
     inputs are visited in argument order.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> a = gg.tensor(1.0, requires_grad=True)
+    >>> b = (a * 2).relu()
+    >>> [type(v.grad_fn).__name__ if v.grad_fn else "leaf" for v in gg.toposort([b])]
+    ['ReLU', 'Mul', 'leaf']
     """
     consumers = count_consumers(roots)
     order = []

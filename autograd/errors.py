@@ -159,7 +159,17 @@ class SerializationError(AutogradError, ValueError):
 
 
 class DeviceError(AutogradError, RuntimeError):
-    """A device other than the CPU was asked for (graphgrad computes with numpy)."""
+    """A device that is missing or not available, or values on two devices in one op.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> try:
+    ...     gg.device("mps")
+    ... except gg.DeviceError as e:
+    ...     print(type(e).__name__)
+    DeviceError
+    """
 
 
 def shape_error(op, *shapes, reason="", hint=""):

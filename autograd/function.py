@@ -78,6 +78,27 @@ class Function:
     (``ctx.axis = axis``). Keep arrays (masks, indices) with ``save_for_backward``,
     not as attributes: saved values are read-only while the graph lives, freed
     after backward, and a second backward without ``retain_graph`` raises.
+
+    Examples
+    --------
+    A cube, written as an op: its rule ``3 x**2`` uses operators only, so it also
+    serves ``create_graph=True`` (second derivatives).
+
+    >>> import graphgrad as gg
+    >>> class Cube(gg.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y.sum().backward()
+    >>> y.data.tolist(), x.grad.tolist()
+    ([1.0, 8.0], [3.0, 12.0])
     """
 
     __slots__ = ("parents", "needs_input_grad", "versions", "_saved", "_output_ref",
@@ -100,12 +121,44 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
-        """Compute the op on raw values (arrays or floats); return the result."""
+        """Compute the op on raw values (arrays or floats); return the result.
+
+        Examples
+        --------
+        ``forward`` sees arrays, not Tensors; ``apply`` wraps its result:
+
+        >>> import graphgrad as gg
+        >>> class PlusOne(gg.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         print(type(x).__name__)
+        ...         return x + 1
+        >>> PlusOne.apply(gg.tensor([1.0])).tolist()
+        ndarray
+        [2.0]
+        """
         raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        """Return one gradient per input of ``forward`` (None where not needed)."""
+        """Return one gradient per input of ``forward`` (None where not needed).
+
+        Examples
+        --------
+        An op defined without ``backward`` is not differentiable, and says so:
+
+        >>> import graphgrad as gg
+        >>> class Floor(gg.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return np.floor(x)
+        >>> y = Floor.apply(gg.tensor([1.5], requires_grad=True))
+        >>> try:
+        ...     y.sum().backward()
+        ... except NotImplementedError as e:
+        ...     print(e)
+        Floor defines no backward(ctx, grad): it is not differentiable
+        """
         raise NotImplementedError(
             f"{type(ctx).__name__} defines no backward(ctx, grad): it is not differentiable")
 
@@ -115,6 +168,15 @@ class Function:
 
         Positional arguments that are values take part in differentiation;
         keyword arguments are passed to ``forward`` as constants.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> from graphgrad.autograd.ops.elementwise import Mul
+        >>> a = gg.tensor([2.0], requires_grad=True)
+        >>> y = Mul.apply(a, 3.0)
+        >>> y, y.grad_fn.needs_input_grad
+        (Tensor([6.], dtype=float32, grad_fn=<Mul>), (True, False))
         """
         value_type = getattr(args[0], "_value_type", None) if args else None
         if value_type is None:
@@ -221,6 +283,23 @@ class Function:
         Inputs and the output come back as values connected to the graph when
         backward records itself (``create_graph=True``); anything else is a
         constant there.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> class Square(gg.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = gg.tensor(3.0, requires_grad=True)
+        >>> Square.apply(x).backward()
+        >>> x.grad
+        Tensor(6., dtype=float32)
         """
         self._saved = values
 
@@ -234,6 +313,23 @@ class Function:
         are told apart by position: each was handed to ``forward`` as its own
         object, so a constant that is the very array of a variable input
         (``c * Tensor(c)``, ``2.0 / a``) stays a constant.
+
+        Examples
+        --------
+        After backward (without ``retain_graph``) the saved values are freed:
+
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> node = y.grad_fn.parents[0].grad_fn  # the Mul
+        >>> len(node.saved_tensors)
+        2
+        >>> y.backward()
+        >>> try:
+        ...     node.saved_tensors
+        ... except gg.GraphFreedError:
+        ...     print("freed")
+        freed
         """
         saved = self._saved
         if saved is _FREED:
@@ -260,15 +356,52 @@ class Function:
 
     @property
     def saved_values(self) -> tuple[Any, ...]:
-        """Alias of ``saved_tensors`` that reads naturally for Scalar ops."""
+        """Alias of ``saved_tensors`` that reads naturally for Scalar ops.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a = gg.Scalar(3.0)
+        >>> node = (a * a).grad_fn
+        >>> node.saved_values == node.saved_tensors
+        True
+        """
         return self.saved_tensors
 
     def mark_non_differentiable(self, *values: Any) -> None:
-        """Accepted for PyTorch compatibility; outputs here are single values."""
+        """Accepted for PyTorch compatibility; outputs here are single values.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> class Argmax(gg.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.mark_non_differentiable()  # a no-op here, as a port from torch keeps it
+        ...         return np.argmax(x, keepdims=True)
+        >>> Argmax.apply(gg.tensor([1.0, 5.0, 2.0])).tolist()
+        [1]
+        """
 
     # ------------------------------------------------------------ engine API
     def check_versions(self) -> None:
-        """Raise if an input or saved output was modified in place since recording."""
+        """Raise if an input or saved output was modified in place since recording.
+
+        Backward calls it on every node; a wrong gradient becomes an error.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x * 2
+        >>> y = h * h
+        >>> h += 1
+        >>> try:
+        ...     y.grad_fn.check_versions()
+        ... except gg.InplaceModificationError:
+        ...     print("modified in place after use")
+        modified in place after use
+        """
         for arg, version in zip(self.parents, self.versions or ()):  # None: untracked
             if version is not None and arg._version != version:
                 raise InplaceModificationError(
@@ -285,13 +418,33 @@ class Function:
                     f"{self.name()}'s backward needs it; use an out-of-place op instead")
 
     def release_saved(self) -> None:
-        """Drop saved values after backward (unless ``retain_graph``) and unlock their arrays."""
+        """Drop saved values after backward (unless ``retain_graph``) and unlock their arrays.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> x = gg.tensor([1.0], requires_grad=True)
+        >>> node = (x * x).grad_fn
+        >>> node.release_saved()
+        >>> try:
+        ...     node.saved_tensors
+        ... except gg.GraphFreedError:
+        ...     print("released")
+        released
+        """
         if self._saved:
             self._saved = _FREED
         self._output_ref = self._raw = self._lock = None
 
     def name(self) -> str:
-        """The op's name as shown in errors and pictures (``matmul``, ``sum(axis=1)``)."""
+        """The op's name as shown in errors and pictures (``matmul``, ``sum(axis=1)``).
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> (gg.ones((2, 2), requires_grad=True) @ gg.ones((2, 2))).grad_fn.name()
+        'matmul'
+        """
         return getattr(type(self), "op_name", type(self).__name__.lower())
 
     def __repr__(self):

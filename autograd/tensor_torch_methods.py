@@ -335,7 +335,14 @@ class TorchMethods:
 
     @property
     def is_cuda(self: Tensor) -> bool:
-        """True when the tensor lives on a CUDA GPU."""
+        """True when the tensor lives on a CUDA GPU.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> gg.ones(2).is_cuda
+        False
+        """
         return self.device.type == "cuda"
 
     def type(self: Tensor, dtype: DTypeLike = None) -> str | Tensor:

@@ -39,6 +39,8 @@ def _to_array(data, dtype, op, infer_ints):
     """Convert user data to a numpy array with the documented dtype rules."""
     if isinstance(data, Tensor):
         array = data.data
+        if type(array) is not np.ndarray:
+            return _foreign_array(array, dtype, op)
     elif is_value(data):  # a Scalar: its float
         array = np.asarray(data.data, dtype=_FLOAT_DEFAULT)
     elif isinstance(data, np.ndarray):
@@ -354,12 +356,12 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor with {self.data.size} elements is "
                              "ambiguous; use .any() or .all()")
-        return bool(self.data)
+        return bool(self.item())
 
     def __index__(self):
         if backend.dtype_kind(self.data.dtype) not in "iu" or self.data.size != 1:
             raise TypeError("only one-element integer tensors can be used as an index")
-        return int(self.data.item())
+        return int(self.item())
 
     # ------------------------------------------------------------ graph
     def detach(self) -> Tensor:
@@ -633,9 +635,8 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
     array = _to_array(data, dtype, "tensor", infer_ints=True)
     if where is not None and device_of(array) != where:
         array = move(array, where)  # a copy
-    elif isinstance(data, (Tensor, np.ndarray)) and dtype is None:
-        array = array.copy()
-    elif not backend.is_numpy(array) and array is data:
+    elif array is data or isinstance(data, Tensor) and array is data.data:
+        # NOTE: always a copy, as torch.tensor: also when dtype= is the data's own dtype
         array = backend.namespace(array).asarray(array, copy=True)
     if requires_grad:
         _check_can_require_grad(array, "tensor")

@@ -462,6 +462,11 @@ def _first_extreme_values(pick):
     return ref
 
 
+def _arange_like(x, start=0):
+    """An int64 tensor of ``x``'s shape on ``x``'s device: start, start + 1, ..."""
+    return ag.tensor(np.arange(start, start + x.size).reshape(x.shape), device=x.device)
+
+
 # ---------------------------------------------------------------- the table
 SPECS = [
     # arithmetic (operators; Python numbers on either side)
@@ -605,18 +610,20 @@ SPECS = [
                                                   {"lo": -0.5, "hi": None}])),
     OpSpec("pow_method", lambda x, y: x.pow(y), np.power, arity=2,
            domain=((0.5, 3.0), (-2.0, 2.0))),
-    OpSpec("view_as", lambda x: x.view_as(ag.zeros(x.size)), lambda x: x.reshape(-1),
-           forms=(lambda x: x.reshape_as(ag.zeros(x.size)),)),
+    OpSpec("view_as", lambda x: x.view_as(ag.zeros(x.size, device=x.device)),
+           lambda x: x.reshape(-1),
+           forms=(lambda x: x.reshape_as(ag.zeros(x.size, device=x.device)),)),
     OpSpec("t", lambda x: x.t(), lambda x: x.T, custom=_at_most_2d_case),
-    OpSpec("expand_as", lambda x: x.expand_as(ag.zeros((2,) + x.shape)),
+    OpSpec("expand_as", lambda x: x.expand_as(ag.zeros((2,) + x.shape, device=x.device)),
            lambda x: np.broadcast_to(x, (2,) + x.shape)),
     # a float tensor with an integer tensor keeps the float's dtype (PyTorch's promotion)
-    OpSpec("mul_int_tensor", lambda x: x * ag.tensor(np.arange(x.size).reshape(x.shape)),
+    OpSpec("mul_int_tensor", lambda x: x * _arange_like(x),
            lambda x: x * np.arange(x.size).reshape(x.shape),
-           forms=(lambda x: ag.tensor(np.arange(x.size).reshape(x.shape)) * x,)),
-    OpSpec("div_by_int_tensor", lambda x: x / ag.tensor(np.arange(1, x.size + 1).reshape(x.shape)),
+           forms=(lambda x: _arange_like(x) * x,)),
+    OpSpec("div_by_int_tensor", lambda x: x / _arange_like(x, 1),
            lambda x: x / np.arange(1, x.size + 1).reshape(x.shape)),
-    OpSpec("matmul_int_tensor", lambda a: a @ ag.tensor(np.arange(a.shape[-1] * 2).reshape(-1, 2)),
+    OpSpec("matmul_int_tensor", lambda a: a @ ag.tensor(np.arange(a.shape[-1] * 2).reshape(-1, 2),
+                                                         device=a.device),
            lambda a: a @ np.arange(a.shape[-1] * 2).reshape(-1, 2), min_dims=1),
     # linear algebra
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, custom=_matmul_case,

@@ -506,7 +506,10 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
         shape = self.data.shape
         if grad.shape != shape:
             grad = sum_to_shape(grad, shape, node.name())
-        if grad.dtype != self.data.dtype:
+        if isinstance(grad, Tensor):  # create_graph: cast on the graph (numpy dtypes)
+            if grad.dtype != self.dtype:
+                grad = grad.astype(self.dtype)
+        elif grad.dtype != self.data.dtype:
             grad = backend.namespace(grad).astype(grad, self.data.dtype)
         return grad
 

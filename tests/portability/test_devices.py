@@ -106,6 +106,24 @@ def test_cpu_is_recorded_from_a_device_leaf(where):
     np.testing.assert_array_equal(_host(x.grad), [2.0, 4.0])
 
 
+@pytest.mark.parametrize("where", DEVICES)
+def test_second_order_gradients_cross_devices(where):
+    x = gg.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x.to(where)
+    cube = y * y * y  # mul only: the other ops are tested in test_ops_on_devices.py
+    (first,) = gg.grad(cube, x, gg.ones(2, dtype=np.float64, device=where), create_graph=True)
+    assert first.device == "cpu" and first.grad_fn is not None
+    np.testing.assert_array_equal(first.numpy(), [3.0, 12.0])
+    (second,) = gg.grad(first.sum(), x)
+    np.testing.assert_array_equal(second.numpy(), [6.0, 12.0])
+    w = gg.tensor(np.array([1.0, 2.0]), requires_grad=True, device=where)
+    v = w.cpu()
+    (first,) = gg.grad((v * v * v).sum(), w, create_graph=True)
+    assert first.device == where and first.grad_fn is not None
+    (second,) = gg.grad(first, w, gg.ones(2, dtype=np.float64, device=where))
+    np.testing.assert_array_equal(_host(second), [6.0, 12.0])
+
+
 def test_to_between_two_devices_of_one_library():
     x = gg.tensor(np.array([1.0, 2.0]), requires_grad=True, device=STRICT)
     y = x.to(D1)

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import DeviceError, SerializationError
+from . import backend
+from .errors import SerializationError
 from .tensor import Tensor
 from .value import is_value
 
@@ -62,7 +63,9 @@ def save_arrays(arrays, path, extra=None):
             with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 for key, array in arrays.items():
                     with archive.open(key + ".npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+                        # NOTE: an array on a device comes to the host here, explicitly
+                        np.lib.format.write_array(member, backend.to_host(backend.as_array(array)),
+                                                  allow_pickle=False)
                 for key, data in (extra or {}).items():
                     archive.writestr(key, data)
             file.flush()
@@ -135,7 +138,9 @@ def save(obj: object, path: str | os.PathLike[str]) -> None:
     As ``torch.save`` for the things training programs save: ``model.state_dict()``,
     ``optimizer.state_dict()``, ``{"epoch": 3, "model": ..., "optimizer": ...}``.
     No pickle: dicts, lists, tuples, strings, numbers (Python and numpy), None,
-    numpy arrays and Tensors are stored; anything else raises ``TypeError``.
+    arrays and Tensors are stored; anything else raises ``TypeError``. Arrays and Tensors
+    on a device (CuPy, array-api-strict) are copied to the host and stored as numpy
+    arrays; ``load(path, map_location=device)`` puts them back on a device.
     The write is atomic (a temporary file, then a rename).
 
     Parameters
@@ -155,7 +160,7 @@ def save(obj: object, path: str | os.PathLike[str]) -> None:
         raise TypeError(f"save: path must be a file name, got {type(path).__name__} (file "
                         "objects are not supported: the write is atomic by renaming)")
     if _is_state_dict(obj):
-        save_arrays({key: value.data for key, value in obj.items()}, path)
+        save_arrays({key: backend.to_host(value.data) for key, value in obj.items()}, path)
         return
     arrays: dict[str, np.ndarray] = {}
     root = _encode(obj, arrays, "obj")
@@ -170,8 +175,11 @@ def load(path: str | os.PathLike[str], map_location: object = None,
     Parameters
     ----------
     path : str or os.PathLike
-    map_location : optional
-        Accepted as ``torch.load``'s; only the CPU exists, others raise ``DeviceError``.
+    map_location : device, optional
+        Where the loaded Tensors and arrays go, as ``torch.load``'s: None or ``"cpu"``
+        (numpy, as stored), or a device (``"cuda:0"``, ``"array_api_strict"``): each
+        array is read on the host and copied there. Numbers stay Python or numpy scalars.
+        A callable or a dict (torch's remapping forms) is accepted and loads to the CPU.
     weights_only : optional
         Accepted as ``torch.load``'s; loading is always as safe as ``weights_only=True``.
 
@@ -197,16 +205,18 @@ def load(path: str | os.PathLike[str], map_location: object = None,
     >>> list(state), state["bias"]
     (['weight', 'bias'], Tensor([0., 0.], dtype=float32))
     """
-    from .devices import CPU, to_device
+    from .devices import CPU, move, to_device
 
+    where = None
     if map_location is not None and not callable(map_location) \
             and not isinstance(map_location, dict):
         where = to_device("load", map_location)
-        if where is not None and where != CPU:
-            where.native  # noqa: B018 - a missing library or device is named first
-            raise DeviceError(f"load: map_location={str(where)!r} is not supported yet; load "
-                              f"to the CPU, then move: gg.load(path).to({str(where)!r})")
+        if where is not None:
+            where.native  # noqa: B018 - a missing library or device fails before reading
+            where = None if where == CPU else where
     arrays, structure = load_arrays(path)
+    if where is not None:
+        arrays = OrderedDict((key, move(array, where)) for key, array in arrays.items())
     if structure is None:
         return OrderedDict((key, Tensor(array)) for key, array in arrays.items())
     if not isinstance(structure, dict) or structure.get("format") != _FORMAT:
@@ -230,10 +240,13 @@ def _encode(obj, arrays, where):
     if is_value(obj):
         if not isinstance(obj, Tensor):
             return {"scalar_value": float(obj.data)}
-        return {"tensor": _store(obj.data, arrays, where), "requires_grad": obj.requires_grad}
+        return {"tensor": _store(backend.to_host(obj.data), arrays, where),
+                "requires_grad": obj.requires_grad}
     if isinstance(obj, (np.ndarray, np.generic)):
         kind = "array" if isinstance(obj, np.ndarray) else "numpy_scalar"
         return {kind: _store(np.asarray(obj), arrays, where)}
+    if backend.is_foreign_array(obj):  # an optimizer's state on a device: to the host
+        return {"array": _store(backend.to_host(obj), arrays, where)}
     if isinstance(obj, dict):
         return {"dict": [[_encode(k, arrays, f"{where} key {k!r}"),
                           _encode(v, arrays, f"{where}[{k!r}]")] for k, v in obj.items()],
@@ -264,7 +277,7 @@ def _decode(node, arrays, path):
     if "array" in node:
         return arrays[node["array"]]
     if "numpy_scalar" in node:
-        return arrays[node["numpy_scalar"]][()]
+        return backend.to_host(arrays[node["numpy_scalar"]])[()]
     if "scalar_value" in node:
         from .scalar import Scalar
         return Scalar(node["scalar_value"])

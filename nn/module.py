@@ -10,10 +10,11 @@ to numpy arrays loads unchanged. Checkpoints are ``.npz`` files, read with
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
+from .. import autograd
 from ..autograd import Tensor, backend, devices, dtypes, no_grad
 from ..autograd.typing import DeviceLike, DTypeLike
 from .checkpoint import MAX_MEMBERS, StateDictError, read_checkpoint, save_arrays
@@ -45,7 +46,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
-            data = np.empty((0,), dtype=np.float32)
+            data = autograd.empty(0).data
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
@@ -204,7 +205,7 @@ class Module(HookMixin):
                         persistent: bool = True) -> None:
         """Add state that is not trained but is saved (unless ``persistent=False``).
 
-        ``tensor`` is a Tensor, a numpy array (wrapped) or None.
+        ``tensor`` is a Tensor, an array (numpy's or a device library's: wrapped) or None.
 
         Examples
         --------
@@ -219,8 +220,8 @@ class Module(HookMixin):
         ['count']
         """
         _check_name(self, name, "buffer")
-        if isinstance(tensor, np.ndarray):
-            tensor = Tensor(tensor)
+        if isinstance(tensor, np.ndarray) or backend.is_foreign_array(tensor):
+            tensor = Tensor(cast(Any, tensor))
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign {type(tensor).__name__} as buffer {name!r} "
                             "(Tensor, numpy array or None expected)")
@@ -470,7 +471,7 @@ class Module(HookMixin):
             if set_to_none:
                 param.grad = None
             else:
-                param.grad = Tensor(np.zeros_like(param.data))
+                param.grad = Tensor(backend.namespace(param.data).zeros_like(param.data))
 
     def to(self: M, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None,
            non_blocking: bool = False) -> M:
@@ -570,7 +571,7 @@ class Module(HookMixin):
         >>> nn.Linear(2, 1).double().weight.dtype
         dtype('float64')
         """
-        return self.to(np.float64)
+        return self.to(autograd.float64)
 
     def float(self: M) -> M:
         """Cast floating-point parameters and buffers to float32.
@@ -584,7 +585,7 @@ class Module(HookMixin):
         >>> bn.weight.dtype, bn.num_batches_tracked.dtype
         (dtype('float32'), dtype('int64'))
         """
-        return self.to(np.float32)
+        return self.to(autograd.float32)
 
     # ------------------------------------------------------------ state
     def state_dict(self, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
@@ -620,7 +621,8 @@ class Module(HookMixin):
         Everything is checked first: keys missing from ``state_dict`` or not in
         the module (ignored when ``strict=False``), wrong shapes and non-numeric
         values are all listed in one ``StateDictError``, and then nothing has
-        changed. Values are cast to each parameter's dtype.
+        changed. Values are cast to each parameter's dtype and copied to its device
+        (through the host: a checkpoint's numpy arrays, or Tensors of any device).
 
         Returns
         -------
@@ -653,7 +655,7 @@ class Module(HookMixin):
             value = state_dict[key]
             array = value.data if isinstance(value, Tensor) else value
             try:
-                array = np.asarray(array)
+                array = backend.to_host(backend.as_array(array))  # checked on the host
             except Exception as exc:  # noqa: BLE001 - any conversion failure is reported
                 problems.append(f"{key}: cannot convert {type(value).__name__} to an array ({exc})")
                 continue
@@ -673,9 +675,9 @@ class Module(HookMixin):
                                  "(nothing was changed):\n  " + "\n  ".join(problems))
         with no_grad():
             for key, array in arrays.items():
-                # NOTE: an in-place write (cast to the parameter's dtype) that bumps the
-                # version: a graph recorded with the old values refuses to backward
-                own[key][...] = array
+                # NOTE: an in-place write (cast to the parameter's dtype, on its device) that
+                # bumps the version: a graph recorded with the old values refuses to backward
+                own[key][...] = backend.from_host(array, own[key].data)
         return IncompatibleKeys(missing, unexpected)
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -684,7 +686,9 @@ class Module(HookMixin):
         The file is written to a temporary name in the same folder and then
         renamed over ``path``, so a crash never leaves a half-written checkpoint.
         The name is used as given (no ``.npz`` is appended). A read-only file is
-        refused (``ReadOnlyCheckpointError``).
+        refused (``ReadOnlyCheckpointError``). Arrays on a device are copied to the host
+        first (``backend.to_host``); ``load`` copies them back to wherever the module's
+        parameters are.
 
         Examples
         --------
@@ -697,7 +701,8 @@ class Module(HookMixin):
         ['bias', 'weight']
         >>> folder.cleanup()
         """
-        save_arrays({key: value.data for key, value in self.state_dict().items()}, path)
+        save_arrays({key: backend.to_host(value.data)
+                     for key, value in self.state_dict().items()}, path)
 
     def load(self, path: str | os.PathLike[str], strict: bool = True,
              max_members: int = MAX_MEMBERS) -> IncompatibleKeys:

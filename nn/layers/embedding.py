@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ... import autograd
-from ...autograd import Function, Tensor
+from ...autograd import Function, Tensor, backend
 from ...autograd.typing import ArrayLike
 from .._validate import non_negative_int
 from ..module import Module, Parameter
@@ -36,12 +36,14 @@ class _MaskGrad(Function):
 
 def _indices(ids: Tensor | ArrayLike, num_embeddings: int) -> np.ndarray:
     """Integer ids as an array, checked against the table size before any lookup."""
-    ids = ids.data if isinstance(ids, Tensor) else np.asarray(ids)
-    if ids.dtype.kind not in "iu":
+    ids = ids.data if isinstance(ids, Tensor) else backend.as_array(ids)
+    if backend.dtype_kind(ids.dtype) not in "iu":
         raise TypeError(f"embedding: ids must be integers, got dtype {ids.dtype}; convert with "
                         ".astype(np.int64)")
-    if ids.size and (ids.min() < 0 or ids.max() >= num_embeddings):
-        bad = ids.min() if ids.min() < 0 else ids.max()
+    xp = backend.namespace(ids)
+    low, high = (int(xp.min(ids)), int(xp.max(ids))) if ids.size else (0, -1)
+    if low < 0 or high >= num_embeddings:
+        bad = low if low < 0 else high
         raise IndexError(f"embedding: id {bad} is out of range for a table of "
                          f"{num_embeddings} rows (valid ids are 0..{num_embeddings - 1})")
     return ids
@@ -67,10 +69,14 @@ def embedding(input: Tensor | ArrayLike, weight: Tensor,  # noqa: A002 - PyTorch
             [0., 0.]], dtype=float32)
     """
     ids = _indices(input, weight.shape[0])
-    rows = weight[ids]
+    xp = backend.namespace(ids)
+    if backend.is_numpy(ids):
+        rows = weight[ids]
+    else:  # the standard indexes with one 1-D integer array: look the flat ids up
+        rows = weight[xp.reshape(ids, (-1,))].reshape(tuple(ids.shape) + (weight.shape[1],))
     if padding_idx is None:
         return rows
-    keep = (ids != padding_idx)[..., None].astype(weight.dtype)
+    keep = xp.astype((ids != padding_idx)[..., None], backend.dtype_in(xp, weight.dtype))
     return _MaskGrad.apply(rows, keep=keep)
 
 
@@ -105,11 +111,11 @@ class Embedding(Module):
         self.padding_idx = padding_idx
         if _weight is None:
             data = autograd.generator().standard_normal((num_embeddings, embedding_dim))
-            data = data.astype(np.float32)
+            data = data.astype(autograd.float32)
             if padding_idx is not None:
                 data[padding_idx] = 0.0
         else:
-            data = np.asarray(getattr(_weight, "data", _weight))
+            data = backend.as_array(getattr(_weight, "data", _weight))
             if data.shape != (num_embeddings, embedding_dim):
                 raise autograd.ShapeError(f"Embedding: weight of shape {data.shape} is not "
                                           f"({num_embeddings}, {embedding_dim})")
@@ -132,7 +138,8 @@ class Embedding(Module):
         (Tensor([[3., 4.],
                 [1., 2.]], dtype=float32), False)
         """
-        data = np.array(getattr(embeddings, "data", embeddings))
+        data = backend.as_array(getattr(embeddings, "data", embeddings))
+        data = backend.namespace(data).asarray(data, copy=True)
         if data.ndim != 2:
             raise autograd.ShapeError(f"Embedding.from_pretrained: embeddings of shape "
                                       f"{data.shape} are not 2-D")

@@ -8,11 +8,13 @@ statistics follow PyTorch: an exponential moving average with weight
 variance uses the unbiased batch variance (divided by n - 1), while
 normalisation in training uses the biased one (divided by n).
 """
+import math
 from typing import Any
 
 import numpy as np
 
-from ...autograd import ShapeError, Tensor, writable_data
+from ... import autograd
+from ...autograd import ShapeError, Tensor, backend, writable_data
 from ...autograd.typing import ShapeLike
 from .._validate import int_tuple, non_negative_int
 from ..module import Module, Parameter
@@ -75,8 +77,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | np.ndarray | None,  # noqa:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: evaluation needs running_mean and running_var "
                              "(or training=True to use batch statistics)")
-        mean = _raw(running_mean).reshape(shape).astype(input.dtype)
-        scale = 1.0 / np.sqrt(_raw(running_var).reshape(shape).astype(input.dtype) + eps)
+        mean, scale = _eval_statistics(running_mean, running_var, shape, input.dtype, eps)
         out = (input - mean) * scale
     return _affine(out, weight, bias, shape)
 
@@ -112,14 +113,26 @@ def layer_norm(input: Tensor, normalized_shape: ShapeLike,  # noqa: A002
 
 
 def _raw(value: Tensor | np.ndarray) -> np.ndarray:
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+    return value.data if isinstance(value, Tensor) else backend.as_array(value)
+
+
+def _eval_statistics(running_mean: Tensor | np.ndarray, running_var: Tensor | np.ndarray,
+                     shape: tuple[int, ...], dtype: Any, eps: float) -> tuple[Any, Any]:
+    """The running mean and ``1 / sqrt(running_var + eps)`` shaped to broadcast, in the
+    input's dtype, as arrays of the statistics' library (on the module's device)."""
+    mean, var = _raw(running_mean), _raw(running_var)
+    xp = backend.namespace(mean)
+    dtype = backend.dtype_in(xp, dtype)
+    mean = xp.astype(xp.reshape(mean, shape), dtype)
+    return mean, 1.0 / xp.sqrt(xp.astype(xp.reshape(var, shape), dtype) + eps)
 
 
 def _update(running: Tensor | np.ndarray, batch_stat: np.ndarray, momentum: float) -> None:
-    """running <- (1 - momentum) running + momentum batch_stat, in place, outside the graph."""
+    """running <- (1 - momentum) running + momentum batch_stat, in place, outside the graph
+    (on the running statistics' device: the module's, which the batch's must match)."""
     target = writable_data(running) if isinstance(running, Tensor) else running
     target *= 1.0 - momentum
-    target += momentum * batch_stat.reshape(target.shape)
+    target += momentum * backend.namespace(batch_stat).reshape(batch_stat, target.shape)
 
 
 def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None,
@@ -147,15 +160,15 @@ class _BatchNorm(Module):
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=np.float32))
-            self.bias = Parameter(np.zeros(num_features, dtype=np.float32))
+            self.weight = Parameter(autograd.ones(num_features).data)
+            self.bias = Parameter(autograd.zeros(num_features).data)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
         if track_running_stats:
-            self.register_buffer("running_mean", np.zeros(num_features, dtype=np.float32))
-            self.register_buffer("running_var", np.ones(num_features, dtype=np.float32))
-            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+            self.register_buffer("running_mean", autograd.zeros(num_features))
+            self.register_buffer("running_var", autograd.ones(num_features))
+            self.register_buffer("num_batches_tracked", autograd.zeros((), dtype=autograd.int64))
         else:
             self.register_buffer("running_mean", None)
             self.register_buffer("running_var", None)
@@ -283,9 +296,9 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype=np.float32))
+            self.weight = Parameter(autograd.ones(self.normalized_shape).data)
             if bias:
-                self.bias = Parameter(np.zeros(self.normalized_shape, dtype=np.float32))
+                self.bias = Parameter(autograd.zeros(self.normalized_shape).data)
             else:
                 self.register_parameter("bias", None)
         else:
@@ -377,18 +390,18 @@ def instance_norm(input: Tensor, running_mean: Tensor | np.ndarray | None = None
         if running_mean is None or running_var is None:
             raise ValueError("instance_norm: use_input_stats=False needs running_mean and "
                              "running_var")
-        mean = _raw(running_mean).reshape(shape).astype(input.dtype)
-        scale = 1.0 / np.sqrt(_raw(running_var).reshape(shape).astype(input.dtype) + eps)
+        mean, scale = _eval_statistics(running_mean, running_var, shape, input.dtype, eps)
         return _affine((input - mean) * scale, weight, bias, shape)
-    count = int(np.prod(input.shape[2:]))
+    count = math.prod(input.shape[2:])
     if count <= 1:
         raise ValueError(f"instance_norm: expected more than 1 spatial element, got input of "
                          f"shape {input.shape}")
     data = input.data
+    xp = backend.namespace(data)
     if running_mean is not None:
-        _update(running_mean, data.mean(axis=axes).mean(axis=0), momentum)
+        _update(running_mean, xp.mean(xp.mean(data, axis=axes), axis=0), momentum)
     if running_var is not None:
-        _update(running_var, data.var(axis=axes, ddof=1).mean(axis=0), momentum)
+        _update(running_var, xp.mean(xp.var(data, axis=axes, correction=1), axis=0), momentum)
     return _affine(_normalise(input, axes, eps), weight, bias, shape)
 
 
@@ -420,8 +433,8 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels, self.eps, self.affine = (num_groups, num_channels,
                                                                      eps, affine)
         if affine:
-            self.weight = Parameter(np.ones(num_channels, dtype=np.float32))
-            self.bias = Parameter(np.zeros(num_channels, dtype=np.float32))
+            self.weight = Parameter(autograd.ones(num_channels).data)
+            self.bias = Parameter(autograd.zeros(num_channels).data)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)

@@ -11,9 +11,8 @@ L1 regularisation has no optimizer flag; add it to the loss in one line::
 import math
 from typing import Any
 
-import numpy as np
-
-from ...autograd import GradientError, Tensor, no_grad
+from ... import autograd
+from ...autograd import GradientError, Tensor, backend, no_grad
 from .._validate import non_negative_float as _non_negative_float
 from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
 from .convert import parameters_to_vector, vector_to_parameters
@@ -66,13 +65,16 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
-        return Tensor(np.zeros((), dtype=np.float32))
+        return autograd.zeros(())
+    # NOTE: each gradient's part is reduced on its device; float() brings the number to the
+    # host, where the parts are added (the sum in float64, as before, on every device)
     if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+        total = max(float(_xp(g).max(_xp(g).abs(g.data))) if g.data.size else 0.0
+                    for g in grads)
     elif norm_type == 0:  # PyTorch's: the 0-"norm" of the per-gradient 0-"norms"
-        total = float(sum(bool(np.count_nonzero(g.data)) for g in grads))
+        total = float(sum(bool(_xp(g).any(g.data != 0)) for g in grads))
     else:
-        total = sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
+        total = sum(float(_xp(g).sum(_xp(g).abs(_float64(g.data)) ** norm_type))
                     for g in grads) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise GradientError(f"clip_grad_norm_: the total norm of order {norm_type} of the "
@@ -83,7 +85,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
         with no_grad():
             for g in grads:
                 g *= coef
-    return Tensor(np.asarray(total, dtype=grads[0].data.dtype))
+    return autograd.tensor(total, dtype=grads[0].dtype, device=grads[0].device)
 
 
 def clip_grad_value_(parameters: Any, clip_value: float) -> None:
@@ -105,4 +107,15 @@ def clip_grad_value_(parameters: Any, clip_value: float) -> None:
     clip_value = _non_negative_float("clip_value", clip_value, "clip_grad_value_")
     with no_grad():
         for g in _grads(parameters):
-            g[...] = np.clip(g.data, -clip_value, clip_value)
+            g[...] = _xp(g).clip(g.data, -clip_value, clip_value)
+
+
+def _xp(grad: Tensor) -> Any:
+    """The array namespace of a gradient's array."""
+    return backend.namespace(grad.data)
+
+
+def _float64(array: Any) -> Any:
+    """``array`` in float64 (numpy's cast for numpy arrays), on its device."""
+    xp = backend.namespace(array)
+    return xp.astype(array, backend.dtype_in(xp, "float64"))

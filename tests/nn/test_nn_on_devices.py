@@ -169,3 +169,50 @@ def test_into_writes_in_place_on_every_library():
     host = np.zeros(3)
     assert backend.into(host, np.multiply, np.arange(3.0), 2.0) is host
     np.testing.assert_array_equal(host, [0.0, 2.0, 4.0])
+
+
+# ------------------------------------------------------------------ host boundaries
+def test_module_checkpoint_goes_through_the_host_and_back_to_the_device(tmp_path):
+    gg.manual_seed(0)
+    model = nn.Linear(3, 2).to(DEVICE)
+    model.save(tmp_path / "m.npz")
+    on_disk = np.load(tmp_path / "m.npz")  # plain numpy arrays on the host
+    np.testing.assert_array_equal(on_disk["weight"], _host(model.weight))
+    other = nn.Linear(3, 2).to(DEVICE)
+    other.load(tmp_path / "m.npz")
+    assert other.weight.device == DEVICE and other.bias.device == DEVICE
+    np.testing.assert_array_equal(_host(other.weight), _host(model.weight))
+    on_cpu = nn.Linear(3, 2)
+    on_cpu.load_state_dict(model.state_dict())  # device Tensors into a CPU module
+    assert on_cpu.weight.device == "cpu"
+    np.testing.assert_array_equal(on_cpu.weight.numpy(), _host(model.weight))
+
+
+def test_load_state_dict_casts_and_moves_host_arrays_to_the_device():
+    model = nn.Linear(2, 1).to(DEVICE)
+    model.load_state_dict({"weight": [[1, 2]], "bias": np.array([0.5])})  # ints, float64
+    assert model.weight.device == DEVICE and model.weight.dtype == np.float32
+    np.testing.assert_array_equal(_host(model.weight), [[1.0, 2.0]])
+    np.testing.assert_array_equal(_host(model.bias), [0.5])
+
+
+def test_save_brings_device_values_to_the_host_and_map_location_moves_them(tmp_path):
+    gg.manual_seed(0)
+    model = nn.Linear(3, 2).to(DEVICE)
+    optimizer = nn.optim.Adam(model.parameters())
+    for p in model.parameters():
+        p.grad = gg.ones(p.shape, device=DEVICE)
+    optimizer.step()
+    gg.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 2},
+            tmp_path / "ckpt.pt")
+    on_cpu = gg.load(tmp_path / "ckpt.pt")
+    assert on_cpu["model"]["weight"].device == "cpu"
+    assert type(on_cpu["optimizer"]["state"][0]["exp_avg"]) is np.ndarray
+    moved = gg.load(tmp_path / "ckpt.pt", map_location=DEVICE)
+    assert moved["epoch"] == 2 and moved["model"]["weight"].device == DEVICE
+    state = moved["optimizer"]["state"][0]
+    assert gg.devices.device_of(state["exp_avg"]) == DEVICE
+    np.testing.assert_array_equal(_host(state["exp_avg"]),
+                                  _host(optimizer.state[model.weight]["exp_avg"]))
+    model.save(tmp_path / "m.npz")  # a plain state dict file, too
+    assert gg.load(tmp_path / "m.npz", map_location=DEVICE)["bias"].device == DEVICE

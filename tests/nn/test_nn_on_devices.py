@@ -216,3 +216,51 @@ def test_save_brings_device_values_to_the_host_and_map_location_moves_them(tmp_p
                                   _host(optimizer.state[model.weight]["exp_avg"]))
     model.save(tmp_path / "m.npz")  # a plain state dict file, too
     assert gg.load(tmp_path / "m.npz", map_location=DEVICE)["bias"].device == DEVICE
+
+
+def test_clip_grad_on_a_device_matches_numpy():
+    results = {}
+    for device in ("cpu", DEVICE):
+        params = [nn.Parameter(gg.tensor(np.arange(3.0)).to(device).data) for _ in range(2)]
+        for p in params:
+            p.grad = gg.tensor(np.array([3.0, -4.0, 12.0])).to(device)
+        total = nn.utils.clip_grad_norm_(params, 1.0)
+        largest = nn.utils.clip_grad_norm_(params, 1.0, norm_type=float("inf"))
+        nn.utils.clip_grad_value_(params, 0.05)
+        assert total.device == device and params[0].grad.device == device
+        results[device] = [_host(total), _host(largest)] + [_host(p.grad) for p in params]
+    np.testing.assert_allclose(results["cpu"][0], 13.0 * 2 ** 0.5)
+    for a, b in zip(results["cpu"], results[DEVICE]):
+        np.testing.assert_array_equal(b, a)
+
+
+def test_embedding_on_a_device_matches_numpy():
+    results = {}
+    for device in ("cpu", DEVICE):
+        gg.manual_seed(0)
+        layer = nn.Embedding(5, 3, padding_idx=1).double().to(device)
+        out = layer(gg.tensor(np.array([[0, 1], [4, 1]])).to(device))
+        out.backward(gg.ones(out.shape, dtype=gg.float64, device=device))
+        assert out.device == device
+        results[device] = [_host(out), _host(layer.weight.grad)]
+    assert np.all(results["cpu"][1][1] == 0)  # the padding row gets no gradient
+    for a, b in zip(results["cpu"], results[DEVICE]):
+        np.testing.assert_array_equal(b, a)
+
+
+def test_lstm_layer_trains_on_a_device_as_on_numpy():
+    """nn.LSTM (one fused node per direction) + Adam: three steps, bit for bit."""
+    results = {}
+    for device in ("cpu", DEVICE):
+        gg.manual_seed(0)
+        lstm = nn.LSTM(4, 6, num_layers=2, bidirectional=True).double().to(device)
+        optimizer = nn.optim.Adam(lstm.parameters(), lr=0.01)
+        x = gg.tensor(np.random.default_rng(2).standard_normal((5, 3, 4))).to(device)
+        for _ in range(3):
+            optimizer.zero_grad()
+            out, (h, c) = lstm(x)
+            out.backward(gg.ones(out.shape, dtype=gg.float64, device=device))
+            optimizer.step()
+        results[device] = [_host(p) for p in lstm.parameters()]
+    for a, b in zip(results["cpu"], results[DEVICE]):
+        np.testing.assert_array_equal(b, a)

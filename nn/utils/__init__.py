@@ -11,8 +11,10 @@ L1 regularisation has no optimizer flag; add it to the loss in one line::
 import math
 from typing import Any
 
-from ... import autograd
-from ...autograd import GradientError, Tensor, backend, no_grad
+from ...autograd import GradientError, Tensor, no_grad
+from ...autograd import backend as _backend
+from ...autograd import tensor as _tensor
+from ...autograd import zeros as _zeros
 from .._validate import non_negative_float as _non_negative_float
 from . import rnn  # noqa: F401 - nn.utils.rnn: packed sequences
 from .convert import parameters_to_vector, vector_to_parameters
@@ -65,7 +67,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
-        return autograd.zeros(())
+        return _zeros(())
     # NOTE: each gradient's part is reduced on its device; float() brings the number to the
     # host, where the parts are added (the sum in float64, as before, on every device)
     if math.isinf(norm_type):
@@ -85,7 +87,7 @@ def clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2.0,
         with no_grad():
             for g in grads:
                 g *= coef
-    return autograd.tensor(total, dtype=grads[0].dtype, device=grads[0].device)
+    return _tensor(total, dtype=grads[0].dtype, device=grads[0].device)
 
 
 def clip_grad_value_(parameters: Any, clip_value: float) -> None:
@@ -112,10 +114,10 @@ def clip_grad_value_(parameters: Any, clip_value: float) -> None:
 
 def _xp(grad: Tensor) -> Any:
     """The array namespace of a gradient's array."""
-    return backend.namespace(grad.data)
+    return _backend.namespace(grad.data)
 
 
 def _float64(array: Any) -> Any:
     """``array`` in float64 (numpy's cast for numpy arrays), on its device."""
-    xp = backend.namespace(array)
-    return xp.astype(array, backend.dtype_in(xp, "float64"))
+    xp = _backend.namespace(array)
+    return xp.astype(array, _backend.dtype_in(xp, "float64"))

@@ -105,12 +105,24 @@ def is_foreign_array(obj: Any) -> bool:
     """True for an array of a library graphgrad computes with other than numpy (CuPy, strict).
 
     Other array objects (a torch tensor, a list) are data to convert to numpy, as before.
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> is_foreign_array(xps.ones(2)), is_foreign_array(np.ones(2)), is_foreign_array([1.0])
+    (True, False, False)
     """
     return type(obj).__module__.split(".", 1)[0] in _FOREIGN_MODULES
 
 
 def as_array(value: Any) -> Any:
-    """An op's result as an array: numpy scalars and Python numbers become 0-d numpy arrays."""
+    """An op's result as an array: numpy scalars and Python numbers become 0-d numpy arrays.
+
+    Examples
+    --------
+    >>> as_array(np.float32(2.5))
+    array(2.5, dtype=float32)
+    """
     if _NAMESPACES.get(type(value)) is np:  # first: numpy's 0-d results are numpy scalars
         return value if type(value) is np.ndarray else np.asarray(value)
     if is_foreign_array(value):
@@ -119,7 +131,13 @@ def as_array(value: Any) -> Any:
 
 
 def is_numpy(array: Any) -> bool:
-    """True when ``array`` is computed by numpy (the default backend, fast paths included)."""
+    """True when ``array`` is computed by numpy (the default backend, fast paths included).
+
+    Examples
+    --------
+    >>> is_numpy(np.ones(2)), is_numpy(1.0)
+    (True, True)
+    """
     return namespace(array) is np
 
 
@@ -133,6 +151,11 @@ class Backend:
         The device type that selects it (``"cpu"``, ``"cuda"``, ``"array_api_strict"``).
     module : str
         The module to import for its namespace.
+
+    Examples
+    --------
+    >>> backend_named("array_api_strict").xp.__name__
+    'array_api_strict'
     """
 
     def __init__(self, name: str, module: str) -> None:
@@ -142,7 +165,13 @@ class Backend:
 
     @property
     def xp(self) -> ModuleType:
-        """The library's array API namespace (imported on first use)."""
+        """The library's array API namespace (imported on first use).
+
+        Examples
+        --------
+        >>> backend_named("cpu").xp is np
+        True
+        """
         if self._xp is None:
             try:
                 self._xp = importlib.import_module(self._module)
@@ -154,7 +183,13 @@ class Backend:
         return self._xp
 
     def native_device(self, index: int | str | None) -> Any:
-        """The library's own device object for graphgrad's ``index`` (None: its default)."""
+        """The library's own device object for graphgrad's ``index`` (None: its default).
+
+        Examples
+        --------
+        >>> backend_named("array_api_strict").native_device("device1")
+        array_api_strict.Device('device1')
+        """
         if self.name == "cpu":
             return "cpu"
         xp = self.xp
@@ -171,7 +206,14 @@ class Backend:
         raise DeviceError(f"device: {self.name} has no device {index!r}; it has {names}")
 
     def device_index(self, native: Any) -> int | str | None:
-        """graphgrad's index for the library's device object ``native`` (inverse of above)."""
+        """graphgrad's index for the library's device object ``native`` (inverse of above).
+
+        Examples
+        --------
+        >>> strict = backend_named("array_api_strict")
+        >>> strict.device_index(strict.native_device("device1"))
+        'device1'
+        """
         if self.name == "cpu":
             return None
         if self.name == "cuda":
@@ -184,7 +226,13 @@ _BACKENDS = {"cpu": Backend("cpu", "numpy"), "cuda": Backend("cuda", "array_api_
 
 
 def backend_named(name: str) -> Backend:
-    """The backend of device type ``name``; ``DeviceError`` for one graphgrad cannot use."""
+    """The backend of device type ``name``; ``DeviceError`` for one graphgrad cannot use.
+
+    Examples
+    --------
+    >>> backend_named("cuda").name
+    'cuda'
+    """
     try:
         return _BACKENDS[name]
     except KeyError:
@@ -193,7 +241,14 @@ def backend_named(name: str) -> Backend:
 
 
 def backend_of(array: Any) -> tuple[Backend, Any]:
-    """The backend computing ``array`` and the array's native device object."""
+    """The backend computing ``array`` and the array's native device object.
+
+    Examples
+    --------
+    >>> found, native = backend_of(np.ones(2))
+    >>> found.name, native
+    ('cpu', 'cpu')
+    """
     xp = namespace(array)
     if xp is np:
         return _BACKENDS["cpu"], "cpu"
@@ -247,12 +302,25 @@ def dtype_kind(dtype: Any) -> str:
 
 
 def is_floating(dtype: Any) -> bool:
-    """True for a real floating-point dtype of any library."""
+    """True for a real floating-point dtype of any library.
+
+    Examples
+    --------
+    >>> is_floating(np.dtype("float16")), is_floating(np.dtype("int64"))
+    (True, False)
+    """
     return dtype_kind(dtype) == "f"
 
 
 def numpy_dtype(dtype: Any) -> np.dtype:
-    """numpy's dtype of the same name as ``dtype`` (the dtype users see: ``Tensor.dtype``)."""
+    """numpy's dtype of the same name as ``dtype`` (the dtype users see: ``Tensor.dtype``).
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> numpy_dtype(xps.float32)
+    dtype('float32')
+    """
     if isinstance(dtype, np.dtype):
         return dtype
     try:
@@ -262,7 +330,14 @@ def numpy_dtype(dtype: Any) -> np.dtype:
 
 
 def dtype_in(xp: ModuleType, dtype: Any) -> Any:
-    """The dtype object of namespace ``xp`` named as ``dtype`` (numpy's stays numpy's)."""
+    """The dtype object of namespace ``xp`` named as ``dtype`` (numpy's stays numpy's).
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> dtype_in(xps, np.float32)
+    array_api_strict.float32
+    """
     if xp is np:
         return np.dtype(dtype)
     name = numpy_dtype(dtype).name

@@ -145,7 +145,13 @@ def is_device(value: object) -> bool:
 
 
 def to_device(op: str, value: object) -> device | None:
-    """``value`` (None, a device name or a ``device``) as a ``device``; errors name ``op``."""
+    """``value`` (None, a device name or a ``device``) as a ``device``; errors name ``op``.
+
+    Examples
+    --------
+    >>> to_device("zeros", "cuda:1"), to_device("zeros", None)
+    (device(type='cuda', index=1), None)
+    """
     if value is None:
         return None
     if isinstance(value, device):
@@ -157,7 +163,17 @@ def to_device(op: str, value: object) -> device | None:
 
 
 def check_device(op: str, value: object) -> None:
-    """Raise ``DeviceError`` unless ``value`` is None or a device graphgrad can compute on."""
+    """Raise ``DeviceError`` unless ``value`` is None or names a device graphgrad knows.
+
+    Examples
+    --------
+    >>> check_device("zeros", "cpu")
+    >>> try:
+    ...     check_device("zeros", "tpu")
+    ... except Exception as e:
+    ...     print(e)
+    zeros: 'tpu' is not a device name; use 'cpu', 'cuda', 'cuda:N' or 'array_api_strict'
+    """
     to_device(op, value)
 
 
@@ -189,6 +205,17 @@ def check_same_device(op: str, *arrays: Any) -> None:
 
     Python numbers, tuples and strings go anywhere; an array only with arrays of its device
     (numpy's are on ``"cpu"``), so nothing is ever copied between devices behind the user.
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> check_same_device("add", np.ones(2), 3.0)
+    >>> try:
+    ...     check_same_device("add", np.ones(2), xps.ones(2))
+    ... except Exception as e:
+    ...     print(e)
+    add: got values on devices 'cpu' and 'array_api_strict:CPU_DEVICE'; move them to one
+    device first, e.g. t.to('cpu')
     """
     first = None
     for array in arrays:

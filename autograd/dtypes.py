@@ -35,7 +35,13 @@ NAMES = ["float16", "half", "float32", "float64", "double", "int8", "int16", "sh
 
 
 def to_dtype(op, value):
-    """``value`` (a numpy dtype or type, a dtype name, a Tensor) as a numeric numpy dtype."""
+    """``value`` (a numpy dtype or type, a dtype name, a Tensor) as a numeric numpy dtype.
+
+    Examples
+    --------
+    >>> to_dtype("astype", "float64"), to_dtype("astype", np.int32)
+    (dtype('float64'), dtype('int32'))
+    """
     if is_value(value) and hasattr(value, "dtype"):
         value = value.dtype
     try:

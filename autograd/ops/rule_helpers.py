@@ -103,7 +103,7 @@ def swapaxes(x, first, second):
 
 def matrix_transpose(x):
     """``x`` with its last two axes exchanged (numpy's ``x.swapaxes(-1, -2)``, PyTorch's ``mT``)."""
-    return namespace(x).matrix_transpose(x) if is_raw(x) else x.swapaxes(-1, -2)
+    return backend.matrix_transpose(x) if is_raw(x) else x.swapaxes(-1, -2)  # numpy: .mT
 
 
 def astype(x, dtype):

@@ -17,7 +17,8 @@ from typing import Any
 # A name listed in two of them is documented at the first and linked from the other.
 API_MODULES = [
     "graphgrad.autograd", "graphgrad.autograd.functional", "graphgrad.autograd.serialization",
-    "graphgrad.autograd.typing", "graphgrad.autograd.testing",
+    "graphgrad.autograd.typing", "graphgrad.autograd.testing", "graphgrad.autograd.backend",
+    "graphgrad.autograd.devices", "graphgrad.autograd.dtypes",
     "graphgrad.autograd.testing.strategies",
     "graphgrad.nn", "graphgrad.nn.functional", "graphgrad.nn.init", "graphgrad.nn.optim",
     "graphgrad.nn.optim.lr_scheduler", "graphgrad.nn.utils", "graphgrad.nn.utils.rnn",

@@ -323,9 +323,6 @@ def test_module_to_an_unknown_device_fails_before_moving_anything():
     assert [p.data for p in net.parameters()] == weights
 
 
-# NOTE: these need nn/module.py's checkpoint code to move values to the host (issue 19's
-# nn port); flip them to plain tests when it lands.
-@pytest.mark.xfail(strict=True, reason="Module.save/load_state_dict are not device-aware yet")
 def test_save_from_a_device_writes_host_arrays_and_load_keeps_the_device(tmp_path):
     net = nn.Linear(3, 2).to(D1)
     path = os.fspath(tmp_path / "w.npz")
@@ -338,7 +335,6 @@ def test_save_from_a_device_writes_host_arrays_and_load_keeps_the_device(tmp_pat
     np.testing.assert_array_equal(_host(other.weight), _host(net.weight))
 
 
-@pytest.mark.xfail(strict=True, reason="load_state_dict is not device-aware yet")
 def test_load_state_dict_across_devices_keeps_each_parameters_device():
     source = nn.Linear(3, 2).to(D1)
     target = nn.Linear(3, 2)

@@ -38,7 +38,7 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            "dtype_in", "is_floating", "dtype_kind",
            # shims of the ported ops (h19p3) and of nn's layers and optimizers (h19p4)
            "matrix_transpose", "sliding_windows", "einsum", "contiguous", "maximum_into",
-           "set_at", "add_at_columns", "into", "from_host", "is_writable",
+           "add_at_columns", "into", "from_host", "is_writable",
            # shims of the structural ops (h19p2)
            "accumulate",
            # shims of the elementwise ops (h19p1)
@@ -601,36 +601,6 @@ def maximum_into(out: Any, other: Any) -> Any:
         import cupy  # noqa: PLC0415 - optional, only for CUDA devices
         return cupy.maximum(out, other, out=out)
     return xp.maximum(out, other)
-
-
-def set_at(target: Any, index: Any, values: Any) -> Any:
-    """``target[index] = values`` for a 1-D ``target`` and non-negative 1-D integer ``index``.
-
-    A repeated index must carry equal values (one of them is written). numpy and CuPy assign
-    in place; libraries without integer-array assignment (array-api-strict) sort the index
-    and look every position up in it (``searchsorted``: memory of the target's size, no
-    one-hot matrix). Use the result.
-
-    Examples
-    --------
-    >>> set_at(np.zeros(4), np.array([3, 1, 3]), np.array([7.0, 5.0, 7.0]))
-    array([0., 5., 0., 7.])
-    """
-    xp = namespace(target)
-    if xp is np or "cupy" in xp.__name__:
-        target[index] = values
-        return target
-    count = index.shape[0]
-    if not count:
-        return target
-    values = xp.broadcast_to(xp.asarray(values, dtype=target.dtype, device=target.device),
-                             index.shape)
-    order = xp.argsort(index, stable=True)
-    index, values = xp.take(index, order), xp.take(values, order)
-    positions = xp.arange(target.shape[0], dtype=index.dtype, device=target.device)
-    found = xp.clip(xp.searchsorted(index, positions), max=count - 1)
-    hit = xp.take(index, found) == positions
-    return xp.where(hit, xp.take(values, found), target)
 
 
 def add_at_columns(target: Any, columns: Any, values: Any) -> Any:

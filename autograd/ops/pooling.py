@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import backend
+from .. import array_index, backend
 from ..backend import namespace
 from ..devices import check_same_device
 from ..errors import ShapeError, shape_error
@@ -291,7 +291,7 @@ class MaxUnpool(Function):
         ctx.x_shape = x.shape
         xp = namespace(x)
         out = xp.zeros(math.prod(shape), dtype=x.dtype, device=x.device)
-        return xp.reshape(backend.set_at(out, index, xp.reshape(x, (-1,))), shape)
+        return xp.reshape(array_index.setitem(out, index, xp.reshape(x, (-1,))), shape)
 
     @staticmethod
     def backward(ctx, grad):

@@ -4,7 +4,7 @@ sliding windows without strided views, and the matrix transpose."""
 import numpy as np
 import pytest
 
-from graphgrad.autograd import backend
+from graphgrad.autograd import array_index, backend
 
 xps = pytest.importorskip("array_api_strict")
 DEVICE = xps.Device("device1")
@@ -72,18 +72,18 @@ def test_matrix_transpose_on_both_backends():
 @pytest.mark.parametrize("index, values", [([4, 1, 4, 0], [9.0, 8.0, 9.0, 7.0]),
                                            ([5, 5, 2], [-1.0, -1.0, 3.0]),
                                            ([0, 1, 2, 3, 4, 5], [6.0, 5.0, 4.0, 3.0, 2.0, 1.0])])
-def test_set_at_writes_repeated_indices_once_on_both_backends(index, values):
+def test_setitem_writes_repeated_indices_once_on_both_backends(index, values):
     target = np.arange(6.0)
     index, values = np.array(index), np.array(values)
     expected = target.copy()
     expected[index] = values
-    np.testing.assert_array_equal(backend.set_at(target.copy(), index, values), expected)
-    got = backend.set_at(xps.asarray(target, device=DEVICE), xps.asarray(index, device=DEVICE),
-                         xps.asarray(values, device=DEVICE))
+    np.testing.assert_array_equal(array_index.setitem(target.copy(), index, values), expected)
+    got = array_index.setitem(xps.asarray(target, device=DEVICE),
+                              xps.asarray(index, device=DEVICE), xps.asarray(values, device=DEVICE))
     np.testing.assert_array_equal(_host(got), expected)
     empty = xps.asarray(np.zeros(0, dtype=np.int64), device=DEVICE)
     np.testing.assert_array_equal(
-        _host(backend.set_at(xps.asarray(target, device=DEVICE), empty, 1.0)), target)
+        _host(array_index.setitem(xps.asarray(target, device=DEVICE), empty, 1.0)), target)
 
 
 def test_maximum_into_and_contiguous_on_both_backends():

@@ -106,9 +106,12 @@ def ones(*shape: ShapeLike, dtype: DTypeLike = _DEFAULT_DTYPE, requires_grad: bo
     return _leaf_on(device, np.ones(_shape_of(shape), dtype=dtype), requires_grad)
 
 
-def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
+def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike | None = None,
          requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value``.
+
+    Without ``dtype``, the fill value decides, as in numpy and PyTorch: a bool gives bool, an
+    int int64, a float the default float32.
 
     Examples
     --------
@@ -116,15 +119,28 @@ def full(shape: ShapeLike, fill_value: float, dtype: DTypeLike = _DEFAULT_DTYPE,
     >>> gg.full((2, 3), 0.5)
     Tensor([[0.5, 0.5, 0.5],
             [0.5, 0.5, 0.5]], dtype=float32)
-    >>> gg.full(3, 7, dtype=gg.int64)
+    >>> gg.full(3, 7)
     Tensor([7, 7, 7], dtype=int64)
+    >>> gg.full(2, 7, dtype=gg.float64)
+    Tensor([7., 7.], dtype=float64)
     """
     device = to_device("full", device)
     shape = _shape_of((shape,) if isinstance(shape, (int, np.integer)) else (shape,))
     if isinstance(fill_value, (str, bytes)) or not np.isscalar(fill_value) and np.ndim(fill_value):
         raise DtypeError(f"full: fill_value must be a number, got {fill_value!r}")
+    if dtype is None:
+        dtype = _dtype_of_fill(fill_value)
     return _leaf_on(device,
                     _numpy("full", np.full, shape, fill_value, dtype=dtype), requires_grad, "full")
+
+
+def _dtype_of_fill(fill_value) -> np.dtype:
+    """numpy's and PyTorch's dtype for ``full`` without one: bool, int64 or the default float."""
+    if isinstance(fill_value, (bool, np.bool_)):
+        return np.dtype(bool)
+    if isinstance(fill_value, (int, np.integer)):
+        return np.dtype(np.int64)
+    return np.dtype(_DEFAULT_DTYPE)
 
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike = _DEFAULT_DTYPE,

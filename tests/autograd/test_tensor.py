@@ -203,6 +203,16 @@ def test_constant_creation(make, shape, value):
     assert np.all(t.data == value)
 
 
+@pytest.mark.parametrize("fill, dtype", [
+    (True, np.bool_), (7, np.int64), (np.int32(3), np.int64), (7.5, np.float32),
+    (np.float64(2.0), np.float32)])
+def test_full_infers_dtype_from_the_fill_value_as_numpy_and_torch(fill, dtype):
+    assert ag.full((2,), fill).dtype == dtype
+    np.testing.assert_array_equal(ag.full((2,), fill).data, [fill, fill])
+    torch = pytest.importorskip("torch")
+    assert str(torch.full((2,), fill).dtype) == "torch." + np.dtype(dtype).name
+
+
 def test_creation_dtypes_and_requires_grad():
     assert ag.zeros(2, dtype=np.float64).dtype == np.float64
     assert ag.zeros_like(ag.tensor(np.ones(2))).dtype == np.float64

@@ -1,27 +1,16 @@
 """Layers: one module per file family; each layer family adds its line below."""
-from .activation import (  # noqa: F401
+from .activation import GELU, LeakyReLU, Mish, PReLU, ReLU, Sigmoid, SiLU, Tanh  # noqa: F401
+from .activation_variants import (  # noqa: F401
     CELU,
     ELU,
-    GELU,
-    GLU,
     SELU,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
-    LeakyReLU,
     LogSigmoid,
-    LogSoftmax,
-    Mish,
-    PReLU,
-    ReLU,
     ReLU6,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    Softmin,
     Softplus,
     Softsign,
-    Tanh,
 )
 from .attention import MultiheadAttention  # noqa: F401
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
@@ -40,6 +29,7 @@ from .pooling import (  # noqa: F401
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell  # noqa: F401
 from .resample import Fold, Unfold, Upsample  # noqa: F401
+from .softmax import GLU, LogSoftmax, Softmax, Softmin  # noqa: F401
 from .transformer import (  # noqa: F401
     TransformerDecoder,
     TransformerDecoderLayer,

@@ -3,7 +3,7 @@
 Convolution is im2col: one strided slab of the padded input per kernel offset is
 copied into a matrix holding every window as a row, and ONE matmul (one per group)
 contracts it with the kernel. Every step is an array API function, so convolution
-runs on any backend (``backend.py``). Three linear maps close under differentiation,
+runs on any backend (``backend/``). Three linear maps close under differentiation,
 so every rule below is written with the other two and second (and higher) derivatives
 come for free:
 

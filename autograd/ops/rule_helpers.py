@@ -1,7 +1,7 @@
 """Helpers for gradient rules, working on raw arrays and on recorded values alike.
 
 A rule receives plain arrays on the fast first-order path (numpy's, or another
-array-API library's: see ``backend.py``) and Tensors when ``create_graph=True``
+array-API library's: see ``backend/``) and Tensors when ``create_graph=True``
 records the backward pass. Operators (``+ * / @``, indexing) work on both; the
 standard's arrays have almost no methods, so what numpy spells as a method
 (``x.sum()``, ``x.reshape()``, ``x.astype()``) is a function here that takes

@@ -4,7 +4,7 @@
 array API standard; array-api-strict enforces the standard, and its ``device1`` refuses any
 silent copy to numpy. Every case is checked against numpy itself: the gathered values, the
 scattered gradient (``np.add.at``), in-place adds and assignments. Then the shims of
-``backend.py`` these ops use, and the structural ops end to end, forward and gradient.
+``backend`` these ops use, and the structural ops end to end, forward and gradient.
 """
 import numpy as np
 import pytest

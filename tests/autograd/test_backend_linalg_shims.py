@@ -1,4 +1,4 @@
-"""The seam functions for linear algebra and windows (backend.py), checked against numpy on
+"""The seam functions for linear algebra and windows (backend/windows.py), checked against numpy on
 array-api-strict's second device: einsum without a native einsum (pairwise matmul), the
 sliding windows without strided views, and the matrix transpose."""
 import numpy as np

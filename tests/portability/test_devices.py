@@ -78,7 +78,7 @@ def test_unknown_device_of_a_known_library_lists_the_devices():
 
 def test_missing_library_error_names_the_extra(monkeypatch):
     missing = backend.Backend("cuda", "no_such_module_for_graphgrad_tests")
-    monkeypatch.setitem(backend._BACKENDS, "cuda", missing)
+    monkeypatch.setitem(backend.host._BACKENDS, "cuda", missing)
     with pytest.raises(DeviceError, match=r"pip install 'graphgrad\[gpu\]'"):
         gg.ones(2).to("cuda")
 

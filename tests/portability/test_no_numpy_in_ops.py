@@ -1,7 +1,7 @@
 """Ops and nn call no numpy outside the seam: ``np.<name>`` uses per file, a shrinking count.
 
 Gradient rules and layers ask their input's array namespace (``backend.namespace``,
-``rule_helpers.xp_of``); what the standard lacks lives in ``autograd/backend.py``. This
+``rule_helpers.xp_of``); what the standard lacks lives in ``autograd/backend/``. This
 test counts, by parsing each file of ``autograd/ops/`` and ``nn/`` (the AST, so strings,
 docstrings and comments never count), every attribute read on the numpy module
 (``np.sum``, ``np.random.default_rng`` counts once), whatever numpy is imported as, plus
@@ -110,7 +110,7 @@ def test_numpy_uses_match_the_shrinking_allow_list():
             names = ", ".join(f"np.{n} x{k}" for n, k in uses.most_common())
             problems.append(f"{name}: {count} numpy uses, {limit} allowed; write them with the "
                             f"array's namespace (backend.namespace) or a shim in "
-                            f"autograd/backend.py: {names}")
+                            f"autograd/backend/: {names}")
         elif count < limit:
             problems.append(f"{name}: {count} numpy uses, fewer than the {limit} listed: set its "
                             f"line in {ALLOW_LIST.name} to {count}" + (" (delete the line)"

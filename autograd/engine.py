@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from . import grad_mode
 from .errors import GradientError
 from .indexed_grad import IndexedGrad
+from .scalar_backward import backward_scalars
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -183,39 +184,6 @@ def count_consumers(roots):
     return consumers
 
 
-def _count_scalar_graph(root):
-    """``count_consumers`` for the lean loop, or None if the graph cannot take it.
-
-    Counts only values made by an op (a leaf has nothing to release), and
-    gives up (None) at a node that is not a Scalar op's (those record
-    ``versions = None``: ``Function.tracks_versions`` False) or at a value
-    with hooks.
-    """
-    consumers = {root: 0}
-    get = consumers.get
-    if root._hooks:
-        return None
-    node = root.grad_fn
-    stack = [] if node is None else [node]
-    while stack:
-        node = stack.pop()
-        if node.versions is not None:
-            return None
-        for parent, needed in zip(node.parents, node.needs_input_grad):
-            if needed:
-                count = get(parent)
-                if count is not None:
-                    consumers[parent] = count + 1
-                    continue
-                if parent._hooks:
-                    return None
-                parent_node = parent.grad_fn
-                if parent_node is not None:
-                    consumers[parent] = 1
-                    stack.append(parent_node)
-    return consumers
-
-
 def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None):
     """Send ``root_grads`` back from ``roots`` through the graph.
 
@@ -224,16 +192,14 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     accumulated and the gradients of ``inputs`` are returned in order (``None``
     for an input the roots do not depend on): this is ``autograd.grad``.
     """
-    consumers = None
     # NOTE: a float gradient at the root means a Scalar graph (a Tensor's is an array):
-    # first order into .grad, made of Scalar ops alone and without hooks, it takes the
-    # lean loop (_propagate_scalars).
+    # first order into .grad, it takes the lean loop if it is made of the Scalar
+    # operators' ops alone, without hooks (autograd/scalar_backward.py).
     if (inputs is None and not create_graph and len(roots) == 1
-            and type(root_grads[0]) is float and not grad_mode.modes.anomaly):
-        consumers = _count_scalar_graph(roots[0])
-    lean = consumers is not None
-    if not lean:
-        consumers = count_consumers(roots)
+            and type(root_grads[0]) is float and not grad_mode.modes.anomaly
+            and backward_scalars(roots[0], root_grads[0])):
+        return None
+    consumers = count_consumers(roots)
     grads = {}
     for root, grad in zip(roots, root_grads):
         grads[root] = grads[root] + grad if root in grads else grad
@@ -256,28 +222,15 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
         if pause_collector:
             gc.disable()
         try:
-            if lean:
-                _propagate_scalars(ready, grads, consumers, finished_values, finished_grads)
-            else:
-                _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
-                           retain_graph, create_graph)
+            _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
+                       retain_graph, create_graph)
         finally:
             if pause_collector:
                 gc.enable()
         if any(consumers.values()):
             _raise_for_cycle(consumers)
-        if lean:
-            # every Scalar requires and retains its grad: each one reached accumulates
-            # (the leaves' gradients are still in grads: they never entered the loop)
-            for values in (zip(finished_values, finished_grads), grads.items()):
-                for value, grad in values:
-                    if type(grad) is float:
-                        value.grad = value.grad + grad  # Scalar._accumulate_grad's float case
-                    else:
-                        value._accumulate_grad(grad, handed)
-        else:
-            for value, grad in zip(finished_values, finished_grads):
-                value._accumulate_grad(grad, handed)
+        for value, grad in zip(finished_values, finished_grads):
+            value._accumulate_grad(grad, handed)
         callbacks = running.callbacks
         index = 0
         while index < len(callbacks):  # NOTE: a callback may queue more callbacks
@@ -345,52 +298,6 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                 consumers[parent] = remaining
                 if not remaining:
                     ready.append(parent)
-
-
-def _propagate_scalars(ready, grads, consumers, finished_values, finished_grads):
-    """``_propagate`` for a Scalar graph, first order into ``.grad`` (see ``run_backward``).
-
-    The same Kahn order, hence the same sums, as ``_propagate`` (a test pins the
-    two), without what such a graph never needs: no hooks (none registered), no
-    versions to check (Scalars are never modified in place), no saved values to
-    release (floats), no fitting of float gradients, no anomaly mode, and no
-    count kept for leaves (``_count_scalar_graph``). Every Scalar keeps its
-    gradient: each one released goes to ``finished_*`` (out of ``grads``, which
-    so stays small), and leaves stay in ``grads``, for the caller to accumulate.
-    """
-    get = grads.get
-    pop = grads.pop
-    with grad_mode.set_grad_enabled(False):
-        while ready:
-            value = ready.pop()
-            node = value.grad_fn
-            if node is None:  # a leaf root
-                continue
-            parents = node.parents
-            grad = pop(value, None)
-            if grad is None:
-                parent_grads = (None,) * len(parents)
-            else:
-                finished_values.append(value)
-                finished_grads.append(grad)
-                parent_grads = node.backward(node, grad)
-                if type(parent_grads) is not tuple:
-                    parent_grads = (parent_grads,)
-                if len(parent_grads) != len(parents):
-                    raise _count_error(node, parent_grads)
-            for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
-                if not needed:
-                    continue
-                if parent_grad is not None:
-                    if type(parent_grad) is not float:
-                        parent_grad = parent._fit_grad(parent_grad, node)
-                    existing = get(parent)
-                    grads[parent] = parent_grad if existing is None else existing + parent_grad
-                if parent.grad_fn is not None:  # a leaf has no count: nothing to release
-                    remaining = consumers[parent] - 1
-                    consumers[parent] = remaining
-                    if not remaining:
-                        ready.append(parent)
 
 
 def _count_error(node, parent_grads):

@@ -63,12 +63,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Scalar"]
 
-_new = object.__new__
-_BOTH = (True, True)
-_FIRST = (True, False)
-_SECOND = (False, True)
 _ONE = (True,)
 _NO_SAVED = ()
+
+_new = object.__new__
 
 
 def _const(other):
@@ -85,7 +83,8 @@ def _leaf(value):
     out = _new(Scalar)
     out.data = value
     out.grad = 0.0
-    out.grad_fn = None
+    out._fn = None
+    out._node = None
     out._hooks = None
     return out
 
@@ -94,16 +93,13 @@ def _unary(cls, x):
     """Record ``cls`` on one Scalar (the fast path of ``cls.apply(x)``)."""
     if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
         return cls.apply(x)
-    node = _new(cls)
-    node.parents = (x,)
-    node.needs_input_grad = _ONE
-    node.versions = None  # Scalars are never modified in place
-    node._saved = _NO_SAVED
-    node._output_ref = None
     out = _new(Scalar)
-    out.data = cls.forward(node, x.data)
+    out.data = cls.forward(out, x.data)  # the output is its own node: forward saves _a, _b
     out.grad = 0.0
-    out.grad_fn = node
+    out._fn = cls
+    out._x = x
+    out._y = None
+    out._node = None
     out._hooks = None
     return out
 
@@ -111,33 +107,52 @@ def _unary(cls, x):
 def _binary(cls, value, other, reflected):
     """Record ``cls`` on ``(value, other)`` or, reflected, ``(other, value)``."""
     if type(other) is Scalar:
-        needs, other_data = _BOTH, other.data
+        other_data = other.data
     else:
         other_data = _const(other)
         if other_data is None:
             if is_value(other):  # a Tensor: apply raises its clear TypeError
                 return cls.apply(other, value) if reflected else cls.apply(value, other)
             return NotImplemented
-        other = other_data
-        needs = _SECOND if reflected else _FIRST
-    if reflected:
-        parents, x, y = (other, value), other_data, value.data
-    else:
-        parents, x, y = (value, other), value.data, other_data
+        other = None  # a constant: its value is saved (_a or _b), it is no input Scalar
     if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
-        return cls.apply(*parents)
+        if other is None:
+            other = other_data
+        return cls.apply(other, value) if reflected else cls.apply(value, other)
+    out = _new(Scalar)
+    if reflected:
+        out.data = cls.forward(out, other_data, value.data)
+        out._x = other
+        out._y = value
+    else:
+        out.data = cls.forward(out, value.data, other_data)
+        out._x = value
+        out._y = other
+    out.grad = 0.0
+    out._fn = cls
+    out._node = None
+    out._hooks = None
+    return out
+
+
+def _make_node(value):
+    """The ``Function`` node ``cls.apply`` would have recorded for an inline Scalar op."""
+    cls = value._fn
     node = _new(cls)
-    node.parents = parents
-    node.needs_input_grad = needs
+    x, a = value._x, value._a
+    if cls.arity == 1:
+        node.parents = (x,)
+        node.needs_input_grad = _ONE
+        cls.forward(node, a)  # recomputed on the same floats: saves what apply's saved
+    else:
+        y, b = value._y, value._b
+        node.parents = (a if x is None else x, b if y is None else y)
+        node.needs_input_grad = (x is not None, y is not None)
+        cls.forward(node, a, b)
     node.versions = None  # Scalars are never modified in place
     node._saved = _NO_SAVED
     node._output_ref = None
-    out = _new(Scalar)
-    out.data = cls.forward(node, x, y)
-    out.grad = 0.0
-    out.grad_fn = node
-    out._hooks = None
-    return out
+    return node
 
 
 @value_type
@@ -163,10 +178,17 @@ class Scalar:
     12.0
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "_hooks", "_label", "__weakref__")
+    # NOTE: a Scalar made by an op is its own graph node (one object per op for Python's
+    # cycle collector, where a node and its tuple of inputs made three): _fn is the op's
+    # class (None for a leaf), _x and _y its input Scalars (None for a constant or a unary
+    # op's missing second input), _a and _b the floats its rule needs (see
+    # ops/scalar_ops.py). grad_fn builds the Function node from them when asked, and
+    # keeps it in _node (where Function.apply's own node lives when it cannot be inlined:
+    # custom ops, anomaly mode).
+    __slots__ = ("data", "grad", "_fn", "_x", "_y", "_a", "_b", "_node", "_hooks", "_label",
+                 "__weakref__")
     data: float
     grad: float | Scalar
-    grad_fn: Function | None
     __hash__ = object.__hash__  # identity: Scalars are graph nodes, == compares values
     __array_ufunc__ = None  # make numpy defer `np.float64(2) * s` to Scalar.__rmul__
 
@@ -185,7 +207,8 @@ class Scalar:
             data = float(data)
         self.data = data
         self.grad = 0.0
-        self.grad_fn = None
+        self._fn = None
+        self._node = None
         self._hooks = None
         if label:
             self._label = label
@@ -193,7 +216,19 @@ class Scalar:
     @classmethod
     def _from_op(cls, raw, node):
         out = _leaf(raw if type(raw) is float else float(raw))
-        out.grad_fn = node
+        if node is None:
+            return out
+        if type(node) in S.BUILTIN_OPS and not _gm.modes.anomaly:
+            # the operators' own layout (anomaly mode keeps the node: it holds the
+            # creation site its errors report)
+            parents, needs = node.parents, node.needs_input_grad
+            out._fn = type(node)
+            out._x = parents[0] if needs[0] else None
+            out._y = parents[1] if len(parents) > 1 and needs[1] else None
+            out._a = node._a
+            out._b = node._b
+        else:
+            out._node = node
         return out
 
     # ------------------------------------------------------------ attributes
@@ -220,6 +255,23 @@ class Scalar:
         self._label = text
 
     @property
+    def grad_fn(self) -> Function | None:
+        """The op that made this Scalar (a ``Function`` node), None for a leaf.
+
+        Examples
+        --------
+        >>> import graphgrad as gg
+        >>> a = gg.Scalar(2.0)
+        >>> y = a * 3.0
+        >>> y.grad_fn.name(), y.grad_fn.parents, a.grad_fn
+        ('mul', (Scalar(data=2.0, grad=0.0), 3.0), None)
+        """
+        node = self._node
+        if node is None and self._fn is not None:
+            node = self._node = _make_node(self)
+        return node
+
+    @property
     def is_leaf(self) -> bool:
         """True for Scalars made by the user rather than by a recorded op.
 
@@ -230,18 +282,22 @@ class Scalar:
         >>> a.is_leaf, (a * 3).is_leaf
         (True, False)
         """
-        return self.grad_fn is None
+        return self._fn is None and self._node is None
 
     @property
     def _prev(self):
         """micrograd's set of children: the Scalars this one was computed from."""
-        node = self.grad_fn
+        if self._fn is not None:
+            return {p for p in (self._x, self._y) if p is not None}
+        node = self._node
         return set() if node is None else {p for p in node.parents if isinstance(p, Scalar)}
 
     @property
     def _op(self):
         """micrograd's op label: the name of the op that made this Scalar ("" for leaves)."""
-        node = self.grad_fn
+        if self._fn is not None:
+            return self._fn.op_name
+        node = self._node
         return "" if node is None else node.name()
 
     def __repr__(self):
@@ -275,52 +331,47 @@ class Scalar:
     # same nodes with one more call each.
     def __add__(self, other):
         if type(other) is Scalar:
-            parents, needs, other_data = (self, other), _BOTH, other.data
+            other_data = other.data
         else:
             other_data = _const(other)
             if other_data is None:
                 return _binary(S.ScalarAdd, self, other, False)
-            parents, needs = (self, other_data), _FIRST
-        if not _gm.departed or (_gm.modes.grad and not _gm.modes.anomaly):
-            out = _new(Scalar)
-            out.data = self.data + other_data
-            out.grad = 0.0
-            out._hooks = None
-            node = _new(S.ScalarAdd)
-            node.parents = parents
-            node.needs_input_grad = needs
-            node.versions = None  # Scalars are never modified in place
-            node._saved = _NO_SAVED
-            node._output_ref = None
-            out.grad_fn = node
-            return out
-        return S.ScalarAdd.apply(*parents)
+            other = None  # a constant (see _binary)
+        if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
+            return _binary(S.ScalarAdd, self, other_data if other is None else other, False)
+        out = _new(Scalar)
+        out.data = (x := self.data) + other_data
+        out.grad = 0.0
+        out._fn = S.ScalarAdd
+        out._x = self
+        out._y = other
+        out._a = x  # ScalarAdd.forward's saved floats (see ops/scalar_ops.py)
+        out._b = other_data
+        out._node = None
+        out._hooks = None
+        return out
 
     def __mul__(self, other):
-        x = self.data
         if type(other) is Scalar:
-            parents, needs, y = (self, other), _BOTH, other.data
+            other_data = other.data
         else:
-            y = _const(other)
-            if y is None:
+            other_data = _const(other)
+            if other_data is None:
                 return _binary(S.ScalarMul, self, other, False)
-            parents, needs = (self, y), _FIRST
-        if not _gm.departed or (_gm.modes.grad and not _gm.modes.anomaly):
-            out = _new(Scalar)
-            out.data = x * y
-            out.grad = 0.0
-            out._hooks = None
-            node = _new(S.ScalarMul)
-            node.parents = parents
-            node.needs_input_grad = needs
-            node.versions = None  # Scalars are never modified in place
-            node._saved = _NO_SAVED
-            node._a = x  # ScalarMul's saved floats (see ops/scalar_ops.py)
-            node._b = y
-            node._output_ref = None
-            out.grad_fn = node
-            return out
-        return S.ScalarMul.apply(*parents)
+            other = None  # a constant (see _binary)
+        if _gm.departed and (not _gm.modes.grad or _gm.modes.anomaly):
+            return _binary(S.ScalarMul, self, other_data if other is None else other, False)
+        out = _new(Scalar)
+        out.data = (x := self.data) * other_data
+        out.grad = 0.0
+        out._fn = S.ScalarMul
+        out._x = self
+        out._y = other
+        out._a = x  # ScalarMul.forward's saved floats (see ops/scalar_ops.py)
+        out._b = other_data
+        out._node = None
+        out._hooks = None
+        return out
 
     # NOTE: float + and * commute exactly, so the reflected forms are the same ops
     # (as micrograd's); the recorded node lists this Scalar first.

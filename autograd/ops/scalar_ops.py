@@ -6,17 +6,22 @@ saves plain floats, so nothing here touches numpy.
 
 Conventions that keep the hot path short (see ``ScalarFunction``):
 
-* the node's slots ``_a`` and ``_b`` hold the floats a rule needs, captured
-  at forward time, so reassigning an input's ``.data`` later does not change
-  its gradient: the inputs ``x`` (and ``y``) in order, or, for a unary op, its
-  input in ``_a`` and its output in ``_b``. Slots rather than a tuple in
-  ``_saved``: one tracked object fewer per op for Python's cycle collector
-  (``_saved`` stays empty);
-* rules read ``_a``/``_b`` on the first-order path (``grad`` is a float) and
-  ``ctx.saved_tensors`` under ``create_graph=True`` (``grad`` is a Scalar),
-  where the inputs come back by position (the node's ``parents``: Scalars, or
-  the constants themselves), so the same operator expression records the
-  backward pass and differentiates again;
+* ``forward(ctx, ...)`` stores the floats a rule needs in ``ctx._a`` and
+  ``ctx._b``, captured at forward time, so reassigning an input's ``.data``
+  later does not change its gradient: a binary op's inputs ``x`` and ``y`` in
+  order, a unary op's input and output. ``ctx`` is a graph node under
+  ``Function.apply``, and the output ``Scalar`` itself on the operators' fast
+  path (a Scalar made by an op has the same ``_a``/``_b`` slots and is its own
+  node: no separate node object, no tuple of inputs, see ``autograd.scalar``);
+* ``rule(grad, a, b)`` is the first-order rule on those floats: it returns
+  the gradients of both inputs (``None`` for a unary op's second), computed
+  for every input (they cannot raise, and the engine drops those not needed).
+  The lean backward loop (``autograd.scalar_backward``) calls it directly;
+  ``backward(ctx, grad)`` calls it on the first-order path (``grad`` a float)
+  and reads ``ctx.saved_tensors`` under ``create_graph=True`` (``grad`` a
+  Scalar), where the inputs come back by position (the node's ``parents``:
+  Scalars, or the constants themselves), so the same operator expression
+  records the backward pass and differentiates again;
 * ops whose fast rule uses their output (exp, tanh, sigmoid) recompute it
   from the recorded input under ``create_graph`` (the node never refers to
   its output: no reference cycles).
@@ -27,10 +32,9 @@ from .. import grad_mode
 from ..errors import InplaceModificationError
 from ..function import Function
 from ..value import is_value
-from .elementwise import Add, Neg, Sub
 
-__all__ = ["ScalarFunction", "ScalarAdd", "ScalarSub", "ScalarMul", "ScalarDiv", "ScalarPow",
-    "ScalarNeg", "ScalarExp", "ScalarLog", "ScalarTanh", "ScalarSigmoid", "ScalarReLU"]
+__all__ = ["ScalarFunction", "ScalarUnary", "ScalarAdd", "ScalarSub", "ScalarMul", "ScalarDiv",
+    "ScalarPow", "ScalarNeg", "ScalarExp", "ScalarLog", "ScalarTanh", "ScalarSigmoid", "ScalarReLU"]
 
 
 class ScalarFunction(Function):
@@ -44,6 +48,12 @@ class ScalarFunction(Function):
 
     __slots__ = ("_a", "_b")  # the saved floats (see the module docstring)
     tracks_versions = False
+    arity = 2  # the number of inputs of forward
+
+    @staticmethod
+    def rule(grad, a, b):
+        """First-order gradients ``(grad_x, grad_y)`` from the saved floats ``a``, ``b``."""
+        raise NotImplementedError("a Scalar op defines rule(grad, a, b)")
 
     @property
     def saved_tensors(self):
@@ -68,16 +78,46 @@ class ScalarFunction(Function):
 
 
 # ---------------------------------------------------------------- arithmetic
-class ScalarAdd(ScalarFunction, Add):
-    """out = x + y.  d/dx = 1, d/dy = 1.  (Add's rule, on floats.)"""
+class ScalarAdd(ScalarFunction):
+    """out = x + y.  d/dx = 1, d/dy = 1."""
 
     __slots__ = ()
+    op_name = "add"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx._a = x
+        ctx._b = y
+        return x + y
+
+    @staticmethod
+    def rule(grad, a, b):
+        return grad, grad
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
 
 
-class ScalarSub(ScalarFunction, Sub):
-    """out = x - y.  d/dx = 1, d/dy = -1.  (Sub's rule, on floats.)"""
+class ScalarSub(ScalarFunction):
+    """out = x - y.  d/dx = 1, d/dy = -1."""
 
     __slots__ = ()
+    op_name = "sub"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx._a = x
+        ctx._b = y
+        return x - y
+
+    @staticmethod
+    def rule(grad, a, b):
+        return grad, -grad
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
 
 
 class ScalarMul(ScalarFunction):
@@ -93,11 +133,15 @@ class ScalarMul(ScalarFunction):
         return x * y
 
     @staticmethod
+    def rule(grad, a, b):
+        return grad * b, grad * a
+
+    @staticmethod
     def backward(ctx, grad):
         if grad_mode.modes.grad:
             x, y = ctx.saved_tensors
             return grad * y, grad * x
-        return grad * ctx._b, grad * ctx._a
+        return ScalarMul.rule(grad, ctx._a, ctx._b)
 
 
 class ScalarDiv(ScalarFunction):
@@ -115,8 +159,15 @@ class ScalarDiv(ScalarFunction):
         return x / y
 
     @staticmethod
+    def rule(grad, a, b):
+        grad_x = grad / b
+        return grad_x, -grad_x * a / b
+
+    @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode.modes.grad else (ctx._a, ctx._b)
+        if not grad_mode.modes.grad:
+            return ScalarDiv.rule(grad, ctx._a, ctx._b)
+        x, y = ctx.saved_tensors
         grad_x = grad / y
         return grad_x, (-grad_x * x / y if ctx.needs_input_grad[1] else None)
 
@@ -160,8 +211,28 @@ class ScalarPow(ScalarFunction):
         return out
 
     @staticmethod
+    def rule(grad, a, b):
+        # NOTE: both gradients, needed or not: a constant base (2.0 ** x) may make grad_x
+        # complex, which the engine then drops; none of these raises.
+        if b == 0:  # x ** 0 is constant, even at x == 0 where 0 * 0 ** -1 is NaN
+            grad_x = 0.0
+        elif b - 1 < 0 and a == 0:  # NOTE: float ** negative raises; slope infinite
+            grad_x = grad * (b * math.inf)
+        else:
+            grad_x = grad * b * _power(a, b - 1)
+        if a > 0:
+            grad_y = grad * _power(a, b) * math.log(a)
+        elif a == 0:  # PyTorch's choice at x == 0
+            grad_y = 0.0
+        else:  # x ** y is not real for y near an integer y at x < 0: NaN, as PyTorch
+            grad_y = grad * math.nan
+        return grad_x, grad_y
+
+    @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors if grad_mode.modes.grad else (ctx._a, ctx._b)
+        if not grad_mode.modes.grad:
+            return ScalarPow.rule(grad, ctx._a, ctx._b)
+        x, y = ctx.saved_tensors  # the same cases as rule, on values
         need_x, need_y = ctx.needs_input_grad
         grad_x = None
         if need_x:
@@ -184,13 +255,36 @@ class ScalarPow(ScalarFunction):
         return grad_x, grad_y
 
 
-class ScalarNeg(ScalarFunction, Neg):
-    """out = -x.  d/dx = -1.  (Neg's rule, on floats.)"""
+# ---------------------------------------------------------------- unary: _a = x, _b = out
+class ScalarUnary(ScalarFunction):
+    """Base of the one-input Scalar ops (``rule`` returns ``(grad_x, None)``)."""
 
     __slots__ = ()
+    arity = 1
 
 
-class ScalarExp(ScalarFunction):
+class ScalarNeg(ScalarUnary):
+    """out = -x.  d/dx = -1."""
+
+    __slots__ = ()
+    op_name = "neg"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx._a = x
+        ctx._b = out = -x
+        return out
+
+    @staticmethod
+    def rule(grad, a, b):
+        return -grad, None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class ScalarExp(ScalarUnary):
     """out = e**x.  d/dx = out."""
 
     __slots__ = ()
@@ -207,13 +301,17 @@ class ScalarExp(ScalarFunction):
         return out
 
     @staticmethod
+    def rule(grad, a, b):
+        return grad * b, None
+
+    @staticmethod
     def backward(ctx, grad):
         if grad_mode.modes.grad:
             return grad * ctx.saved_tensors[0].exp()
         return grad * ctx._b
 
 
-class ScalarLog(ScalarFunction):
+class ScalarLog(ScalarUnary):
     """out = log(x).  d/dx = 1 / x."""
 
     __slots__ = ()
@@ -221,11 +319,16 @@ class ScalarLog(ScalarFunction):
 
     @staticmethod
     def forward(ctx, x):
-        ctx._a = x
         if x <= 0:
             raise ValueError(f"log: Scalar({x!r}) is outside log's domain (x > 0); clip it "
                              "first or add a small epsilon")
-        return math.log(x)
+        ctx._a = x
+        ctx._b = out = math.log(x)
+        return out
+
+    @staticmethod
+    def rule(grad, a, b):
+        return grad / a, None
 
     @staticmethod
     def backward(ctx, grad):
@@ -233,7 +336,7 @@ class ScalarLog(ScalarFunction):
         return grad / x
 
 
-class ScalarTanh(ScalarFunction):
+class ScalarTanh(ScalarUnary):
     """out = tanh(x).  d/dx = 1 - out**2."""
 
     __slots__ = ()
@@ -247,12 +350,16 @@ class ScalarTanh(ScalarFunction):
         return out
 
     @staticmethod
+    def rule(grad, a, b):
+        return grad * (1.0 - b * b), None
+
+    @staticmethod
     def backward(ctx, grad):
         out = ctx.saved_tensors[0].tanh() if grad_mode.modes.grad else ctx._b
         return grad * (1.0 - out * out)
 
 
-class ScalarSigmoid(ScalarFunction):
+class ScalarSigmoid(ScalarUnary):
     """out = 1 / (1 + e**-x).  d/dx = out * (1 - out)."""
 
     __slots__ = ()
@@ -271,12 +378,16 @@ class ScalarSigmoid(ScalarFunction):
         return out
 
     @staticmethod
+    def rule(grad, a, b):
+        return grad * (b * (1.0 - b)), None
+
+    @staticmethod
     def backward(ctx, grad):
         out = ctx.saved_tensors[0].sigmoid() if grad_mode.modes.grad else ctx._b
         return grad * (out * (1.0 - out))
 
 
-class ScalarReLU(ScalarFunction):
+class ScalarReLU(ScalarUnary):
     """out = max(x, 0).  d/dx = 1 where x > 0, else 0."""
 
     __slots__ = ()
@@ -285,11 +396,22 @@ class ScalarReLU(ScalarFunction):
     @staticmethod
     def forward(ctx, x):
         out = x if x > 0 else 0.0
+        ctx._a = x
         ctx._b = out
         return out
 
     @staticmethod
+    def rule(grad, a, b):
+        # NOTE: a select, not grad * 0.0: an infinite gradient gives 0 where relu is off,
+        # as PyTorch's.
+        return (grad if b > 0 else 0.0), None
+
+    @staticmethod
     def backward(ctx, grad):
-        # NOTE: the mask is a constant (from the saved float) in both modes, and a select,
-        # not grad * 0.0: an infinite gradient gives 0 where relu is off, as PyTorch's.
+        # NOTE: the mask is a constant (from the saved float) in both modes.
         return grad if ctx._b > 0 else 0.0
+
+
+# the ops the Scalar operators record inline (see autograd.scalar)
+BUILTIN_OPS = frozenset({ScalarAdd, ScalarSub, ScalarMul, ScalarDiv, ScalarPow, ScalarNeg,
+                         ScalarExp, ScalarLog, ScalarTanh, ScalarSigmoid, ScalarReLU})

@@ -1,11 +1,11 @@
-"""The lean backward loop of Scalar graphs (``engine._propagate_scalars``) against the generic one,
-and the objects a Scalar op leaves for Python's cycle collector.
+"""The lean backward loop of Scalar graphs (``autograd.scalar_backward``) against the generic
+one, and the objects a Scalar op leaves for Python's cycle collector.
 
-A first-order ``Scalar.backward()`` over Scalar ops alone, with no hook, takes the lean
-loop; everything else (hooks, ``create_graph``, anomaly mode, ``autograd.grad``, custom
-Functions on Scalars) takes the generic ``_propagate``. The lean loop keeps the generic
-loop's order, so every gradient must be bit-for-bit the same, sums of many contributions
-included.
+A first-order ``Scalar.backward()`` over the Scalar operators' ops alone, with no hook, takes
+the lean loop; everything else (hooks, ``create_graph``, anomaly mode, ``autograd.grad``,
+custom Functions on Scalars) takes the generic ``_propagate``. The lean loop keeps the
+generic loop's order, so every gradient must be bit-for-bit the same, sums of many
+contributions included.
 """
 import gc
 import math
@@ -50,23 +50,28 @@ def _grads(values):
 
 @pytest.fixture
 def lean_calls(monkeypatch):
-    """Count the lean loop's runs."""
+    """The passes the lean loop took (1) or turned down (0)."""
     calls = []
-    original = engine._propagate_scalars
+    original = engine.backward_scalars
 
     def spy(*args):
-        calls.append(1)
-        return original(*args)
+        taken = original(*args)
+        calls.append(int(taken))
+        return taken
 
-    monkeypatch.setattr(engine, "_propagate_scalars", spy)
+    monkeypatch.setattr(engine, "backward_scalars", spy)
     return calls
+
+
+def _no_lean(root, grad):
+    return False
 
 
 @pytest.fixture
 def generic_only(monkeypatch):
     """Make every pass take the generic loop."""
     def force():
-        monkeypatch.setattr(engine, "_count_scalar_graph", lambda root: None)
+        monkeypatch.setattr(engine, "backward_scalars", _no_lean)
     return force
 
 
@@ -77,12 +82,12 @@ def test_lean_loop_gives_the_generic_loops_gradients_bit_for_bit(seed, n_ops):
     lean = _grads(values)
     for v in values:
         v.grad = 0.0
-    original = engine._count_scalar_graph
-    engine._count_scalar_graph = lambda root: None
+    original = engine.backward_scalars
+    engine.backward_scalars = _no_lean
     try:
         root.backward()
     finally:
-        engine._count_scalar_graph = original
+        engine.backward_scalars = original
     np.testing.assert_array_equal(lean, _grads(values))  # NaN where both are NaN
 
 
@@ -127,13 +132,13 @@ def test_a_hook_anywhere_takes_the_generic_loop(where, lean_calls):
     seen = []
     handle = target.register_hook(lambda g: seen.append(g) or g * 2.0)
     y.backward()
-    assert lean_calls == [] and len(seen) == 1
+    assert lean_calls == [0] and len(seen) == 1
     expected = (math.tanh(6.0) + 6.0 * (1 - math.tanh(6.0) ** 2)) * 3.0 * 2.0
     assert x.grad == pytest.approx(expected, rel=1e-12)
     handle.remove()
     x.grad = h.grad = y.grad = 0.0
     y.backward()  # a removed hook leaves an empty list: lean again
-    assert lean_calls == [1]
+    assert lean_calls == [0, 1]
     assert x.grad == pytest.approx(expected / 2.0, rel=1e-12)
 
 
@@ -166,7 +171,7 @@ def test_custom_function_on_scalars_takes_the_generic_loop_and_frees_its_values(
     x = Scalar(2.0)
     y = _Cube.apply(x) * 1.0
     y.backward()
-    assert x.grad == 12.0 and lean_calls == []
+    assert x.grad == 12.0 and lean_calls == [0]
     with pytest.raises(autograd.GraphFreedError):
         y.backward()
 
@@ -182,22 +187,86 @@ _Broken = _doubling_op(lambda ctx, grad: (grad, grad))  # two gradients for one 
 _NumpyRule = _doubling_op(lambda ctx, grad: np.float64(2.0) * grad)  # fitted to a float
 
 
-def test_lean_loop_error_leaves_every_grad_unchanged(lean_calls):
+def test_custom_scalar_op_takes_the_generic_loop_and_its_error_changes_no_grad(lean_calls):
     x = Scalar(1.0)
     a = x * 2.0
     y = _Broken.apply(a) + x
     with pytest.raises(autograd.GradientError, match="2 gradients for 1 inputs"):
         y.backward()
-    assert lean_calls == [1]
+    assert lean_calls == [0]
     assert x.grad == 0.0 and a.grad == 0.0 and y.grad == 0.0
 
 
-def test_lean_loop_fits_numpy_gradients_to_floats(lean_calls):
+def test_lean_loop_error_part_way_leaves_every_grad_unchanged(lean_calls, monkeypatch):
+    x = Scalar(0.5)
+    h = (x * 3.0).tanh()
+    y = h * h + x
+
+    def broken(grad, a, b):
+        raise RuntimeError("rule failed")
+
+    monkeypatch.setattr(S.ScalarTanh, "rule", staticmethod(broken))
+    with pytest.raises(RuntimeError, match="rule failed"):
+        y.backward()  # mul's and add's rules ran before tanh's
+    assert x.grad == 0.0 and h.grad == 0.0 and y.grad == 0.0
+
+
+def test_custom_scalar_op_gradients_are_fitted_to_floats(lean_calls):
     x = Scalar(1.5)
     y = _NumpyRule.apply(x) * x
     y.backward()
-    assert lean_calls == [1]
+    assert lean_calls == [0]
     assert type(x.grad) is float and x.grad == 6.0
+
+
+def test_apply_of_a_scalar_op_records_what_the_operator_records(lean_calls):
+    a, b = Scalar(1.5), Scalar(-2.0)
+    y = S.ScalarMul.apply(S.ScalarTanh.apply(a), b)
+    y.backward()
+    assert lean_calls == [1]
+    assert (y._fn, y._x._fn, y._y) == (S.ScalarMul, S.ScalarTanh, b)
+    assert a.grad == -2.0 * (1 - math.tanh(1.5) ** 2) and b.grad == math.tanh(1.5)
+
+
+def test_anomaly_mode_keeps_the_node_with_its_creation_site(lean_calls):
+    a = Scalar(1.5)
+    with autograd.detect_anomaly():
+        y = a.tanh()
+    assert y._fn is None and y.grad_fn is y._node and "test_scalar" in y.grad_fn.created_at
+    y.backward()
+    assert lean_calls == [0] and a.grad == 1 - math.tanh(1.5) ** 2
+
+
+def test_grad_fn_is_built_once_and_leaves_the_lean_loop_its_graph(lean_calls):
+    a, b = Scalar(2.0), Scalar(-3.0)
+    y = (a * b).relu() + a / b
+    node = y.grad_fn
+    assert y.grad_fn is node and node.parents[0].grad_fn is node.parents[0].grad_fn
+    assert node.parents == (y._x, y._y) and node.needs_input_grad == (True, True)
+    y.backward()
+    assert lean_calls == [1] and (a.grad, b.grad) == (1 / -3.0, -(2.0 / 9.0))
+
+
+def test_lean_backward_triggers_no_collection():
+    """The lean loop allocates no lasting tracked object: nothing for the collector."""
+    values, root = _program(3, 3000)
+    started = []
+
+    def count(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        root.backward()
+    finally:
+        gc.callbacks.remove(count)
+        if not was_enabled:
+            gc.disable()
+    assert started == []
 
 
 def test_every_scalar_requires_and_retains_its_grad():
@@ -211,8 +280,8 @@ def test_every_scalar_requires_and_retains_its_grad():
 @pytest.mark.parametrize("op", [lambda x: x * 0.999, lambda x: x * x, lambda x: x + x,
                                 lambda x: x - 1.0, lambda x: x.tanh(), lambda x: x.exp(),
                                 lambda x: x.relu(), lambda x: x / 1.001, lambda x: x ** 1.0])
-def test_a_scalar_op_leaves_three_tracked_objects(op):
-    """The Scalar, its node, the node's tuple of inputs: saved floats are on the node's slots."""
+def test_a_scalar_op_leaves_one_tracked_object(op):
+    """The Scalar alone: it is its own node, inputs and saved floats on its slots."""
     n = 2000
     x = Scalar(0.5)
     was_enabled = gc.isenabled()
@@ -226,4 +295,4 @@ def test_a_scalar_op_leaves_three_tracked_objects(op):
     finally:
         if was_enabled:
             gc.enable()
-    assert per_op <= 3.0 + 10 / n
+    assert per_op <= 1.0 + 10 / n

@@ -153,12 +153,13 @@ def test_scalar_fast_path_builds_the_node_apply_builds(name, fast, slow, a_value
     out = fast(a, b)
     monkeypatch.undo()
     assert type(out) is type(reference) is Scalar
-    assert type(out.grad_fn) is type(reference.grad_fn)
+    # the output Scalar is its own node: the same slots (before grad_fn builds a Function
+    # node from them and keeps it in _node)
     out_fields, ref_fields = _fields(out), _fields(reference)
-    del out_fields["grad_fn"], ref_fields["grad_fn"]
     assert out_fields.keys() == ref_fields.keys()
     for key in out_fields:
         assert _same(out_fields[key], ref_fields[key], out, reference), (name, "output", key)
+    assert type(out.grad_fn) is type(reference.grad_fn)
     node_fields, ref_node_fields = _fields(out.grad_fn), _fields(reference.grad_fn)
     assert node_fields.keys() == ref_node_fields.keys(), name
     for key in node_fields:
@@ -170,6 +171,23 @@ def test_scalar_fast_path_builds_the_node_apply_builds(name, fast, slow, a_value
     a.grad = b.grad = 0.0
     reference.backward()
     np.testing.assert_array_equal(grads, (a.grad, b.grad))  # NaN where both are NaN
+
+
+@pytest.mark.parametrize("name, fast, slow", NODE_CASES, ids=[c[0] for c in NODE_CASES])
+def test_scalar_grad_fn_is_the_node_apply_records(name, fast, slow):
+    """grad_fn builds from the Scalar's slots the very node Function.apply recorded.
+
+    Anomaly mode makes Scalar keep apply's own node (with the creation site in its
+    __dict__); its slots must equal those of the node built for the inline op.
+    """
+    a, b = Scalar(1.5), Scalar(2.0)
+    with ag.detect_anomaly():
+        recorded = slow(a, b).grad_fn
+    built = fast(a, b).grad_fn
+    assert type(built) is type(recorded)
+    for key in _slots(type(built)):
+        left, right = getattr(built, key, _MISSING), getattr(recorded, key, _MISSING)
+        assert _same(left, right, None, None), (name, key, left, right)
 
 
 def test_one_is_value_test_no_attribute_probes():

@@ -26,20 +26,25 @@ neither is connected to the other's graph. Mixing a Scalar and a Tensor in one
 op raises ``TypeError`` (convert one first): a Scalar expression stays on the
 float fast path instead of silently turning into array ops.
 
-Speed: the operators record nodes of the ``Function`` subclasses in
-``autograd.ops.scalar_ops`` directly (the fields ``Function.apply`` would
-set, without its per-argument loops); ``no_grad`` and ``detect_anomaly`` go
-through ``Function.apply``. Backward is the shared engine's ``run_backward``,
-which takes its lean loop for a first-order pass over Scalar ops with no hook.
+Speed: a Scalar made by an op is its own graph node. The operators record
+the op's class, the input Scalars and the floats its rule needs on the new
+Scalar's slots (no ``Function`` object, no tuple of inputs: one object per op
+for Python's cycle collector); ``grad_fn`` builds the ``Function`` node
+``apply`` would have recorded when something asks for it. ``no_grad`` and
+``detect_anomaly`` go through ``Function.apply``. Backward is the shared
+engine's ``run_backward``, which takes its lean loop
+(``autograd.scalar_backward``) for a first-order pass over these ops with no
+hook.
 
 Python's cycle collector: a Scalar graph holds no reference cycle (it is freed
-by reference counting), yet the collector runs while it is built and walks
-everything alive; graphgrad never changes its settings. In a Scalar-heavy
-training loop you may: call ``gc.freeze()`` once after building the model (it
-pays when the process holds much else: micrograd's demo step took 0.58x the
-time with torch imported, 0.99x without), raise the first-generation
-threshold (``gc.set_threshold(100_000)``: 0.46x / 0.73x), or ``gc.disable()``
-around the loop if your own code makes no cycles (0.33x / 0.51x). See the
+by reference counting), yet the collector runs while it is built and its full
+collections walk everything alive; graphgrad never changes its settings. In a
+Scalar-heavy training loop you may (measured on micrograd's demo step, time
+relative to the default settings, plain process / with torch imported): call
+``gc.freeze()`` once after building the model (0.87-1.02x / 0.80x: it pays
+when the process holds much else), raise the first-generation threshold
+(``gc.set_threshold(100_000)``: 0.72-0.83x / 0.63-0.66x), or ``gc.disable()``
+around the loop if your own code makes no cycles (0.75x / 0.60x). See the
 README's "Semantics worth knowing".
 """
 from __future__ import annotations

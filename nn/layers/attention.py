@@ -9,46 +9,96 @@ A query row whose keys are ALL masked gets weights 0 and output 0, with finite
 (zero) gradients, as torch 2.13's ``scaled_dot_product_attention``. PyTorch's
 ``MultiheadAttention`` gives NaN for such rows when ``need_weights=True`` or on its
 inference fast path; ours gives 0 there too.
+
+On a device everything runs in the query's array library, on its device: masks given as
+numpy arrays or lists are copied there (as index arrays are), the causal mask is made
+there, and a mask (array or Tensor) on another device raises ``DeviceError``.
 """
 import math
-
-import numpy as np
+from typing import Any
 
 from ... import autograd
-from ...autograd import ShapeError, Tensor
-from ...autograd.typing import DTypeLike
+from ...autograd import ShapeError, Tensor, backend, devices
+from ...autograd.typing import DeviceLike, DTypeLike
 from .. import functional as F
 from .. import init
+from .._functional_distance import _broadcast_shapes
 from .._validate import positive_int, probability
 from ..module import Module, Parameter
 from .linear import Linear
 
 __all__ = ["causal_mask", "attend", "scaled_dot_product_attention", "MultiheadAttention"]
 
-#: A mask as the attention functions take it: bool (where to attend) or float (added).
-Mask = Tensor | np.ndarray
+#: A mask as the attention functions take it: bool (where to attend) or float (added); a
+#: Tensor or an array of any library (numpy's is moved to the query's device) or a list.
+Mask = Tensor | Any
 
 
 # ------------------------------------------------------------------ masks
-def _raw(value: Tensor | np.ndarray) -> np.ndarray:
-    return value.data if isinstance(value, Tensor) else np.asarray(value)
+def _raw(value: Mask) -> Any:
+    return value.data if isinstance(value, Tensor) else backend.as_array(value)
 
 
-def _additive(mask: Mask, dtype: DTypeLike, keep_when_true: bool, op: str) -> Mask:
-    """A bool mask as 0 / -inf in ``dtype``; a float mask is returned as it is (added)."""
+def _on_device(mask: Mask, like: Any, op: str) -> Mask:
+    """``mask`` on the device of the array ``like`` (the query's), as the masks' arithmetic needs.
+
+    A host mask (numpy array, list) is copied to that device, as an index array is; a
+    Tensor is kept (a float mask may be differentiable); a mask on another device raises
+    ``DeviceError`` naming ``op`` and both devices.
+    """
     raw = _raw(mask)
-    if raw.dtype == np.bool_:
-        keep = raw if keep_when_true else ~raw
-        return np.where(keep, 0.0, -np.inf).astype(dtype)
-    if raw.dtype.kind != "f":
-        raise TypeError(f"{op}: a mask must be bool or float, got dtype {raw.dtype}")
-    return mask if isinstance(mask, Tensor) else raw.astype(dtype)
+    if not isinstance(mask, Tensor) and backend.is_numpy(raw) and not backend.is_numpy(like):
+        return devices.move(raw, devices.device_of(like))
+    devices.check_same_device(op, like, raw)
+    return mask if isinstance(mask, Tensor) else raw
 
 
-def causal_mask(size_q: int, size_k: int, dtype: DTypeLike = np.float32) -> np.ndarray:
+def _reshape(mask: Mask, shape: tuple[int, ...]) -> Mask:
+    if isinstance(mask, Tensor):
+        return mask.reshape(shape)
+    return backend.namespace(mask).reshape(mask, shape)
+
+
+def _where_kept(keep: Any, dtype: Any) -> Any:
+    """A bool array as an additive mask in ``dtype``: 0 where True, ``-inf`` where False."""
+    xp = backend.namespace(keep)
+    zero = xp.asarray(0.0, dtype=dtype, device=keep.device)
+    return xp.where(keep, zero, xp.asarray(-math.inf, dtype=dtype, device=keep.device))
+
+
+def _additive(mask: Mask, dtype: Any, keep_when_true: bool, op: str) -> Mask:
+    """A bool mask as 0 / -inf in ``dtype``; a float mask is returned as it is (added).
+
+    ``mask`` is on the query's device already (``_on_device``) and ``dtype`` is of its library.
+    """
+    raw = _raw(mask)
+    kind = backend.dtype_kind(raw.dtype)
+    if kind == "b":
+        return _where_kept(raw if keep_when_true else ~raw, dtype)
+    if kind != "f":
+        raise TypeError(f"{op}: a mask must be bool or float, got dtype "
+                        f"{backend.numpy_dtype(raw.dtype)}")
+    return mask if isinstance(mask, Tensor) else backend.namespace(raw).astype(raw, dtype)
+
+
+def _causal(size_q: int, size_k: int, xp: Any, dtype: Any, device: Any) -> Any:
+    """The additive causal mask in namespace ``xp`` on ``device``: key j is kept for j <= i."""
+    rows = xp.arange(size_q, device=device)[:, None]
+    return _where_kept(rows >= xp.arange(size_k, device=device)[None, :], dtype)
+
+
+def _scores_dtype(query: Any) -> Any:
+    """The masks' dtype: numpy's ``result_type(query.dtype, float32)`` in the query's library."""
+    xp = backend.namespace(query)
+    return xp.result_type(query.dtype, xp.float32)
+
+
+def causal_mask(size_q: int, size_k: int, dtype: DTypeLike = autograd.float32,
+                device: DeviceLike = None) -> Any:
     """Additive causal mask (size_q, size_k): 0 on and below the diagonal, -inf above.
 
-    Query i sees keys 0..i (PyTorch's top-left aligned ``tril``).
+    Query i sees keys 0..i (PyTorch's top-left aligned ``tril``). The mask is an array of
+    ``device``'s library made there (numpy's on the CPU, the default).
 
     >>> import graphgrad as gg
     >>> from graphgrad import nn
@@ -56,8 +106,9 @@ def causal_mask(size_q: int, size_k: int, dtype: DTypeLike = np.float32) -> np.n
     array([[  0., -inf, -inf],
            [  0.,   0., -inf]], dtype=float32)
     """
-    keep = np.tril(np.ones((size_q, size_k), dtype=bool))
-    return np.where(keep, 0.0, -np.inf).astype(dtype)
+    where = devices.to_device("causal_mask", device) or devices.device("cpu")
+    xp = where.backend.xp
+    return _causal(size_q, size_k, xp, backend.dtype_in(xp, dtype), where.native)
 
 
 def _add_masks(first: Mask | None, second: Mask | None) -> Mask | None:
@@ -79,18 +130,19 @@ def attend(query: Tensor, key: Tensor, value: Tensor, mask: Mask | None = None,
     dead = None
     if mask is not None:
         raw = _raw(mask)
-        dead = np.all(np.isneginf(raw), axis=-1, keepdims=True)
-        if dead.any():
+        xp = backend.namespace(raw)
+        dead = xp.all(xp.isinf(raw) & (raw < 0), axis=-1, keepdims=True)
+        if backend.any_true(dead):
             # NOTE: a fully masked row would be softmax(-inf, ..., -inf) = 0/0; give it
             # finite scores instead and zero its weights afterwards (0 gradient, no NaN).
             mask = (autograd.where(dead, 0.0, mask) if isinstance(mask, Tensor)
-                    else np.where(dead, 0.0, raw))
+                    else xp.where(dead, xp.zeros((), dtype=raw.dtype, device=raw.device), raw))
         else:
             dead = None
         scores = scores + mask
     weights = autograd.softmax(scores, axis=-1)
     if dead is not None:
-        weights = weights * (~dead).astype(weights.dtype)
+        weights = weights * xp.astype(~dead, weights.data.dtype)
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
     return weights @ value, weights
@@ -144,16 +196,17 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     if enable_gqa:
         key, value = (_repeat_heads(t, q_shape, op) for t in (key, value))
     size_q, size_k = q_shape[-2], k_shape[-2]
-    dtype = np.result_type(_raw(query).dtype, np.float32)
-    mask = None if attn_mask is None else _additive(attn_mask, dtype, True, op)
-    if mask is not None:
-        try:
-            np.broadcast_shapes(_raw(mask).shape, q_shape[:-1] + (size_k,))
-        except ValueError:
-            raise ShapeError(f"{op}: attn_mask of shape {_raw(mask).shape} does not broadcast "
-                             f"to the scores' shape {q_shape[:-1] + (size_k,)}") from None
+    like = _raw(query)
+    dtype = _scores_dtype(like)
+    mask = None
+    if attn_mask is not None:
+        mask = _additive(_on_device(attn_mask, like, op), dtype, True, op)
+        shape = tuple(_raw(mask).shape)
+        if _broadcast_shapes(shape, q_shape[:-1] + (size_k,)) is None:
+            raise ShapeError(f"{op}: attn_mask of shape {shape} does not broadcast "
+                             f"to the scores' shape {q_shape[:-1] + (size_k,)}")
     if is_causal:
-        mask = causal_mask(size_q, size_k, dtype)
+        mask = _causal(size_q, size_k, backend.namespace(like), dtype, like.device)
     scale = 1.0 / math.sqrt(q_shape[-1]) if scale is None else float(scale)
     return attend(query * scale, key, value, mask, dropout_p)[0]
 
@@ -166,8 +219,8 @@ def _repeat_heads(t: Tensor, q_shape: tuple[int, ...], op: str) -> Tensor:
         raise ShapeError(f"{op}: enable_gqa needs query (..., Hq, L, E) and key/value "
                          f"(..., Hkv, S, E) with Hq divisible by Hkv; got {q_shape} and "
                          f"{tuple(t.shape)}")
-    index = np.repeat(np.arange(heads_kv), heads_q // heads_kv)
-    return t[..., index, :, :]
+    group = heads_q // heads_kv
+    return t[..., [head for head in range(heads_kv) for _ in range(group)], :, :]
 
 
 # ------------------------------------------------------------------ module
@@ -177,7 +230,7 @@ def _pad_keys(mask: Mask | None, count: int) -> Mask | None:
         return None
     if isinstance(mask, Tensor):
         return autograd.pad(mask, [(0, 0)] * (mask.ndim - 1) + [(0, count)])
-    return np.pad(mask, [(0, 0)] * (mask.ndim - 1) + [(0, count)])
+    return backend.pad(mask, ((0, 0),) * (mask.ndim - 1) + ((0, count),))
 
 
 class MultiheadAttention(Module):
@@ -237,10 +290,10 @@ class MultiheadAttention(Module):
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.dropout = probability("dropout", dropout, op)
         self.batch_first, self.add_zero_attn = batch_first, add_zero_attn
-        dtype = np.float32 if dtype is None else dtype
+        dtype = autograd.float32 if dtype is None else dtype
 
         def param(*shape: int) -> Parameter:
-            return Parameter(np.zeros(shape, dtype=dtype))
+            return Parameter(autograd.zeros(shape, dtype=dtype))
 
         if self._qkv_same_embed_dim:
             self.in_proj_weight = param(3 * embed_dim, embed_dim)
@@ -309,9 +362,10 @@ class MultiheadAttention(Module):
                              "and one batch and source length for key and value")
 
     def _masks(self, attn_mask: Mask | None, key_padding_mask: Mask | None, is_causal: bool,
-               batch: int, size_q: int, size_k: int, dtype: DTypeLike) -> Mask | None:
-        """One additive mask broadcastable to (N, H, L, S), or None."""
+               batch: int, size_q: int, size_k: int, like: Any) -> Mask | None:
+        """One additive mask broadcastable to (N, H, L, S), or None (on ``like``'s device)."""
         op = "MultiheadAttention"
+        dtype = _scores_dtype(like)
         mask = None
         if attn_mask is not None:
             mask = _additive(attn_mask, dtype, False, op)
@@ -319,19 +373,19 @@ class MultiheadAttention(Module):
             if shape == (size_q, size_k):
                 pass
             elif shape == (batch * self.num_heads, size_q, size_k):
-                mask = mask.reshape((batch, self.num_heads, size_q, size_k))
+                mask = _reshape(mask, (batch, self.num_heads, size_q, size_k))
             else:
                 raise ShapeError(f"{op}: attn_mask of shape {shape} should be ({size_q}, "
                                  f"{size_k}) or ({batch * self.num_heads}, {size_q}, {size_k}) "
                                  "(L, S) or (N * num_heads, L, S)")
         elif is_causal:
-            mask = causal_mask(size_q, size_k, dtype)
+            mask = _causal(size_q, size_k, backend.namespace(like), dtype, like.device)
         if key_padding_mask is not None:
             padding = _additive(key_padding_mask, dtype, False, op)
             if tuple(_raw(padding).shape) != (batch, size_k):
                 raise ShapeError(f"{op}: key_padding_mask of shape {_raw(padding).shape} "
                                  f"should be ({batch}, {size_k}) (N, S)")
-            mask = _add_masks(mask, padding.reshape((batch, 1, 1, size_k)))
+            mask = _add_masks(mask, _reshape(padding, (batch, 1, 1, size_k)))
         return mask
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
@@ -360,26 +414,30 @@ class MultiheadAttention(Module):
                [1, 1, 0],
                [1, 1, 1]])
         """
+        op = "MultiheadAttention"
         unbatched = query.ndim == 2
         self._check(query, key, value, unbatched)
+        like = _raw(query)
+        attn_mask, key_padding_mask = (None if m is None else _on_device(m, like, op)
+                                       for m in (attn_mask, key_padding_mask))
         if unbatched:
             query, key, value = (t.unsqueeze(0) for t in (query, key, value))
             if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.reshape((1, -1))
+                key_padding_mask = _reshape(key_padding_mask, (1, -1))
         elif not self.batch_first:
             same_kv = key is value
             query, key = query.swapaxes(0, 1), (query if key is query else key).swapaxes(0, 1)
             value = key if same_kv else value.swapaxes(0, 1)
         batch, size_q, e = query.shape
         size_k = key.shape[1]
-        dtype = np.result_type(_raw(query).dtype, np.float32)
-        mask = self._masks(attn_mask, key_padding_mask, is_causal, batch, size_q, size_k, dtype)
+        mask = self._masks(attn_mask, key_padding_mask, is_causal, batch, size_q, size_k, like)
         q, k, v = self._project(query, key, value)
         extra: list[tuple[Tensor, Tensor]] = []
         if self.bias_k is not None and self.bias_v is not None:  # made together
             extra.append((self.bias_k, self.bias_v))
         if self.add_zero_attn:
-            zeros = autograd.zeros(1, 1, e, dtype=dtype)
+            zeros = autograd.zeros(1, 1, e, dtype=backend.numpy_dtype(_scores_dtype(like)),
+                                   device=query.device)
             extra.append((zeros, zeros))
         for bias_k, bias_v in extra:
             k = autograd.concatenate([k, bias_k.broadcast_to((batch, 1, e))], axis=1)

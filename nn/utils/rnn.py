@@ -14,6 +14,12 @@ each sequence's state at its own last step.
 >>> padded, lengths = pad_packed_sequence(packed)
 >>> padded.shape, lengths.tolist()
 ((4, 2, 3), [4, 2])
+
+On a device the data stays there; the index bookkeeping (lengths, ``batch_sizes``,
+``sorted_indices``, ``unsorted_indices``) lives on the host as numpy int64 arrays, as
+PyTorch keeps lengths and ``batch_sizes`` on the CPU: it is computed here with the array
+standard's functions on host arrays, and only the gather indices built from it go to the
+data's device (as any numpy index array does).
 """
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -21,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ... import autograd
-from ...autograd import ShapeError, Tensor
+from ...autograd import ShapeError, Tensor, backend
 from ...autograd.typing import ArrayLike
 
 __all__ = ["PackedSequence", "pack_padded_sequence", "pad_packed_sequence", "pad_sequence",
@@ -52,17 +58,25 @@ class PackedSequence(NamedTuple):
 
 
 def _as_tensor(x: Tensor | ArrayLike) -> Tensor:
-    return x if isinstance(x, Tensor) else autograd.tensor(np.asarray(x))
+    return x if isinstance(x, Tensor) else autograd.tensor(backend.as_array(x))
+
+
+def _on_host(values: Tensor | ArrayLike) -> np.ndarray:
+    """Index bookkeeping as a host (numpy) array: a device array's values are copied."""
+    return backend.to_host(values.data if isinstance(values, Tensor)
+                           else backend.as_array(values))
 
 
 def _lengths(lengths: Tensor | ArrayLike, batch: int, steps: int) -> np.ndarray:
-    raw = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
-    if raw.shape != (batch,) or raw.dtype.kind not in "iu" and not (
-            raw.dtype.kind == "f" and np.all(raw == np.round(raw))):
+    raw = _on_host(lengths)  # PyTorch too reads lengths on the CPU, from any device
+    xp = backend.namespace(raw)
+    kind = backend.dtype_kind(raw.dtype)
+    if raw.shape != (batch,) or kind not in "iu" and not (
+            kind == "f" and bool(xp.all(raw == xp.round(raw)))):
         raise ValueError(f"pack_padded_sequence: lengths must be {batch} integers (one per "
                          f"sequence), got {lengths!r}")
-    raw = raw.astype(np.int64)
-    if raw.size and (raw.min() < 1 or raw.max() > steps):
+    raw = xp.astype(raw, xp.int64)
+    if batch and (int(xp.min(raw)) < 1 or int(xp.max(raw)) > steps):
         raise ValueError(f"pack_padded_sequence: lengths must be between 1 and the padded "
                          f"length {steps}, got {raw.tolist()}")
     return raw
@@ -96,22 +110,25 @@ def pack_padded_sequence(input: Tensor | ArrayLike, lengths: Tensor | ArrayLike,
         padded = padded.swapaxes(0, 1)
     steps, batch = padded.shape[0], padded.shape[1]
     sizes = _lengths(lengths, batch, steps)
+    xp = backend.namespace(sizes)  # the host's: index bookkeeping (see the module's docstring)
     sorted_indices = unsorted_indices = None
     if enforce_sorted:
-        if np.any(np.diff(sizes) > 0):
+        if bool(xp.any(sizes[1:] > sizes[:-1])):
             raise ValueError(f"pack_padded_sequence: lengths {sizes.tolist()} must be sorted "
                              "in decreasing order when enforce_sorted=True; sort the batch or "
                              "pass enforce_sorted=False")
     else:
-        sorted_indices = np.argsort(-sizes, kind="stable")
-        unsorted_indices = np.argsort(sorted_indices)
-        sizes = sizes[sorted_indices]
-    batch_sizes = (sizes[None, :] > np.arange(sizes[0])[:, None]).sum(axis=1)
-    time_index = np.repeat(np.arange(len(batch_sizes)), batch_sizes)
-    row_index = np.concatenate([np.arange(b) for b in batch_sizes])
+        sorted_indices = xp.argsort(-sizes, stable=True)
+        unsorted_indices = xp.argsort(sorted_indices)
+        sizes = xp.take(sizes, sorted_indices)
+    batch_sizes = xp.sum(sizes[None, :] > xp.arange(int(sizes[0]))[:, None], axis=1)
+    # the packed rows: step t holds rows 0 .. batch_sizes[t] - 1 of the (sorted) batch
+    time_index = xp.repeat(xp.arange(batch_sizes.shape[0]), batch_sizes)
+    starts = xp.cumulative_sum(batch_sizes, include_initial=True)
+    row_index = xp.arange(time_index.shape[0]) - xp.take(starts, time_index)
     if sorted_indices is not None:
-        row_index = sorted_indices[row_index]
-    return PackedSequence(padded[time_index, row_index], batch_sizes.astype(np.int64),
+        row_index = xp.take(sorted_indices, row_index)
+    return PackedSequence(padded[time_index, row_index], xp.astype(batch_sizes, xp.int64),
                           sorted_indices, unsorted_indices)
 
 
@@ -133,23 +150,26 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     >>> padded.data[..., 0].tolist(), lengths.tolist()   # back in the given order
     ([[4.0, 0.0, 0.0], [1.0, 2.0, 3.0]], [1, 3])
     """
-    data, batch_sizes = sequence.data, np.asarray(sequence.batch_sizes)
-    steps, batch = len(batch_sizes), int(batch_sizes[0])
+    data, batch_sizes = sequence.data, _on_host(sequence.batch_sizes)
+    xp = backend.namespace(batch_sizes)  # the host's: index bookkeeping
+    steps, batch = batch_sizes.shape[0], int(batch_sizes[0])
     if total_length is not None and total_length < steps:
         raise ValueError(f"pad_packed_sequence: total_length={total_length} is shorter than "
                          f"the longest sequence ({steps})")
     steps_out = steps if total_length is None else int(total_length)
-    lengths = (batch_sizes[None, :] > np.arange(batch)[:, None]).sum(axis=1)
-    # Each (t, b) of the padded result reads data[offset_t + b], or a padding row.
-    offsets = np.concatenate([[0], np.cumsum(batch_sizes)[:-1]])
-    index = np.full((steps_out, batch), data.shape[0], dtype=np.int64)
-    for t, (offset, size) in enumerate(zip(offsets, batch_sizes)):
-        index[t, :size] = offset + np.arange(size)
-    pad_row = autograd.full((1,) + tuple(data.shape[1:]), padding_value, dtype=data.dtype)
+    lengths = xp.sum(batch_sizes[None, :] > xp.arange(batch)[:, None], axis=1)
+    # Each (t, b) of the padded result reads data[start_t + b], or the padding row after data.
+    starts = xp.cumulative_sum(batch_sizes, include_initial=True)[:-1, None]
+    rows = xp.arange(batch)[None, :]
+    index = xp.where(rows < batch_sizes[:, None], starts + rows, data.shape[0])
+    index = backend.pad(index, ((0, steps_out - steps), (0, 0)), value=data.shape[0])
+    pad_row = autograd.full((1,) + tuple(data.shape[1:]), padding_value, dtype=data.dtype,
+                            device=data.device)
     if sequence.unsorted_indices is not None:
-        index, lengths = index[:, sequence.unsorted_indices], lengths[sequence.unsorted_indices]
+        unsorted = _on_host(sequence.unsorted_indices)
+        index, lengths = xp.take(index, unsorted, axis=1), xp.take(lengths, unsorted)
     padded = autograd.concatenate([data, pad_row])[index]
-    return (padded.swapaxes(0, 1) if batch_first else padded), lengths.astype(np.int64)
+    return (padded.swapaxes(0, 1) if batch_first else padded), xp.astype(lengths, xp.int64)
 
 
 def pad_sequence(sequences: Iterable[Tensor | ArrayLike], batch_first: bool = False,

@@ -220,7 +220,7 @@ class Module(HookMixin):
         ['count']
         """
         _check_name(self, name, "buffer")
-        if isinstance(tensor, np.ndarray) or backend.is_foreign_array(tensor):
+        if backend.is_array(tensor):
             tensor = Tensor(cast(Any, tensor))
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign {type(tensor).__name__} as buffer {name!r} "

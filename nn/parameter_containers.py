@@ -11,7 +11,7 @@ from typing import Any, cast, overload
 
 import numpy as np
 
-from ..autograd import Tensor
+from ..autograd import Tensor, backend
 from .module import Module, Parameter
 
 __all__ = ["ParameterList", "ParameterDict"]
@@ -22,10 +22,10 @@ def _as_parameter(owner: Module, value: Any) -> Parameter:
         return value
     if isinstance(value, Tensor):
         return Parameter(value.data, requires_grad=value.requires_grad or value.is_leaf)
-    if isinstance(value, np.ndarray):
+    if backend.is_array(value):  # numpy's or a device's: the Parameter stays there
         return Parameter(value)
     raise TypeError(f"{type(owner).__name__}: entries must be Parameters, Tensors or numpy "
-                    f"arrays, got {type(value).__name__}")
+                    f"arrays (or a device's arrays), got {type(value).__name__}")
 
 
 class ParameterList(Module):

@@ -30,6 +30,7 @@ from .namespaces import (
     default_float,
     dtype_in,
     dtype_kind,
+    is_array,
     is_floating,
     is_foreign_array,
     is_numpy,
@@ -60,4 +61,6 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            "accumulate",
            # shims of the elementwise ops (h19p1)
            "default_float", "sigmoid", "any_true", "exp2", "round_decimals", "fmod",
-           "nan_to_num", "isclose"]
+           "nan_to_num", "isclose",
+           # shims of the attention, packed-sequence and module ports (h19a)
+           "is_array"]

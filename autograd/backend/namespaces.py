@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "numpy_dtype", "dtype_in",
-           "is_floating", "dtype_kind", "default_float"]
+           "is_floating", "dtype_kind", "default_float", "is_array"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -87,6 +87,21 @@ def is_foreign_array(obj: Any) -> bool:
     (True, False, False)
     """
     return type(obj).__module__.split(".", 1)[0] in _FOREIGN_MODULES
+
+
+def is_array(obj: Any) -> bool:
+    """True for an array graphgrad computes with: a numpy ``ndarray`` or a device library's.
+
+    Numbers, lists and other libraries' objects (a torch tensor) are not: they are data to
+    convert. Modules use it to wrap an array given as a parameter or buffer, on its device.
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> is_array(np.ones(2)), is_array(xps.ones(2)), is_array([1.0]), is_array(1.0)
+    (True, True, False, False)
+    """
+    return isinstance(obj, np.ndarray) or is_foreign_array(obj)
 
 
 def as_array(value: Any) -> Any:

@@ -1,20 +1,26 @@
-"""``spectral_norm``: divide a weight by its largest singular value (power iteration)."""
+"""``spectral_norm``: divide a weight by its largest singular value (power iteration).
+
+The power-iteration vectors ``u`` and ``v`` are buffers on the weight's device: drawn on
+the host from the seeded global generator (``gg.manual_seed``), then moved there, and
+refined there with the array's own namespace.
+"""
 from typing import Any, TypeVar
 
 import numpy as np
 
-from ...autograd import Tensor, randn
+from ...autograd import Tensor, backend, randn
 from ..module import Module, Parameter
 
 __all__ = ["spectral_norm", "remove_spectral_norm"]
 
 M = TypeVar("M", bound=Module)  # both return the module they are given
-W = TypeVar("W", np.ndarray, Tensor)  # a weight as an array, or as a Tensor in the graph
+W = TypeVar("W", "np.ndarray", Tensor)  # a weight as an array, or as a Tensor in the graph
 
 
-def _normalize(x: np.ndarray, eps: float) -> np.ndarray:
-    """``x / max(||x||, eps)`` (numpy, in place)."""
-    x /= max(float(np.sqrt(np.dot(x, x))), eps)
+def _normalize(x: Any, eps: float) -> Any:
+    """``x / max(||x||, eps)`` for a vector of any array library, in place."""
+    xp = backend.namespace(x)
+    x /= xp.clip(xp.sqrt(xp.vecdot(x, x)), min=eps)
     return x
 
 
@@ -30,8 +36,10 @@ class _SpectralNorm:
         if self.dim != 0:
             order = [self.dim] + [a for a in range(weight.ndim) if a != self.dim]
             weight = weight.permute(*order) if isinstance(weight, Tensor) else \
-                weight.transpose(order)
-        return weight.reshape(weight.shape[0], -1)
+                backend.namespace(weight).permute_dims(weight, order)
+        if isinstance(weight, Tensor):
+            return weight.reshape(weight.shape[0], -1)
+        return backend.namespace(weight).reshape(weight, (weight.shape[0], -1))
 
     def compute_weight(self, module: Module, do_power_iteration: bool) -> Tensor:
         weight = getattr(module, self.name + "_orig")
@@ -40,10 +48,12 @@ class _SpectralNorm:
         if do_power_iteration:
             w = self.matrix(weight.data)
             for _ in range(self.n_power_iterations):  # in place: the buffers keep the estimate
-                v[...] = _normalize(w.T @ u, self.eps)
+                v[...] = _normalize(w.mT @ u, self.eps)
                 u[...] = _normalize(w @ v, self.eps)
         w = self.matrix(weight)
-        sigma = (w @ v.copy() * u.copy()).sum()  # u^T W v, differentiable in W only
+        xp = backend.namespace(u)
+        # u^T W v, differentiable in W only (copies: the buffers change in place later)
+        sigma = (w @ xp.asarray(v, copy=True) * xp.asarray(u, copy=True)).sum()
         return weight / sigma
 
     def __call__(self, module: Module, args: tuple[Any, ...]) -> None:
@@ -102,9 +112,10 @@ def spectral_norm(module: M, name: str = "weight", n_power_iterations: int = 1,
     dim = dim % weight.ndim
     hook = _SpectralNorm(name, n_power_iterations, dim, eps)
     matrix = hook.matrix(weight.data)
-    # from the global generator, so gg.manual_seed makes them reproducible
-    u = _normalize(randn(matrix.shape[0], dtype=weight.dtype).data, eps)
-    v = _normalize(randn(matrix.shape[1], dtype=weight.dtype).data, eps)
+    # from the global generator on the host (gg.manual_seed makes them reproducible), then
+    # moved to the weight's device
+    u = _normalize(randn(matrix.shape[0], dtype=weight.dtype, device=weight.device).data, eps)
+    v = _normalize(randn(matrix.shape[1], dtype=weight.dtype, device=weight.device).data, eps)
     del module._parameters[name]
     module.register_parameter(name + "_orig", weight)
     object.__setattr__(module, name, weight.detach())

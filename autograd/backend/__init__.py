@@ -49,7 +49,7 @@ from .numerics import (
     sigmoid,
 )
 from .scatter import add_at_columns, into, maximum_into, scatter_add
-from .windows import contiguous, einsum, matrix_transpose, pad, sliding_windows
+from .windows import contiguous, einsum, linear, matrix_transpose, pad, sliding_windows
 
 __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of", "Backend",
            "backend_named", "to_host", "scatter_add", "pad", "errstate", "numpy_dtype",
@@ -63,4 +63,6 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            "default_float", "sigmoid", "any_true", "exp2", "round_decimals", "fmod",
            "nan_to_num", "isclose",
            # shims of the attention, packed-sequence and module ports (h19a)
-           "is_array"]
+           "is_array",
+           # fast paths of the MLP step (h20m)
+           "linear"]

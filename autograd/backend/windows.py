@@ -1,8 +1,9 @@
 """Layouts, windows, padding and einsum: views numpy has and the standard does not.
 
-numpy keeps its fast paths (``.mT``, ``as_strided`` windows, ``np.pad``, ``np.einsum``);
-other libraries get the same values from the standard's functions (strided slices,
-``full`` and assignment, pairwise ``matmul``).
+numpy keeps its fast paths (``.mT``, ``as_strided`` windows, ``np.pad``, ``np.einsum``,
+``linear``'s GEMM in the operand order OpenBLAS runs faster); other libraries get the same
+values from the standard's functions (strided slices, ``full`` and assignment, pairwise
+``matmul``).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .namespaces import namespace
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["pad", "matrix_transpose", "contiguous", "sliding_windows", "einsum"]
+__all__ = ["pad", "matrix_transpose", "contiguous", "sliding_windows", "einsum", "linear"]
 
 
 def pad(array: Any, widths: tuple[tuple[int, int], ...], value: float = 0.0) -> Any:
@@ -186,3 +187,62 @@ def contiguous(array: Any) -> Any:
         return np.ascontiguousarray(array)
     make = getattr(namespace(array), "ascontiguousarray", None)
     return array if make is None else make(array)
+
+
+def _blas_is_openblas() -> bool:
+    """Whether numpy's BLAS is OpenBLAS (what ``linear``'s operand order was measured on)."""
+    global _OPENBLAS
+    if _OPENBLAS is None:
+        try:
+            blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"]
+        except (KeyError, TypeError, ValueError):  # an unusual build: keep numpy's order
+            blas = ""
+        _OPENBLAS = "openblas" in str(blas).lower()
+    return _OPENBLAS
+
+
+_OPENBLAS: bool | None = None
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Any:
+    """``x @ weight.T + bias`` (no bias when None) as a new row-major array.
+
+    The forward of ``nn.Linear``. For a numpy float32 ``x`` of 8 to 64 rows and a weight
+    of at least 256 x 256, OpenBLAS computes the product about twice as fast as
+    ``(weight @ x.T).T`` than as ``x @ weight.T`` (measured at one thread, 16 rows,
+    784 -> 512: 0.17 ms against 0.33 ms; the same operands, with the small dimension on
+    the other side of the GEMM), and the product is transposed back while the bias is
+    added. Elsewhere (float64, where the other order was slower, more or fewer rows, other
+    libraries) it is ``x @ weight.T``, with the bias added in place. Both orders give the
+    same bits on numpy's OpenBLAS (a test checks the shapes above).
+
+    Parameters
+    ----------
+    x : array (..., in_features)
+    weight : array (out_features, in_features)
+    bias : array (out_features,) or None
+
+    Returns
+    -------
+    array (..., out_features)
+
+    Examples
+    --------
+    >>> linear(np.ones((2, 3)), np.ones((4, 3)), np.arange(4.0))
+    array([[3., 4., 5., 6.],
+           [3., 4., 5., 6.]])
+    """
+    if (type(x) is np.ndarray and type(weight) is np.ndarray and x.ndim == 2
+            and 8 <= x.shape[0] <= 64 and weight.shape[0] >= 256 and weight.shape[1] >= 256
+            and x.dtype == np.float32 and weight.dtype == np.float32 and _blas_is_openblas()):
+        product = (weight @ x.T).T  # a column-major view of the faster GEMM's result
+        out = np.empty(product.shape, dtype=product.dtype)  # row-major, as x @ weight.T's
+        if bias is None:
+            np.copyto(out, product)
+        else:
+            np.add(product, bias, out=out)  # out += bias's loop and casting, in the same pass
+        return out
+    out = x @ matrix_transpose(weight)  # a transposed view: BLAS reads it in place, no copy
+    if bias is not None:
+        out += bias
+    return out

@@ -1,4 +1,4 @@
-"""Mini-batches over numpy arrays: ``TensorDataset`` and a ``DataLoader``-style iterable.
+"""Mini-batches over arrays: ``TensorDataset`` and a ``DataLoader``-style iterable.
 
 >>> import numpy as np
 >>> from graphgrad.nn.data import DataLoader, TensorDataset
@@ -14,15 +14,23 @@ train and test sets, use scikit-learn's ``train_test_split``.
 
 For data-parallel training, ``shard=(rank, world_size)`` (or a
 ``DistributedSampler``) gives every rank a disjoint part of each epoch.
+
+Where the values live: the order of an epoch (shuffles, samplers) is drawn and kept on the
+host, as Python integers. Batches of numpy data are assembled on the host as numpy arrays,
+as PyTorch's ``DataLoader`` assembles them on the CPU; a ``TensorDataset`` whose arrays
+live on a device (``gg.tensor(..., device="cuda")``) gathers each batch on that device
+with the device's own ``take`` (only the batch's indices travel there), and a generic
+dataset whose items are device arrays is stacked on their device. Nothing is copied to
+the host behind the user.
 """
 import math
-from collections.abc import Iterator, Sized
+from collections.abc import Iterator, Sequence, Sized
 from typing import Any
 
 import numpy as np
 
 from .. import autograd
-from ..autograd import Tensor
+from ..autograd import Tensor, backend
 from ..autograd.typing import ArrayLike
 from ._validate import positive_int
 
@@ -103,21 +111,25 @@ class DistributedSampler:
 
     def __iter__(self) -> Iterator[int]:
         if self.shuffle:
-            order = np.random.default_rng(self.seed + self.epoch).permutation(self.size)
+            generator = autograd.Generator().manual_seed(self.seed + self.epoch)
+            order = generator.permutation(self.size).tolist()
         else:
-            order = np.arange(self.size)
+            order = list(range(self.size))
         total = self.num_samples * self.num_replicas
         if total > self.size and self.size:
-            order = np.resize(order, total)  # NOTE: repeats from the start, as PyTorch pads
+            # NOTE: repeats from the start, as PyTorch pads
+            order = (order * math.ceil(total / self.size))[:total]
         order = order[:total]
-        return iter(order[self.rank:total:self.num_replicas].tolist())
+        return iter(order[self.rank:total:self.num_replicas])
 
 
 class TensorDataset:
     """Arrays (or Tensors) sharing their first axis; item ``i`` is the tuple of their rows.
 
-    Indexing with an integer array returns the tuple of sub-arrays (one fancy
-    index per array, which is how ``DataLoader`` gathers a batch).
+    Indexing with an integer array (or a list of ints) returns the tuple of sub-arrays
+    (one gather per array, which is how ``DataLoader`` assembles a batch). Arrays stay
+    where they are: numpy data on the host, a device array (or a Tensor on a device) on
+    its device, where each batch is gathered by the device's library.
 
     Examples
     --------
@@ -133,17 +145,39 @@ class TensorDataset:
     def __init__(self, *arrays: Tensor | ArrayLike) -> None:
         if not arrays:
             raise ValueError("TensorDataset: give at least one array")
-        self.arrays = tuple(a.data if isinstance(a, Tensor) else np.asarray(a) for a in arrays)
-        sizes = [len(a) if a.ndim else None for a in self.arrays]
+        self.arrays = tuple(a.data if isinstance(a, Tensor) else backend.as_array(a)
+                            for a in arrays)
+        sizes = [a.shape[0] if a.ndim else None for a in self.arrays]
         if None in sizes or len(set(sizes)) != 1:
             raise ValueError("TensorDataset: all arrays need the same first axis, got shapes "
                              + ", ".join(str(a.shape) for a in self.arrays))
 
     def __len__(self) -> int:
-        return len(self.arrays[0])
+        return int(self.arrays[0].shape[0])
 
-    def __getitem__(self, index: int | slice | np.ndarray) -> tuple[np.ndarray, ...]:
-        return tuple(a[index] for a in self.arrays)
+    def __getitem__(self, index: int | slice | Sequence[int] | np.ndarray
+                    ) -> tuple[np.ndarray, ...]:
+        return tuple(_rows(a, index) for a in self.arrays)
+
+
+def _rows(array: Any, index: Any) -> Any:
+    """``array[index]`` along the first axis; on another library a gather on its device.
+
+    numpy indexes with numpy's fancy indexing. Another library takes the rows with its
+    ``take``, after host indices (a list or numpy array of ints) become an index array on
+    the array's device: only the indices travel, never the data.
+    """
+    if backend.is_numpy(array):
+        return array[index]
+    if isinstance(index, (int, slice)):
+        return array[index, ...]  # the standard spells out the axes it leaves alone
+    xp = backend.namespace(array)
+    if not backend.is_foreign_array(index):
+        rows = index.tolist() if hasattr(index, "tolist") else list(index)
+        if isinstance(rows, int):  # a numpy integer: one row
+            return array[rows, ...]
+        index = xp.asarray(rows, device=array.device)
+    return xp.take(array, index, axis=0)
 
 
 class DataLoader:
@@ -152,13 +186,14 @@ class DataLoader:
     Parameters
     ----------
     dataset : TensorDataset, array, tuple of arrays, or any object with ``__len__``
-        and ``__getitem__`` (items are then stacked with ``np.stack``).
+        and ``__getitem__`` (items are then stacked with their library's ``stack``: numpy
+        values on the host, device arrays or Tensors on their device).
     batch_size : int
     shuffle : bool
         A new random order every epoch.
     drop_last : bool
         Skip the last batch if it is smaller than ``batch_size``.
-    generator : numpy.random.Generator or int, optional
+    generator : graphgrad.Generator, numpy.random.Generator or int, optional
         The source of shuffles (an int seeds a private Generator once);
         default ``autograd.generator()``.
     shard : (rank, world_size) or sampler, optional
@@ -188,17 +223,16 @@ class DataLoader:
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
                  drop_last: bool = False, generator: np.random.Generator | int | None = None,
                  shard: tuple[int, int] | Any = None) -> None:
-        if isinstance(dataset, (tuple, list)) and dataset and all(
-                isinstance(a, (np.ndarray, Tensor)) for a in dataset):
+        if isinstance(dataset, (tuple, list)) and dataset and all(_is_array(a) for a in dataset):
             dataset = TensorDataset(*dataset)
-        elif isinstance(dataset, (np.ndarray, Tensor)):
+        elif _is_array(dataset):
             self._single = True
             dataset = TensorDataset(dataset)
         if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
             raise TypeError(f"DataLoader: dataset must be an array, a tuple of arrays or an "
                             f"object with __len__ and __getitem__, got {type(dataset).__name__}")
-        if generator is not None and (isinstance(generator, bool) or not isinstance(
-                generator, (int, np.integer, np.random.Generator))):
+        if generator is not None and (isinstance(generator, bool) or not (
+                isinstance(generator, (int, np.integer)) or _is_generator(generator))):
             raise TypeError(f"DataLoader: generator must be a numpy.random.Generator, an int "
                             f"seed or None, got {type(generator).__name__}")
         self.dataset, self.batch_size = dataset, positive_int("batch_size", batch_size,
@@ -206,7 +240,7 @@ class DataLoader:
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         self.sampler, self._auto_epoch = self._sampler(shard, generator), 0
         if isinstance(generator, (int, np.integer)):
-            generator = np.random.default_rng(int(generator))
+            generator = autograd.Generator().manual_seed(int(generator))
         self.generator = generator
 
     def _sampler(self, shard: tuple[int, int] | Any,
@@ -217,7 +251,7 @@ class DataLoader:
             if len(shard) != 2:
                 raise ValueError(f"DataLoader: shard must be (rank, world_size) or a sampler, "
                                  f"got a tuple of {len(shard)}")
-            if isinstance(generator, np.random.Generator):
+            if _is_generator(generator):
                 raise TypeError("DataLoader: with shard=(rank, world_size) the shuffle must "
                                 "be seeded identically on every rank; pass generator=<int "
                                 "seed> instead of a numpy Generator")
@@ -248,24 +282,46 @@ class DataLoader:
             if self._epochs:
                 self.sampler.set_epoch(self._auto_epoch)
                 self._auto_epoch += 1
-            order = np.fromiter(self.sampler, dtype=np.int64)
+            order = [int(i) for i in self.sampler]
         elif self.shuffle:
             rng = self.generator if self.generator is not None else autograd.generator()
-            order = rng.permutation(n)
+            order = rng.permutation(n).tolist()
         else:
-            order = np.arange(n)
+            order = list(range(n))
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._batch(order[start:start + self.batch_size])
 
-    def _batch(self, index: np.ndarray) -> Any:
+    def _batch(self, index: list[int]) -> Any:
         if isinstance(self.dataset, TensorDataset):
             fields = self.dataset[index]
         else:
-            items = [self.dataset[int(i)] for i in index]
+            items = [self.dataset[i] for i in index]
             single = not isinstance(items[0], tuple)
-            fields = tuple(np.stack([np.asarray(x) for x in column])
-                           for column in ([items] if single else zip(*items)))
+            fields = tuple(_stack(column) for column in ([items] if single else zip(*items)))
             if single:
                 return Tensor(fields[0])
         tensors = tuple(Tensor(f) for f in fields)
         return tensors[0] if self._single else tensors
+
+
+def _stack(column: Sequence[Any]) -> Any:
+    """The items of one field stacked along a new first axis, by their own library.
+
+    numpy values and Python numbers stack on the host (numpy); device arrays and Tensors on
+    a device stack there (all items of a field must share a device: the library refuses
+    otherwise).
+    """
+    arrays = [backend.as_array(x.data if isinstance(x, Tensor) else x) for x in column]
+    return backend.namespace(arrays[0]).stack(arrays)
+
+
+def _is_array(value: Any) -> bool:
+    """True for a Tensor or an array of numpy or of a library graphgrad computes with."""
+    if isinstance(value, Tensor) or backend.is_foreign_array(value):
+        return True
+    return hasattr(value, "__array_namespace__") and hasattr(value, "shape")  # numpy's
+
+
+def _is_generator(value: Any) -> bool:
+    """True for a source of shuffles: a ``graphgrad.Generator`` or numpy Generator."""
+    return callable(getattr(value, "permutation", None)) and not isinstance(value, int)

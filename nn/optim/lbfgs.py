@@ -1,11 +1,17 @@
-"""L-BFGS: a quasi-Newton method that re-evaluates the model through a closure."""
+"""L-BFGS: a quasi-Newton method that re-evaluates the model through a closure.
+
+The flat vectors (gradient, direction, the ``(s, y)`` history) are arrays of the
+parameters' library on their device, built with its namespace; parameters move in place
+(``p.data += ...``, which every array API library allows). Only scalars (the loss, dot
+products, step lengths, the line search's bookkeeping) come to the host, as Python floats.
+"""
 import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from ...autograd import Tensor, enable_grad, increment_version
+from ...autograd import Tensor, backend, enable_grad, increment_version
 from .optimizer import Optimizer
 
 __all__ = ["LBFGS", "lbfgs_direction", "cubic_interpolate", "strong_wolfe"]
@@ -106,20 +112,23 @@ class LBFGS(Optimizer):
         return self.param_groups[0]["params"]
 
     def _gather_flat_grad(self) -> np.ndarray:
-        return np.concatenate([np.zeros(p.data.size, p.data.dtype) if p.grad is None
-                               else p.grad.data.reshape(-1) for p in self._params])
+        xp = backend.namespace(self._params[0].data)
+        return xp.concat([
+            xp.zeros(p.data.size, dtype=p.data.dtype, device=p.data.device) if p.grad is None
+            else xp.reshape(p.grad.data, (-1,)) for p in self._params])
 
     def _add_grad(self, step_size: float, direction: np.ndarray) -> None:
+        xp = backend.namespace(direction)
         offset = 0
         for p in self._params:
             n = p.data.size
-            p.data += step_size * direction[offset:offset + n].reshape(p.data.shape)
+            p.data += step_size * xp.reshape(direction[offset:offset + n], p.data.shape)
             increment_version(p)
             offset += n
 
     def _set_params(self, values: list[np.ndarray]) -> None:
         for p, value in zip(self._params, values):
-            np.copyto(p.data, value)
+            p.data[...] = value
             increment_version(p)
 
     def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float]:
@@ -173,7 +182,7 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        if np.abs(flat_grad).max() <= tolerance_grad:
+        if _max_abs(flat_grad) <= tolerance_grad:
             return orig_loss
 
         # the history of earlier steps: None before the first iteration, which sets it all
@@ -195,15 +204,15 @@ class LBFGS(Optimizer):
             else:
                 d, h_diag = lbfgs_direction(flat_grad, flat_grad - prev_flat_grad, d * t,
                                             old_dirs, old_stps, ro, h_diag, history_size)
-            prev_flat_grad = flat_grad.copy()
+            prev_flat_grad = _copy(flat_grad)
             prev_loss = loss
-            t = (min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr if state["n_iter"] == 1 else lr)
+            t = (min(1.0, 1.0 / _sum_abs(flat_grad)) * lr if state["n_iter"] == 1 else lr)
             gtd = float(flat_grad @ d)
             if gtd > -tolerance_change:  # not a descent direction
                 break
             ls_func_evals = 0
             if group["line_search_fn"] == "strong_wolfe":
-                x_init = [p.data.copy() for p in self._params]
+                x_init = [_copy(p.data) for p in self._params]
 
                 def obj_func(t_: float, x: list[np.ndarray] = x_init,
                              d_: np.ndarray = d) -> tuple[float, np.ndarray]:
@@ -212,19 +221,19 @@ class LBFGS(Optimizer):
                 loss, flat_grad, t, ls_func_evals = strong_wolfe(obj_func, t, d, loss, flat_grad,
                                                                  gtd)
                 self._add_grad(t, d)
-                opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                opt_cond = _max_abs(flat_grad) <= tolerance_grad
             else:
                 self._add_grad(t, d)
                 opt_cond = False
                 if n_iter != max_iter:
                     _, loss = self._evaluate(closure)
                     flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                    opt_cond = _max_abs(flat_grad) <= tolerance_grad
                     ls_func_evals = 1
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
             if (n_iter == max_iter or current_evals >= max_eval or opt_cond
-                    or np.abs(d * t).max() <= tolerance_change
+                    or _max_abs(d * t) <= tolerance_change
                     or abs(loss - prev_loss) < tolerance_change):
                 break
         state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=h_diag,
@@ -280,6 +289,23 @@ class LBFGS(Optimizer):
         out = super().state_dict()
         out["state"] = copy.deepcopy(out["state"])
         return out
+
+
+def _max_abs(x: Any) -> float:
+    """``max(|x|)`` of a flat array on its device, as a Python float."""
+    xp = backend.namespace(x)
+    return float(xp.max(xp.abs(x)))
+
+
+def _sum_abs(x: Any) -> float:
+    """``sum(|x|)`` of a flat array on its device, as a Python float."""
+    xp = backend.namespace(x)
+    return float(xp.sum(xp.abs(x)))
+
+
+def _copy(x: Any) -> Any:
+    """A copy of ``x`` in its library, on its device."""
+    return backend.namespace(x).asarray(x, copy=True)
 
 
 def lbfgs_direction(flat_grad: np.ndarray, y: np.ndarray, s: np.ndarray, old_dirs: list[np.ndarray],
@@ -341,29 +367,29 @@ def strong_wolfe(obj_func: Callable[[float], tuple[float, np.ndarray]], t: float
     bracket by safeguarded cubic interpolation. Returns ``(loss, flat_grad, t,
     evaluations)`` at the step it settles on.
     """
-    d_norm = np.abs(d).max()
+    d_norm = _max_abs(d)
     f_new, g_new = obj_func(t)
     evals = 1
     gtd_new = float(g_new @ d)
-    t_prev, f_prev, g_prev, gtd_prev = 0.0, f, g.copy(), gtd
+    t_prev, f_prev, g_prev, gtd_prev = 0.0, f, _copy(g), gtd
     done = False
     ls_iter = 0
     bracket: list[list[Any]] = []  # [t, f, g, gtd] of one or two ends
     while ls_iter < max_ls:
         if f_new > f + c1 * t * gtd or (ls_iter > 1 and f_new >= f_prev):
-            bracket = [[t_prev, f_prev, g_prev, gtd_prev], [t, f_new, g_new.copy(), gtd_new]]
+            bracket = [[t_prev, f_prev, g_prev, gtd_prev], [t, f_new, _copy(g_new), gtd_new]]
             break
         if abs(gtd_new) <= -c2 * gtd:
             bracket = [[t, f_new, g_new, gtd_new]]
             done = True
             break
         if gtd_new >= 0:
-            bracket = [[t_prev, f_prev, g_prev, gtd_prev], [t, f_new, g_new.copy(), gtd_new]]
+            bracket = [[t_prev, f_prev, g_prev, gtd_prev], [t, f_new, _copy(g_new), gtd_new]]
             break
         min_step, max_step = t + 0.01 * (t - t_prev), t * 10
         t_prev, t = t, cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
                                          bounds=(min_step, max_step))
-        f_prev, g_prev, gtd_prev = f_new, g_new.copy(), gtd_new
+        f_prev, g_prev, gtd_prev = f_new, _copy(g_new), gtd_new
         f_new, g_new = obj_func(t)
         evals += 1
         gtd_new = float(g_new @ d)
@@ -394,13 +420,13 @@ def strong_wolfe(obj_func: Callable[[float], tuple[float, np.ndarray]], t: float
         gtd_new = float(g_new @ d)
         ls_iter += 1
         if f_new > f + c1 * t * gtd or f_new >= bracket[low][1]:
-            bracket[high] = [t, f_new, g_new.copy(), gtd_new]
+            bracket[high] = [t, f_new, _copy(g_new), gtd_new]
             low, high = (0, 1) if bracket[0][1] <= bracket[1][1] else (1, 0)
         else:
             if abs(gtd_new) <= -c2 * gtd:
                 done = True
             elif gtd_new * (bracket[high][0] - bracket[low][0]) >= 0:
                 bracket[high] = bracket[low]
-            bracket[low] = [t, f_new, g_new.copy(), gtd_new]
+            bracket[low] = [t, f_new, _copy(g_new), gtd_new]
     t, f_new, g_new, _ = bracket[low]
     return f_new, g_new, t, evals

@@ -4,13 +4,16 @@ They follow ``torch.autograd.functional``: ``func`` takes one Tensor or a
 tuple of Tensors and returns one Tensor or a tuple of Tensors; results come
 back in the same structure. Higher derivatives come from
 differentiating the recorded backward pass (``create_graph=True``).
+
+Everything is computed on the inputs' device: the seed vectors (ones, the selectors of a
+Jacobian's rows, zeros for unused inputs) are made by the inputs' array library there, so
+a Jacobian of a function of tensors on ``"cuda"`` is a tensor on ``"cuda"``.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from . import backend
 from .engine import grad
 from .errors import GradientError
 from .tensor import Tensor
@@ -55,8 +58,21 @@ def _as_outputs(outputs, op):
     return is_tuple, items
 
 
+def _filled(value, fill, shape=None, like=None):
+    """A constant Tensor on ``value``'s device, with ``value``'s dtype (or ``like``'s)."""
+    like = value if like is None else like
+    xp = backend.namespace(value.data)
+    return Tensor(xp.full(value.shape if shape is None else shape, fill, dtype=like.data.dtype,
+                          device=value.data.device))
+
+
 def _zeros_for(value):
-    return Tensor(np.zeros(value.shape, dtype=value.dtype))
+    return _filled(value, 0)
+
+
+def _shape(vector):
+    """The shape of a Tensor, an array of any library, or nested lists of numbers."""
+    return tuple(vector.shape if hasattr(vector, "shape") else backend.as_array(vector).shape)
 
 
 def _grads(outputs, inputs, grad_outputs, create_graph):
@@ -80,7 +96,7 @@ def _vectors_for_outputs(v, outs, outputs_tuple):
             if out.size != 1:
                 raise GradientError(f"vjp: output {index} has shape {out.shape}; pass v "
                                     "(one tensor per output, with its shape)")
-        return tuple(Tensor(np.ones(out.shape, dtype=out.dtype)) for out in outs)
+        return tuple(_filled(out, 1) for out in outs)
     one_in_tuple = isinstance(v, (tuple, list)) and len(v) == 1 and isinstance(v[0], Tensor)
     if outputs_tuple or one_in_tuple:
         if not isinstance(v, (tuple, list)) or len(v) != len(outs):
@@ -91,8 +107,8 @@ def _vectors_for_outputs(v, outs, outputs_tuple):
     else:
         vs = (v,)
     for index, (out, vector) in enumerate(zip(outs, vs)):
-        if tuple(np.shape(vector)) != out.shape:
-            raise GradientError(f"vjp: v[{index}] has shape {tuple(np.shape(vector))} but "
+        if _shape(vector) != out.shape:
+            raise GradientError(f"vjp: v[{index}] has shape {_shape(vector)} but "
                                 f"output {index} has shape {out.shape}; they must match")
     return vs
 
@@ -150,19 +166,18 @@ def jvp(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | Sequenc
         if len(xs) != 1 or xs[0].size != 1:
             raise GradientError("jvp: pass v (one tensor per input, with its shape) unless the "
                                 "single input has one element")
-        vs = (Tensor(np.ones(xs[0].shape, dtype=xs[0].dtype)),)
+        vs = (_filled(xs[0], 1),)
     if len(vs) != len(xs):
         raise GradientError(f"jvp: got {len(vs)} vectors for {len(xs)} inputs; pass one each")
     for index, (x, vector) in enumerate(zip(xs, vs)):
-        if tuple(np.shape(vector)) != x.shape:
-            raise GradientError(f"jvp: v[{index}] has shape {tuple(np.shape(vector))} but input "
+        if _shape(vector) != x.shape:
+            raise GradientError(f"jvp: v[{index}] has shape {_shape(vector)} but input "
                                 f"{index} has shape {x.shape}; they must match")
     outputs_tuple, outs = _as_outputs(func(*xs), "jvp")
     results = [_zeros_for(out) for out in outs]
     live = [i for i, out in enumerate(outs) if out.requires_grad]
     if live:
-        dummies = [Tensor(np.zeros(outs[i].shape, dtype=outs[i].dtype), requires_grad=True)
-                   for i in live]
+        dummies = [_zeros_for(outs[i]).requires_grad_() for i in live]
         vjps = grad([outs[i] for i in live], xs, dummies, retain_graph=True,
                     create_graph=True, allow_unused=True)
         pairs = [(g, vector) for g, vector in zip(vjps, vs) if g is not None and g.requires_grad]
@@ -198,10 +213,11 @@ def jacobian(func: Callable[..., Tensor | Sequence[Tensor]], inputs: Tensor | Se
     per_output = []
     for out in outs:
         rows: list[list[Any]] = [[] for _ in xs]
+        xp = backend.namespace(out.data)
         for flat_index in range(out.size):
-            selector = np.zeros(out.size, dtype=out.dtype)
+            selector = xp.zeros(out.size, dtype=out.data.dtype, device=out.data.device)
             selector[flat_index] = 1
-            grads = _grads((out,), xs, (Tensor(selector.reshape(out.shape)),), create_graph)
+            grads = _grads((out,), xs, (Tensor(xp.reshape(selector, out.shape)),), create_graph)
             for block, g in zip(rows, grads):
                 block.append(g.reshape(-1))
         blocks = []
@@ -216,7 +232,7 @@ def _stack_rows(rows, x, out):
     from .ops.shape import stack
 
     if not rows:
-        return Tensor(np.zeros(out.shape + x.shape, dtype=x.dtype))
+        return _filled(out, 0, shape=out.shape + x.shape, like=x)
     return stack(rows).reshape(out.shape + x.shape)
 
 
@@ -242,7 +258,7 @@ def hessian(func: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor],
         if scalar.size != 1:
             raise GradientError(f"hessian: the function must return one element, got shape "
                                 f"{scalar.shape}; reduce it (e.g. .sum())")
-        ones = Tensor(np.ones(scalar.shape, dtype=scalar.dtype))
+        ones = _filled(scalar, 1)
         return _grads((scalar,), values, (ones,), create_graph=True)
 
     blocks = jacobian(gradient, xs, create_graph=create_graph)

@@ -8,13 +8,22 @@ input element by ``+-eps`` and projects the two outputs with the same ``v``.
 Every element of every input that requires grad is compared; nothing is
 sampled. The entries of ``v`` have magnitude in [0.5, 1.5], so no output
 element is weighted (nearly) away.
+
+Tensors on any device are checked where they live: the perturbed copies of an input and
+every evaluation of ``fn`` (the numerical side) and the backward pass (the analytic side)
+run on the input's device, with ``v`` drawn on the host and copied there once per
+evaluation; only the projected numbers and the gradients come to the host
+(``backend.to_host``), where the comparison is made.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
+from ..devices import device_of, move
 from ..engine import grad as _grad
 from ..errors import AutogradError
 from ..grad_mode import enable_grad, no_grad
@@ -139,8 +148,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
     checked = _checked_indices(inputs, "gradgradcheck")
     rng = np.random.default_rng(_SEED + 1)
     if grad_outputs is not None:
-        grad_outputs = [np.asarray(getattr(u, "data", u), dtype=np.float64)
-                        for u in _as_tuple(grad_outputs)]
+        grad_outputs = [_on_host(u) for u in _as_tuple(grad_outputs)]
     weights = {}
 
     def first_derivatives(*args):
@@ -163,7 +171,9 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Tensor | Sequence[Any],
                     weights[i] = _random_projection(rng, args[i])
             total = _project(grads, [weights[i] for i in checked])
         if total is None:
-            return Tensor(np.zeros((), dtype=np.float64))
+            first = args[checked[0]].data
+            xp = backend.namespace(first)
+            return Tensor(xp.zeros((), dtype=xp.float64, device=getattr(first, "device", "cpu")))
         return total
 
     return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol,
@@ -175,18 +185,42 @@ def _as_tuple(values: Any) -> tuple[Any, ...]:
     return tuple(values) if isinstance(values, (tuple, list)) else (values,)
 
 
+def _shape_of(data):
+    """The shape of a value's data: an array of any library, or a Scalar's number (``()``)."""
+    return tuple(data.shape) if hasattr(data, "shape") else ()
+
+
+def _dtype_of(data):
+    """numpy's dtype of a value's data, whatever its device."""
+    return backend.numpy_dtype(data.dtype) if hasattr(data, "dtype") else np.asarray(data).dtype
+
+
+def _on_host(value):
+    """A value (Tensor, array of any library, number, list) as a float64 numpy array."""
+    data = value.data if is_value(value) else value
+    return np.asarray(backend.to_host(backend.as_array(data)), dtype=np.float64)
+
+
+def _weight_on(weight, data):
+    """The host weight ``weight`` on the device of ``data`` (itself for numpy and numbers)."""
+    return weight if backend.is_numpy(data) else move(weight, device_of(data))
+
+
 def _checked_indices(inputs, op):
     """Indices of the inputs to check; refuse low-precision ones."""
     checked = []
     for index, value in enumerate(inputs):
         if not (is_value(value) and value.requires_grad):
             continue
-        dtype = np.asarray(value.data).dtype
+        dtype = _dtype_of(value.data)
         if dtype != np.float64:
+            where = "" if backend.is_numpy(value.data) else (
+                f" (if its device, {device_of(value.data)}, has no float64, check a float64 "
+                "copy on another: x.to('cpu', gg.float64))")
             raise ValueError(
                 f"{op}: input {index} has dtype {dtype}, but central differences need "
                 "float64 to be accurate; make the input float64, e.g. "
-                "Tensor(np.asarray(data, dtype=np.float64), requires_grad=True)")
+                f"Tensor(np.asarray(data, dtype=np.float64), requires_grad=True){where}")
         checked.append(index)
     if not checked:
         raise ValueError(f"{op}: no input requires grad, so there is nothing to check; "
@@ -199,7 +233,7 @@ def _check_outputs(outputs):
         if not is_value(out):
             raise TypeError(f"gradcheck: output {index} of fn is a {type(out).__name__}; fn "
                             "must return a Tensor or Scalar (or a tuple of them)")
-        dtype = np.asarray(out.data).dtype
+        dtype = _dtype_of(out.data)
         if dtype.kind == "f" and dtype != np.float64:
             raise ValueError(
                 f"gradcheck: output {index} of fn has dtype {dtype}; central differences "
@@ -208,7 +242,7 @@ def _check_outputs(outputs):
 
 def _random_projection(rng, value):
     """A fixed weight per element: random sign, magnitude in [0.5, 1.5]."""
-    shape = np.shape(value.data)
+    shape = _shape_of(value.data)
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 1.5, size=shape)
 
 
@@ -218,8 +252,8 @@ def _project(values, weights):
     for value, weight in zip(values, weights):
         if value is None:
             continue
-        if isinstance(value.data, np.ndarray):
-            term = (value * Tensor(weight)).sum()
+        if isinstance(value, Tensor):
+            term = (value * Tensor(_weight_on(weight, value.data))).sum()
         else:  # a Scalar: its data is a float
             term = value * float(weight)
         total = term if total is None else total + term
@@ -232,10 +266,10 @@ def _analytic_grads(fn, inputs, checked, projections):
         outputs = _as_tuple(fn(*inputs))
         _check_outputs(outputs)
         rng = np.random.default_rng(_SEED)
-        if len(outputs) == 1 and np.size(outputs[0].data) == 1:
+        if len(outputs) == 1 and math.prod(_shape_of(outputs[0].data)) == 1:
             # NOTE: a scalar output needs no projection; weight 1 keeps the
             # reported values equal to the gradient the user would compute.
-            projections.append(np.ones(np.shape(outputs[0].data)))
+            projections.append(np.ones(_shape_of(outputs[0].data)))
         else:
             projections.extend(_random_projection(rng, out) for out in outputs)
         root = _project(outputs, projections)
@@ -246,35 +280,39 @@ def _analytic_grads(fn, inputs, checked, projections):
             grads = [None] * len(diff_inputs)
     analytic = {}
     for index, grad in zip(checked, grads):
-        shape = np.shape(inputs[index].data)
+        shape = _shape_of(inputs[index].data)
         if grad is None:
             analytic[index] = np.zeros(shape)
         else:
-            analytic[index] = np.asarray(getattr(grad, "data", grad), dtype=np.float64)
+            analytic[index] = _on_host(grad)
     return analytic
 
 
 def _projected_value(fn, inputs, projections):
     with no_grad():
         outputs = _as_tuple(fn(*inputs))
-    return sum(float(np.sum(np.asarray(out.data, dtype=np.float64) * v))
-               for out, v in zip(outputs, projections))
+    total = 0.0
+    for out, v in zip(outputs, projections):  # summed on the output's device
+        data = out.data
+        total += float(backend.namespace(data).sum(data * _weight_on(v, data)))
+    return total
 
 
 def _numerical_grad(fn, inputs, index, eps, projections):
     """Central differences of the projected output for every element of one input.
 
-    The input's array is swapped for a private copy that is perturbed in place,
-    and the original array object is put back afterwards, even on exceptions:
-    the user's data is never written to.
+    The input's array is swapped for a private copy that is perturbed in place (on its
+    device, by its library), and the original array object is put back afterwards, even
+    on exceptions: the user's data is never written to.
     """
     value = inputs[index]
     original = value.data
-    is_array = isinstance(original, np.ndarray)
-    work = np.array(original, dtype=np.float64) if is_array else float(original)
-    numerical = np.zeros(np.shape(original))
+    is_array = isinstance(original, np.ndarray) or backend.is_foreign_array(original)
+    xp = backend.namespace(original)
+    work = xp.asarray(original, dtype=xp.float64, copy=True) if is_array else float(original)
+    numerical = np.zeros(_shape_of(original))
     try:
-        for element in np.ndindex(np.shape(original)):
+        for element in np.ndindex(_shape_of(original)):
             results = []
             for step in (eps, -eps):
                 if is_array:

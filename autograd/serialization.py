@@ -30,9 +30,10 @@ from .tensor import Tensor
 from .value import is_value
 
 if TYPE_CHECKING:
-    from typing import Any, TypeGuard
+    from typing import Any, BinaryIO, TypeGuard
 
-__all__ = ["save", "load", "save_arrays", "load_arrays"]
+__all__ = ["save", "load", "save_arrays", "load_arrays", "write_npy", "read_npy_header",
+           "read_npy"]
 
 STRUCTURE = "__graphgrad__.json"
 _FORMAT = "graphgrad.save"
@@ -63,9 +64,7 @@ def save_arrays(arrays, path, extra=None):
             with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 for key, array in arrays.items():
                     with archive.open(key + ".npy", "w", force_zip64=True) as member:
-                        # NOTE: an array on a device comes to the host here, explicitly
-                        np.lib.format.write_array(member, backend.to_host(backend.as_array(array)),
-                                                  allow_pickle=False)
+                        write_npy(member, array)
                 for key, data in (extra or {}).items():
                     archive.writestr(key, data)
             file.flush()
@@ -121,6 +120,66 @@ def load_arrays(path):
         reason = _NOT_NUMPY if "pickled (object) data" in str(exc) else str(exc)
         raise SerializationError(f"load: cannot read {path!r} as a graphgrad/.npz file of "
                                  f"arrays: {reason}") from exc
+
+
+def write_npy(file: BinaryIO, array: Any) -> None:
+    """Write ``array`` to an open binary file in numpy's ``.npy`` format (never a pickle).
+
+    This is where a checkpoint's values cross to the host: an array on a device (or a
+    list of numbers) is copied to a numpy array first (``backend.to_host``), explicitly.
+
+    Examples
+    --------
+    >>> import io
+    >>> import graphgrad as gg
+    >>> file = io.BytesIO()
+    >>> write_npy(file, gg.arange(3.0).data)
+    >>> _ = file.seek(0)
+    >>> read_npy(file)
+    array([0., 1., 2.], dtype=float32)
+    """
+    np.lib.format.write_array(file, backend.to_host(backend.as_array(array)), allow_pickle=False)
+
+
+def read_npy_header(file: BinaryIO) -> tuple[tuple[int, int], tuple[int, ...] | None,
+                                              np.dtype | None]:
+    """``(version, shape, dtype)`` from the header of a ``.npy`` file, reading nothing else.
+
+    ``shape`` and ``dtype`` are None for a format version other than 1.0 and 2.0 (the
+    ones numpy writes for numeric arrays); the file is left just after the header.
+
+    Examples
+    --------
+    >>> import io
+    >>> file = io.BytesIO()
+    >>> write_npy(file, np.zeros((2, 3), dtype=np.int32))
+    >>> _ = file.seek(0)
+    >>> read_npy_header(file)
+    ((1, 0), (2, 3), dtype('int32'))
+    """
+    version = np.lib.format.read_magic(file)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(file)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+    else:
+        return version, None, None
+    return version, tuple(shape), dtype
+
+
+def read_npy(file: BinaryIO) -> np.ndarray:
+    """The numpy array of a ``.npy`` file (on the host), refusing pickled objects.
+
+    Examples
+    --------
+    >>> import io
+    >>> file = io.BytesIO()
+    >>> write_npy(file, [1.5, 2.5])
+    >>> _ = file.seek(0)
+    >>> read_npy(file)
+    array([1.5, 2.5])
+    """
+    return np.lib.format.read_array(file, allow_pickle=False)
 
 
 _FOREIGN_MEMBER = (

@@ -7,6 +7,10 @@ is kept (a new file gets the umask's), and a symlink is written through to
 the file it points to. Temporaries are named ``.NAME.PID.RANDOM.tmp``: those
 a crashed save left behind (their process is gone) are removed by the next
 save of the same target. Reading is in ``checkpoint_read.py``.
+
+Checkpoints live on the host: an array on a device is copied to a numpy array as it is
+written (``serialization.write_npy``, explicitly); loading into a module copies each value
+to the device of the parameter it fills (``Module.load_state_dict``).
 """
 import os
 import re
@@ -19,7 +23,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..autograd import AutogradError
+from ..autograd import AutogradError, serialization
 from .checkpoint_read import MAX_MEMBERS, StateDictError, load_arrays, read_checkpoint  # noqa: F401
 
 _IN_USE: set[str] = set()  # temporaries this process is writing right now (other threads may save)
@@ -132,11 +136,14 @@ def _sync_folder(folder: str) -> None:
 
 
 def _write_npz(file: BinaryIO, arrays: Mapping[str, np.ndarray]) -> None:
-    """``np.savez`` without its reserved keyword names (a parameter may be called ``file``)."""
+    """``np.savez`` without its reserved keyword names (a parameter may be called ``file``).
+
+    Arrays on a device come to the host here (``serialization.write_npy``).
+    """
     with zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         for key, array in arrays.items():
             with archive.open(key + ".npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+                serialization.write_npy(member, array)
 
 
 def _remove_stale_temporaries(folder: str, name: str) -> None:

@@ -8,6 +8,9 @@ name against the module's keys, its compression method and ratio, and its
 member holds and the module's parameter has). Only then does it read the
 members that will be loaded. Pickle is never allowed. Every refusal is a
 ``StateDictError`` naming the file and the key, and nothing was changed.
+
+The arrays read are numpy arrays on the host; ``Module.load`` copies each to the device
+of the parameter or buffer it fills.
 """
 import math
 import os
@@ -19,7 +22,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..autograd import AutogradError
+from ..autograd import AutogradError, serialization
 from ..autograd.typing import Shape
 
 __all__ = ["StateDictError", "load_arrays", "read_checkpoint"]
@@ -180,12 +183,8 @@ def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shape: Shape 
         return (f"inflates {info.compress_size} bytes to {info.file_size} "
                 f"(more than {max_ratio} times); pass max_ratio= to allow it")
     with archive.open(info) as member:
-        version = np.lib.format.read_magic(member)
-        if version == (1, 0):
-            declared, _, dtype = np.lib.format.read_array_header_1_0(member)
-        elif version == (2, 0):
-            declared, _, dtype = np.lib.format.read_array_header_2_0(member)
-        else:
+        version, declared, dtype = serialization.read_npy_header(member)
+        if declared is None or dtype is None:
             return f"has .npy format version {version} (only 1.0 and 2.0 are read)"
         header = member.tell()
     if dtype.kind not in "fiub" or dtype.hasobject:
@@ -203,6 +202,6 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str,
           key: str) -> np.ndarray:
     try:
         with archive.open(info) as member:
-            return np.lib.format.read_array(member, allow_pickle=False)
+            return serialization.read_npy(member)
     except _READ_ERRORS as exc:
         raise _refusal(path, key, f"cannot be read ({exc})") from exc

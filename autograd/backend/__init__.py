@@ -24,7 +24,7 @@ device copies), ``scatter`` (scatter-add and in-place writes), ``numerics`` (err
 accumulate, elementwise functions) and ``windows`` (layouts, windows, padding, einsum).
 A new shim goes into the module of its purpose and its name into that module's ``__all__``.
 """
-from .host import Backend, backend_named, backend_of, from_host, is_writable, to_host
+from .host import Backend, backend_named, backend_of, from_host, host_zeros, is_writable, to_host
 from .namespaces import (
     as_array,
     default_float,
@@ -65,4 +65,6 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            # shims of the attention, packed-sequence and module ports (h19a)
            "is_array",
            # fast paths of the MLP step (h20m)
-           "linear"]
+           "linear",
+           # host boundaries: buffers a host library fills (h19b)
+           "host_zeros"]

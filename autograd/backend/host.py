@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
 
-__all__ = ["Backend", "backend_named", "backend_of", "to_host", "from_host", "is_writable"]
+__all__ = ["Backend", "backend_named", "backend_of", "to_host", "from_host", "is_writable",
+           "host_zeros"]
 
 
 class Backend:
@@ -195,3 +196,19 @@ def is_writable(array: Any) -> bool:
     if type(array) is np.ndarray:
         return bool(array.flags.writeable)
     return True
+
+
+def host_zeros(shape: int | tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A numpy array of zeros in host memory, for buffers that a host library must fill.
+
+    MPI (``nn.parallel``'s all-reduce) reads and writes host memory only: gradients of
+    any device are copied into such buffers (``to_host``), reduced there, and copied
+    back (``from_host``). ``dtype`` may be any library's dtype.
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> host_zeros(3, xps.float32)
+    array([0., 0., 0.], dtype=float32)
+    """
+    return np.zeros(shape, dtype=numpy_dtype(dtype))

@@ -33,9 +33,18 @@ How gradients are exchanged (the engine's part):
   average with zeros from the others, on every rank.
 * ``autograd.grad`` passes (``current_backward().accumulates`` False) and
   passes inside ``no_sync()`` stay local.
+
+Devices: MPI reduces host memory, so the buckets are numpy arrays on the host whatever
+the model's device. A gradient on a device (``"cuda"``, array-api-strict) is copied into
+its bucket slot with ``backend.to_host``, the ranks all-reduce the host buckets, and the
+averages are copied back to each parameter's device (``backend.from_host``): two copies
+per parameter and step, the price of MPI without device-aware transport. Parameters and
+buffers on a device are broadcast the same way (through a host copy) at construction and
+forward. numpy models use the buckets directly, as before (no extra copy).
 """
 from __future__ import annotations
 
+import itertools
 import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Sequence
@@ -49,8 +58,8 @@ from ..autograd import (
     BackwardPass,
     ShapeError,
     Tensor,
+    backend,
     current_backward,
-    from_numpy,
     queue_callback,
 )
 from .module import Module
@@ -123,13 +132,14 @@ def init(comm: Any = None) -> ProcessGroup:
 
 
 class _Bucket:
-    """Parameters whose gradients travel in one flat array."""
+    """Parameters whose gradients travel in one flat array (host memory: MPI reduces it)."""
 
     def __init__(self, indices: list[int], params: Sequence[Tensor]) -> None:
         self.indices = indices
-        self.offsets = np.cumsum([0] + [params[i].data.size for i in indices])
-        self.flat = np.zeros(int(self.offsets[-1]), dtype=params[indices[0]].data.dtype)
-        self.used = np.zeros(len(indices), dtype=np.int32)  # 1: a gradient exists here
+        self.offsets = list(itertools.accumulate([params[i].data.size for i in indices],
+                                                 initial=0))
+        self.flat = backend.host_zeros(self.offsets[-1], params[indices[0]].data.dtype)
+        self.used = backend.host_zeros(len(indices), "int32")  # 1: a gradient exists here
 
     def slot(self, position: int, shape: tuple[int, ...]) -> np.ndarray:
         return self.flat[self.offsets[position]:self.offsets[position + 1]].reshape(shape)
@@ -267,6 +277,12 @@ class DistributedDataParallel(Module):
         if self._group.world_size == 1:
             return
         for array in arrays:
+            if not backend.is_numpy(array):  # a device array: through a host copy
+                host = backend.host_zeros(array.shape, array.dtype)
+                host[...] = backend.to_host(array)
+                comm.Bcast(host, root=0)
+                array[...] = backend.from_host(host, like=array)
+                continue
             if not (array.flags.c_contiguous and array.flags.writeable):
                 raise ShapeError("DistributedDataParallel: a parameter or buffer of shape "
                                  f"{array.shape} is not a writable contiguous array; "
@@ -279,12 +295,13 @@ class DistributedDataParallel(Module):
         size = 0
         for index in reversed(range(len(self._params))):
             data = self._params[index].data
-            if current and (size + data.nbytes > cap_bytes
+            nbytes = data.size * backend.numpy_dtype(data.dtype).itemsize
+            if current and (size + nbytes > cap_bytes
                             or data.dtype != self._params[current[0]].data.dtype):
                 buckets.append(_Bucket(current, self._params))
                 current, size = [], 0
             current.append(index)
-            size += data.nbytes
+            size += nbytes
         if current:
             buckets.append(_Bucket(current, self._params))
         return buckets
@@ -305,7 +322,7 @@ class DistributedDataParallel(Module):
 
     def _start_pass(self, running: BackwardPass) -> None:
         self._pass = running
-        self._filled = [np.zeros(len(b.indices), dtype=bool) for b in self._buckets]
+        self._filled = [[False] * len(b.indices) for b in self._buckets]
         self._requests: list[Any] = []  # mpi4py requests of this pass
         self._launched = 0
         for bucket in self._buckets:
@@ -316,16 +333,15 @@ class DistributedDataParallel(Module):
         b, position = self._where[index]
         bucket, param = self._buckets[b], self._params[index]
         slot = bucket.slot(position, param.data.shape)
+        slot[...] = backend.to_host(grad)  # NOTE: a device's gradient comes to the host here
         if param.grad is not None:
-            np.add(param.grad.data, grad, out=slot, casting="unsafe")
-        else:
-            np.copyto(slot, grad, casting="unsafe")
+            slot += backend.to_host(param.grad.data)
         bucket.used[position] = 1
         self._filled[b][position] = True
 
     def _launch_ready(self) -> None:
         mpi = _mpi()
-        while self._launched < len(self._buckets) and self._filled[self._launched].all():
+        while self._launched < len(self._buckets) and all(self._filled[self._launched]):
             bucket = self._buckets[self._launched]
             self._requests.append(self._group.comm.Iallreduce(mpi.IN_PLACE, bucket.flat,
                                                               op=mpi.SUM))
@@ -337,16 +353,16 @@ class DistributedDataParallel(Module):
 
     def _finish(self) -> None:
         for bucket, filled in zip(self._buckets, self._filled):
-            for position in np.flatnonzero(~filled).tolist():
+            for position in [p for p, done in enumerate(filled) if not done]:
                 index = bucket.indices[position]
                 param = self._params[index]
                 slot = bucket.slot(position, param.data.shape)
                 if param.grad is not None:
-                    np.copyto(slot, param.grad.data, casting="unsafe")
+                    slot[...] = backend.to_host(param.grad.data)
                     bucket.used[position] = 1
                 else:
                     slot[...] = 0
-            filled[:] = True
+            filled[:] = [True] * len(filled)
         self._launch_ready()
         start = time.perf_counter()
         _mpi().Request.Waitall(self._requests)
@@ -360,9 +376,12 @@ class DistributedDataParallel(Module):
                 param = self._params[index]
                 average = bucket.slot(position, param.data.shape)
                 grad = param.grad
-                if grad is not None and not grad.requires_grad and grad.data.flags.writeable:
-                    np.copyto(grad.data, average, casting="unsafe")
-                else:
-                    param.grad = from_numpy(average.astype(param.data.dtype, copy=True))
+                if (grad is not None and not grad.requires_grad
+                        and backend.is_writable(grad.data)):
+                    # NOTE: a device's gradient is written back from the host here
+                    grad.data[...] = (average if backend.is_numpy(grad.data)
+                                      else backend.from_host(average, like=grad.data))
+                else:  # a new array (the bucket is reused): on the parameter's device
+                    param.grad = Tensor(backend.from_host(average, like=param.data))
         self._pass = None
         self._requests = []

@@ -121,6 +121,33 @@ def main(out):
     keep("checkpointed", {n: p.data.copy() for n, p in ddp.module.named_parameters()})
     group.comm.Barrier()
 
+    # on array-api-strict's device1 (no silent copies to numpy): all-reduce through host
+    # buffers; the construction broadcast, one step's gradients and SGD steps as on numpy
+    device = "array_api_strict:device1"
+
+    def device_loss(net, x, y):
+        return ((net(gg.tensor(x, device=device)) - gg.tensor(y, device=device)) ** 2).mean()
+
+    def host(table):
+        return {n: gg.backend.to_host(p.data) for n, p in table}
+
+    ddp = parallel.DistributedDataParallel(model(100 + rank).to(device))
+    keep("device_constructed", host(ddp.module.named_parameters()))
+    ddp = parallel.DistributedDataParallel(model(0).to(device), bucket_cap_mb=SMALL_BUCKET_MB)
+    x, y = batch(1)
+    device_loss(ddp, x[rank::2], y[rank::2]).backward()
+    keep("device_step", host((n, p.grad) for n, p in ddp.module.named_parameters()))
+    saved["device_grads_on_device"] = np.array([str(p.grad.device) == device
+                                                for p in ddp.module.parameters()])
+    ddp = parallel.DistributedDataParallel(model(2).to(device), bucket_cap_mb=SMALL_BUCKET_MB)
+    optimizer = nn.optim.SGD(ddp.parameters(), lr=0.1, momentum=0.9)
+    for step in range(5):
+        x, y = batch(10 + step)
+        optimizer.zero_grad()
+        device_loss(ddp, x[rank::2], y[rank::2]).backward()
+        optimizer.step()
+    keep("device_sgd", host(ddp.module.named_parameters()))
+
     np.savez(f"{out}/rank{rank}.npz", **saved)
 
 

@@ -213,6 +213,19 @@ ddp(gg.tensor(np.ones((2, 3), dtype=np.float32))).sum().backward()  # rank 0 wai
 '''
 
 
+def test_a_model_on_a_device_all_reduces_through_host_buffers_as_numpy(ranks):
+    """On array_api_strict:device1 (no silent copy to numpy) DDP gives numpy's numbers."""
+    (rank0, rank1), _ = ranks
+    for saved in (rank0, rank1):
+        assert saved["device_grads_on_device"].all()  # the averages came back to the device
+        for name, value in table(saved, "step").items():
+            assert np.array_equal(table(saved, "device_step")[name], value), name
+        for name, value in table(rank0, "constructed").items():  # rank 0's weights won
+            assert np.array_equal(table(saved, "device_constructed")[name], value), name
+        for name, value in table(saved, "sgd").items():
+            assert np.array_equal(table(saved, "device_sgd")[name], value), name
+
+
 def test_a_rank_that_raises_aborts_the_whole_job(tmp_path):
     script = tmp_path / "failing.py"
     script.write_text(FAILING)

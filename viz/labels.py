@@ -9,12 +9,14 @@ that text from the SVG's ``<text>`` elements.
 """
 import html
 import re
+from typing import Any
 
 import numpy as np
 
+from ..autograd import backend, is_value
 from ..autograd.typing import ArrayLike
 
-__all__ = ["visible", "text_lines", "html_text", "fmt", "summarize", "rms"]
+__all__ = ["visible", "text_lines", "html_text", "fmt", "summarize", "rms", "host_array"]
 
 MAX_LINE = 60  # characters of one label line; longer lines end in an ellipsis
 
@@ -53,9 +55,26 @@ def fmt(number: float | np.number | np.ndarray) -> str:
     return f"{number:.4g}"
 
 
+def host_array(value: Any, dtype: Any = None) -> np.ndarray:
+    """The numbers of ``value`` (a Tensor, an array of any device, a number) as a numpy array.
+
+    viz draws from the host: an array on a device is copied here, explicitly
+    (``backend.to_host``); numpy arrays are used as they are.
+
+    Examples
+    --------
+    >>> import graphgrad as gg
+    >>> host_array(gg.tensor([1, 2]), dtype=float)
+    array([1., 2.])
+    """
+    data = value.data if is_value(value) else value
+    array = backend.to_host(backend.as_array(data))
+    return array if dtype is None else array.astype(dtype, copy=False)
+
+
 def summarize(array: ArrayLike, tiny: int = 4) -> str:
     """The values of a small array, or ``min / mean / max`` of a larger one."""
-    array = np.asarray(array)
+    array = host_array(array)
     if array.size == 0:
         return "(empty)"
     if array.size <= tiny:
@@ -69,7 +88,7 @@ def summarize(array: ArrayLike, tiny: int = 4) -> str:
 
 def rms(array: ArrayLike) -> float:
     """Root-mean-square size of an array (the gradient magnitude used for shading)."""
-    array = np.asarray(array, dtype=np.float64)
+    array = host_array(array, dtype=np.float64)
     if array.size == 0:
         return 0.0
     return float(np.sqrt(np.mean(np.square(array))))

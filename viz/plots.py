@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .labels import host_array
 from .modules import module_types, parent_path
 
 __all__ = ["plot_losses", "grad_norms", "flag_layers", "plot_grad_flow"]
@@ -135,7 +136,7 @@ def grad_norms(model: Any) -> dict[str, float | None]:
         if grad is None:
             norms.setdefault(layer, None)
             continue
-        grad = np.asarray(getattr(grad, "data", grad), dtype=np.float64)
+        grad = host_array(grad, dtype=np.float64)  # drawn from the host (a device's: copied)
         squared = float(np.sum(np.square(grad)))
         norms[layer] = squared + (norms.get(layer) or 0.0)
     return {k: None if v is None else math.sqrt(v) for k, v in norms.items()}

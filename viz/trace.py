@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .. import autograd
-from ..autograd import GraphFreedError, backward_step, toposort
+from ..autograd import GraphFreedError, backend, backward_step, toposort
 from . import labels
 from .graph import draw_graph
 from .render import to_svg, write_text_atomically
@@ -80,7 +80,8 @@ def _steps(root, params, max_steps):
                                      "requires_grad=True")
     walk = GraphWalk(root)
     names = {id(v): name for name, v in (params or {}).items()}
-    seed = 1.0 if is_scalar_value(root) else np.ones_like(np.asarray(root.data))
+    # the seed lives where the root does: the backward steps run on the graph's device
+    seed = 1.0 if is_scalar_value(root) else backend.namespace(root.data).ones_like(root.data)
     pending = {id(root): seed}
     arriving = {id(root): [{"from": None, "from_label": "seed (d root / d root)",
                             "grad": grad_text(seed)}]}
@@ -95,7 +96,8 @@ def _steps(root, params, max_steps):
                         name=display_name(value, names, walk), shape=shape_text(value),
                         data=labels.summarize(value.data), arriving=arriving.pop(id(value), []),
                         accumulated="no gradient" if total is None else grad_text(total),
-                        value=None if total is None else np.asarray(total, float).tolist(),
+                        value=None if total is None else labels.host_array(
+                            total, dtype=float).tolist(),
                         op_label=None, rule=None, sends=[])
             if node is not None:
                 step["op_label"], step["rule"] = op_label(node), rule_of(node)
@@ -146,7 +148,7 @@ def shape_text(value: Any) -> str:
 
 def grad_text(grad: Any) -> str:
     """A gradient in 6 significant digits, all elements when small, else a summary."""
-    array = np.asarray(grad, dtype=np.float64)
+    array = labels.host_array(grad, dtype=np.float64)
     if array.size > MAX_SHOWN:
         return labels.summarize(array)
     return _nested(array)

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import is_value
-from .labels import fmt
+from ..autograd import backend, is_value
+from .labels import fmt, host_array
 
 __all__ = ["MORE", "Constant", "GraphWalk", "op_label", "rule_of", "grad_array", "is_scalar_value"]
 
@@ -40,10 +40,11 @@ class Constant:
         value = self.value
         if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
             return fmt(value)
-        array = np.asarray(value)
-        if array.ndim == 0:
+        if not hasattr(value, "shape"):  # a list, a tuple: numpy reads it on the host
+            value = host_array(value)
+        if value.ndim == 0:
             return str(value)
-        return f"const {tuple(array.shape)} {array.dtype}"
+        return f"const {tuple(value.shape)} {backend.numpy_dtype(value.dtype)}"
 
 
 class GraphWalk:
@@ -174,9 +175,7 @@ def grad_array(value: Any) -> np.ndarray | None:
     grad = getattr(value, "grad", None)
     if grad is None:
         return None
-    if is_value(grad):
-        grad = grad.data
-    return np.asarray(grad, dtype=np.float64)
+    return host_array(grad, dtype=np.float64)
 
 
 def is_scalar_value(value: Any) -> bool:

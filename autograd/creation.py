@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import random
+from . import backend, random
 from .devices import CPU, device_of, move, to_device
 from .errors import DtypeError, named_error
 from .tensor import Tensor, _check_can_require_grad
@@ -53,6 +53,24 @@ def _leaf_on(device, array, requires_grad, op="creation"):
     if device is not None and device != CPU:
         result.data = move(result.data, device)
     return result
+
+
+def _on_host(value):
+    """The numbers of a Tensor (any device), array or number as a numpy array on the host.
+
+    Random numbers are drawn on the host (``random.py``): a distribution's parameters on a
+    device are copied here explicitly, and the draws go back to that device.
+    """
+    data = value.data if isinstance(value, Tensor) else value
+    return backend.to_host(backend.as_array(data))
+
+
+def _parameters_device(*values):
+    """The device of the first Tensor among ``values`` (None when all are host values)."""
+    for value in values:
+        if isinstance(value, Tensor):
+            return device_of(value.data)
+    return None
 
 
 def _like_device(op, device, x):
@@ -350,7 +368,8 @@ def multinomial(input: TensorLike, num_samples: int, replacement: bool = False, 
 
     Returns
     -------
-    Tensor of int64, shape ``(num_samples,)`` or ``(n, num_samples)``.
+    Tensor of int64, shape ``(num_samples,)`` or ``(n, num_samples)``, on ``input``'s
+    device (drawn on the host from a copy of the weights, as every random number).
 
     Example
     -------
@@ -358,7 +377,7 @@ def multinomial(input: TensorLike, num_samples: int, replacement: bool = False, 
     >>> gg.multinomial(gg.tensor([0.0, 1.0, 0.0]), 2, replacement=True)
     Tensor([1, 1], dtype=int64)
     """
-    weights = np.asarray(getattr(input, "data", input), dtype=np.float64)
+    weights = np.asarray(_on_host(input), dtype=np.float64)
     if weights.ndim not in (1, 2) or weights.shape[-1] == 0:
         raise ValueError(f"multinomial: input must have shape (k,) or (n, k) with k > 0, got "
                          f"{weights.shape}")
@@ -376,7 +395,8 @@ def multinomial(input: TensorLike, num_samples: int, replacement: bool = False, 
     rng = random.resolve(generator, "multinomial")
     draws = np.stack([rng.choice(rows.shape[1], size=int(num_samples), replace=bool(replacement),
                                  p=row / row.sum()) for row in rows]).astype(np.int64)
-    return _leaf(draws.reshape(weights.shape[:-1] + (int(num_samples),)), False, "multinomial")
+    return _leaf_on(_parameters_device(input),
+                    draws.reshape(weights.shape[:-1] + (int(num_samples),)), False, "multinomial")
 
 
 def full_like(x: Tensor, fill_value: float, dtype: DTypeLike = None, requires_grad: bool = False,
@@ -507,9 +527,9 @@ def randn_like(x: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, 
 
 
 def _distribution(op, method, first, second, size, dtype, requires_grad, generator, device):
-    device = to_device(op, device)
+    device = to_device(op, device) or _parameters_device(first, second)
     draw = getattr(random.resolve(generator, op), method)
-    a, b = (np.asarray(v.data if isinstance(v, Tensor) else v) for v in (first, second))
+    a, b = (_on_host(v) for v in (first, second))
     if a.dtype.kind not in "fiu" or b.dtype.kind not in "fiu":
         raise TypeError(f"{op}: parameters must be numbers or tensors of numbers, got "
                         f"{first!r} and {second!r}")
@@ -529,7 +549,7 @@ def normal(mean: TensorLike = 0.0, std: TensorLike = 1.0, size: ShapeLike | None
     >>> gg.normal(2.0, 0.5, size=(3,)).shape
     (3,)
     """
-    if np.any(np.asarray(std.data if isinstance(std, Tensor) else std) < 0):
+    if np.any(_on_host(std) < 0):
         raise ValueError(f"normal: std must be non-negative, got {std!r}")
     return _distribution("normal", "normal", mean, std, size, dtype, requires_grad, generator,
                          device)

@@ -5,6 +5,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import backend
+from .devices import device_of
+from .errors import DeviceError
 from .tensor import Tensor
 
 __all__ = ["histogram", "HistogramResult"]
@@ -46,6 +49,11 @@ def histogram(input: Tensor, bins: int | Tensor = 100, *,  # noqa: A002
     >>> hist
     Tensor([0., 2., 1., 0.], dtype=float32)
     """
+    for value in (input, bins, weight):
+        data = getattr(value, "data", value)
+        if backend.is_foreign_array(data):  # NOTE: numpy's histogram; PyTorch's is CPU-only too
+            raise DeviceError(f"histogram: counts on the host, but a tensor is on device "
+                              f"'{device_of(data)}'; copy it first: gg.histogram(t.cpu(), ...)")
     data = np.asarray(getattr(input, "data", input))
     if data.dtype.kind != "f":
         raise TypeError(f"histogram: input must be floating point (as PyTorch's), got "

@@ -35,6 +35,18 @@ __all__ = ["Tensor", "ElementCount", "add_hook", "tensor", "from_numpy"]
 _FLOAT_DEFAULT = np.float32
 
 
+def _device_inside(data):
+    """The device of the first Tensor off the host inside nested lists/tuples (for errors)."""
+    for item in data:
+        if isinstance(item, Tensor) and type(item.data) is not np.ndarray:
+            return item.device
+        if isinstance(item, (list, tuple)):
+            found = _device_inside(item)
+            if found is not None:
+                return found
+    return None
+
+
 def _to_array(data, dtype, op, infer_ints):
     """Convert user data to a numpy array with the documented dtype rules."""
     if isinstance(data, Tensor):
@@ -55,6 +67,11 @@ def _to_array(data, dtype, op, infer_ints):
         except (ValueError, TypeError) as exc:
             raise DtypeError(
                 f"{op}: cannot make a tensor from {type(data).__name__}: {exc}") from None
+        except DeviceError:  # a list of tensors on a device: numpy refuses each one
+            raise DeviceError(
+                f"{op}: the {type(data).__name__} holds tensors on device "
+                f"'{_device_inside(data)}', not on the host; gather them there with "
+                "gg.stack([...]), or copy each to the host with .cpu() first") from None
         if dtype is None and array.dtype.kind == "f":
             array = array.astype(_FLOAT_DEFAULT)
         elif dtype is None and array.dtype.kind in "iu" and not infer_ints:
@@ -255,7 +272,7 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     def __len__(self):
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return self.data.shape[0]  # NOTE: the standard's arrays have no len()
 
     def __repr__(self):
         body = np.array2string(backend.to_host(self.data), separator=", ", prefix="Tensor(")

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import DeviceError
+
 if TYPE_CHECKING:
     from types import ModuleType
     from typing import Any
@@ -194,7 +196,12 @@ def dtype_in(xp: ModuleType, dtype: Any) -> Any:
     if xp is np:
         return np.dtype(dtype)
     name = numpy_dtype(dtype).name
-    return getattr(xp, "bool" if name == "bool" else name)
+    found = getattr(xp, "bool" if name == "bool" else name, None)
+    if found is None:  # float16, complex256, ...: not in the standard
+        raise DeviceError(f"dtype {name}: {xp.__name__.split('.')[0]} has no {name} (the array "
+                          f"API standard does not include it); use float32 or float64 there, "
+                          f"or compute in {name} on 'cpu' (t.cpu())")
+    return found
 
 
 def default_float(array: Any) -> Any:

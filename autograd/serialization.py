@@ -30,7 +30,7 @@ from .tensor import Tensor
 from .value import is_value
 
 if TYPE_CHECKING:
-    from typing import Any, BinaryIO, TypeGuard
+    from typing import IO, Any, TypeGuard
 
 __all__ = ["save", "load", "save_arrays", "load_arrays", "write_npy", "read_npy_header",
            "read_npy"]
@@ -122,7 +122,7 @@ def load_arrays(path):
                                  f"arrays: {reason}") from exc
 
 
-def write_npy(file: BinaryIO, array: Any) -> None:
+def write_npy(file: IO[bytes], array: Any) -> None:
     """Write ``array`` to an open binary file in numpy's ``.npy`` format (never a pickle).
 
     This is where a checkpoint's values cross to the host: an array on a device (or a
@@ -141,7 +141,7 @@ def write_npy(file: BinaryIO, array: Any) -> None:
     np.lib.format.write_array(file, backend.to_host(backend.as_array(array)), allow_pickle=False)
 
 
-def read_npy_header(file: BinaryIO) -> tuple[tuple[int, int], tuple[int, ...] | None,
+def read_npy_header(file: IO[bytes]) -> tuple[tuple[int, int], tuple[int, ...] | None,
                                               np.dtype | None]:
     """``(version, shape, dtype)`` from the header of a ``.npy`` file, reading nothing else.
 
@@ -167,7 +167,7 @@ def read_npy_header(file: BinaryIO) -> tuple[tuple[int, int], tuple[int, ...] | 
     return version, tuple(shape), dtype
 
 
-def read_npy(file: BinaryIO) -> np.ndarray:
+def read_npy(file: IO[bytes]) -> np.ndarray:
     """The numpy array of a ``.npy`` file (on the host), refusing pickled objects.
 
     Examples

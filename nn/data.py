@@ -251,7 +251,7 @@ class DataLoader:
             if len(shard) != 2:
                 raise ValueError(f"DataLoader: shard must be (rank, world_size) or a sampler, "
                                  f"got a tuple of {len(shard)}")
-            if _is_generator(generator):
+            if not (generator is None or isinstance(generator, (int, np.integer))):
                 raise TypeError("DataLoader: with shard=(rank, world_size) the shuffle must "
                                 "be seeded identically on every rank; pass generator=<int "
                                 "seed> instead of a numpy Generator")
@@ -324,4 +324,4 @@ def _is_array(value: Any) -> bool:
 
 def _is_generator(value: Any) -> bool:
     """True for a source of shuffles: a ``graphgrad.Generator`` or numpy Generator."""
-    return callable(getattr(value, "permutation", None)) and not isinstance(value, int)
+    return callable(getattr(value, "permutation", None))

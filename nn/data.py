@@ -317,9 +317,7 @@ def _stack(column: Sequence[Any]) -> Any:
 
 def _is_array(value: Any) -> bool:
     """True for a Tensor or an array of numpy or of a library graphgrad computes with."""
-    if isinstance(value, Tensor) or backend.is_foreign_array(value):
-        return True
-    return hasattr(value, "__array_namespace__") and hasattr(value, "shape")  # numpy's
+    return isinstance(value, Tensor) or backend.is_array(value)
 
 
 def _is_generator(value: Any) -> bool:

@@ -250,7 +250,13 @@ class CrossEntropy(Function):
         else:
             s, t = xp.sum(q, axis=1), None
             loss = s * log_total - xp.sum(q * shifted, axis=1)
-        ctx.save_for_backward(logits, target, e, q, t, s, w, log_probs)
+        # NOTE: the rule's own arrays (probabilities, class indices, row weights, log-softmax)
+        # are new and nothing else holds them: saved in one list, which save_for_backward's
+        # lock passes over (it locks arrays and index tuples), they cost no read-only lock
+        # and unlock per step, and are still freed after backward. What may be the caller's
+        # own array (the logits, a dense target or q made of it, the class weights) is
+        # saved as itself and locked; a sparse target is not needed (t is its copy).
+        ctx.save_for_backward(logits, None if sparse else target, q, w, [e, t, s, log_probs])
         if reduction == "none":
             return xp.reshape(loss, shape[:1] + shape[2:] if len(shape) > 1 else ())
         total_loss = xp.sum(loss)
@@ -268,7 +274,7 @@ class CrossEntropy(Function):
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         coef = _reshape(grad, (-1, 1)) if ctx.reduction == "none" else grad * ctx.scale
         need_z, need_q = ctx.needs_input_grad
-        logits, target, probs, q, t, s, w, log_probs = ctx.saved_tensors
+        logits, target, q, w, (probs, t, s, log_probs) = ctx.saved_tensors
         if _is_raw(grad) and q is None:
             rows = coef * s[:, None]
             grad_z = backend.add_at_columns(probs * rows, t, -rows[:, 0])

@@ -91,6 +91,7 @@ def _leaf(value):
     out._fn = None
     out._node = None
     out._hooks = None
+    out._pass = None  # reached by no backward pass yet (scalar_backward.py)
     return out
 
 
@@ -106,6 +107,7 @@ def _unary(cls, x):
     out._y = None
     out._node = None
     out._hooks = None
+    out._pass = None
     return out
 
 
@@ -137,6 +139,7 @@ def _binary(cls, value, other, reflected):
     out._fn = cls
     out._node = None
     out._hooks = None
+    out._pass = None
     return out
 
 
@@ -189,9 +192,11 @@ class Scalar:
     # op's missing second input), _a and _b the floats its rule needs (see
     # ops/scalar_ops.py). grad_fn builds the Function node from them when asked, and
     # keeps it in _node (where Function.apply's own node lives when it cannot be inlined:
-    # custom ops, anomaly mode).
-    __slots__ = ("data", "grad", "_fn", "_x", "_y", "_a", "_b", "_node", "_hooks", "_label",
-                 "__weakref__")
+    # custom ops, anomaly mode). _pass, _g and _n are the lean backward loop's: the last
+    # pass that reached the Scalar, its gradient summed there, and its consumers still to
+    # send theirs (see scalar_backward.py).
+    __slots__ = ("data", "grad", "_fn", "_x", "_y", "_a", "_b", "_node", "_hooks", "_pass",
+                 "_g", "_n", "_label", "__weakref__")
     data: float
     grad: float | Scalar
     __hash__ = object.__hash__  # identity: Scalars are graph nodes, == compares values
@@ -215,6 +220,7 @@ class Scalar:
         self._fn = None
         self._node = None
         self._hooks = None
+        self._pass = None
         if label:
             self._label = label
 
@@ -354,6 +360,7 @@ class Scalar:
         out._b = other_data
         out._node = None
         out._hooks = None
+        out._pass = None
         return out
 
     def __mul__(self, other):
@@ -376,6 +383,7 @@ class Scalar:
         out._b = other_data
         out._node = None
         out._hooks = None
+        out._pass = None
         return out
 
     # NOTE: float + and * commute exactly, so the reflected forms are the same ops

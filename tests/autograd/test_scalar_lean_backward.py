@@ -9,6 +9,8 @@ contributions included.
 """
 import gc
 import math
+import sys
+import threading
 
 import numpy as np
 import pytest
@@ -16,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphgrad import autograd
-from graphgrad.autograd import Function, Scalar, engine
+from graphgrad.autograd import Function, Scalar, engine, scalar_backward
 from graphgrad.autograd.ops import scalar_ops as S
 
 BINARY = [lambda a, b: a + b, lambda a, b: a * b, lambda a, b: a - b, lambda a, b: b - a,
@@ -197,7 +199,8 @@ def test_custom_scalar_op_takes_the_generic_loop_and_its_error_changes_no_grad(l
     assert x.grad == 0.0 and a.grad == 0.0 and y.grad == 0.0
 
 
-def test_lean_loop_error_part_way_leaves_every_grad_unchanged(lean_calls, monkeypatch):
+def test_lean_loop_error_part_way_changes_no_grad_and_leaves_nothing_stale(lean_calls,
+                                                                             monkeypatch):
     x = Scalar(0.5)
     h = (x * 3.0).tanh()
     y = h * h + x
@@ -205,10 +208,69 @@ def test_lean_loop_error_part_way_leaves_every_grad_unchanged(lean_calls, monkey
     def broken(grad, a, b):
         raise RuntimeError("rule failed")
 
-    monkeypatch.setattr(S.ScalarTanh, "rule", staticmethod(broken))
-    with pytest.raises(RuntimeError, match="rule failed"):
-        y.backward()  # mul's and add's rules ran before tanh's
+    with monkeypatch.context() as patch:
+        patch.setattr(S.ScalarTanh, "rule", staticmethod(broken))
+        with pytest.raises(RuntimeError, match="rule failed"):
+            y.backward()  # mul's and add's rules ran before tanh's
     assert x.grad == 0.0 and h.grad == 0.0 and y.grad == 0.0
+    y.backward()  # what the failed pass left on the Scalars' slots is never read
+    assert lean_calls == [1]  # the failed pass raised: it recorded no call
+    assert x.grad == 2 * math.tanh(1.5) * (1 - math.tanh(1.5) ** 2) * 3.0 + 1.0
+
+
+def test_passes_over_overlapping_graphs_start_afresh(lean_calls):
+    """A value reached by an earlier pass is counted and summed anew by the next one."""
+    x = Scalar(0.5)
+    h = x * x
+    y = h * 3.0
+    y.backward()
+    z = h * h + y  # h and y were reached (and summed) by y's pass
+    z.backward()
+    assert lean_calls == [1, 1]
+    assert h.grad == 3.0 + (2 * 0.25 + 3.0) and x.grad == 3.0 + (2 * 0.25 + 3.0) * 1.0
+
+
+def test_a_pass_finding_the_lean_loop_busy_takes_the_generic_one(lean_calls):
+    """Another thread's lean pass (or one started inside it) holds the Scalars' slots."""
+    values, root = _program(11, 300)
+    root.backward()
+    lean = _grads(values)
+    for v in values:
+        v.grad = 0.0
+    with scalar_backward._lock:
+        root.backward()
+    assert lean_calls == [1, 0]
+    np.testing.assert_array_equal(lean, _grads(values))
+
+
+def test_concurrent_passes_on_shared_parameters_give_each_its_sum():
+    shared = [Scalar(v) for v in np.linspace(-1.0, 1.0, 8)]
+
+    def step(seed):
+        rng = np.random.default_rng(seed)
+        out = Scalar(0.0)
+        for _ in range(3000):
+            a, b = shared[rng.integers(8)], shared[rng.integers(8)]
+            out = out + (a * b).tanh() * 0.01
+        return out
+
+    roots = [step(seed) for seed in range(4)]
+    for root in roots:  # one at a time: the expected sums
+        root.backward()
+    expected = [p.grad for p in shared]
+    for p in shared:
+        p.grad = 0.0
+    threads = [threading.Thread(target=root.backward) for root in roots]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(switch)
+    np.testing.assert_allclose([p.grad for p in shared], expected, rtol=1e-12)
 
 
 def test_custom_scalar_op_gradients_are_fitted_to_floats(lean_calls):

@@ -394,9 +394,12 @@ def masked_select(input: Tensor, mask: TensorLike) -> Tensor:  # noqa: A002
     except ValueError:
         raise shape_error("masked_select", input.shape, data.shape, reason="cannot be broadcast "
                           "together", hint="each axis must match or be 1") from None
+    xp = namespace(data)
+    if not shape:  # NOTE: a 0-d mask is numpy-only indexing; as 1-d, the same one or no element
+        return input.reshape((1,))[xp.reshape(data, (1,))]
     if tuple(input.shape) != shape:
         input = broadcast_to(input, shape)
-    return input[namespace(data).broadcast_to(data, shape)]
+    return input[xp.broadcast_to(data, shape)]
 
 
 # ------------------------------------------------------------------ integer results (no grad)

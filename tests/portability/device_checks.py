@@ -45,9 +45,12 @@ def has_float64(where: ag.device) -> bool:
 
 
 def on_device(value, where):
-    """``value`` with every numpy array in it (inside tuples and lists too) moved to ``where``."""
+    """``value`` with every numpy array in it (inside tuples, lists and dicts: an op's
+    keyword arguments) moved to ``where``."""
     if isinstance(value, np.ndarray):
         return move(value, where)
+    if isinstance(value, dict):
+        return {key: on_device(v, where) for key, v in value.items()}
     if isinstance(value, tuple):
         return tuple(on_device(v, where) for v in value)
     if isinstance(value, list) and any(isinstance(v, (np.ndarray, tuple, list)) for v in value):

@@ -223,8 +223,7 @@ def mean(x: Tensor, axis: Axis = None, keepdims: bool | None = None,
 def _extreme(op, x, positional, axis, keepdims, dim, keepdim, unknown):
     """max and min: values (numpy's spelling) or (values, indices) (PyTorch's)."""
     keywords.reject_unknown(op, unknown, keywords._AXIS_WORDS)
-    if is_value(positional) or isinstance(positional, np.ndarray) \
-            or backend.is_foreign_array(positional):
+    if is_value(positional) or backend.is_array(positional):
         if any(v is not None for v in (axis, keepdims, dim, keepdim)):
             raise TypeError(f"{op}: with a second tensor, {op} is elementwise and takes no axis")
         from .elementwise import Maximum, Minimum

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import backend
 from ..backend import namespace
-from ..errors import shape_error
+from ..errors import AxisError, shape_error
 from ..value import is_value
 
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
@@ -200,7 +200,7 @@ def normalize_axes(axis, ndim, op="reduce"):
     result = []
     for a in axes:
         if not -ndim <= a < max(ndim, 1):
-            raise np.exceptions.AxisError(
+            raise AxisError(
                 f"{op}: axis {a} is out of bounds for a tensor of {ndim} dimensions")
         result.append(int(a) % max(ndim, 1))
     if len(set(result)) != len(result):

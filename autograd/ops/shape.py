@@ -6,6 +6,7 @@ gradient back to where its value came from.
 from __future__ import annotations
 
 import itertools
+from numbers import Integral
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -190,7 +191,7 @@ class Pad(Function):
 def pad_widths(pad_width, shape, op="pad"):
     """numpy's ``pad_width`` (an int, a pair, or one pair per axis) as one int pair per axis."""
     rows = pad_width
-    ints = (int, np.integer)
+    ints = Integral  # numpy's integers are registered as Integral
     try:
         if isinstance(rows, ints) or (len(rows) in (1, 2) and all(isinstance(n, ints)
                                                                  for n in rows)):

@@ -293,7 +293,14 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
                     continue
                 if parent_grad is not None:
                     existing = grads.get(parent)
-                    grads[parent] = parent_grad if existing is None else existing + parent_grad
+                    if existing is None:
+                        grads[parent] = parent_grad
+                    elif type(parent_grad) is IndexedGrad:
+                        # NOTE: IndexedGrad on the left: only numpy's arrays defer `array +
+                        # IndexedGrad` to it (array-api-strict's raise TypeError)
+                        grads[parent] = parent_grad + existing
+                    else:
+                        grads[parent] = existing + parent_grad
                 remaining = consumers[parent] - 1
                 consumers[parent] = remaining
                 if not remaining:

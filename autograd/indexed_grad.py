@@ -6,6 +6,12 @@ as much again: slicing a sequence tensor at each of T time steps (an RNN)
 becomes O(T^2). Instead ``GetItem``'s first-order rule returns an
 ``IndexedGrad``; the engine adds these together by collecting their parts, and
 turns the sum into one dense array (``to_dense``) when the value is released.
+
+It works on every array library: the parts keep their library's arrays and indices,
+``to_dense`` adds them with ``array_index.index_add`` on their device (no copy to the host).
+numpy's arrays defer ``array + IndexedGrad`` to it (``__array_ufunc__ = None``); other
+libraries' do not (array-api-strict raises TypeError), so the engine always puts the
+IndexedGrad on the left of its sums.
 """
 from . import array_index
 from .backend import namespace

@@ -113,12 +113,8 @@ class GetItem(Function):
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
         if rule_helpers.is_raw(grad):
-            if backend.is_numpy(grad):
-                from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
-                return IndexedGrad(index, grad, ctx.shape)
-            # NOTE: other libraries' arrays do not defer `array + IndexedGrad` to it (numpy
-            # does, through __array_ufunc__ = None), so their gradient is dense at once.
-            return array_index.scatter(grad, index, ctx.shape)
+            from ..indexed_grad import IndexedGrad  # the engine densifies it when needed
+            return IndexedGrad(index, grad, ctx.shape)
         return ScatterAdd.apply(grad, index=index, shape=ctx.shape)
 
 

@@ -153,8 +153,8 @@ def setitem(out: Any, index: Any, value: Any) -> Any:
         return out
     # general case: the flat positions the index picks, then one kept write per position
     size = math.prod(out.shape)
-    places = gather(xp, xp.reshape(xp.arange(size, dtype=xp.int64, device=out.device),
-                                    out.shape), key)
+    flat = xp.arange(size, dtype=backend.index_dtype(xp, out.device), device=out.device)
+    places = gather(xp, xp.reshape(flat, out.shape), key)
     places = xp.reshape(places, (-1,))
     flat_values = xp.reshape(values, (-1,))
     if backend.dtype_kind(out.dtype) == "b":
@@ -191,7 +191,7 @@ def open_grid(shape: tuple[int, ...], like: Any) -> list[Any]:
     [(2, 1), (1, 3)]
     """
     xp = backend.namespace(like)
-    return [xp.reshape(xp.arange(n, dtype=xp.int64, device=like.device),
+    return [xp.reshape(xp.arange(n, dtype=backend.index_dtype(xp, like.device), device=like.device),
                        tuple(n if d == k else 1 for d in range(len(shape))))
             for k, n in enumerate(shape)]
 

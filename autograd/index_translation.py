@@ -36,16 +36,31 @@ class Place:
 def on_device(xp, device, value, index=False, dtype=None):
     """``value`` as an array of ``xp`` on ``device`` (as is when it already is one).
 
-    ``dtype`` casts a host value first (a device may lack numpy's default float64).
+    ``dtype`` casts a host value first (a device may lack numpy's default float64). An
+    integer ``index`` from the host takes the device's index dtype (``backend.index_dtype``:
+    int32 on a device without 64-bit integers; a value out of its range raises IndexError).
     """
     if backend.is_foreign_array(value):
         return value if dtype is None else xp.astype(value, dtype)
     host = np.asarray(value)
     if index and host.size == 0 and host.dtype.kind == "f":  # x[[]]: an empty integer index
         host = host.astype(np.int64)
+    if index and host.dtype.kind in "iu" and dtype is None:
+        host = _as_index_dtype(host, backend.numpy_dtype(backend.index_dtype(xp, device)))
     if dtype is not None:
         host = host.astype(backend.numpy_dtype(dtype))
     return xp.asarray(host, device=device)
+
+
+def _as_index_dtype(host, dtype):
+    """Host integer indices as ``dtype``, refusing values it cannot hold (never wrapped)."""
+    if host.dtype == dtype:
+        return host
+    info = np.iinfo(dtype)
+    if host.size and (host.max() > info.max or host.min() < info.min):
+        raise IndexError(f"getitem: index {host.max() if host.max() > info.max else host.min()} "
+                         f"is out of range for the device's {dtype} indices")
+    return host.astype(dtype)
 
 
 def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
@@ -208,7 +223,8 @@ def linear_index(xp, block_shape, advanced, device):
     positions = sorted(advanced)
     sizes = [block_shape[k] for k in positions]
     broadcast = _broadcast_shape([tuple(getattr(advanced[k], "shape", ())) for k in positions])
-    linear = xp.zeros(broadcast, dtype=xp.int64, device=device)
+    dtype = backend.index_dtype(xp, device)
+    linear = xp.zeros(broadcast, dtype=dtype, device=device)
     for k, size in zip(positions, sizes):
         index = advanced[k]
         if isinstance(index, int):
@@ -217,7 +233,7 @@ def linear_index(xp, block_shape, advanced, device):
                                  f"size {size}")
             linear = linear * size + index % size
             continue
-        index = xp.astype(index, xp.int64)
+        index = xp.astype(index, dtype)
         if bool(xp.any((index < -size) | (index >= size))):
             raise IndexError(f"getitem: an index array holds values out of bounds for axis {k} "
                              f"with size {size}")

@@ -30,6 +30,7 @@ from .namespaces import (
     default_float,
     dtype_in,
     dtype_kind,
+    index_dtype,
     is_array,
     is_floating,
     is_foreign_array,
@@ -67,4 +68,6 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            # fast paths of the MLP step (h20m)
            "linear",
            # host boundaries: buffers a host library fills (h19b)
-           "host_zeros"]
+           "host_zeros",
+           # the device's index dtype (h19c)
+           "index_dtype"]

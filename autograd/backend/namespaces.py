@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "numpy_dtype", "dtype_in",
-           "is_floating", "dtype_kind", "default_float", "is_array"]
+           "is_floating", "dtype_kind", "default_float", "is_array",
+           "index_dtype"]
 
 # the namespace of each array type seen so far; numpy's types and Python numbers from the start
 _NAMESPACES: dict[type, Any] = {t: np for t in (np.ndarray, float, int, bool)}
@@ -219,3 +220,26 @@ def default_float(array: Any) -> Any:
         return np.dtype(np.float64)
     info = xp.__array_namespace_info__()
     return info.default_dtypes(device=array.device)["real floating"]
+
+
+def index_dtype(xp: ModuleType, device: Any) -> Any:
+    """The integer dtype of index arrays of namespace ``xp`` on ``device``: the library's
+    default ``"indexing"`` dtype there (int64 for numpy; int32 on array-api-strict's
+    ``no_x64`` device, which has no 64-bit integers).
+
+    Indices an op computes (gather's positions, the winners of max along a dim) and index
+    arrays it builds (``arange`` for a scatter) take this dtype, so they exist on every
+    device.
+
+    Examples
+    --------
+    >>> import array_api_strict as xps
+    >>> index_dtype(np, "cpu"), index_dtype(xps, xps.Device("no_x64"))
+    (dtype('int64'), array_api_strict.int32)
+    """
+    if xp is np:
+        return _NUMPY_INDEX
+    return xp.__array_namespace_info__().default_dtypes(device=device)["indexing"]
+
+
+_NUMPY_INDEX = np.dtype(np.int64)

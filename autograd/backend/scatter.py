@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .namespaces import namespace
+from .namespaces import index_dtype, namespace
 
 if TYPE_CHECKING:
     from typing import Any
@@ -48,9 +48,10 @@ def _scatter_add_by_matmul(xp, target, index, values):
     if len(index) == 1 and xp.isdtype(index[0].dtype, "bool"):
         index = tuple(xp.nonzero(index[0]))
     lead = target.shape[:len(index)]
-    linear = xp.zeros(index[0].shape, dtype=xp.int64, device=target.device)
+    dtype = index_dtype(xp, target.device)
+    linear = xp.zeros(index[0].shape, dtype=dtype, device=target.device)
     for axis, part in enumerate(index):
-        part = xp.astype(part, xp.int64)
+        part = xp.astype(part, dtype)
         part = xp.where(part < 0, part + lead[axis], part)
         linear = linear * lead[axis] + part
     count = 1
@@ -61,7 +62,7 @@ def _scatter_add_by_matmul(xp, target, index, values):
     values = xp.broadcast_to(xp.asarray(values, dtype=target.dtype, device=target.device),
                              tuple(index[0].shape) + tuple(rest))
     flat_values = xp.reshape(values, (linear.shape[0], -1))
-    positions = xp.arange(count, dtype=xp.int64, device=target.device)
+    positions = xp.arange(count, dtype=dtype, device=target.device)
     one_hot = xp.astype(positions[:, None] == linear[None, :], target.dtype)
     added = xp.reshape(one_hot @ flat_values, target.shape)
     target[...] = target + added

@@ -43,7 +43,7 @@ def int_index(op, index, name="index", like=None):
                          f"{backend.numpy_dtype(data.dtype)}; convert it first, e.g. "
                          f"{name}.astype(np.int64)")
     xp = namespace(data)
-    return xp.astype(data, xp.int64, copy=False)
+    return xp.astype(data, backend.index_dtype(xp, data.device), copy=False)
 
 
 def one_dim(op, dim, ndim):
@@ -418,12 +418,12 @@ def nonzero(input: Tensor, *,  # noqa: A002
     data = input.data if is_value(input) else array_index.as_index(input)
     xp = namespace(data)
     vector = xp.reshape(data, (1,)) if data.ndim == 0 else data
-    positions = [xp.astype(i, xp.int64) for i in xp.nonzero(vector)]
+    positions = [xp.astype(i, backend.index_dtype(xp, data.device)) for i in xp.nonzero(vector)]
     if as_tuple:
         return tuple(_constant(i) for i in positions)
     if data.ndim == 0:  # numpy's argwhere of a 0-d array: one row (or none) of no columns
-        return _constant(xp.zeros((positions[0].shape[0], 0), dtype=xp.int64,
-                                  device=data.device))
+        return _constant(xp.zeros((positions[0].shape[0], 0),
+                                  dtype=backend.index_dtype(xp, data.device), device=data.device))
     return _constant(xp.stack(positions, axis=1))
 
 
@@ -463,6 +463,7 @@ def one_hot(tensor: TensorLike, num_classes: int = -1) -> Tensor:
         bad = low if low < 0 else high
         raise IndexError(f"one_hot: class index {bad} is out of range for num_classes="
                          f"{num_classes}; indices must lie in [0, {num_classes})")
-    classes = xp.arange(num_classes, dtype=xp.int64, device=labels.device)
-    out = xp.astype(labels[..., None] == classes, xp.int64)
+    index = backend.index_dtype(xp, labels.device)
+    classes = xp.arange(num_classes, dtype=index, device=labels.device)
+    out = xp.astype(labels[..., None] == classes, index)
     return _constant(out)

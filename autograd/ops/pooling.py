@@ -137,7 +137,7 @@ class MaxPool2d(Function):
 def _picks(xpad, out, slices):
     """Which kernel offset (row-major number) each window picked: its first maximum."""
     xp = namespace(out)
-    pick = xp.full(out.shape, -1, dtype=xp.int64, device=out.device)
+    pick = xp.full(out.shape, -1, dtype=backend.index_dtype(xp, out.device), device=out.device)
     for k, where in enumerate(slices):
         pick = xp.where((pick < 0) & (xpad[where] == out), k, pick)
     # NOTE: a NaN window (NaN == NaN is False) picks nothing: offset 0, as before

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import backend
 from ..backend import namespace
 from ..errors import ShapeError
 from .elementwise import where
@@ -156,7 +157,7 @@ def repeat_interleave(x: Tensor, repeats: int | Sequence[int] | Tensor,
         raise ValueError(f"repeat_interleave: repeats must be a non-negative int or one per "
                          f"element along dim {dim} ({n}), got {tuple(counts.shape)} values")
     counts = xp.reshape(counts, (-1,))
-    positions = xp.arange(n, dtype=xp.int64, device=counts.device)
+    positions = xp.arange(n, dtype=backend.index_dtype(xp, counts.device), device=counts.device)
     # NOTE: the standard's repeat takes an int or one count per element, not a length-1 array
     return index_select(x, dim, xp.repeat(positions, int(counts[0]) if counts.shape[0] == 1
                                           else counts))
@@ -228,7 +229,7 @@ def _diagonal_index(n1, n2, offset, like):
     """(rows, cols) of diagonal ``offset`` of an ``n1`` by ``n2`` matrix, on ``like``'s device."""
     length = max(0, min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2))
     xp = namespace(like)
-    steps = xp.arange(length, dtype=xp.int64, device=like.device)
+    steps = xp.arange(length, dtype=backend.index_dtype(xp, like.device), device=like.device)
     return steps + max(-offset, 0), steps + max(offset, 0)
 
 
@@ -298,8 +299,9 @@ def _triangle(op, x, k, keep_lower):
                          f"{tuple(x.shape)}")
     n, m = x.shape[-2:]
     xp = namespace(x.data)
-    rows = xp.arange(n, dtype=xp.int64, device=x.data.device)
-    cols = xp.arange(m, dtype=xp.int64, device=x.data.device)
+    index = backend.index_dtype(xp, x.data.device)
+    rows = xp.arange(n, dtype=index, device=x.data.device)
+    cols = xp.arange(m, dtype=index, device=x.data.device)
     # numpy's tri(n, m, k): True on and below diagonal k
     lower = cols[None, :] - rows[:, None] <= (int(k) if keep_lower else int(k) - 1)
     return where(lower if keep_lower else ~lower, x, 0)

@@ -261,7 +261,8 @@ def _values_indices(op, x, axis, keepdims):
     values = x[tuple(where)]
     if not keepdims:
         values, indices = values.squeeze(axis), xp.squeeze(indices, axis=axis)
-    return ValuesIndices(values, type(x)._from_op(xp.astype(indices, xp.int64, copy=False), None))
+    indices = xp.astype(indices, backend.index_dtype(xp, indices.device), copy=False)
+    return ValuesIndices(values, type(x)._from_op(indices, None))
 
 
 # dim= always gives (values, indices); numpy's spelling alone, the values

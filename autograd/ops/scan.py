@@ -111,7 +111,8 @@ def _cum_extreme(op, x, axis, accumulate):
     # NOTE: ties take the latest position (PyTorch's cummax/cummin); after a NaN the
     # running value stays NaN and the index stays at that NaN.
     fresh = (data == best) | xp.isnan(data)
-    positions = xp.reshape(xp.arange(data.shape[axis], dtype=xp.int64, device=data.device),
+    positions = xp.reshape(xp.arange(data.shape[axis], dtype=backend.index_dtype(xp, data.device),
+                                     device=data.device),
                            (-1,) + (1,) * (data.ndim - axis - 1))
     indices = backend.accumulate("maximum", xp.where(fresh, positions, 0), axis)
     source = x.reshape(1) if x.ndim == 0 else x

@@ -298,7 +298,8 @@ def median(x: Tensor, axis: int | None = None, keepdims: bool | None = None, *,
     if backend.dtype_kind(data.dtype) == "f":
         nan_count = xp.count_nonzero(xp.isnan(data), axis=axis, keepdims=True)
     else:
-        nan_count = xp.zeros((1,) * data.ndim, dtype=xp.int64, device=data.device)
+        nan_count = xp.zeros((1,) * data.ndim, dtype=backend.index_dtype(xp, data.device),
+                             device=data.device)
     # the middle of the sorted slice, or its first NaN when it has any
     position = xp.where(nan_count > 0, n - nan_count, (n - 1) // 2)
     index = xp.take_along_axis(order, xp.broadcast_to(position, rule_helpers.keepdims_shape(

@@ -44,11 +44,25 @@ def has_float64(where: ag.device) -> bool:
     return str(where.index) not in ("no_float64", "no_x64")
 
 
+def has_int64(where: ag.device) -> bool:
+    """False for array-api-strict's ``no_x64`` device (32-bit integers only)."""
+    return str(where.index) != "no_x64"
+
+
+def device_int(dtype, where: ag.device) -> np.dtype:
+    """The integer dtype ``dtype`` has on ``where``: int64 is int32 on ``no_x64`` (whose
+    default index dtype is int32), as float64 inputs are float32 on the float32 devices."""
+    dtype = np.dtype(dtype)
+    if not has_int64(where) and dtype.kind in "iu" and dtype.itemsize == 8:
+        return np.dtype(f"{dtype.kind}4")
+    return dtype
+
+
 def on_device(value, where):
     """``value`` with every numpy array in it (inside tuples, lists and dicts: an op's
-    keyword arguments) moved to ``where``."""
+    keyword arguments) moved to ``where`` (64-bit integers as ``device_int`` says)."""
     if isinstance(value, np.ndarray):
-        return move(value, where)
+        return move(value.astype(device_int(value.dtype, where), copy=False), where)
     if isinstance(value, dict):
         return {key: on_device(v, where) for key, v in value.items()}
     if isinstance(value, tuple):
@@ -69,7 +83,7 @@ def _is_float(array) -> bool:
 def _leaves(arrays, where, dtype):
     """Float inputs as ``dtype`` leaves that require grad on ``where``; others just moved."""
     return [ag.tensor(a.astype(dtype), requires_grad=True, device=where) if _is_float(a)
-            else ag.tensor(a, device=where) for a in arrays]
+            else ag.tensor(on_device(np.asarray(a), where), device=where) for a in arrays]
 
 
 def _host(tensor) -> np.ndarray:
@@ -98,7 +112,7 @@ def check_forward(spec, arrays, kwargs, where, dtype):
             assert out.device == where, f"{what}: result on {out.device}"
             assert out.shape == np.shape(ref), f"{what}: shape {out.shape} != {np.shape(ref)}"
             if not _is_float(ref):  # indices, tests, logic: exact, no grad
-                assert out.dtype == np.asarray(ref).dtype, what
+                assert out.dtype == device_int(np.asarray(ref).dtype, where), what
                 np.testing.assert_array_equal(_host(out), ref, err_msg=what)
                 continue
             assert out.dtype == dtype, f"{what}: dtype {out.dtype}, not {np.dtype(dtype)}"

@@ -1,13 +1,16 @@
 """Every op of ``op_specs.SPECS`` on array-api-strict: forward and gradient match numpy.
 
-Three devices of array-api-strict (the standard's reference implementation on the CPU):
+Four devices of array-api-strict (the standard's reference implementation on the CPU):
 
 - ``array_api_strict`` (its ``CPU_DEVICE``): an op that calls anything outside the
   standard (an array method, a numpy-only function) fails here;
 - ``array_api_strict:device1``: a second, fake device; turning one of its arrays into a
   numpy array raises, so any silent copy to numpy and back fails here;
 - ``array_api_strict:no_float64``: no float64 at all; the op runs in float32 and is
-  compared at float32 tolerances (see ``device_checks.py``).
+  compared at float32 tolerances (see ``device_checks.py``);
+- ``array_api_strict:no_x64``: no 64-bit numbers at all (JAX's default): float32, and
+  int32 index arrays (``backend.index_dtype``); integer inputs are given as int32 and
+  integer results are expected in int32 (``device_checks.device_int``).
 
 Specs that do not run on a device yet are listed in ``not_portable.txt`` and marked
 ``xfail(strict=True)``: one passing unexpectedly fails until its line is removed, so the
@@ -29,7 +32,8 @@ from tests.portability.device_checks import check_on_device, has_float64
 
 pytest.importorskip("array_api_strict")
 
-DEVICES = ["array_api_strict", "array_api_strict:device1", "array_api_strict:no_float64"]
+DEVICES = ["array_api_strict", "array_api_strict:device1", "array_api_strict:no_float64",
+           "array_api_strict:no_x64"]
 NOT_PORTABLE_FILE = Path(__file__).with_name("not_portable.txt")
 _CI_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci"
 EXAMPLES = max(1, settings.default.max_examples // 5)

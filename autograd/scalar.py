@@ -638,7 +638,8 @@ def _as_float_grad(grad, op):
         return float(grad)
     size = getattr(grad, "size", None)
     if size == 1 and not is_value(grad) and hasattr(grad, "__float__"):
-        return float(grad)
+        # numpy 2.4 converts only 0-d arrays with float(): a (1,) or (1, 1) array is reshaped
+        return float(grad.reshape(()) if getattr(grad, "ndim", 0) else grad)
     raise GradientError(f"{op}: the gradient of a Scalar must be one number (a float, or a "
                         f"Scalar under create_graph), got {type(grad).__name__}"
                         + (f" of size {size}" if size not in (None, 1) else ""))

@@ -265,6 +265,20 @@ def test_scalar_hooks_see_and_replace_the_gradient():
     assert x.grad == 33.0
 
 
+@pytest.mark.parametrize("one", [np.array(4.0), np.array([4.0]), np.array([[4.0]]),
+                                 np.float32(4.0)])
+def test_scalar_gradients_given_as_one_element_arrays_are_read_as_numbers(one):
+    x = Scalar(1.0)
+    (x * 3).backward(gradient=one)
+    assert x.grad == 12.0
+    y = Scalar(1.0)
+    y.register_hook(lambda g: one)
+    (y * 3).backward()
+    assert y.grad == 4.0
+    with pytest.raises(autograd.GradientError, match="one number"):
+        (Scalar(1.0) * 3).backward(gradient=np.array([1.0, 2.0]))
+
+
 def test_scalar_ops_in_no_grad_and_anomaly_modes():
     x = Scalar(2.0)
     with autograd.no_grad():

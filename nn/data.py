@@ -10,7 +10,13 @@
 Shuffling draws from ``generator`` (a numpy Generator or an int seed) or, by
 default, from ``autograd.generator()`` at the start of each epoch, so
 ``autograd.manual_seed`` makes the batch order repeatable. To split data into
-train and test sets, use scikit-learn's ``train_test_split``.
+train and test sets, use ``random_split`` (or scikit-learn's ``train_test_split``).
+
+PyTorch's ``torch.utils.data`` names are here with its semantics: ``Dataset``
+(``a + b`` concatenates), ``Subset``, ``ConcatDataset``, ``random_split``, the samplers
+``SequentialSampler``, ``RandomSampler``, ``SubsetRandomSampler``,
+``WeightedRandomSampler``, ``BatchSampler``, and ``DataLoader``'s ``sampler=``,
+``batch_sampler=`` and ``collate_fn=``.
 
 For data-parallel training, ``shard=(rank, world_size)`` (or a
 ``DistributedSampler``) gives every rank a disjoint part of each epoch.
@@ -24,7 +30,7 @@ dataset whose items are device arrays is stacked on their device. Nothing is cop
 the host behind the user.
 """
 import math
-from collections.abc import Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 import numpy as np
@@ -32,9 +38,19 @@ import numpy as np
 from .. import autograd
 from ..autograd import Tensor, backend
 from ..autograd.typing import ArrayLike
+from ._datasets import ConcatDataset, Dataset, Subset, random_split
+from ._samplers import (
+    BatchSampler,
+    RandomSampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from ._validate import positive_int
 
-__all__ = ["TensorDataset", "DataLoader", "DistributedSampler"]
+__all__ = ["TensorDataset", "DataLoader", "DistributedSampler", "Dataset", "Subset",
+           "ConcatDataset", "random_split", "SequentialSampler", "RandomSampler",
+           "SubsetRandomSampler", "BatchSampler", "WeightedRandomSampler"]
 
 
 class DistributedSampler:
@@ -123,7 +139,7 @@ class DistributedSampler:
         return iter(order[self.rank:total:self.num_replicas])
 
 
-class TensorDataset:
+class TensorDataset(Dataset):
     """Arrays (or Tensors) sharing their first axis; item ``i`` is the tuple of their rows.
 
     Indexing with an integer array (or a list of ints) returns the tuple of sub-arrays
@@ -203,6 +219,15 @@ class DataLoader:
         rank). Any other object is used as a sampler: iterating it gives the
         indices of the epoch (call its ``set_epoch`` yourself, as PyTorch);
         ``shuffle`` must then be False.
+    sampler : iterable of int, optional
+        The indices of each epoch (e.g. a ``RandomSampler``), as PyTorch's ``sampler=``;
+        excludes ``shuffle`` and ``shard``.
+    batch_sampler : iterable of lists of int, optional
+        The indices of each batch (e.g. a ``BatchSampler``), as PyTorch's;
+        excludes ``batch_size``, ``shuffle``, ``sampler``, ``drop_last`` and ``shard``.
+    collate_fn : callable, optional
+        Called with the list of a batch's items (``dataset[i]``); its result is the batch,
+        as is. Default: stack each field into a Tensor.
 
     Yields
     ------
@@ -218,11 +243,19 @@ class DataLoader:
     (3, [((2, 2), [0, 1]), ((2, 2), [0, 1]), ((1, 2), [1])])
     >>> len(nn.data.DataLoader((X, y), batch_size=2, drop_last=True))
     2
+    >>> batches = nn.data.BatchSampler(range(5), 3, drop_last=False)
+    >>> labels = lambda items: [int(yi) for _, yi in items]
+    >>> list(nn.data.DataLoader((X, y), batch_sampler=batches, collate_fn=labels))
+    [[0, 1, 0], [1, 1]]
     """
 
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False,
                  drop_last: bool = False, generator: np.random.Generator | int | None = None,
-                 shard: tuple[int, int] | Any = None) -> None:
+                 shard: tuple[int, int] | Any = None, *, sampler: Iterable[int] | None = None,
+                 batch_sampler: Iterable[Sequence[int]] | None = None,
+                 collate_fn: Callable[[list[Any]], Any] | None = None) -> None:
+        _check_exclusive(batch_size, shuffle, drop_last, shard, sampler, batch_sampler,
+                         collate_fn)
         if isinstance(dataset, (tuple, list)) and dataset and all(_is_array(a) for a in dataset):
             dataset = TensorDataset(*dataset)
         elif _is_array(dataset):
@@ -239,6 +272,9 @@ class DataLoader:
                                                               "DataLoader")
         self.shuffle, self.drop_last = bool(shuffle), bool(drop_last)
         self.sampler, self._auto_epoch = self._sampler(shard, generator), 0
+        if sampler is not None:
+            self.sampler = sampler
+        self.batch_sampler, self.collate_fn = batch_sampler, collate_fn
         if isinstance(generator, (int, np.integer)):
             generator = autograd.Generator().manual_seed(int(generator))
         self.generator = generator
@@ -272,11 +308,17 @@ class DataLoader:
     _single = False
 
     def __len__(self) -> int:
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)  # type: ignore[arg-type]
         n = len(self.dataset) if self.sampler is None else len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     # NOTE: Any: each batch is a Tensor (one array) or a tuple of Tensors
     def __iter__(self) -> Iterator[Any]:
+        if self.batch_sampler is not None:
+            for index in self.batch_sampler:
+                yield self._batch([int(i) for i in index])
+            return
         n = len(self.dataset)
         if self.sampler is not None:
             if self._epochs:
@@ -292,6 +334,8 @@ class DataLoader:
             yield self._batch(order[start:start + self.batch_size])
 
     def _batch(self, index: list[int]) -> Any:
+        if self.collate_fn is not None:
+            return self.collate_fn([self.dataset[i] for i in index])
         if isinstance(self.dataset, TensorDataset):
             fields = self.dataset[index]
         else:
@@ -302,6 +346,33 @@ class DataLoader:
                 return Tensor(fields[0])
         tensors = tuple(Tensor(f) for f in fields)
         return tensors[0] if self._single else tensors
+
+
+def _check_exclusive(batch_size: int, shuffle: bool, drop_last: bool, shard: Any,
+                     sampler: Any, batch_sampler: Any, collate_fn: Any) -> None:
+    """PyTorch's mutual exclusions of DataLoader's arguments, checked before anything is set."""
+    if sampler is not None:
+        if shuffle:
+            raise ValueError("DataLoader: sampler= is mutually exclusive with shuffle=True; "
+                             "the sampler decides the order (pass shuffle=False or a "
+                             "RandomSampler)")
+        if shard is not None:
+            raise ValueError("DataLoader: pass either sampler= or shard=, not both")
+        if not hasattr(sampler, "__iter__"):
+            raise TypeError(f"DataLoader: sampler must be an iterable of indices, got "
+                            f"{type(sampler).__name__}")
+    if batch_sampler is not None:
+        if batch_size != 1 or shuffle or sampler is not None or drop_last or shard is not None:
+            raise ValueError(f"DataLoader: batch_sampler= is mutually exclusive with "
+                             f"batch_size, shuffle, sampler, drop_last and shard (got "
+                             f"batch_size={batch_size!r}, shuffle={shuffle!r}, drop_last="
+                             f"{drop_last!r}); leave them at their defaults")
+        if not hasattr(batch_sampler, "__iter__"):
+            raise TypeError(f"DataLoader: batch_sampler must be an iterable of lists of "
+                            f"indices, got {type(batch_sampler).__name__}")
+    if collate_fn is not None and not callable(collate_fn):
+        raise TypeError(f"DataLoader: collate_fn must be callable, got "
+                        f"{type(collate_fn).__name__}")
 
 
 def _stack(column: Sequence[Any]) -> Any:

@@ -248,3 +248,13 @@ def test_random_creation_and_manual_seed():
     assert not np.array_equal(ag.rand(3, 4).data, first[0])
     big = ag.randn(10_000, dtype=np.float64).data
     assert big.dtype == np.float64 and abs(big.mean()) < 0.05 and abs(big.std() - 1) < 0.05
+
+
+@pytest.mark.parametrize("number, dtype", [
+    (2.5, np.float32), (2, np.float32), (True, np.float32),  # Python numbers are weak
+    (np.float64(2.5), np.float64), (np.float32(2.5), np.float32),  # numpy scalars: 0-d arrays
+    (np.int64(2), np.float32), (np.bool_(True), np.float32)])  # float with int keeps float
+def test_numbers_and_numpy_scalars_promote_as_the_readme_says(number, dtype):
+    x = ag.ones(2)
+    for result in (x * number, number * x, x + number):
+        assert result.dtype == dtype

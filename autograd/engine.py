@@ -263,36 +263,41 @@ def _propagate(ready, grads, consumers, wanted, finished_values, finished_grads,
     """The backward loop of ``run_backward``: release values in Kahn order."""
     anomaly = grad_mode.modes.anomaly
     accumulate = wanted is None
+    get = grads.get
+    pop = grads.pop
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             value = ready.pop()
-            grad = grads.pop(value, None)
-            if type(grad) is IndexedGrad:
-                grad = grad.to_dense()
-            if grad is not None and value._hooks:
-                grad = value._run_hooks(grad)
+            grad = pop(value, None)
+            if grad is not None:
+                if type(grad) is IndexedGrad:
+                    grad = grad.to_dense()
+                if value._hooks:
+                    grad = value._run_hooks(grad)
+                if accumulate:
+                    # NOTE: requires_grad_(False) after forward freezes a leaf: no .grad
+                    # (PyTorch); a non-leaf keeps its grad only after retain_grad().
+                    if value._retains_grad if value.grad_fn is not None else value.requires_grad:
+                        finished_values.append(value)
+                        finished_grads.append(grad)
             if not accumulate and value in wanted:
                 wanted[value] = grad
             node = value.grad_fn
             if node is None:
-                # NOTE: requires_grad_(False) after forward freezes a leaf: no .grad (PyTorch).
-                if accumulate and grad is not None and value.requires_grad:
-                    finished_values.append(value)
-                    finished_grads.append(grad)
                 continue
-            if accumulate and grad is not None and value._retains_grad:
-                finished_values.append(value)
-                finished_grads.append(grad)
+            parents = node.parents
             if grad is None:
-                parent_grads = (None,) * len(node.parents)
+                parent_grads = (None,) * len(parents)
             else:
-                parent_grads = _step(node, grad, retain_graph, anomaly)
-            for parent, parent_grad, needed in zip(node.parents, parent_grads,
-                                                   node.needs_input_grad):
+                parent_grads = _run_rule(node, grad, retain_graph, anomaly)
+            # NOTE: one pass fits each gradient to its input and passes it on (_step's fitting)
+            for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
                 if not needed:
                     continue
                 if parent_grad is not None:
-                    existing = grads.get(parent)
+                    if type(parent_grad) is not float:  # floats: Scalar graphs, nothing to fit
+                        parent_grad = parent._fit_grad(parent_grad, node)
+                    existing = get(parent)
                     if existing is None:
                         grads[parent] = parent_grad
                     elif type(parent_grad) is IndexedGrad:
@@ -353,6 +358,23 @@ def backward_step(node: Function, grad: Any, retain_graph: bool = False) -> tupl
 
 def _step(node, grad, retain_graph, anomaly):
     """``backward_step``, with anomaly mode read once per pass by the caller."""
+    parent_grads = _run_rule(node, grad, retain_graph, anomaly)
+    fitted = []
+    for parent, parent_grad, needed in zip(node.parents, parent_grads, node.needs_input_grad):
+        if not needed:
+            parent_grad = None
+        elif parent_grad is not None and type(parent_grad) is not float:
+            # floats: Scalar graphs, nothing to fit
+            parent_grad = parent._fit_grad(parent_grad, node)
+        fitted.append(parent_grad)
+    return fitted
+
+
+def _run_rule(node, grad, retain_graph, anomaly):
+    """Check ``node``'s inputs, run its rule on ``grad``, free its saved values; one grad each.
+
+    The gradients are returned as the rule gave them (not yet fitted to their inputs).
+    """
     if node.versions is not None:
         node.check_versions()
     if anomaly:
@@ -363,24 +385,15 @@ def _step(node, grad, retain_graph, anomaly):
             grad_mode.modes.rule_owner = owner
     else:
         parent_grads = node.backward(node, grad)
-    parents = node.parents
     if type(parent_grads) is not tuple:
         parent_grads = (parent_grads,)
-    if len(parent_grads) != len(parents):
+    if len(parent_grads) != len(node.parents):
         raise _count_error(node, parent_grads)
     if anomaly:
         grad_mode.check_anomaly(node, parent_grads, "backward")
     if node._saved and not retain_graph:
         node.release_saved()
-    fitted = []
-    for parent, parent_grad, needed in zip(parents, parent_grads, node.needs_input_grad):
-        if not needed:
-            parent_grad = None
-        elif parent_grad is not None and type(parent_grad) is not float:
-            # floats: Scalar graphs, nothing to fit
-            parent_grad = parent._fit_grad(parent_grad, node)
-        fitted.append(parent_grad)
-    return fitted
+    return parent_grads
 
 
 def grad(outputs: Tensor | Scalar | Sequence[Tensor | Scalar],

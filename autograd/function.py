@@ -51,6 +51,22 @@ _HOST_CONSTANTS = frozenset({np.ndarray, float, int, bool, type(None), str, tupl
                              np.float64, np.float32, np.int64, np.bool_})
 
 
+def _all_tuples(items, longest):
+    """Every tuple of 1 to ``longest`` elements drawn from ``items``, mapped to itself."""
+    found = [()]
+    for _ in range(longest):
+        found = [t + (item,) for t in found for item in items]
+        yield from found
+
+
+# NOTE: the needs_input_grad and versions of almost every node are one of these few tuples
+# (versions: 0 for a value not modified yet, None for a constant). A node keeps the shared
+# one, not its own copy: fewer allocations per op, so the cycle collector runs less often
+# on a long graph (its full passes cost time in proportion to the graph).
+_SHARED_NEEDS = {t: t for t in _all_tuples((True, False), 4)}
+_SHARED_VERSIONS = {t: t for t in _all_tuples((0, None), 4)}
+
+
 def _distinguish(raw):
     """Give each input position its own array object (a view where one array repeats).
 
@@ -106,9 +122,9 @@ class Function:
     op_name: ClassVar[str]  # set by each op (name() falls back to the class's name)
     parents: tuple[Any, ...]  # the arguments of apply (values and constants)
     needs_input_grad: tuple[bool, ...]
-    versions: list[int | None] | None  # each input value's _version when recorded
+    versions: tuple[int | None, ...] | None  # each input value's _version when recorded
     _saved: Any  # the tuple given to save_for_backward, or _FREED after backward
-    _raw: list[Any] | None
+    _raw: tuple[Any, ...] | None
     _output_ref: weakref.ref[Any] | None
     _output_version: int
     _lock: Any
@@ -183,6 +199,7 @@ class Function:
             value_type = cls._value_type_of(args)
         raw = []
         needs = []
+        versions = []  # each input value's _version (None for constants), for check_versions
         record = lists = foreign = False
         for arg in args:
             if isinstance(arg, value_type):
@@ -192,23 +209,25 @@ class Function:
                     foreign = True
                 needed = arg.requires_grad
                 needs.append(needed)
+                versions.append(arg._version)
                 record = record or needed
-            elif is_value(arg):
-                raise TypeError(
-                    f"{getattr(cls, 'op_name', cls.__name__)}: cannot mix "
-                    f"{value_type.__name__} and {type(arg).__name__} in one op; convert one "
-                    f"first, e.g. {value_type.__name__}(value)")
-            elif type(arg) is list:
+                continue
+            kind = type(arg)
+            if kind is list:
                 # a list operand (x ** [1, 2, 3]) becomes an array once, here, so the rule
                 # sees the same array in forward and backward
-                raw.append(np.asarray(arg))
-                needs.append(False)
+                arg = np.asarray(arg)
                 lists = True
-            else:
-                raw.append(arg)
-                needs.append(False)
-                if type(arg) not in _HOST_CONSTANTS:
-                    foreign = True
+            elif kind not in _HOST_CONSTANTS:  # NOTE: no value's type is among them
+                if is_value(arg):
+                    raise TypeError(
+                        f"{getattr(cls, 'op_name', cls.__name__)}: cannot mix "
+                        f"{value_type.__name__} and {type(arg).__name__} in one op; convert "
+                        f"one first, e.g. {value_type.__name__}(value)")
+                foreign = True
+            raw.append(arg)
+            needs.append(False)
+            versions.append(None)
         if foreign:  # some value is not numpy's: all arrays must share its device
             check_same_device(getattr(cls, "op_name", cls.__name__), *raw)
         ctx = cls.__new__(cls)
@@ -224,7 +243,8 @@ class Function:
             anomaly = modes.anomaly
         if record and len(raw) > 1 and (raw[0] is raw[1] or len(raw) > 2):
             _distinguish(raw)
-        ctx.needs_input_grad = tuple(needs) if record else (False,) * len(args)
+        needs = tuple(needs) if record else (False,) * len(args)
+        ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
         try:
             if anomaly:
                 owner = grad_mode.modes.rule_owner
@@ -249,13 +269,16 @@ class Function:
             # NOTE: exactly the fields Scalar's inline fast paths set (a test pins them)
             ctx.versions = None
             return value_type._from_op(out, ctx)
-        ctx.versions = [arg._version if isinstance(arg, value_type) else None for arg in args]
+        # NOTE: tuples, not lists: the collector stops tracking a tuple of numbers and arrays
+        # at its first pass, so a long graph costs it fewer objects.
+        versions = tuple(versions)
+        ctx.versions = _SHARED_VERSIONS.get(versions, versions)
         result = value_type._from_op(out, ctx)
         saved = ctx._saved
         if saved:
             # NOTE: raw holds one distinct object per input (see _distinguish), so
             # saved_tensors can tell later, by identity, which input a saved value is.
-            ctx._raw = raw
+            ctx._raw = raw = tuple(raw)
             for item in saved:
                 if item is out:
                     ctx._output_ref = weakref.ref(result)

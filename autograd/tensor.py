@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Tensor", "ElementCount", "add_hook", "tensor", "from_numpy"]
 
 _FLOAT_DEFAULT = np.float32
+_NUMPY_SCALARS = frozenset(np.sctypeDict.values()) - {np.object_, np.str_, np.bytes_, np.void}
+_new = object.__new__
 
 
 def _device_inside(data):
@@ -185,8 +187,13 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
     @classmethod
     def _from_op(cls, array, node):
         """Wrap an op's result (fast: no conversion beyond numpy scalars)."""
-        tensor = object.__new__(Tensor)
-        tensor.data = array if type(array) is np.ndarray else backend.as_array(array)
+        tensor = _new(Tensor)
+        kind = type(array)
+        if kind is not np.ndarray:
+            # NOTE: numpy returns a scalar for a 0-d result; its __array__ is the cheapest way
+            # back to a 0-d array (a third of np.asarray's cost)
+            array = array.__array__() if kind in _NUMPY_SCALARS else backend.as_array(array)
+        tensor.data = array
         tensor.grad = None
         tensor.requires_grad = node is not None
         tensor.grad_fn = node
@@ -520,9 +527,11 @@ class Tensor(TensorMethods, IndexMethods, TorchMethods, ActivationMethods):
 
     def _fit_grad(self, grad, node):
         """Sum a broadcast gradient back to this tensor's shape and dtype."""
-        shape = self.data.shape
-        if grad.shape != shape:
-            grad = sum_to_shape(grad, shape, node.name())
+        data = self.data
+        if grad.shape != data.shape:
+            grad = sum_to_shape(grad, data.shape, node.name())
+        if grad.dtype is data.dtype:  # the common case, told apart cheaply (dtype objects)
+            return grad
         if isinstance(grad, Tensor):  # create_graph: cast on the graph (numpy dtypes)
             if grad.dtype != self.dtype:
                 grad = grad.astype(self.dtype)

@@ -15,6 +15,8 @@ from ..backend import namespace
 from ..errors import AxisError, shape_error
 from ..value import is_value
 
+_PYTHON_NUMBERS = frozenset({float, int, bool})
+
 __all__ = ["is_raw", "data_of", "exp", "log", "sin", "cos", "tanh", "sigmoid", "broadcast_to",
     "expand_reduced", "keepdims_shape", "normalize_axes", "sum_to_shape", "scatter_add", "select",
     "where", "link", "float_wins", "constant", "zeros_like", "unary", "concatenate", "stack",
@@ -290,6 +292,8 @@ def float_wins(x, y):
     integer tensor does not upcast a float tensor, as a Python number does not).
     Python numbers and two floats are left to numpy (weak scalars, float64 wins).
     """
+    if type(y) in _PYTHON_NUMBERS or type(x) in _PYTHON_NUMBERS:  # the common constants
+        return x, y
     x_dtype, y_dtype = getattr(x, "dtype", None), getattr(y, "dtype", None)
     if x_dtype is None or y_dtype is None or x_dtype == y_dtype:
         return x, y

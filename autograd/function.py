@@ -258,8 +258,10 @@ class Function:
                     ctx.created_at = getattr(owner, "created_at", "an unknown location")
                     out = cls.forward(ctx, *raw, **kwargs)
                     grad_mode.check_anomaly(owner, out, "backward")
-            else:
+            elif kwargs:
                 out = cls.forward(ctx, *raw, **kwargs)
+            else:
+                out = cls.forward(ctx, *raw)
         except (ValueError, TypeError, IndexError) as exc:
             # numpy's own errors do not say which op of the user's program failed
             raise named_error(ctx.name(), exc, raw) from None
@@ -286,7 +288,8 @@ class Function:
                     if result.data is not out:
                         # NOTE: numpy returns scalars for 0-d results; _from_op wrapped it in
                         # a new array, so save that array (the output's) in its place.
-                        ctx._saved = saved = tuple(result.data if s is out else s for s in saved)
+                        ctx._saved = saved = (result.data,) if len(saved) == 1 else tuple(
+                            [result.data if s is out else s for s in saved])
                     break
             ctx._lock = readonly.protect(ctx.parents, raw, saved, result.data)
         return result

@@ -1,9 +1,10 @@
 """Convolution: conv2d, conv1d (with groups) and their transposes conv_transpose2d/1d.
 
 Convolution is im2col: one strided slab of the padded input per kernel offset is
-copied into a matrix holding every window as a row, and ONE matmul (one per group)
-contracts it with the kernel. Every step is an array API function, so convolution
-runs on any backend (``backend/``). Three linear maps close under differentiation,
+copied into a matrix per image holding each window as a column, and one matmul
+per image (and group) contracts it with the kernel. Every step is an array API
+function, so convolution runs on any backend (``backend/``). Three linear maps close
+under differentiation,
 so every rule below is written with the other two and second (and higher) derivatives
 come for free:
 
@@ -45,43 +46,34 @@ def _conv(x, w, stride, padding, dilation, groups=1, cols=None, hw=None):
     if hw is None:
         hw = out_hw(x.shape, w.shape[2:], stride, padding, dilation, "conv2d")
     if cols is None:
-        cols = im2col(x, w.shape[2:], stride, padding, dilation, hw)
-    o, xp = w.shape[0], namespace(w)
-    if groups == 1:
-        out = cols @ backend.matrix_transpose(xp.reshape(w, (o, -1)))  # (N*Ho*Wo, O): one matmul
-    else:
-        blocks = xp.permute_dims(xp.reshape(cols, (cols.shape[0], groups, -1)), (1, 0, 2))
-        kernels = xp.permute_dims(xp.reshape(w, (groups, o // groups, -1)), (0, 2, 1))
-        out = xp.reshape(xp.permute_dims(blocks @ kernels, (1, 0, 2)), (cols.shape[0], o))
-    out = xp.reshape(out, (x.shape[0],) + tuple(hw) + (o,))
-    return backend.contiguous(xp.permute_dims(out, (0, 3, 1, 2)))
+        cols = im2col(x, w.shape[2:], stride, padding, dilation, hw)  # (N, C*kh*kw, L)
+    (n, o), xp = (x.shape[0], w.shape[0]), namespace(w)
+    kernels = xp.reshape(w, (groups, o // groups, -1))                  # (G, Og, K)
+    blocks = xp.reshape(cols, (n, groups, -1, cols.shape[-1]))          # (N, G, K, L)
+    # NOTE: one matmul per image (and group) gives (N, O, L): already the output's layout
+    return xp.reshape(kernels @ blocks, (n, o) + tuple(hw))
 
 
 def _conv_weight(x, g, stride, padding, dilation, w_shape, groups=1, cols=None):
     """The adjoint of ``_conv`` in ``w``: dw[o,c,a,b] = sum_{n,i,j} g[n,o,i,j] xpad[...]."""
     if cols is None:
         cols = im2col(x, w_shape[2:], stride, padding, dilation, g.shape[2:])
-    xp = namespace(g)
-    rows = xp.reshape(xp.permute_dims(g, (0, 2, 3, 1)), (-1, g.shape[1]))  # (N*Ho*Wo, O)
-    if groups == 1:
-        return xp.reshape(backend.matrix_transpose(rows) @ cols, w_shape)
-    rows = xp.permute_dims(xp.reshape(rows, (rows.shape[0], groups, -1)), (1, 2, 0))  # G,Og,R
-    blocks = xp.permute_dims(xp.reshape(cols, (cols.shape[0], groups, -1)), (1, 0, 2))  # G,R,K
-    return xp.reshape(rows @ blocks, w_shape)
+    (n, o), xp = g.shape[:2], namespace(g)
+    rows = xp.reshape(g, (n, groups, o // groups, -1))                  # (N, G, Og, L)
+    blocks = xp.reshape(cols, (n, groups, -1, cols.shape[-1]))          # (N, G, K, L)
+    # NOTE: per image, then summed: contracting (N, L) in one matmul would first copy
+    # both operands into (N*L)-long rows
+    return xp.reshape(xp.sum(rows @ backend.matrix_transpose(blocks), axis=0), w_shape)
 
 
 def _conv_t(g, w, stride, padding, dilation, x_shape, groups=1):
     """The adjoint of ``_conv`` in ``x``: each window's share added back (col2im)."""
-    n, ho, wo = g.shape[0], g.shape[2], g.shape[3]
-    xp = namespace(g)
-    if groups == 1:
-        cols = xp.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
-    else:
-        rows = xp.reshape(xp.permute_dims(g, (0, 2, 3, 1)), (n * ho * wo, groups, -1))
-        kernels = xp.reshape(w, (groups, w.shape[0] // groups, -1))                 # (G, Og, K)
-        cols = xp.permute_dims(xp.permute_dims(rows, (1, 0, 2)) @ kernels, (1, 0, 2))  # R,G,K
-        cols = xp.reshape(cols, (n, ho, wo, x_shape[1]) + tuple(w.shape[2:]))
-    return col2im(xp.permute_dims(cols, (0, 3, 1, 2, 4, 5)), x_shape, stride, padding, dilation)
+    (n, o), xp = g.shape[:2], namespace(g)
+    kernels = xp.reshape(w, (groups, o // groups, -1))                  # (G, Og, K)
+    rows = xp.reshape(g, (n, groups, o // groups, -1))                  # (N, G, Og, L)
+    cols = backend.matrix_transpose(kernels) @ rows                     # (N, G, K, L)
+    shape = (n, x_shape[1]) + tuple(w.shape[2:]) + tuple(g.shape[2:])
+    return col2im(xp.reshape(cols, shape), x_shape, stride, padding, dilation)
 
 
 def _dispatch(op, kernel, a, b, **geometry):

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..tensor import Tensor
     from ..typing import IntPair
 
-__all__ = ["pair", "out_size", "out_hw", "padded", "windows", "im2col", "col2im", "Unfold",
+__all__ = ["pair", "out_size", "out_hw", "padded", "im2col", "col2im", "Unfold",
     "Fold", "unfold", "fold"]
 
 
@@ -70,60 +70,53 @@ def padded(x, padding, value=0.0, extra=(0, 0)):
     return backend.pad(x, ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew)), value)
 
 
-def windows(xp, kernel, stride, dilation, out_hw_):
-    """Every window (N, C, Ho, Wo, kh, kw) of the padded input, read only (numpy: a view)."""
-    return backend.sliding_windows(xp, tuple(kernel), stride, dilation, tuple(out_hw_))
-
-
 def im2col(x, kernel, stride, padding, dilation, out_hw_):
-    """Every window as a row: a (N*Ho*Wo, C*kh*kw) matrix (the one copy conv makes)."""
+    """Every window as a column of its image: a (N, C*kh*kw, Ho*Wo) array, rows in
+    (c, a, b) order (PyTorch's ``unfold`` layout; the one copy conv makes).
+
+    Image ``n``'s matrix is contiguous, so conv contracts it with the kernel in one
+    matmul per image and the result is already (N, O, Ho*Wo): no transposing copies.
+    """
     xp = padded(x, padding)
     (n, c), (ho, wo), (kh, kw) = x.shape[:2], out_hw_, kernel
     (sh, sw), (dh, dw) = stride, dilation
     space = namespace(xp)
-    cols = space.empty((n, ho, wo, c, kh, kw), dtype=xp.dtype, device=xp.device)
-    channels_last = space.permute_dims(xp, (0, 2, 3, 1))  # a view: one call, not one per slab
-    # NOTE: one slab copy per kernel offset (9 for 3x3) runs 3-4x faster than copying the
-    # windows view, whose innermost axis is the kernel's few columns; same matrix.
+    cols = space.empty((n, c, kh, kw, ho, wo), dtype=xp.dtype, device=xp.device)
+    # NOTE: one slab copy per kernel offset (9 for 3x3), rows of Wo contiguous on both
+    # sides; copying the windows view instead (innermost axis the kernel's few columns)
+    # runs several times slower. Same matrix.
     for a in range(kh):
         for b in range(kw):
-            cols[:, :, :, :, a, b] = channels_last[:, a * dh:a * dh + sh * (ho - 1) + 1:sh,
-                                                   b * dw:b * dw + sw * (wo - 1) + 1:sw, :]
-    return space.reshape(cols, (n * ho * wo, c * kh * kw))
+            cols[:, :, a, b, :, :] = xp[:, :, a * dh:a * dh + sh * (ho - 1) + 1:sh,
+                                  b * dw:b * dw + sw * (wo - 1) + 1:sw]
+    return space.reshape(cols, (n, c * kh * kw, ho * wo))
 
 
 def col2im(cols, x_shape, stride, padding, dilation):
-    """The adjoint of taking windows: cols (N, C, Ho, Wo, kh, kw) added back into
+    """The adjoint of ``im2col``: cols (N, C, kh, kw, Ho, Wo) added back into
     (N, C, H, W), overlaps summed, padding cropped."""
     (ph, pw), (sh, sw), (dh, dw) = padding, stride, dilation
     n, c, h, wd = x_shape
-    ho, wo, kh, kw = cols.shape[2:]
+    kh, kw, ho, wo = cols.shape[2:]
     out = namespace(cols).zeros((n, c, h + 2 * ph, wd + 2 * pw), dtype=cols.dtype,
                                 device=cols.device)
     # NOTE: a loop over the kh*kw kernel offsets only (9 for 3x3), each a strided slab add.
     for a in range(kh):
         for b in range(kw):
             out[:, :, a * dh:a * dh + sh * (ho - 1) + 1:sh,
-                b * dw:b * dw + sw * (wo - 1) + 1:sw] += cols[:, :, :, :, a, b]
+                b * dw:b * dw + sw * (wo - 1) + 1:sw] += cols[:, :, a, b, :, :]
     return out[:, :, ph:ph + h, pw:pw + wd]
 
 
 # ------------------------------------------------------------------ unfold / fold
 def _unfold(x, kernel, stride, padding, dilation):
     hw = out_hw(x.shape, kernel, stride, padding, dilation, "unfold")
-    cols = windows(padded(x, padding), kernel, stride, dilation, hw)
-    n, c = x.shape[:2]
-    xp = namespace(cols)
-    # NOTE: the reshape copies the windows (numpy: out of the read-only strided view)
-    return xp.reshape(xp.permute_dims(cols, (0, 1, 4, 5, 2, 3)),
-                      (n, c * kernel[0] * kernel[1], -1))
+    return im2col(x, kernel, stride, padding, dilation, hw)
 
 
 def _fold(cols, x_shape, kernel, stride, padding, dilation):
     hw = out_hw(x_shape, kernel, stride, padding, dilation, "fold")
-    n, c = x_shape[:2]
-    xp = namespace(cols)
-    blocks = xp.permute_dims(xp.reshape(cols, (n, c) + tuple(kernel) + hw), (0, 1, 4, 5, 2, 3))
+    blocks = namespace(cols).reshape(cols, tuple(x_shape[:2]) + tuple(kernel) + hw)
     return col2im(blocks, x_shape, stride, padding, dilation)
 
 

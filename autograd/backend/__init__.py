@@ -49,7 +49,7 @@ from .numerics import (
     round_decimals,
     sigmoid,
 )
-from .scatter import add_at_columns, into, maximum_into, scatter_add
+from .scatter import add_at_columns, into, masked, maximum_into, scatter_add, set_masked
 from .windows import contiguous, einsum, linear, matrix_transpose, pad, sliding_windows
 
 __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of", "Backend",
@@ -70,4 +70,6 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            # host boundaries: buffers a host library fills (h19b)
            "host_zeros",
            # the device's index dtype (h19c)
-           "index_dtype"]
+           "index_dtype",
+           # fast paths of the conv, pooling and recurrent kernels (h20n)
+           "masked", "set_masked"]

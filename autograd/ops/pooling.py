@@ -120,11 +120,19 @@ class MaxPool2d(Function):
             xp = namespace(grad)
             free = xp.ones(out.shape, dtype=xp.bool, device=out.device)  # no maximum taken yet
             grad_xp = xp.zeros(xpad.shape, dtype=grad.dtype, device=grad.device)
+            kernel, stride, _, dilation = ctx.geometry
+            # windows that do not overlap (stride >= span, the usual pool 2) write their
+            # offsets' slabs, which are disjoint, instead of adding to them
+            apart = all(s >= d * (k - 1) + 1 for k, s, d in zip(kernel, stride, dilation))
             for where in ctx.slices:
                 hit = xpad[where] == out
                 hit &= free  # only a window's first maximum
                 free ^= hit
-                grad_xp[where] += xp.where(hit, grad, 0)  # a select: inf * 0 would be NaN
+                # a select, not grad * hit: inf * 0 would be NaN
+                if apart:
+                    grad_xp = backend.set_masked(grad_xp, where, hit, grad)
+                else:
+                    grad_xp[where] += backend.masked(hit, grad)
             (ph, pw), (_, _, h, w) = ctx.geometry[2], ctx.x_shape
             return grad_xp[:, :, ph:ph + h, pw:pw + w]
         # create_graph: route through a differentiable scatter-add at the picked indices

@@ -255,6 +255,8 @@ def select(mask, grad):
     A select, not a product: an infinite ``grad`` gives 0 where it is masked
     off (``inf * 0`` would be NaN), as PyTorch's masked rules do.
     """
+    if is_raw(grad):
+        return backend.masked(mask, grad)  # numpy: a branch-free select
     return where(mask, grad, 0)  # a Python 0 keeps grad's dtype (NumPy 2)
 
 

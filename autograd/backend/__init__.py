@@ -21,9 +21,11 @@ the strict reference implementation (devices ``CPU_DEVICE``, ``device1``, ``devi
 The names below are all importable from here (``backend.namespace``); they live in modules
 by purpose: ``namespaces`` (which library, dtypes), ``host`` (backends, devices, host and
 device copies), ``scatter`` (scatter-add and in-place writes), ``numerics`` (error state,
-accumulate, elementwise functions) and ``windows`` (layouts, windows, padding, einsum).
+accumulate, elementwise functions), ``buffers`` (recycled work arrays) and ``windows``
+(layouts, windows, padding, einsum).
 A new shim goes into the module of its purpose and its name into that module's ``__all__``.
 """
+from .buffers import release_reusable, reusable_empty
 from .host import Backend, backend_named, backend_of, from_host, host_zeros, is_writable, to_host
 from .namespaces import (
     as_array,
@@ -72,4 +74,4 @@ __all__ = ["namespace", "is_numpy", "is_foreign_array", "as_array", "backend_of"
            # the device's index dtype (h19c)
            "index_dtype",
            # fast paths of the conv, pooling and recurrent kernels (h20n)
-           "masked", "set_masked"]
+           "masked", "set_masked", "reusable_empty", "release_reusable"]

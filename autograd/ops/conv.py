@@ -71,7 +71,9 @@ def _conv_t(g, w, stride, padding, dilation, x_shape, groups=1):
     (n, o), xp = g.shape[:2], namespace(g)
     kernels = xp.reshape(w, (groups, o // groups, -1))                  # (G, Og, K)
     rows = xp.reshape(g, (n, groups, o // groups, -1))                  # (N, G, Og, L)
-    cols = backend.matrix_transpose(kernels) @ rows                     # (N, G, K, L)
+    cols = backend.reusable_empty((n, groups, kernels.shape[-1], rows.shape[-1]),
+                                  xp.result_type(kernels, rows), g)  # (N, G, K, L), recycled
+    cols = backend.into(cols, xp.matmul, backend.matrix_transpose(kernels), rows)
     shape = (n, x_shape[1]) + tuple(w.shape[2:]) + tuple(g.shape[2:])
     return col2im(xp.reshape(cols, shape), x_shape, stride, padding, dilation)
 

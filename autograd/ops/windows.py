@@ -81,7 +81,8 @@ def im2col(x, kernel, stride, padding, dilation, out_hw_):
     (n, c), (ho, wo), (kh, kw) = x.shape[:2], out_hw_, kernel
     (sh, sw), (dh, dw) = stride, dilation
     space = namespace(xp)
-    cols = space.empty((n, c, kh, kw, ho, wo), dtype=xp.dtype, device=xp.device)
+    # NOTE: recycled once no graph holds it (a step's conv finds the last step's buffer)
+    cols = backend.reusable_empty((n, c, kh, kw, ho, wo), xp.dtype, xp)
     # NOTE: one slab copy per kernel offset (9 for 3x3), rows of Wo contiguous on both
     # sides; copying the windows view instead (innermost axis the kernel's few columns)
     # runs several times slower. Same matrix.

@@ -63,9 +63,15 @@ def _time_output(hs, steps, reverse, extra=None):
     return out
 
 
+def _reusable_like(array, shape=None):
+    """An uninitialized work buffer of ``array``'s dtype (recycled: see backend)."""
+    return backend.reusable_empty(array.shape if shape is None else shape, array.dtype, array)
+
+
 def _project(x, w_ih, bias):
     """``x W_ih^T + bias`` for all steps at once: one GEMM, the bias added in place."""
-    out = x @ w_ih.mT
+    out = into(_reusable_like(x, (x.shape[0], w_ih.shape[0])), backend.namespace(x).matmul,
+               x, w_ih.mT)
     if bias is not None:
         out += bias
     return out
@@ -118,10 +124,11 @@ def _lstm_forward(x, h0, c0, w_ih, w_hh, bias, steps, reverse):
     # the input projection's buffer becomes the gates' (i, f, g, o after their nonlinearities)
     acts = _in_order(_project(x, w_ih, bias), steps, reverse)
     n = h0.shape[-1]
-    hs = xp.empty((steps + 1,) + h0.shape, dtype=acts.dtype, device=acts.device)
-    cs = xp.empty_like(hs)
+    # NOTE: the state buffers are recycled once this node lets go of them (after backward)
+    hs = _reusable_like(acts, (steps + 1,) + h0.shape)
+    cs = _reusable_like(hs)
     hs[0, ...], cs[0, ...] = h0, c0
-    tanh_c = xp.empty_like(hs[1:, ...])
+    tanh_c = _reusable_like(hs[1:, ...])
     g_tmp = xp.empty_like(hs[0, ...])
     hidden = xp.empty_like(acts[0, ...])
     w_hh_t = backend.contiguous(w_hh.mT)  # NOTE: BLAS is faster on a C-ordered operand
@@ -149,7 +156,7 @@ def _lstm_backward(dy, dc, hs, cs, acts, tanh_c, w_hh):
     i, f, g, o = (acts[..., k * n:(k + 1) * n] for k in range(4))
     # NOTE: the factors that do not depend on the incoming gradient are taken for all steps
     # at once; the loop keeps only the recurrence (a few ops and one GEMM per step).
-    dz = xp.empty_like(acts)  # the factors, then (times dc or dh) the gates' gradients
+    dz = _reusable_like(acts)  # the factors, then (times dc or dh) the gates' gradients
     di, df, dg, do = (dz[..., k * n:(k + 1) * n] for k in range(4))
     into(di, xp.subtract, 1, i)  # d/dz_i = dc g i (1 - i)
     di *= i
@@ -163,7 +170,8 @@ def _lstm_backward(dy, dc, hs, cs, acts, tanh_c, w_hh):
     into(do, xp.subtract, 1, o)  # d/dz_o = dh tanh(c) o (1 - o)
     do *= o
     do *= tanh_c
-    dc_dh = tanh_c * tanh_c  # dc' gains dh o (1 - tanh(c')^2)
+    dc_dh = into(_reusable_like(tanh_c), xp.multiply, tanh_c, tanh_c)  # dc' gains
+    # dh o (1 - tanh(c')^2)
     into(dc_dh, xp.subtract, 1, dc_dh)
     dc_dh *= o
     ifg = xp.reshape(dz, dz.shape[:2] + (4, n))[:, :, :3, :]

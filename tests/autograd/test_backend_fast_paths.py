@@ -6,6 +6,7 @@ import pytest
 
 import graphgrad.autograd as ag
 from graphgrad.autograd import backend
+from graphgrad.autograd.backend import buffers
 
 
 def _bits(array):
@@ -129,3 +130,61 @@ def test_max_pool_gradient_with_ties_is_the_loop_reference(geometry):
     # NOTE: overlapping windows add in another order than the loop: equal to rounding
     np.testing.assert_allclose(x.grad.data, _naive_max_pool_grad(data, weights, *pair),
                                rtol=0, atol=1e-12)
+
+
+@pytest.fixture
+def pool_everything(monkeypatch):
+    """Recycle arrays of any size (so small float64 cases go through the pool), from empty."""
+    monkeypatch.setattr(buffers, "_REUSABLE_MIN_BYTES", 0)
+    backend.release_reusable()
+    yield
+    backend.release_reusable()
+
+
+def test_reusable_empty_hands_out_only_buffers_nothing_references(pool_everything):
+    like = np.zeros(1)
+    first = backend.reusable_empty((3, 4), np.float64, like)
+    assert backend.reusable_empty((3, 4), np.float64, like) is not first  # still held
+    view = first[1:]
+    address = first.ctypes.data
+    del first
+    assert backend.reusable_empty((3, 4), np.float64, like).ctypes.data != address  # a view
+    del view
+    again = backend.reusable_empty((3, 4), np.float64, like)
+    assert again.ctypes.data == address and again.flags.writeable
+    assert backend.reusable_empty((3, 4), np.float32, like).dtype == np.float32  # own pool
+
+
+def test_reusable_empty_skips_read_only_and_small_buffers(monkeypatch):
+    backend.release_reusable()
+    like = np.zeros(1)
+    small = backend.reusable_empty((4,), np.float64, like)
+    address = small.ctypes.data
+    del small
+    assert not buffers._REUSABLE  # below the size floor: plain np.empty, never kept
+    monkeypatch.setattr(buffers, "_REUSABLE_MIN_BYTES", 0)
+    locked = backend.reusable_empty((4,), np.float64, like)
+    address = locked.ctypes.data
+    locked.setflags(write=False)
+    del locked
+    assert backend.reusable_empty((4,), np.float64, like).ctypes.data != address
+    backend.release_reusable()
+
+
+def test_reusable_empty_keeps_a_bounded_number_of_bytes(monkeypatch):
+    monkeypatch.setattr(buffers, "_REUSABLE_MIN_BYTES", 0)
+    monkeypatch.setattr(buffers, "_REUSABLE_MAX_BYTES", 1000)
+    backend.release_reusable()
+    like = np.zeros(1)
+    for n in range(1, 40):
+        backend.reusable_empty((n,), np.float64, like)
+    assert sum(b.nbytes for pool in buffers._REUSABLE.values() for b in pool) <= 1000
+    assert ((39,), np.dtype(np.float64)) in buffers._REUSABLE  # the newest shape kept
+    backend.release_reusable()
+
+
+def test_reusable_empty_elsewhere_is_the_librarys_empty():
+    xps = pytest.importorskip("array_api_strict")
+    like = xps.asarray([1.0], device=xps.Device("device1"))
+    out = backend.reusable_empty((600, 600), xps.float64, like)
+    assert type(out) is type(like) and out.device == like.device and out.shape == (600, 600)

@@ -66,6 +66,9 @@ class BackwardPass:
 # NOTE: a stack per thread: a hook may itself call backward (a nested pass), and
 # threads run their passes independently.
 _running = threading.local()
+# NOTE: passes in several threads may share leaves (one model, several batches): .grad's
+# read-add-write (numpy's += releases the GIL) must not interleave, or a sum is lost.
+_grad_writes = threading.Lock()
 
 
 def current_backward() -> BackwardPass | None:
@@ -229,8 +232,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 gc.enable()
         if any(consumers.values()):
             _raise_for_cycle(consumers)
-        for value, grad in zip(finished_values, finished_grads):
-            value._accumulate_grad(grad, handed)
+        with _grad_writes:
+            for value, grad in zip(finished_values, finished_grads):
+                value._accumulate_grad(grad, handed)
         callbacks = running.callbacks
         index = 0
         while index < len(callbacks):  # NOTE: a callback may queue more callbacks

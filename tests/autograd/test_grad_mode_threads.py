@@ -199,3 +199,21 @@ def test_the_departed_count_returns_to_zero_after_every_mode_change():
     leave.set()
     thread.join(TIMEOUT)
     assert grad_mode.departed == 0
+
+
+def test_concurrent_backward_passes_into_one_leaf_lose_no_sum():
+    # each pass adds 1 to every element of w.grad; numpy's += releases the GIL on large
+    # arrays, so without the engine's write lock about 1 run in 2 lost some of the 160
+    w = ag.tensor(np.zeros((400, 400)), requires_grad=True)
+    passes, threads = 40, 4
+
+    def work():
+        for _ in range(passes):
+            (w * 1.0).sum().backward()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    np.testing.assert_array_equal(w.grad.data, np.full((400, 400), passes * threads))

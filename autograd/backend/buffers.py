@@ -69,6 +69,12 @@ def reusable_empty(shape: tuple[int, ...], dtype: Any, like: Any) -> Any:
             if _references(pool, index) == _UNREFERENCED and pool[index].flags.writeable:
                 buffer = pool[index]  # referenced from here on: no other caller takes it
                 return buffer
+        if not pool:
+            buffer_ = np.empty(shape, dtype)
+            # NOTE: glibc raises its threshold for mapping fresh memory when a mapped array
+            # that size is freed; a kept buffer never is, so free one like it first, or the
+            # step's other arrays of about that size would keep being mapped afresh too
+            del buffer_
         buffer = np.empty(shape, dtype)
         if len(pool) < _REUSABLE_PER_SHAPE:
             pool.append(buffer)

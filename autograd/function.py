@@ -243,8 +243,8 @@ class Function:
             anomaly = modes.anomaly
         if record and len(raw) > 1 and (raw[0] is raw[1] or len(raw) > 2):
             _distinguish(raw)
-        needs = tuple(needs) if record else (False,) * len(args)
-        ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
+        flags = tuple(needs) if record else (False,) * len(args)
+        ctx.needs_input_grad = _SHARED_NEEDS.get(flags, flags)
         try:
             if anomaly:
                 owner = grad_mode.modes.rule_owner
@@ -273,14 +273,14 @@ class Function:
             return value_type._from_op(out, ctx)
         # NOTE: tuples, not lists: the collector stops tracking a tuple of numbers and arrays
         # at its first pass, so a long graph costs it fewer objects.
-        versions = tuple(versions)
-        ctx.versions = _SHARED_VERSIONS.get(versions, versions)
+        recorded = tuple(versions)
+        ctx.versions = _SHARED_VERSIONS.get(recorded, recorded)
         result = value_type._from_op(out, ctx)
         saved = ctx._saved
         if saved:
             # NOTE: raw holds one distinct object per input (see _distinguish), so
             # saved_tensors can tell later, by identity, which input a saved value is.
-            ctx._raw = raw = tuple(raw)
+            ctx._raw = raw_inputs = tuple(raw)
             for item in saved:
                 if item is out:
                     ctx._output_ref = weakref.ref(result)
@@ -291,7 +291,7 @@ class Function:
                         ctx._saved = saved = (result.data,) if len(saved) == 1 else tuple(
                             [result.data if s is out else s for s in saved])
                     break
-            ctx._lock = readonly.protect(ctx.parents, raw, saved, result.data)
+            ctx._lock = readonly.protect(ctx.parents, raw_inputs, saved, result.data)
         return result
 
     @staticmethod

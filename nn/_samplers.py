@@ -166,17 +166,20 @@ class WeightedRandomSampler:
                             f"{replacement!r}")
         if isinstance(weights, Tensor):
             weights = weights.data
-        w = np.asarray(backend.to_host(weights) if backend.is_array(weights) else weights,
-                       dtype=np.float64)
+        # the draws happen on the host: weights on a device come over once, here
+        host = backend.to_host(weights) if backend.is_array(weights) else weights
+        w = autograd.tensor(host, dtype=autograd.float64).data
+        xp = backend.namespace(w)
         if w.ndim != 1:
             raise ValueError(f"WeightedRandomSampler: weights must be 1-D, got shape {w.shape}"
                              f"; pass one weight per item")
-        if not np.all(np.isfinite(w)) or np.any(w < 0) or not w.sum() > 0:
+        if not bool(xp.all(xp.isfinite(w))) or bool(xp.any(w < 0)) or not float(xp.sum(w)) > 0:
             raise ValueError(f"WeightedRandomSampler: weights must be finite and >= 0 with a "
                              f"positive sum, got {w.tolist()!r}")
-        if not replacement and num_samples > np.count_nonzero(w):
+        nonzero = int(xp.count_nonzero(w))
+        if not replacement and num_samples > nonzero:
             raise ValueError(f"WeightedRandomSampler: num_samples={num_samples} exceeds the "
-                             f"{np.count_nonzero(w)} non-zero weights without replacement; "
+                             f"{nonzero} non-zero weights without replacement; "
                              f"lower num_samples or pass replacement=True")
         self.weights, self.num_samples, self.replacement = w, num_samples, replacement
         self.generator = _seeded(generator, "WeightedRandomSampler")
